@@ -1,0 +1,79 @@
+namespace LiveHub.Data.Events;
+
+public sealed record EventRow
+{
+    public long Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string? Theme { get; init; }
+    public string? Host { get; init; }
+    public string? City { get; init; }
+    public string TimeZone { get; init; } = "UTC";
+    public string DefaultLanguage { get; init; } = "id";
+    public string Languages { get; init; } = "id,en";
+    public string? StartDate { get; init; }
+    public string? EndDate { get; init; }
+    public string ModeratorPasscodeHash { get; init; } = "";
+    public string PasscodeStamp { get; init; } = "";
+    public long CreatedAt { get; init; }
+}
+
+public sealed record RoomRow
+{
+    public long Id { get; init; }
+    public long EventId { get; init; }
+    public string RoomKey { get; init; } = "";
+    public string Name { get; init; } = "";
+    public long? Capacity { get; init; }
+}
+
+public sealed record SessionRow
+{
+    public long Id { get; init; }
+    public long EventId { get; init; }
+    public long RoomId { get; init; }
+    public string SessionKey { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string Kind { get; init; } = "";
+    /// <summary>Speaker names, one per line.</summary>
+    public string Speakers { get; init; } = "";
+    public long StartsAt { get; init; }
+    public long EndsAt { get; init; }
+    public string? StatusOverride { get; init; }
+    public string Moderation { get; init; } = "pre";
+    public long? OnScreenQuestionId { get; init; }
+    public long Version { get; init; }
+    public long ModVersion { get; init; }
+}
+
+/// <summary>What a new event is made of, as imported from a scenario or the admin.</summary>
+public sealed record NewEvent(
+    string Code,
+    string Name,
+    string? Theme,
+    string? Host,
+    string? City,
+    string TimeZone,
+    string DefaultLanguage,
+    IReadOnlyList<string> Languages,
+    string? StartDate,
+    string? EndDate,
+    string ModeratorPasscodeHash,
+    IReadOnlyList<NewRoom> Rooms,
+    IReadOnlyList<NewSession> Sessions);
+
+public sealed record NewRoom(string Key, string Name, int? Capacity);
+
+public sealed record NewSession(
+    string Key,
+    string RoomKey,
+    string Title,
+    string Kind,
+    IReadOnlyList<string> Speakers,
+    DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt,
+    string? StatusOverride,
+    string Moderation);
+
+/// <summary>A session's two version counters after a change: public (audience, projector) and moderation.</summary>
+public sealed record SessionVersions(long Version, long ModVersion);

@@ -1,0 +1,230 @@
+using System.Data.Common;
+using Dapper;
+using LiveHub.Data.Events;
+
+namespace LiveHub.Data.Questions;
+
+/// <summary>Questions and their upvotes. Every write that changes what a screen shows moves the session's versions in the same transaction.</summary>
+public sealed class QuestionStore(Database db)
+{
+    public async Task<AskOutcome> AskAsync(NewQuestion q, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var now = Database.NowMs();
+        await EnsureParticipantAsync(connection, tx, q.ParticipantId, now, ct);
+
+        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at)
+            VALUES (@SessionId, @ParticipantId, @ClientId, @AuthorName, @Text, @Status, 0, @Now, @Now)
+            ON CONFLICT (participant_id, client_id) DO NOTHING
+            RETURNING id
+            """, new { q.SessionId, q.ParticipantId, q.ClientId, q.AuthorName, q.Text, q.Status, Now = now }, tx, cancellationToken: ct));
+
+        if (id is null)
+        {
+            var existing = await connection.QuerySingleAsync<QuestionRow>(new CommandDefinition(
+                "SELECT * FROM questions WHERE participant_id = @ParticipantId AND client_id = @ClientId",
+                new { q.ParticipantId, q.ClientId }, tx, cancellationToken: ct));
+            await tx.CommitAsync(ct);
+            return new AskOutcome(existing, Created: false, Versions: null);
+        }
+
+        var versions = await BumpAsync(connection, tx, q.SessionId, QuestionStatus.IsPublic(q.Status), ct);
+        var row = await connection.QuerySingleAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE id = @id", new { id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new AskOutcome(row, Created: true, versions);
+    }
+
+    public async Task<QuestionRow?> FindAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE id = @id", new { id }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Moves a question to a new status and, when asked, puts it on or takes it off the screen.
+    /// Returns null when the question is not in the session.
+    /// </summary>
+    public async Task<QuestionChange?> ChangeAsync(long sessionId, long questionId, Func<string, string> nextStatus, bool? onScreen, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var before = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE id = @questionId AND session_id = @sessionId",
+            new { questionId, sessionId }, tx, cancellationToken: ct));
+        if (before is null)
+        {
+            return null;
+        }
+
+        var status = nextStatus(before.Status);
+        var now = Database.NowMs();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE questions
+            SET status = @status, updated_at = @now,
+                answered_at = CASE WHEN @status = 'answered' THEN COALESCE(answered_at, @now) ELSE answered_at END
+            WHERE id = @questionId
+            """, new { status, now, questionId }, tx, cancellationToken: ct));
+
+        var currentOnScreen = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT on_screen_question_id FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
+        long? nextOnScreen = currentOnScreen;
+        if (onScreen == true)
+        {
+            nextOnScreen = questionId;
+        }
+        else if ((onScreen == false || !QuestionStatus.IsPublic(status)) && currentOnScreen == questionId)
+        {
+            // A question leaves the screen when it is taken down or stops being public.
+            nextOnScreen = null;
+        }
+        if (nextOnScreen != currentOnScreen)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE sessions SET on_screen_question_id = @nextOnScreen WHERE id = @sessionId",
+                new { nextOnScreen, sessionId }, tx, cancellationToken: ct));
+        }
+
+        var touchesPublic = QuestionStatus.IsPublic(before.Status) || QuestionStatus.IsPublic(status) || nextOnScreen != currentOnScreen;
+        var versions = await BumpAsync(connection, tx, sessionId, touchesPublic, ct);
+        var after = await connection.QuerySingleAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE id = @questionId", new { questionId }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new QuestionChange(before, after, nextOnScreen, versions, touchesPublic);
+    }
+
+    /// <summary>Corrects a question's text (a moderator fixing a typo before approving).</summary>
+    public async Task<QuestionChange?> EditAsync(long sessionId, long questionId, string text, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var before = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE id = @questionId AND session_id = @sessionId",
+            new { questionId, sessionId }, tx, cancellationToken: ct));
+        if (before is null)
+        {
+            return null;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE questions SET text = @text, updated_at = @now WHERE id = @questionId",
+            new { text, now = Database.NowMs(), questionId }, tx, cancellationToken: ct));
+        var versions = await BumpAsync(connection, tx, sessionId, QuestionStatus.IsPublic(before.Status), ct);
+        var onScreen = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT on_screen_question_id FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new QuestionChange(before, before with { Text = text }, onScreen, versions, QuestionStatus.IsPublic(before.Status));
+    }
+
+    /// <summary>
+    /// Adds or withdraws one participant's upvote. Idempotent: a repeated upvote changes nothing.
+    /// The count is recomputed from the rows, never incremented, so it cannot drift.
+    /// </summary>
+    public async Task<UpvoteOutcome?> UpvoteAsync(long questionId, string participantId, bool on, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var question = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE id = @questionId", new { questionId }, tx, cancellationToken: ct));
+        if (question is null)
+        {
+            return null;
+        }
+        var now = Database.NowMs();
+        int affected;
+        if (on)
+        {
+            await EnsureParticipantAsync(connection, tx, participantId, now, ct);
+            affected = await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO upvotes (question_id, participant_id, created_at) VALUES (@questionId, @participantId, @now)
+                ON CONFLICT (question_id, participant_id) DO NOTHING
+                """, new { questionId, participantId, now }, tx, cancellationToken: ct));
+        }
+        else
+        {
+            affected = await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM upvotes WHERE question_id = @questionId AND participant_id = @participantId",
+                new { questionId, participantId }, tx, cancellationToken: ct));
+        }
+
+        var upvotes = question.Upvotes;
+        if (affected > 0)
+        {
+            upvotes = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                UPDATE questions SET upvotes = (SELECT COUNT(*) FROM upvotes WHERE question_id = @questionId)
+                WHERE id = @questionId
+                RETURNING upvotes
+                """, new { questionId }, tx, cancellationToken: ct));
+        }
+        await tx.CommitAsync(ct);
+        return new UpvoteOutcome(questionId, question.SessionId, upvotes, affected > 0);
+    }
+
+    /// <summary>Reads the current counts of some questions and moves the session's versions, for one coalesced push.</summary>
+    public async Task<(SessionVersions Versions, IReadOnlyList<UpvoteCount> Counts, IReadOnlySet<long> PublicIds)> FlushUpvotesAsync(
+        long sessionId, IReadOnlyCollection<long> questionIds, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var rows = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE session_id = @sessionId AND id IN @questionIds",
+            new { sessionId, questionIds }, tx, cancellationToken: ct))).AsList();
+        var publicIds = rows.Where(r => QuestionStatus.IsPublic(r.Status)).Select(r => r.Id).ToHashSet();
+        var versions = await BumpAsync(connection, tx, sessionId, publicIds.Count > 0, ct);
+        await tx.CommitAsync(ct);
+        return (versions, rows.Select(r => new UpvoteCount(r.Id, r.Upvotes)).ToList(), publicIds);
+    }
+
+    /// <summary>A session's questions and versions read in one transaction, so the snapshot and its version agree.</summary>
+    public async Task<SessionQuestions?> ReadSessionAsync(long sessionId, string participantId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = Database.BeginRead(connection);
+        var session = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
+            "SELECT * FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
+        if (session is null)
+        {
+            return null;
+        }
+        var questions = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE session_id = @sessionId ORDER BY id", new { sessionId }, tx, cancellationToken: ct))).AsList();
+        var upvoted = (await connection.QueryAsync<long>(new CommandDefinition("""
+            SELECT u.question_id FROM upvotes u JOIN questions q ON q.id = u.question_id
+            WHERE q.session_id = @sessionId AND u.participant_id = @participantId
+            """, new { sessionId, participantId }, tx, cancellationToken: ct))).ToHashSet();
+        await tx.CommitAsync(ct);
+        return new SessionQuestions(session, questions, upvoted);
+    }
+
+    public async Task<QuestionRow?> FindByClientIdAsync(string participantId, string clientId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE participant_id = @participantId AND client_id = @clientId",
+            new { participantId, clientId }, cancellationToken: ct));
+    }
+
+    public async Task<long> CountAsync(long sessionId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM questions WHERE session_id = @sessionId", new { sessionId }, cancellationToken: ct));
+    }
+
+    private static Task EnsureParticipantAsync(DbConnection connection, DbTransaction tx, string participantId, long now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO participants (id, created_at) VALUES (@participantId, @now) ON CONFLICT (id) DO NOTHING",
+            new { participantId, now }, tx, cancellationToken: ct));
+
+    private static Task<SessionVersions> BumpAsync(DbConnection connection, DbTransaction tx, long sessionId, bool publicChange, CancellationToken ct) =>
+        connection.QuerySingleAsync<SessionVersions>(new CommandDefinition("""
+            UPDATE sessions
+            SET version = version + @publicStep, mod_version = mod_version + 1
+            WHERE id = @sessionId
+            RETURNING version AS Version, mod_version AS ModVersion
+            """, new { sessionId, publicStep = publicChange ? 1 : 0 }, tx, cancellationToken: ct));
+}
+
+public sealed record SessionQuestions(SessionRow Session, IReadOnlyList<QuestionRow> Questions, IReadOnlySet<long> UpvotedByParticipant);

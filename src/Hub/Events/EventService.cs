@@ -1,0 +1,50 @@
+using LiveHub.Data.Events;
+
+namespace LiveHub.Events;
+
+/// <summary>Reads events and sessions for screens, and decides a session's live status.</summary>
+public sealed class EventService(EventStore store, TimeProvider clock)
+{
+    public Task<EventRow?> FindByCodeAsync(string? code, CancellationToken ct) =>
+        JoinCode.Normalize(code) is { } normalized ? store.FindByCodeAsync(normalized, ct) : Task.FromResult<EventRow?>(null);
+
+    public Task<SessionRow?> FindSessionAsync(long sessionId, CancellationToken ct) => store.FindSessionAsync(sessionId, ct);
+
+    public Task<SessionVersions?> SetModerationAsync(long sessionId, string mode, CancellationToken ct) =>
+        store.SetModerationAsync(sessionId, mode, ct);
+
+    public async Task<EventSnapshot?> SnapshotAsync(string? code, bool isModerator, CancellationToken ct)
+    {
+        var e = await FindByCodeAsync(code, ct);
+        return e is null ? null : await SnapshotAsync(e, isModerator, ct);
+    }
+
+    public async Task<EventSnapshot> SnapshotAsync(EventRow e, bool isModerator, CancellationToken ct)
+    {
+        var rooms = await store.ListRoomsAsync(e.Id, ct);
+        var sessions = await store.ListSessionsAsync(e.Id, ct);
+        return new EventSnapshot(
+            e.Id, e.Code, e.Name, e.Theme, e.City, e.TimeZone, e.DefaultLanguage,
+            e.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            rooms.Select(r => new RoomView(r.Id, r.RoomKey, r.Name, r.Capacity)).ToList(),
+            sessions.Select(View).ToList(),
+            isModerator,
+            clock.GetUtcNow().ToUnixTimeMilliseconds());
+    }
+
+    public SessionView View(SessionRow s) => new(
+        s.Id, s.EventId, s.RoomId, s.SessionKey, s.Title, s.Kind,
+        s.Speakers.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+        s.StartsAt, s.EndsAt, StatusOf(s), s.Moderation);
+
+    /// <summary>A moderator's override wins; otherwise the schedule decides.</summary>
+    public string StatusOf(SessionRow s)
+    {
+        if (SessionStatus.IsKnown(s.StatusOverride))
+        {
+            return s.StatusOverride!;
+        }
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        return now < s.StartsAt ? SessionStatus.Upcoming : now < s.EndsAt ? SessionStatus.Live : SessionStatus.Ended;
+    }
+}

@@ -1,0 +1,76 @@
+using LiveHub.Questions;
+
+namespace LiveHub.Events;
+
+public sealed record RoomView(long Id, string Key, string Name, long? Capacity);
+
+public sealed record SessionView(
+    long Id,
+    long EventId,
+    long RoomId,
+    string Key,
+    string Title,
+    string Kind,
+    IReadOnlyList<string> Speakers,
+    long StartsAt,
+    long EndsAt,
+    string Status,
+    string Moderation);
+
+public sealed record EventSnapshot(
+    long Id,
+    string Code,
+    string Name,
+    string? Theme,
+    string? City,
+    string TimeZone,
+    string DefaultLanguage,
+    IReadOnlyList<string> Languages,
+    IReadOnlyList<RoomView> Rooms,
+    IReadOnlyList<SessionView> Sessions,
+    bool IsModerator,
+    long ServerTime);
+
+/// <summary>
+/// A session's full state for one kind of screen, with the version the next delta builds on.
+/// <see cref="Questions"/> holds what that screen may see; <see cref="Mine"/> the caller's own questions that are not public
+/// (pending or dismissed); <see cref="MyUpvotes"/> the ids the caller has upvoted.
+/// </summary>
+public sealed record SessionSnapshot(
+    SessionView Session,
+    string View,
+    long Version,
+    IReadOnlyList<QuestionView> Questions,
+    IReadOnlyList<QuestionView> Mine,
+    IReadOnlyList<long> MyUpvotes,
+    long? OnScreenQuestionId,
+    long ServerTime);
+
+public static class SessionViews
+{
+    public const string Audience = "audience";
+    public const string Projector = "projector";
+    public const string Moderator = "moderator";
+
+    public static bool IsKnown(string? view) => view is Audience or Projector or Moderator;
+}
+
+public static class SessionStatus
+{
+    public const string Upcoming = "upcoming";
+    public const string Live = "live";
+    public const string Ended = "ended";
+
+    public static bool IsKnown(string? status) => status is Upcoming or Live or Ended;
+}
+
+public static class ModerationModes
+{
+    /// <summary>Questions wait for a moderator's approval.</summary>
+    public const string Pre = "pre";
+
+    /// <summary>Questions are public at once.</summary>
+    public const string Open = "open";
+
+    public static bool IsKnown(string? mode) => mode is Pre or Open;
+}

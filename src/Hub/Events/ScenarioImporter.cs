@@ -1,0 +1,50 @@
+using LiveHub.Data.Events;
+using LiveHub.Data.Questions;
+using LiveHub.Identity;
+
+namespace LiveHub.Events;
+
+/// <summary>Turns a scenario into a stored event: rooms, sessions and, for the demo, its sample questions.</summary>
+public sealed class ScenarioImporter(EventStore events, QuestionStore questions)
+{
+    /// <summary>The participant id the demo's sample questions are stored under.</summary>
+    public const string SampleAuthor = "sample-questions";
+
+    public async Task<long> ImportAsync(Scenario scenario, ImportSettings settings, CancellationToken ct)
+    {
+        var e = scenario.Event;
+        var newEvent = new NewEvent(
+            settings.Code, e.Name, e.Theme, e.Host, e.City, e.TimeZone, e.DefaultLanguage, e.Languages,
+            e.StartDate, e.EndDate, PasscodeHasher.Hash(settings.ModeratorPasscode),
+            scenario.Rooms.Select(r => new NewRoom(r.Key, r.Name, r.Capacity)).ToList(),
+            scenario.Sessions.Select(s => new NewSession(
+                s.Key, s.Room, s.Title, s.Kind, s.Speakers ?? [],
+                scenario.At(s.Day, s.Start), scenario.At(s.Day, s.End),
+                settings.LiveSessionKeys.Contains(s.Key) ? SessionStatus.Live : null,
+                ModerationModes.IsKnown(s.Moderation) ? s.Moderation! : settings.DefaultModeration)).ToList());
+        var eventId = await events.CreateAsync(newEvent, ct);
+
+        if (settings.SeedSampleQuestions && scenario.SampleQuestions is { Count: > 0 } samples)
+        {
+            var sessions = (await events.ListSessionsAsync(eventId, ct)).ToDictionary(s => s.SessionKey);
+            var n = 0;
+            foreach (var sample in samples)
+            {
+                if (sessions.TryGetValue(sample.Session, out var session))
+                {
+                    await questions.AskAsync(new NewQuestion(
+                        session.Id, SampleAuthor, $"sample-{eventId}-{n++}", null, sample.Text, QuestionStatus.Approved), ct);
+                }
+            }
+        }
+        return eventId;
+    }
+}
+
+/// <summary>How to import: the join code, the moderator passcode in clear (it is stored hashed), and which sessions open live.</summary>
+public sealed record ImportSettings(
+    string Code,
+    string ModeratorPasscode,
+    IReadOnlySet<string> LiveSessionKeys,
+    bool SeedSampleQuestions,
+    string DefaultModeration = ModerationModes.Pre);

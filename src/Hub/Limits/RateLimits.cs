@@ -1,0 +1,71 @@
+using System.Threading.RateLimiting;
+using LiveHub.Questions;
+using LiveHub.Realtime;
+using Microsoft.Extensions.Options;
+
+namespace LiveHub.Limits;
+
+/// <summary>The per-participant, per-address and per-connection rate limiters, partitioned by key.</summary>
+public sealed class RateLimits : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _asks;
+    private readonly PartitionedRateLimiter<string> _upvotes;
+    private readonly PartitionedRateLimiter<string> _addressWrites;
+    private readonly PartitionedRateLimiter<string> _calls;
+
+    public RateLimits(IOptions<QuestionOptions> questions, IOptions<RealtimeOptions> realtime)
+    {
+        var q = questions.Value;
+        var r = realtime.Value;
+        _asks = PerMinute(q.AsksPerMinute);
+        _upvotes = PerMinute(q.UpvotesPerMinute);
+        _addressWrites = PerMinute(q.WritesPerAddressPerMinute);
+        _calls = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = r.CallBurst,
+            TokensPerPeriod = r.CallsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    /// <summary>Returns null when allowed, else the seconds to wait.</summary>
+    public int? TryAsk(string participantId, string? address) => Acquire(_asks, participantId) ?? Acquire(_addressWrites, address);
+
+    public int? TryUpvote(string participantId, string? address) => Acquire(_upvotes, participantId) ?? Acquire(_addressWrites, address);
+
+    public int? TryCall(string connectionId) => Acquire(_calls, connectionId);
+
+    private static int? Acquire(PartitionedRateLimiter<string> limiter, string? key)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+        using var lease = limiter.AttemptAcquire(key);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)) : 10;
+    }
+
+    private static PartitionedRateLimiter<string> PerMinute(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromMinutes(1),
+            SegmentsPerWindow = 6,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    public void Dispose()
+    {
+        _asks.Dispose();
+        _upvotes.Dispose();
+        _addressWrites.Dispose();
+        _calls.Dispose();
+    }
+}

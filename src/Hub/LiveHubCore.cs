@@ -1,0 +1,47 @@
+using LiveHub.Data;
+using LiveHub.Data.Events;
+using LiveHub.Data.Questions;
+using LiveHub.Events;
+using LiveHub.Limits;
+using LiveHub.Questions;
+using LiveHub.Realtime;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LiveHub;
+
+public static class LiveHubCore
+{
+    /// <summary>The real-time core: store, features, the hub and its limits.</summary>
+    public static IServiceCollection AddLiveHubCore(this IServiceCollection services)
+    {
+        services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QuestionOptions>().BindConfiguration(QuestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath));
+        services.AddSingleton<EventStore>();
+        services.AddSingleton<QuestionStore>();
+        services.AddSingleton<EventService>();
+        services.AddSingleton<ScenarioImporter>();
+        services.AddSingleton<QuestionService>();
+        services.AddSingleton<SessionLocks>();
+        services.AddSingleton<RateLimits>();
+        services.AddSingleton<UpvoteCoalescer>();
+        services.AddHostedService(sp => sp.GetRequiredService<UpvoteCoalescer>());
+        services.AddSingleton<Identity.ParticipantIdentity>();
+        services.AddSingleton<IUserIdProvider, ParticipantUserIdProvider>();
+        services.AddSingleton<HubGuardFilter>();
+
+        services.AddSignalR(o =>
+        {
+            o.AddFilter<HubGuardFilter>();
+            o.EnableDetailedErrors = false;
+        });
+        services.AddOptions<HubOptions>().Configure<IOptions<RealtimeOptions>>((hub, realtime) =>
+            hub.MaximumReceiveMessageSize = realtime.Value.MaxMessageBytes);
+        return services;
+    }
+}

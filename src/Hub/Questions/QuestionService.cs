@@ -1,0 +1,281 @@
+using LiveHub.Data.Events;
+using LiveHub.Data.Questions;
+using LiveHub.Events;
+using LiveHub.Limits;
+using LiveHub.Realtime;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+
+namespace LiveHub.Questions;
+
+/// <summary>
+/// Q&amp;A: asks, upvotes and moderation. Each change is committed first and pushed after, under the session's lock,
+/// so deltas leave in version order and a failed write is never broadcast.
+/// </summary>
+public sealed class QuestionService(
+    QuestionStore store,
+    EventService events,
+    SessionLocks locks,
+    RateLimits limits,
+    UpvoteCoalescer upvotes,
+    IHubContext<EventHub, ILiveClient> hub,
+    IOptions<QuestionOptions> options)
+{
+    private readonly QuestionOptions _options = options.Value;
+
+    public async Task<HubResult<QuestionView>> AskAsync(Caller caller, AskQuestionRequest? request, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return HubError.Invalid("request", "A request body is required.");
+        }
+        if (QuestionRules.CheckClientId(request.ClientId) is { } idError)
+        {
+            return idError;
+        }
+        if (QuestionRules.CheckText(request.Text, _options.MaxLength, out var text) is { } textError)
+        {
+            return textError;
+        }
+        if (QuestionRules.CheckName(request.AuthorName, _options.MaxNameLength, out var name) is { } nameError)
+        {
+            return nameError;
+        }
+
+        // A retry of an acknowledged ask answers as the first call did, without spending the rate limit.
+        if (await store.FindByClientIdAsync(caller.ParticipantId, request.ClientId!, ct) is { } existing)
+        {
+            return HubResult<QuestionView>.Success(QuestionView.ForAuthor(existing));
+        }
+
+        var session = await events.FindSessionAsync(request.SessionId, ct);
+        if (session is null)
+        {
+            return ErrorCodes.NotFoundError("session");
+        }
+        if (events.StatusOf(session) == SessionStatus.Ended)
+        {
+            return new HubError(ErrorCodes.InvalidState, "error.session_ended", "This session has ended; it takes no more questions.");
+        }
+        if (limits.TryAsk(caller.ParticipantId, caller.Address) is { } retryAfter)
+        {
+            return ErrorCodes.SlowDownError(retryAfter);
+        }
+
+        var status = session.Moderation == ModerationModes.Open ? QuestionStatus.Approved : QuestionStatus.Pending;
+        using (await locks.AcquireAsync(session.Id, ct))
+        {
+            var outcome = await store.AskAsync(new NewQuestion(session.Id, caller.ParticipantId, request.ClientId!, name, text, status), ct);
+            if (outcome is { Created: true, Versions: { } versions })
+            {
+                var view = QuestionView.Public(outcome.Question);
+                await hub.Clients.Group(GroupNames.Moderators(session.Id))
+                    .QuestionAsked(new QuestionDelta(session.Id, versions.ModVersion, view, session.OnScreenQuestionId));
+                if (QuestionStatus.IsPublic(status))
+                {
+                    await PublicClients(session.Id).QuestionAsked(new QuestionDelta(session.Id, versions.Version, view, session.OnScreenQuestionId));
+                }
+                await hub.Clients.User(caller.ParticipantId).MyQuestionChanged(QuestionView.ForAuthor(outcome.Question));
+            }
+            return HubResult<QuestionView>.Success(QuestionView.ForAuthor(outcome.Question));
+        }
+    }
+
+    public async Task<HubResult<UpvoteView>> UpvoteAsync(Caller caller, UpvoteRequest? request, CancellationToken ct)
+    {
+        if (request is null || request.QuestionId <= 0)
+        {
+            return HubError.Invalid("question_id", "A question id is required.");
+        }
+        var question = await store.FindAsync(request.QuestionId, ct);
+        if (question is null || !QuestionStatus.IsPublic(question.Status))
+        {
+            // A pending question is as invisible to an upvote as to a screen.
+            return ErrorCodes.NotFoundError("question");
+        }
+        if (limits.TryUpvote(caller.ParticipantId, caller.Address) is { } retryAfter)
+        {
+            return ErrorCodes.SlowDownError(retryAfter);
+        }
+        var outcome = await store.UpvoteAsync(request.QuestionId, caller.ParticipantId, request.On, ct);
+        if (outcome is null)
+        {
+            return ErrorCodes.NotFoundError("question");
+        }
+        if (outcome.Changed)
+        {
+            upvotes.Mark(outcome.SessionId, outcome.QuestionId);
+        }
+        return HubResult<UpvoteView>.Success(new UpvoteView(outcome.QuestionId, outcome.Upvotes, request.On));
+    }
+
+    public async Task<HubResult<QuestionView>> ModerateAsync(Caller caller, ModerateQuestionRequest? request, CancellationToken ct)
+    {
+        if (request is null || !ModerationActions.IsKnown(request.Action))
+        {
+            return HubError.Invalid("action", $"The action must be one of: {string.Join(", ", ModerationActions.All)}.");
+        }
+        var (session, error) = await AuthorizeAsync(caller, request.SessionId, ct);
+        if (session is null)
+        {
+            return error!;
+        }
+
+        Func<string, string> next = request.Action switch
+        {
+            ModerationActions.Approve => _ => QuestionStatus.Approved,
+            ModerationActions.Dismiss => _ => QuestionStatus.Dismissed,
+            ModerationActions.Answer => _ => QuestionStatus.Answered,
+            ModerationActions.Archive => _ => QuestionStatus.Archived,
+            ModerationActions.Restore => _ => QuestionStatus.Approved,
+            // Putting a question on screen approves it; an answered one stays answered.
+            ModerationActions.Show => s => QuestionStatus.IsPublic(s) ? s : QuestionStatus.Approved,
+            _ => s => s,
+        };
+        bool? onScreen = request.Action switch
+        {
+            ModerationActions.Show => true,
+            ModerationActions.Hide or ModerationActions.Answer => false,
+            _ => null,
+        };
+
+        using (await locks.AcquireAsync(session.Id, ct))
+        {
+            var change = await store.ChangeAsync(session.Id, request.QuestionId, next, onScreen, ct);
+            if (change is null)
+            {
+                return ErrorCodes.NotFoundError("question");
+            }
+            await PushChangeAsync(request.Action!, change);
+            return HubResult<QuestionView>.Success(QuestionView.Public(change.After));
+        }
+    }
+
+    public async Task<HubResult<QuestionView>> EditAsync(Caller caller, EditQuestionRequest? request, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return HubError.Invalid("request", "A request body is required.");
+        }
+        if (QuestionRules.CheckText(request.Text, _options.MaxLength, out var text) is { } textError)
+        {
+            return textError;
+        }
+        var (session, error) = await AuthorizeAsync(caller, request.SessionId, ct);
+        if (session is null)
+        {
+            return error!;
+        }
+        using (await locks.AcquireAsync(session.Id, ct))
+        {
+            var change = await store.EditAsync(session.Id, request.QuestionId, text, ct);
+            if (change is null)
+            {
+                return ErrorCodes.NotFoundError("question");
+            }
+            await PushChangeAsync("edit", change);
+            return HubResult<QuestionView>.Success(QuestionView.Public(change.After));
+        }
+    }
+
+    public async Task<HubResult<SessionView>> SetModerationModeAsync(Caller caller, SetModerationModeRequest? request, CancellationToken ct)
+    {
+        if (request is null || !ModerationModes.IsKnown(request.Mode))
+        {
+            return HubError.Invalid("mode", "The mode must be 'pre' or 'open'.");
+        }
+        var (session, error) = await AuthorizeAsync(caller, request.SessionId, ct);
+        if (session is null)
+        {
+            return error!;
+        }
+        using (await locks.AcquireAsync(session.Id, ct))
+        {
+            var versions = await events.SetModerationAsync(session.Id, request.Mode!, ct);
+            if (versions is null)
+            {
+                return ErrorCodes.NotFoundError("session");
+            }
+            await hub.Clients.Group(GroupNames.Moderators(session.Id))
+                .ModerationModeChanged(new SessionModeDelta(session.Id, versions.ModVersion, request.Mode!));
+            await PublicClients(session.Id).ModerationModeChanged(new SessionModeDelta(session.Id, versions.Version, request.Mode!));
+            return HubResult<SessionView>.Success(events.View(session with { Moderation = request.Mode! }));
+        }
+    }
+
+    /// <summary>
+    /// A session's questions for one kind of screen. Moderators see every question under the moderation version;
+    /// the audience and projector see public questions under the public version.
+    /// </summary>
+    public async Task<HubResult<SessionSnapshot>> SnapshotAsync(Caller caller, long sessionId, string view, CancellationToken ct)
+    {
+        var read = await store.ReadSessionAsync(sessionId, caller.ParticipantId, ct);
+        if (read is null)
+        {
+            return ErrorCodes.NotFoundError("session");
+        }
+        var session = read.Session;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (view == SessionViews.Moderator)
+        {
+            return HubResult<SessionSnapshot>.Success(new SessionSnapshot(
+                events.View(session), view, session.ModVersion,
+                read.Questions.Select(QuestionView.Public).ToList(), [], [], session.OnScreenQuestionId, now));
+        }
+
+        var isAudience = view == SessionViews.Audience;
+        var visible = read.Questions.Where(q => QuestionStatus.IsPublic(q.Status)).Select(QuestionView.Public).ToList();
+        var mine = isAudience
+            ? read.Questions.Where(q => q.ParticipantId == caller.ParticipantId && !QuestionStatus.IsPublic(q.Status) && q.Status != QuestionStatus.Archived)
+                .Select(QuestionView.ForAuthor).ToList()
+            : [];
+        var myPublic = isAudience
+            ? read.Questions.Where(q => q.ParticipantId == caller.ParticipantId && QuestionStatus.IsPublic(q.Status)).Select(QuestionView.ForAuthor).ToList()
+            : [];
+        return HubResult<SessionSnapshot>.Success(new SessionSnapshot(
+            events.View(session), view, session.Version, visible, [.. mine, .. myPublic],
+            isAudience ? read.UpvotedByParticipant.ToList() : [], session.OnScreenQuestionId, now));
+    }
+
+    /// <summary>Finds the session and checks the caller moderates its event; the client's claim of a role counts for nothing.</summary>
+    public async Task<(SessionRow? Session, HubError? Error)> AuthorizeAsync(Caller caller, long sessionId, CancellationToken ct)
+    {
+        var session = await events.FindSessionAsync(sessionId, ct);
+        if (session is null)
+        {
+            return (null, caller.User?.Identity?.IsAuthenticated == true ? ErrorCodes.NotFoundError("session") : ErrorCodes.ForbiddenError());
+        }
+        return caller.IsModeratorOf(session.EventId) ? (session, null) : (null, ErrorCodes.ForbiddenError());
+    }
+
+    private async Task PushChangeAsync(string action, QuestionChange change)
+    {
+        var sessionId = change.After.SessionId;
+        var view = QuestionView.Public(change.After);
+        var modDelta = new QuestionDelta(sessionId, change.Versions.ModVersion, view, change.OnScreenQuestionId);
+        var publicDelta = new QuestionDelta(sessionId, change.Versions.Version, view, change.OnScreenQuestionId);
+        await Send(hub.Clients.Group(GroupNames.Moderators(sessionId)), action, modDelta);
+        if (change.PublicChanged)
+        {
+            await Send(PublicClients(sessionId), action, publicDelta);
+        }
+        if (change.Before.Status != change.After.Status || change.Before.Text != change.After.Text)
+        {
+            await hub.Clients.User(change.After.ParticipantId).MyQuestionChanged(QuestionView.ForAuthor(change.After));
+        }
+    }
+
+    private static Task Send(ILiveClient clients, string action, QuestionDelta delta) => action switch
+    {
+        ModerationActions.Approve => clients.QuestionApproved(delta),
+        ModerationActions.Dismiss => clients.QuestionDismissed(delta),
+        ModerationActions.Answer => clients.QuestionAnswered(delta),
+        ModerationActions.Archive => clients.QuestionArchived(delta),
+        ModerationActions.Restore => clients.QuestionRestored(delta),
+        ModerationActions.Show or ModerationActions.Hide => clients.QuestionOnScreenChanged(delta),
+        _ => clients.QuestionEdited(delta),
+    };
+
+    private ILiveClient PublicClients(long sessionId) =>
+        hub.Clients.Groups(GroupNames.Audience(sessionId), GroupNames.Projector(sessionId));
+}

@@ -1,0 +1,44 @@
+using LiveHub.Data.Questions;
+
+namespace LiveHub.Questions;
+
+/// <summary>
+/// A question as a screen sees it. Carries no participant id or address; <see cref="ClientId"/> is set only
+/// on views sent to the question's own author, so their outbox can match acknowledgements.
+/// </summary>
+public sealed record QuestionView(
+    long Id,
+    long SessionId,
+    string Text,
+    string? AuthorName,
+    long Upvotes,
+    string Status,
+    long CreatedAt,
+    long? AnsweredAt,
+    string? ClientId)
+{
+    public static QuestionView Public(QuestionRow row) =>
+        new(row.Id, row.SessionId, row.Text, row.AuthorName, row.Upvotes, row.Status, row.CreatedAt, row.AnsweredAt, null);
+
+    public static QuestionView ForAuthor(QuestionRow row) => Public(row) with { ClientId = row.ClientId };
+}
+
+/// <summary>One versioned change to one question. <see cref="Version"/> is the public version for audience and projector, the moderation version for moderators.</summary>
+public sealed record QuestionDelta(long SessionId, long Version, QuestionView Question, long? OnScreenQuestionId);
+
+public sealed record UpvotesDelta(long SessionId, long Version, IReadOnlyList<UpvoteCount> Counts);
+
+public sealed record SessionModeDelta(long SessionId, long Version, string Moderation);
+
+/// <summary>The answer to an upvote: the question's count now and whether this participant's upvote stands.</summary>
+public sealed record UpvoteView(long QuestionId, long Upvotes, bool Upvoted);
+
+public sealed record AskQuestionRequest(long SessionId, string? ClientId, string? Text, string? AuthorName);
+
+public sealed record UpvoteRequest(long QuestionId, bool On);
+
+public sealed record ModerateQuestionRequest(long SessionId, long QuestionId, string? Action);
+
+public sealed record EditQuestionRequest(long SessionId, long QuestionId, string? Text);
+
+public sealed record SetModerationModeRequest(long SessionId, string? Mode);

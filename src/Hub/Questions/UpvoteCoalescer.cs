@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using LiveHub.Data.Questions;
+using LiveHub.Realtime;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LiveHub.Questions;
+
+/// <summary>
+/// Upvotes are stored as they come but pushed at screen rate: each tick, one <c>UpvotesChanged</c> per session that had upvotes,
+/// carrying the counts read back from the database. The cost grows with upvotes plus ticks, not upvotes times viewers.
+/// </summary>
+public sealed partial class UpvoteCoalescer(
+    QuestionStore store,
+    SessionLocks locks,
+    IHubContext<EventHub, ILiveClient> hub,
+    IOptions<QuestionOptions> options,
+    ILogger<UpvoteCoalescer> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<long, byte>> _dirty = new();
+
+    public void Mark(long sessionId, long questionId) =>
+        _dirty.GetOrAdd(sessionId, _ => new ConcurrentDictionary<long, byte>())[questionId] = 0;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.UpvoteFlushMilliseconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        foreach (var sessionId in _dirty.Keys)
+        {
+            if (!_dirty.TryRemove(sessionId, out var questions) || questions.IsEmpty)
+            {
+                continue;
+            }
+            try
+            {
+                await FlushSessionAsync(sessionId, questions.Keys.ToList(), ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Put them back: the next tick tries again, and the stored counts are right either way.
+                foreach (var id in questions.Keys)
+                {
+                    Mark(sessionId, id);
+                }
+                LogFlushFailed(logger, ex, sessionId);
+            }
+        }
+    }
+
+    private async Task FlushSessionAsync(long sessionId, IReadOnlyCollection<long> questionIds, CancellationToken ct)
+    {
+        using (await locks.AcquireAsync(sessionId, ct))
+        {
+            var (versions, counts, publicIds) = await store.FlushUpvotesAsync(sessionId, questionIds, ct);
+            await hub.Clients.Group(GroupNames.Moderators(sessionId)).UpvotesChanged(new UpvotesDelta(sessionId, versions.ModVersion, counts));
+            if (publicIds.Count > 0)
+            {
+                await hub.Clients.Groups(GroupNames.Audience(sessionId), GroupNames.Projector(sessionId))
+                    .UpvotesChanged(new UpvotesDelta(sessionId, versions.Version, counts.Where(c => publicIds.Contains(c.QuestionId)).ToList()));
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Upvote flush for session {SessionId} failed; retrying next tick")]
+    private static partial void LogFlushFailed(ILogger logger, Exception ex, long sessionId);
+}

@@ -1,0 +1,47 @@
+using System.Data.Common;
+using LiveHub.Limits;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace LiveHub.Realtime;
+
+/// <summary>
+/// Around every hub call: a per-connection rate limit, and a store failure turned into a typed, retryable error
+/// instead of a dropped call. The connection stays up either way.
+/// </summary>
+public sealed partial class HubGuardFilter(RateLimits limits, ILogger<HubGuardFilter> logger) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        if (limits.TryCall(context.Context.ConnectionId) is { } retryAfter)
+        {
+            return Failure(context, ErrorCodes.SlowDownError(retryAfter));
+        }
+        try
+        {
+            return await next(context);
+        }
+        catch (DbException ex)
+        {
+            LogStoreFailure(logger, ex, context.HubMethodName);
+            return Failure(context, ErrorCodes.UnavailableError());
+        }
+    }
+
+    /// <summary>Builds a failed <c>HubResult&lt;T&gt;</c> for whatever T the method returns.</summary>
+    private static object? Failure(HubInvocationContext context, HubError error)
+    {
+        var returnType = context.HubMethod.ReturnType;
+        var resultType = returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>)
+            ? returnType.GetGenericArguments()[0]
+            : returnType;
+        if (resultType.IsGenericType && resultType.GetGenericTypeDefinition() == typeof(HubResult<>))
+        {
+            return Activator.CreateInstance(resultType, false, null, error);
+        }
+        throw new HubException(error.Code);
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Store failure in hub method {Method}")]
+    private static partial void LogStoreFailure(ILogger logger, Exception ex, string method);
+}

@@ -1,0 +1,44 @@
+using LiveHub.Events;
+using LiveHub.Questions;
+
+namespace LiveHub.Realtime;
+
+/// <summary>
+/// Events the server pushes to browsers and other clients. Versioned events carry the session's next version:
+/// a client that sees a gap fetches a fresh snapshot.
+/// </summary>
+public interface ILiveClient
+{
+    /// <summary>A question was asked. Moderators always; audience and projector only in open mode.</summary>
+    Task QuestionAsked(QuestionDelta delta);
+
+    /// <summary>A moderator approved a question; it is now public.</summary>
+    Task QuestionApproved(QuestionDelta delta);
+
+    /// <summary>A moderator dismissed a question.</summary>
+    Task QuestionDismissed(QuestionDelta delta);
+
+    /// <summary>A question was marked answered.</summary>
+    Task QuestionAnswered(QuestionDelta delta);
+
+    /// <summary>A question was archived.</summary>
+    Task QuestionArchived(QuestionDelta delta);
+
+    /// <summary>A question went back to the approved (or pending) queue: the undo of dismiss, answer and archive.</summary>
+    Task QuestionRestored(QuestionDelta delta);
+
+    /// <summary>A moderator corrected a question's text.</summary>
+    Task QuestionEdited(QuestionDelta delta);
+
+    /// <summary>The question on screen changed; <see cref="QuestionDelta.OnScreenQuestionId"/> is the new one or null.</summary>
+    Task QuestionOnScreenChanged(QuestionDelta delta);
+
+    /// <summary>Upvote counts changed; coalesced, at most a few per second per session.</summary>
+    Task UpvotesChanged(UpvotesDelta delta);
+
+    /// <summary>The session switched between pre-moderated and open.</summary>
+    Task ModerationModeChanged(SessionModeDelta delta);
+
+    /// <summary>To the author only, unversioned: the state of one of their own questions changed.</summary>
+    Task MyQuestionChanged(QuestionView question);
+}

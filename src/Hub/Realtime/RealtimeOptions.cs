@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LiveHub.Realtime;
+
+/// <summary>
+/// Hub limits. Section <c>LiveHub:Realtime</c>, e.g.
+/// <code>{ "LiveHub": { "Realtime": { "CallsPerSecond": 10, "CallBurst": 30, "AllowedOrigins": ["https://live.example.org"] } } }</code>
+/// </summary>
+public sealed class RealtimeOptions
+{
+    public const string Section = "LiveHub:Realtime";
+
+    /// <summary>Hub calls one connection may make per second, sustained.</summary>
+    [Range(1, 10_000)] public int CallsPerSecond { get; set; } = 10;
+
+    /// <summary>Hub calls one connection may make in a burst (a reconnect resends an outbox).</summary>
+    [Range(1, 10_000)] public int CallBurst { get; set; } = 40;
+
+    /// <summary>Largest message a client may send, in bytes.</summary>
+    [Range(1024, 1_048_576)] public int MaxMessageBytes { get; set; } = 8 * 1024;
+
+    /// <summary>Origins allowed to open the hub besides the server's own; browsers from any other origin are refused.</summary>
+    public string[] AllowedOrigins { get; set; } = [];
+}

@@ -1,0 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace LiveHub.Realtime;
+
+/// <summary>
+/// Where the data lives. Section <c>LiveHub:Store</c>, e.g.
+/// <code>{ "LiveHub": { "Store": { "SqlitePath": "data/livehub.db" } } }</code>
+/// </summary>
+public sealed class StoreOptions
+{
+    public const string Section = "LiveHub:Store";
+
+    /// <summary>The SQLite database file; relative paths are under the working directory.</summary>
+    [Required] public string SqlitePath { get; set; } = "data/livehub.db";
+}

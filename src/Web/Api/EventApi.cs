@@ -1,0 +1,38 @@
+using LiveHub.Events;
+using LiveHub.Identity;
+using LiveHub.Questions;
+using LiveHub.Realtime;
+using LiveHub.Web.Identity;
+
+namespace LiveHub.Web.Api;
+
+/// <summary>Read endpoints mirroring the hub's snapshots, for clients that are not connected yet.</summary>
+public static class EventApi
+{
+    public static IEndpointRouteBuilder MapEventApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/events/{code}", async (string code, HttpContext http, EventService events, CancellationToken ct) =>
+        {
+            var e = await events.FindByCodeAsync(code, ct);
+            return e is null
+                ? ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"))
+                : Results.Ok(await events.SnapshotAsync(e, ModeratorClaims.IsModeratorOf(http.User, e.Id), ct));
+        });
+
+        app.MapGet("/api/sessions/{sessionId:long}", async (long sessionId, string? view, HttpContext http, QuestionService questions, CancellationToken ct) =>
+        {
+            view ??= SessionViews.Audience;
+            if (!SessionViews.IsKnown(view))
+            {
+                return ApiErrors.ToHttp(HubError.Invalid("view", "The view must be 'audience', 'projector' or 'moderator'."));
+            }
+            var caller = new Caller(http.ParticipantId(), http.Connection.RemoteIpAddress?.ToString(), http.User);
+            if (view == SessionViews.Moderator && (await questions.AuthorizeAsync(caller, sessionId, ct)).Error is { } error)
+            {
+                return ApiErrors.ToHttp(error);
+            }
+            return ApiErrors.ToHttp(await questions.SnapshotAsync(caller, sessionId, view, ct));
+        });
+        return app;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Threading.RateLimiting;
+using LiveHub.Events;
+using LiveHub.Identity;
+using LiveHub.Realtime;
+using LiveHub.Web.Api;
+using Microsoft.AspNetCore.Authentication;
+
+namespace LiveHub.Web.Moderators;
+
+public sealed record SignInRequest(string? Passcode);
+
+public sealed record ModeratorStatus(bool IsModerator, long? EventId);
+
+/// <summary>Moderators sign in per event with its passcode and get an auth cookie; every moderator action is checked against it on the server.</summary>
+public static class ModeratorApi
+{
+    public const string SignInLimit = "moderator-sign-in";
+
+    public static IServiceCollection AddModeratorSignIn(this IServiceCollection services)
+    {
+        services.AddAuthentication(ModeratorClaims.Scheme).AddCookie(ModeratorClaims.Scheme, o =>
+        {
+            o.Cookie.Name = CookieNames.Moderator;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromDays(4);
+            o.SlidingExpiration = true;
+            // An API answers 401/403, it does not redirect to a login page.
+            o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+            o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+        });
+        services.AddAuthorization();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Guessing a passcode: ten tries a minute per address.
+            o.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = async (context, ct) =>
+            {
+                await context.HttpContext.Response.WriteAsJsonAsync(ErrorCodes.SlowDownError(60), ct);
+            };
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapModeratorApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/events/{code}/moderator");
+
+        group.MapPost("/session", async (string code, SignInRequest? body, HttpContext http, EventService events, CancellationToken ct) =>
+        {
+            var e = await events.FindByCodeAsync(code, ct);
+            if (e is null)
+            {
+                return ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"));
+            }
+            var passcode = body?.Passcode?.Trim();
+            if (passcode is not { Length: > 0 and <= 200 } || !PasscodeHasher.Verify(e.ModeratorPasscodeHash, passcode))
+            {
+                return ApiErrors.ToHttp(new HubError("wrong_passcode", "error.wrong_passcode", "The passcode is not right for this event."));
+            }
+            await http.SignInAsync(ModeratorClaims.Scheme, ModeratorClaims.Create(e.Id, e.PasscodeStamp));
+            return Results.Ok(new ModeratorStatus(true, e.Id));
+        }).RequireRateLimiting(SignInLimit);
+
+        group.MapGet("/session", async (string code, HttpContext http, EventService events, CancellationToken ct) =>
+        {
+            var e = await events.FindByCodeAsync(code, ct);
+            if (e is null)
+            {
+                return ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"));
+            }
+            var isModerator = ModeratorClaims.IsModeratorOf(http.User, e.Id);
+            return Results.Ok(new ModeratorStatus(isModerator, isModerator ? e.Id : null));
+        });
+
+        group.MapDelete("/session", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(ModeratorClaims.Scheme);
+            return Results.Ok(new ModeratorStatus(false, null));
+        });
+        return app;
+    }
+}

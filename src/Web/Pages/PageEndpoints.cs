@@ -1,0 +1,17 @@
+namespace LiveHub.Web.Pages;
+
+/// <summary>The screens are static pages; their scripts read the event code from the path.</summary>
+public static class PageEndpoints
+{
+    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", (IWebHostEnvironment env) => Page(env, "index.html"));
+        app.MapGet("/e/{code}", (IWebHostEnvironment env) => Page(env, "audience.html"));
+        app.MapGet("/e/{code}/moderator", (IWebHostEnvironment env) => Page(env, "moderator.html"));
+        app.MapGet("/e/{code}/projector", (IWebHostEnvironment env) => Page(env, "projector.html"));
+        return app;
+    }
+
+    private static IResult Page(IWebHostEnvironment env, string file) =>
+        Results.File(env.WebRootFileProvider.GetFileInfo(file).CreateReadStream(), "text/html; charset=utf-8");
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+
+namespace LiveHub.Web.Pages;
+
+/// <summary>
+/// The address phones use. Section <c>LiveHub:Web</c>, e.g. <code>{ "LiveHub": { "Web": { "PublicUrl": "https://live.example.org" } } }</code>
+/// </summary>
+public sealed class WebOptions
+{
+    public const string Section = "LiveHub:Web";
+
+    /// <summary>The base URL printed in the QR code and the start-up log; when unset, the address of the request (or the server) is used.</summary>
+    public string? PublicUrl { get; set; }
+}
+
+/// <summary>Builds the three screens' URLs in one place.</summary>
+public sealed class PublicUrls(IOptions<WebOptions> options)
+{
+    public string Base(HttpRequest? request, string? fallback = null) =>
+        (options.Value.PublicUrl ?? (request is null ? fallback : $"{request.Scheme}://{request.Host}") ?? "http://localhost:5000").TrimEnd('/');
+
+    public string Audience(HttpRequest? request, string code, string? fallback = null) => $"{Base(request, fallback)}/e/{code}";
+
+    public string Moderator(HttpRequest? request, string code, string? fallback = null) => $"{Base(request, fallback)}/e/{code}/moderator";
+
+    public string Projector(HttpRequest? request, string code, string? fallback = null) => $"{Base(request, fallback)}/e/{code}/projector";
+}

@@ -1,0 +1,34 @@
+using LiveHub.Events;
+using LiveHub.Realtime;
+using LiveHub.Web.Api;
+using LiveHub.Web.Pages;
+using QRCoder;
+
+namespace LiveHub.Web.Qr;
+
+/// <summary>The join QR code, drawn on the server as SVG (no script, no external service).</summary>
+public static class QrCodes
+{
+    public static IEndpointRouteBuilder MapQrCodes(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/events/{code}/qr.svg", async (string code, HttpContext http, EventService events, PublicUrls urls, CancellationToken ct) =>
+        {
+            var e = await events.FindByCodeAsync(code, ct);
+            if (e is null)
+            {
+                return ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"));
+            }
+            var svg = Svg(urls.Audience(http.Request, e.Code));
+            http.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Text(svg, "image/svg+xml");
+        });
+        return app;
+    }
+
+    public static string Svg(string content)
+    {
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(content, QRCodeGenerator.ECCLevel.M);
+        return new SvgQRCode(data).GetGraphic(10);
+    }
+}

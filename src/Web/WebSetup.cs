@@ -1,0 +1,80 @@
+using LiveHub.Realtime;
+using LiveHub.Web.Api;
+using LiveHub.Web.Demo;
+using LiveHub.Web.Identity;
+using LiveHub.Web.Moderators;
+using LiveHub.Web.Pages;
+using LiveHub.Web.Qr;
+using LiveHub.Web.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace LiveHub.Web;
+
+public static partial class WebSetup
+{
+    public const string HubPath = "/hub";
+
+    /// <summary>The host's services: identity, sign-in, Data Protection, demo and URLs.</summary>
+    public static IServiceCollection AddLiveHubWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
+        services.AddSingleton<PublicUrls>();
+        services.AddSingleton<DemoLoader>();
+        services.AddModeratorSignIn();
+
+        // Keys beside the database: cookies stay valid across restarts.
+        var sqlitePath = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>()?.SqlitePath ?? new StoreOptions().SqlitePath;
+        var keys = new DirectoryInfo(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sqlitePath))!, "keys"));
+        services.AddDataProtection().SetApplicationName("LiveHub").PersistKeysToFileSystem(keys);
+        return services;
+    }
+
+    /// <summary>Migrates, loads the demo, and prints the three URLs once the server listens.</summary>
+    public static async Task PrepareLiveHubAsync(this WebApplication app)
+    {
+        var demo = await app.Services.GetRequiredService<DemoLoader>().PrepareAsync(app.Lifetime.ApplicationStopping);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var urls = app.Services.GetRequiredService<PublicUrls>();
+            var baseUrl = addresses.FirstOrDefault()?.Replace("0.0.0.0", "localhost").Replace("[::]", "localhost");
+            LogListening(app.Logger, string.Join(", ", addresses));
+            if (demo is { } d)
+            {
+                LogDemoUrls(app.Logger,
+                    urls.Audience(null, d.Code, baseUrl), urls.Moderator(null, d.Code, baseUrl), urls.Projector(null, d.Code, baseUrl),
+                    d.Passcode ?? "(set LiveHub:Demo:ModeratorPasscode)");
+            }
+        });
+    }
+
+    /// <summary>The request pipeline and every endpoint.</summary>
+    public static WebApplication MapLiveHub(this WebApplication app)
+    {
+        app.UseLiveHubSecurityHeaders();
+        app.UseHubOriginCheck(HubPath);
+        app.UseStaticFiles();
+        app.UseParticipantIdentity();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapPages();
+        app.MapEventApi();
+        app.MapModeratorApi();
+        app.MapQrCodes();
+        app.MapHub<EventHub>(HubPath);
+        return app;
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "LiveHub listening on {Addresses}")]
+    private static partial void LogListening(ILogger logger, string addresses);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message =
+        "Demo event ready\n  Audience:  {Audience}\n  Moderator: {Moderator}\n  Projector: {Projector}\n  Moderator passcode: {Passcode}")]
+    private static partial void LogDemoUrls(ILogger logger, string audience, string moderator, string projector, string passcode);
+}
