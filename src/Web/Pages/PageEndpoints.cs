@@ -12,6 +12,9 @@ public static class PageEndpoints
         return app;
     }
 
-    private static IResult Page(IWebHostEnvironment env, string file) =>
-        Results.File(env.WebRootFileProvider.GetFileInfo(file).CreateReadStream(), "text/html; charset=utf-8");
+    private static IResult Page(IWebHostEnvironment env, string file)
+    {
+        var info = env.WebRootFileProvider.GetFileInfo(file);
+        return info.Exists ? Results.File(info.CreateReadStream(), "text/html; charset=utf-8") : Results.NotFound();
+    }
 }

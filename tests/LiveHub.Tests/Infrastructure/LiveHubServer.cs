@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using LiveHub.Data.Events;
+using LiveHub.Events;
+using LiveHub.Web;
+using LiveHub.Web.Demo;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LiveHub.Tests.Infrastructure;
+
+/// <summary>
+/// A real LiveHub on Kestrel, bound to 127.0.0.1 on a free port, with its own SQLite file.
+/// Built the way Program.cs builds it; stopped and deleted on dispose.
+/// </summary>
+public sealed class LiveHubServer : IAsyncDisposable
+{
+    public const string Passcode = "test-passcode-1";
+
+    private readonly WebApplication _app;
+    private readonly string _dataDir;
+
+    private LiveHubServer(WebApplication app, string dataDir, Uri baseUri)
+    {
+        _app = app;
+        _dataDir = dataDir;
+        BaseUri = baseUri;
+    }
+
+    public Uri BaseUri { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<LiveHubServer> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "livehub-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDir);
+        var args = new List<string>
+        {
+            "--urls=http://127.0.0.1:0",
+            $"--LiveHub:Store:SqlitePath={Path.Combine(dataDir, "livehub.db")}",
+            "--LiveHub:Demo:Load=false",
+            "--Logging:LogLevel:Default=Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            args.Add($"--{key}={value}");
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args.ToArray(),
+            ContentRootPath = Path.Combine(Repo.Root, "src", "Web"),
+            EnvironmentName = "Test",
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddLiveHubCore();
+        builder.Services.AddLiveHubWeb(builder.Configuration);
+        var app = builder.Build();
+        await app.PrepareLiveHubAsync();
+        app.MapLiveHub();
+        await app.StartAsync();
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new LiveHubServer(app, dataDir, new Uri(address));
+    }
+
+    /// <summary>A fresh copy of the demo event under its own join code, so tests never share state.</summary>
+    public async Task<TestEvent> CreateEventAsync(string moderation = ModerationModes.Pre, bool sampleQuestions = false)
+    {
+        var code = RandomNumberGenerator.GetString(JoinCode.Alphabet, JoinCode.Length);
+        var scenario = DemoLoader.LoadScenario();
+        // A week ago: every session has ended by the schedule except the two opened live, whatever the hour.
+        scenario = scenario.StartingOn(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-7));
+        var importer = Services.GetRequiredService<ScenarioImporter>();
+        var eventId = await importer.ImportAsync(scenario,
+            new ImportSettings(code, Passcode, new HashSet<string> { "keynote", "panel-regions" }, sampleQuestions, moderation), CancellationToken.None);
+        var sessions = await Services.GetRequiredService<EventStore>().ListSessionsAsync(eventId, CancellationToken.None);
+        return new TestEvent(eventId, code, sessions.ToDictionary(s => s.SessionKey, s => s.Id));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public sealed record TestEvent(long Id, string Code, IReadOnlyDictionary<string, long> Sessions)
+{
+    public long Keynote => Sessions["keynote"];
+    public long Panel => Sessions["panel-regions"];
+}
+
+/// <summary>One server for a test class; every test makes its own event on it.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public LiveHubServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await LiveHubServer.StartAsync(new Dictionary<string, string?>
+    {
+        ["LiveHub:Questions:UpvoteFlushMilliseconds"] = "100",
+    });
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<ServerFixture>
+{
+    public const string Name = "server";
+}

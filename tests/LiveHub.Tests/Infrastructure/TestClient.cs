@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using LiveHub.Events;
+using LiveHub.Questions;
+using LiveHub.Realtime;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace LiveHub.Tests.Infrastructure;
+
+/// <summary>
+/// A browser stand-in: a cookie jar (participant identity, moderator sign-in), an HTTP client, and a SignalR .NET client
+/// over WebSockets that records every event it receives.
+/// </summary>
+public sealed class TestClient : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private static readonly string[] VersionedQuestionEvents =
+    [
+        nameof(ILiveClient.QuestionAsked), nameof(ILiveClient.QuestionApproved), nameof(ILiveClient.QuestionDismissed),
+        nameof(ILiveClient.QuestionAnswered), nameof(ILiveClient.QuestionArchived), nameof(ILiveClient.QuestionRestored),
+        nameof(ILiveClient.QuestionEdited), nameof(ILiveClient.QuestionOnScreenChanged),
+    ];
+
+    private readonly Uri _baseUri;
+
+    private TestClient(Uri baseUri, CookieContainer cookies, HttpClient http)
+    {
+        _baseUri = baseUri;
+        Cookies = cookies;
+        Http = http;
+        Connection = Build();
+    }
+
+    public CookieContainer Cookies { get; }
+    public HttpClient Http { get; }
+    public HubConnection Connection { get; private set; }
+
+    /// <summary>Every event received, in order: (event name, payload).</summary>
+    public ConcurrentQueue<(string Name, object Payload)> Received { get; } = new();
+
+    public IEnumerable<QuestionDelta> QuestionDeltas => Received.Where(r => r.Payload is QuestionDelta).Select(r => (QuestionDelta)r.Payload);
+
+    public IEnumerable<QuestionView> MyQuestionChanges => Received.Where(r => r.Name == nameof(ILiveClient.MyQuestionChanged)).Select(r => (QuestionView)r.Payload);
+
+    public static async Task<TestClient> ConnectAsync(LiveHubServer server, string? moderatorOf = null)
+    {
+        var cookies = new CookieContainer();
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseUri, Timeout = Timeout };
+        // The first visit issues the participant cookie, as it does for a phone opening the page.
+        using (await http.GetAsync("/"))
+        {
+            Assert.Contains(cookies.GetCookies(server.BaseUri), c => c.Name == LiveHub.Identity.CookieNames.Participant);
+        }
+        var client = new TestClient(server.BaseUri, cookies, http);
+        if (moderatorOf is not null)
+        {
+            var response = await http.PostAsJsonAsync($"/api/events/{moderatorOf}/moderator/session", new { passcode = LiveHubServer.Passcode });
+            response.EnsureSuccessStatusCode();
+        }
+        await client.Connection.StartAsync().WaitAsync(Timeout);
+        return client;
+    }
+
+    /// <summary>Drops the connection and opens a new one with the same cookies: a phone coming back from sleep.</summary>
+    public async Task ReconnectAsync()
+    {
+        await Connection.DisposeAsync();
+        Connection = Build();
+        await Connection.StartAsync().WaitAsync(Timeout);
+    }
+
+    public Task<HubResult<T>> InvokeAsync<T>(string method, params object?[] args) =>
+        Connection.InvokeCoreAsync<HubResult<T>>(method, args).WaitAsync(Timeout);
+
+    public async Task<SessionSnapshot> JoinAsync(long sessionId, string view = SessionViews.Audience)
+    {
+        var result = await InvokeAsync<SessionSnapshot>(nameof(EventHub.JoinSession), sessionId, view);
+        Assert.True(result.Ok, result.Error?.Code);
+        return result.Value!;
+    }
+
+    public async Task<QuestionView> AskAsync(long sessionId, string text, string? name = null, string? clientId = null)
+    {
+        var result = await InvokeAsync<QuestionView>(nameof(EventHub.AskQuestion),
+            new AskQuestionRequest(sessionId, clientId ?? Guid.NewGuid().ToString("N"), text, name));
+        Assert.True(result.Ok, result.Error?.Code);
+        return result.Value!;
+    }
+
+    public async Task<QuestionView> ModerateAsync(long sessionId, long questionId, string action)
+    {
+        var result = await InvokeAsync<QuestionView>(nameof(EventHub.ModerateQuestion), new ModerateQuestionRequest(sessionId, questionId, action));
+        Assert.True(result.Ok, result.Error?.Code);
+        return result.Value!;
+    }
+
+    /// <summary>Polls until the condition holds; fails the test after the timeout. No fixed sleeps.</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {because}");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    private HubConnection Build()
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(_baseUri, "/hub"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.Cookies = Cookies;
+            })
+            .Build();
+        foreach (var name in VersionedQuestionEvents)
+        {
+            connection.On<QuestionDelta>(name, d => Received.Enqueue((name, d)));
+        }
+        connection.On<UpvotesDelta>(nameof(ILiveClient.UpvotesChanged), d => Received.Enqueue((nameof(ILiveClient.UpvotesChanged), d)));
+        connection.On<SessionModeDelta>(nameof(ILiveClient.ModerationModeChanged), d => Received.Enqueue((nameof(ILiveClient.ModerationModeChanged), d)));
+        connection.On<QuestionView>(nameof(ILiveClient.MyQuestionChanged), q => Received.Enqueue((nameof(ILiveClient.MyQuestionChanged), q)));
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        Http.Dispose();
+    }
+}
