@@ -20,7 +20,7 @@ public static partial class WebSetup
     /// <summary>The host's services: identity, sign-in, Data Protection, demo and URLs.</summary>
     public static IServiceCollection AddLiveHubWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateOnStart();
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<DemoLoader>();

@@ -3,7 +3,9 @@ using LiveHub.Events;
 using LiveHub.Identity;
 using LiveHub.Realtime;
 using LiveHub.Web.Api;
+using LiveHub.Web.Pages;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace LiveHub.Web.Moderators;
 
@@ -34,10 +36,15 @@ public static class ModeratorApi
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Guessing a passcode: ten tries a minute per address.
+            // Against passcode guessing: a few tries a minute per address.
             o.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<WebOptions>>().Value.SignInAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
             o.OnRejected = async (context, ct) =>
             {
                 await context.HttpContext.Response.WriteAsJsonAsync(ErrorCodes.SlowDownError(60), ct);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace LiveHub.Web.Pages;
 
 /// <summary>
-/// The address phones use. Section <c>LiveHub:Web</c>, e.g. <code>{ "LiveHub": { "Web": { "PublicUrl": "https://live.example.org" } } }</code>
+/// The host's settings. Section <c>LiveHub:Web</c>, e.g. <code>{ "LiveHub": { "Web": { "PublicUrl": "https://live.example.org", "SignInAttemptsPerMinute": 10 } } }</code>
 /// </summary>
 public sealed class WebOptions
 {
@@ -11,6 +11,9 @@ public sealed class WebOptions
 
     /// <summary>The base URL printed in the QR code and the start-up log; when unset, the address of the request (or the server) is used.</summary>
     public string? PublicUrl { get; set; }
+
+    /// <summary>Moderator sign-in attempts one network address may make per minute (passcode guessing).</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int SignInAttemptsPerMinute { get; set; } = 10;
 }
 
 /// <summary>Builds the three screens' URLs in one place.</summary>
