@@ -1,0 +1,1037 @@
+// Shared by the three screens: language and strings, a small DOM builder, times, the hub connection that never
+// gives up, the versioned session state, and the outbox that keeps questions until the server has them.
+import { dictionaries } from '/js/i18n.js';
+
+export const MAX_QUESTION_LENGTH = 500;
+export const MAX_NAME_LENGTH = 60;
+export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const PUBLIC_STATUSES = ['approved', 'answered'];
+
+// ---------------------------------------------------------------- storage
+
+// Private browsing or a full quota must never break a page: storage is best effort.
+export const storage = {
+  get(key, fallback = null) {
+    try {
+      const raw = localStorage.getItem(key);
+      return raw === null ? fallback : JSON.parse(raw);
+    } catch {
+      return fallback;
+    }
+  },
+  set(key, value) {
+    try { localStorage.setItem(key, JSON.stringify(value)); } catch { /* best effort */ }
+  },
+  getRaw(key) {
+    try { return localStorage.getItem(key); } catch { return null; }
+  },
+  setRaw(key, value) {
+    try { localStorage.setItem(key, value); } catch { /* best effort */ }
+  },
+  remove(key) {
+    try { localStorage.removeItem(key); } catch { /* best effort */ }
+  },
+};
+
+// ---------------------------------------------------------------- language
+
+const LANG_KEY = 'lh.lang';
+const langListeners = new Set();
+let lang = initialLanguage();
+
+function initialLanguage() {
+  const saved = storage.getRaw(LANG_KEY);
+  if (saved === 'id' || saved === 'en') {
+    return saved;
+  }
+  const nav = (navigator.language || '').toLowerCase();
+  return nav.startsWith('id') || nav.startsWith('in') ? 'id' : 'en';
+}
+
+export function getLanguage() {
+  return lang;
+}
+
+export function setLanguage(next, { remember = true } = {}) {
+  if (next !== 'id' && next !== 'en') {
+    return;
+  }
+  if (remember) {
+    storage.setRaw(LANG_KEY, next);
+  }
+  if (next === lang) {
+    return;
+  }
+  lang = next;
+  applyI18n(document);
+  for (const fn of langListeners) {
+    fn(lang);
+  }
+}
+
+export function onLanguageChange(fn) {
+  langListeners.add(fn);
+  return () => langListeners.delete(fn);
+}
+
+function formatVar(value) {
+  return typeof value === 'number' ? new Intl.NumberFormat(lang).format(value) : String(value);
+}
+
+/** Looks a key up in the current language (then English); plural keys pick ".one"/".other" by vars.count. */
+export function t(key, vars = {}) {
+  const d = dictionaries[lang];
+  let s = d[key] ?? dictionaries.en[key];
+  if (s === undefined && typeof vars.count === 'number') {
+    const form = new Intl.PluralRules(lang).select(vars.count);
+    s = d[`${key}.${form}`] ?? d[`${key}.other`] ?? dictionaries.en[`${key}.${form}`] ?? dictionaries.en[`${key}.other`];
+  }
+  if (s === undefined) {
+    s = key.startsWith('error.') ? d['error.generic'] : key;
+  }
+  return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? formatVar(vars[name]) : m));
+}
+
+/** The translated text of a server or local error; unknown keys get the generic message. */
+export function errorText(error) {
+  const key = error && error.messageKey;
+  if (!key || !(key in dictionaries[lang] || key in dictionaries.en)) {
+    return t('error.generic');
+  }
+  return t(key, {
+    max: key === 'error.name_too_long' ? MAX_NAME_LENGTH : MAX_QUESTION_LENGTH,
+    seconds: error.retryAfterSeconds ?? '',
+  });
+}
+
+/** Fills static markup: data-i18n="key" sets the text, data-i18n-attr="placeholder:key;aria-label:key" sets attributes. */
+export function applyI18n(root = document) {
+  if (root === document) {
+    document.documentElement.lang = lang;
+  }
+  for (const node of root.querySelectorAll('[data-i18n]')) {
+    node.textContent = t(node.dataset.i18n);
+  }
+  for (const node of root.querySelectorAll('[data-i18n-attr]')) {
+    for (const pair of node.dataset.i18nAttr.split(';')) {
+      const [attr, key] = pair.split(':').map((s) => s.trim());
+      if (attr && key) {
+        node.setAttribute(attr, t(key));
+      }
+    }
+  }
+}
+
+/** A visible button that switches between Indonesian and English and remembers the choice. */
+export function languageSwitch() {
+  const button = el('button', { class: 'lang-switch', attrs: { type: 'button', 'data-testid': 'lang-switch' } });
+  const paint = () => {
+    button.textContent = t('lang.other');
+    button.lang = lang === 'id' ? 'en' : 'id';
+    button.setAttribute('aria-label', t('lang.switch_aria'));
+  };
+  button.addEventListener('click', () => setLanguage(lang === 'id' ? 'en' : 'id'));
+  onLanguageChange(paint);
+  paint();
+  return button;
+}
+
+// ---------------------------------------------------------------- DOM
+
+/** Builds an element. Text only ever goes in as text: `text` sets textContent, string children become text nodes. */
+export function el(tag, opts = {}, children = []) {
+  const node = document.createElement(tag);
+  if (opts.class) {
+    node.className = Array.isArray(opts.class) ? opts.class.filter(Boolean).join(' ') : opts.class;
+  }
+  if (opts.text !== undefined && opts.text !== null) {
+    node.textContent = String(opts.text);
+  }
+  for (const [name, value] of Object.entries(opts.attrs || {})) {
+    if (value === false || value === null || value === undefined) {
+      continue;
+    }
+    node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const [name, value] of Object.entries(opts.data || {})) {
+    if (value !== undefined && value !== null) {
+      node.dataset[name] = String(value);
+    }
+  }
+  for (const [type, fn] of Object.entries(opts.on || {})) {
+    node.addEventListener(type, fn);
+  }
+  if (opts.props) {
+    Object.assign(node, opts.props);
+  }
+  for (const child of [].concat(children)) {
+    if (child === null || child === undefined || child === false) {
+      continue;
+    }
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+export function $(selector, root = document) {
+  return root.querySelector(selector);
+}
+
+/**
+ * Keyed list update: reuses each item's element, rebuilds it only when its signature changes, and keeps focus on the
+ * same control (by data-testid) across a rebuild, so live updates do not steal a keyboard user's place.
+ */
+export function reconcile(container, items, { key, sig, build }) {
+  const existing = new Map();
+  for (const child of container.children) {
+    if (child.dataset.key !== undefined) {
+      existing.set(child.dataset.key, child);
+    }
+  }
+  const keep = new Set();
+  let previous = null;
+  for (const item of items) {
+    const k = String(key(item));
+    const s = sig(item);
+    let node = existing.get(k);
+    if (!node || node._sig !== s) {
+      const fresh = build(item, node);
+      fresh.dataset.key = k;
+      fresh._sig = s;
+      if (node) {
+        const active = document.activeElement;
+        const focusId = node.contains(active) ? active.dataset.testid : null;
+        const selection = focusId && 'selectionStart' in active ? [active.selectionStart, active.selectionEnd] : null;
+        node.replaceWith(fresh);
+        if (focusId) {
+          const target = fresh.querySelector(`[data-testid="${focusId}"]`);
+          if (target) {
+            target.focus();
+            if (selection && 'setSelectionRange' in target) {
+              try { target.setSelectionRange(selection[0], selection[1]); } catch { /* not a text field */ }
+            }
+          }
+        }
+      }
+      node = fresh;
+    }
+    keep.add(node);
+    const wanted = previous ? previous.nextSibling : container.firstChild;
+    if (wanted !== node) {
+      container.insertBefore(node, wanted);
+    }
+    previous = node;
+  }
+  for (const node of existing.values()) {
+    if (!keep.has(node)) {
+      node.remove();
+    }
+  }
+}
+
+/** Screen-reader announcement through one polite live region. */
+export function announce(text) {
+  let region = document.getElementById('lh-announcer');
+  if (!region) {
+    region = el('div', { class: 'visually-hidden', attrs: { id: 'lh-announcer', 'aria-live': 'polite', role: 'status' } });
+    document.body.append(region);
+  }
+  region.textContent = '';
+  setTimeout(() => { region.textContent = text; }, 60);
+}
+
+/** A short message at the bottom of the screen, optionally with one action (e.g. Undo). */
+export function toast(message, { action, kind = 'info', timeout = 6000 } = {}) {
+  let host = document.getElementById('lh-toasts');
+  if (!host) {
+    host = el('div', { class: 'toasts', attrs: { id: 'lh-toasts', 'aria-live': 'polite', role: 'status' } });
+    document.body.append(host);
+  }
+  const item = el('div', { class: ['toast', `toast-${kind}`] }, [el('span', { text: message })]);
+  if (action) {
+    item.append(el('button', {
+      class: 'btn btn-small btn-inverse',
+      text: action.label,
+      attrs: { type: 'button', 'data-testid': action.testid || 'toast-action' },
+      on: { click: () => { item.remove(); action.run(); } },
+    }));
+  }
+  host.append(item);
+  setTimeout(() => item.remove(), timeout);
+  return item;
+}
+
+// ---------------------------------------------------------------- time
+
+let clockOffset = 0;
+
+/** Aligns relative times with the server's clock (phones are often minutes off). */
+export function syncClock(serverTime) {
+  if (typeof serverTime === 'number' && serverTime > 0) {
+    clockOffset = serverTime - Date.now();
+  }
+}
+
+export function serverNow() {
+  return Date.now() + clockOffset;
+}
+
+/** "5 menit yang lalu" / "5 minutes ago" for a server timestamp. */
+export function relativeTime(ms, { base = serverNow(), seconds = false } = {}) {
+  const diff = Math.round((ms - base) / 1000);
+  const abs = Math.abs(diff);
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  if (abs < 45 && !seconds) {
+    return t('time.just_now');
+  }
+  if (abs < 60) {
+    return new Intl.RelativeTimeFormat(lang, { numeric: 'always' }).format(diff, 'second');
+  }
+  if (abs < 3600) {
+    return rtf.format(Math.round(diff / 60), 'minute');
+  }
+  if (abs < 86400) {
+    return rtf.format(Math.round(diff / 3600), 'hour');
+  }
+  return rtf.format(Math.round(diff / 86400), 'day');
+}
+
+function dateFormat(options, timeZone) {
+  try {
+    return new Intl.DateTimeFormat(lang, { ...options, timeZone: timeZone || undefined });
+  } catch {
+    return new Intl.DateTimeFormat(lang, options);
+  }
+}
+
+/** A clock time in the event's time zone, e.g. "10.30". */
+export function formatTime(ms, timeZone, { zone = false } = {}) {
+  return dateFormat({ hour: '2-digit', minute: '2-digit', timeZoneName: zone ? 'short' : undefined }, timeZone).format(ms);
+}
+
+/** A day in the event's time zone, e.g. "Sen, 2 Des". */
+export function formatDay(ms, timeZone) {
+  return dateFormat({ weekday: 'short', day: 'numeric', month: 'short' }, timeZone).format(ms);
+}
+
+/** Keeps every element with data-ts (a server timestamp) showing a fresh relative time. */
+export function startRelativeTimeTicker(root = document, everyMs = 30000) {
+  const tick = () => {
+    for (const node of root.querySelectorAll('[data-ts]')) {
+      node.textContent = relativeTime(Number(node.dataset.ts));
+    }
+  };
+  setInterval(tick, everyMs);
+  return tick;
+}
+
+// ---------------------------------------------------------------- helpers
+
+export function eventCodeFromPath() {
+  const parts = location.pathname.split('/').filter(Boolean);
+  return parts[0] === 'e' && parts[1] ? decodeURIComponent(parts[1]).toUpperCase() : null;
+}
+
+export function normaliseCode(input) {
+  return String(input || '').toUpperCase().replace(/[\s\-_.]+/g, '');
+}
+
+export function isValidCode(code) {
+  return code.length === 6 && [...code].every((c) => CODE_ALPHABET.includes(c));
+}
+
+/** Client ids for the outbox. randomUUID needs a secure context; a venue LAN on plain http has only getRandomValues. */
+export function newClientId() {
+  if (globalThis.crypto && typeof crypto.randomUUID === 'function') {
+    return crypto.randomUUID();
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Jittered exponential back-off: 0.5–1 s, 1–2 s, 2–4 s … capped at 15 s. */
+export function backoff(attempt) {
+  const cap = Math.min(15000, 1000 * 2 ** Math.min(attempt, 10));
+  return Math.round(cap / 2 + Math.random() * (cap / 2));
+}
+
+export const byPopular = (a, b) => b.upvotes - a.upvotes || a.createdAt - b.createdAt || a.id - b.id;
+export const byNewest = (a, b) => b.createdAt - a.createdAt || b.id - a.id;
+export const byOldest = (a, b) => a.createdAt - b.createdAt || a.id - b.id;
+
+export function isPublic(question) {
+  return PUBLIC_STATUSES.includes(question.status);
+}
+
+/** The default session: the one asked for, else the first live one, else the first upcoming, else the first. */
+export function pickSession(sessions, ...preferred) {
+  for (const id of preferred) {
+    const found = id !== null && id !== undefined && sessions.find((s) => String(s.id) === String(id));
+    if (found) {
+      return found;
+    }
+  }
+  return sessions.find((s) => s.status === 'live') || sessions.find((s) => s.status === 'upcoming') || sessions[0] || null;
+}
+
+/** Fills a <select> with the event's sessions, grouped by room, each labelled with its status and time. */
+export function fillSessionSelect(select, event, selectedId) {
+  select.replaceChildren();
+  const rooms = event.rooms.length ? event.rooms : [{ id: null, name: '' }];
+  for (const room of rooms) {
+    const sessions = event.sessions
+      .filter((s) => room.id === null || s.roomId === room.id)
+      .sort((a, b) => a.startsAt - b.startsAt);
+    if (!sessions.length) {
+      continue;
+    }
+    const group = el('optgroup', { attrs: { label: room.name } });
+    for (const s of sessions) {
+      const label = `${s.title} — ${t(`session.status.${s.status}`)} · ${formatDay(s.startsAt, event.timeZone)} ${formatTime(s.startsAt, event.timeZone)}`;
+      group.append(el('option', { text: label, attrs: { value: s.id, selected: String(s.id) === String(selectedId) } }));
+    }
+    select.append(group);
+  }
+  select.value = String(selectedId);
+}
+
+/** The session's title, status, time (in the event's zone) and speakers. */
+export function sessionSummary(session, event) {
+  const room = event.rooms.find((r) => r.id === session.roomId);
+  const when = `${formatDay(session.startsAt, event.timeZone)}, ${t('session.time', {
+    start: formatTime(session.startsAt, event.timeZone),
+    end: formatTime(session.endsAt, event.timeZone, { zone: true }),
+  })}`;
+  return el('div', { class: 'session-summary' }, [
+    el('h2', { class: 'session-title', text: session.title }),
+    el('p', { class: 'session-meta' }, [
+      el('span', { class: ['badge', `badge-${session.status}`], text: t(`session.status.${session.status}`) }),
+      ' ',
+      el('span', { text: [room ? room.name : null, when].filter(Boolean).join(' · ') }),
+    ]),
+    session.speakers && session.speakers.length
+      ? el('p', { class: 'session-speakers', text: t('session.speakers', { names: session.speakers.join(', ') }) })
+      : null,
+  ]);
+}
+
+/** fetch() that answers like a hub call: {ok, value} or {ok:false, error:{code, messageKey}}. */
+export async function api(method, url, body) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+    });
+  } catch {
+    return { ok: false, status: 0, error: offlineError() };
+  }
+  let data = null;
+  try { data = await response.json(); } catch { /* empty or not JSON */ }
+  if (response.ok) {
+    return { ok: true, status: response.status, value: data };
+  }
+  if (data && data.messageKey) {
+    return { ok: false, status: response.status, error: data };
+  }
+  const fallback = {
+    404: { code: 'not_found', messageKey: 'error.not_found.event' },
+    403: { code: 'forbidden', messageKey: 'error.forbidden' },
+    429: { code: 'slow_down', messageKey: 'error.slow_down', retryable: true },
+    503: { code: 'unavailable', messageKey: 'error.unavailable', retryable: true },
+  }[response.status];
+  return { ok: false, status: response.status, error: fallback || { code: 'http', messageKey: 'error.generic' } };
+}
+
+// ---------------------------------------------------------------- connection
+
+/** A local, typed error for calls that cannot reach the server. */
+export class LiveError extends Error {
+  constructor(code, messageKey, retryable = true) {
+    super(code);
+    this.code = code;
+    this.messageKey = messageKey;
+    this.retryable = retryable;
+  }
+}
+
+function offlineError() {
+  return new LiveError('offline', 'error.offline', true);
+}
+
+let current = null;
+
+/** Invokes a hub method on the page's connection. Rejects with {code:'offline', messageKey:'error.offline'} when not connected. */
+export function call(method, ...args) {
+  return current ? current.call(method, ...args) : Promise.reject(offlineError());
+}
+
+/**
+ * Opens the hub connection and keeps it open: SignalR's automatic reconnect (never giving up), then our own restart
+ * loop if the connection closes anyway, and an immediate retry with a fresh back-off when the tab becomes visible or
+ * the network comes back. onConnected runs after every (re)connect, since the server forgets groups.
+ */
+export function connect({ onConnected, onStatus, autoStart = true } = {}) {
+  const signalR = window.signalR;
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl('/hub', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => backoff(ctx.previousRetryCount) })
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+
+  const statusListeners = new Set(onStatus ? [onStatus] : []);
+  const connectedListeners = new Set(onConnected ? [onConnected] : []);
+  let status = 'connecting';
+  let everConnected = false;
+  let attempt = 0;
+  let timer = null;
+  let starting = null;
+  let stopped = !autoStart;
+  let lostAt = null;
+  let kickPending = false;
+  let lastMessageAt = 0;
+
+  // Every frame from the server, pings included, proves the data is fresh; the projector shows this.
+  const transport = connection.connection;
+  if (transport && typeof transport.onreceive === 'function') {
+    const inner = transport.onreceive;
+    transport.onreceive = (data) => {
+      lastMessageAt = Date.now();
+      inner(data);
+    };
+  }
+
+  const isConnected = () => connection.state === signalR.HubConnectionState.Connected;
+
+  function computeStatus() {
+    if (isConnected()) {
+      return 'connected';
+    }
+    if (!navigator.onLine) {
+      return 'offline';
+    }
+    if (lostAt === null) {
+      return everConnected ? 'reconnecting' : 'connecting';
+    }
+    return Date.now() - lostAt > 20000 ? 'offline' : 'reconnecting';
+  }
+
+  function updateStatus() {
+    const next = computeStatus();
+    if (next !== status) {
+      status = next;
+      for (const fn of statusListeners) {
+        fn(status);
+      }
+    }
+  }
+
+  async function runConnected() {
+    everConnected = true;
+    attempt = 0;
+    lostAt = null;
+    lastMessageAt = Date.now();
+    updateStatus();
+    for (const fn of connectedListeners) {
+      try {
+        await fn();
+      } catch (error) {
+        // A failed rejoin (busy server, rate limit) is retried while the connection stays up.
+        console.warn('LiveHub: rejoin failed, retrying', error);
+        setTimeout(() => { if (isConnected()) runConnected(); }, backoff(2));
+        return;
+      }
+    }
+  }
+
+  function scheduleStart() {
+    clearTimeout(timer);
+    timer = setTimeout(start, backoff(attempt++));
+    updateStatus();
+  }
+
+  async function start() {
+    stopped = false;
+    if (starting || connection.state !== signalR.HubConnectionState.Disconnected) {
+      return starting;
+    }
+    clearTimeout(timer);
+    timer = null;
+    starting = (async () => {
+      try {
+        await connection.start();
+      } catch {
+        lostAt ??= Date.now();
+        if (!stopped) {
+          scheduleStart();
+        }
+        return;
+      } finally {
+        starting = null;
+      }
+      await runConnected();
+    })();
+    return starting;
+  }
+
+  async function stop() {
+    stopped = true;
+    clearTimeout(timer);
+    await connection.stop();
+    updateStatus();
+  }
+
+  /** Reset the back-off and try now: used when the tab becomes visible or the network returns. */
+  function kick() {
+    if (stopped) {
+      return;
+    }
+    attempt = 0;
+    if (connection.state === signalR.HubConnectionState.Disconnected) {
+      start();
+    } else if (connection.state === signalR.HubConnectionState.Reconnecting && !kickPending) {
+      // SignalR's own retry may be sleeping for up to 15 s: stop it and start afresh.
+      kickPending = true;
+      connection.stop().catch(() => {}).finally(() => {
+        kickPending = false;
+        start();
+      });
+    }
+  }
+
+  connection.onreconnecting(() => {
+    lostAt ??= Date.now();
+    updateStatus();
+  });
+  connection.onreconnected(() => runConnected());
+  connection.onclose(() => {
+    lostAt ??= Date.now();
+    updateStatus();
+    if (!stopped && !kickPending) {
+      scheduleStart();
+    }
+  });
+
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') {
+      kick();
+    }
+  });
+  window.addEventListener('online', () => { updateStatus(); kick(); });
+  window.addEventListener('offline', updateStatus);
+  setInterval(updateStatus, 5000);
+
+  async function invoke(method, ...args) {
+    if (!isConnected()) {
+      throw offlineError();
+    }
+    try {
+      return await connection.invoke(method, ...args);
+    } catch {
+      throw isConnected() ? new LiveError('unavailable', 'error.unavailable', true) : offlineError();
+    }
+  }
+
+  const live = {
+    connection,
+    call: invoke,
+    /** Like call, but always resolves to a HubResult, turning local failures into {ok:false, error}. */
+    async request(method, ...args) {
+      try {
+        return await invoke(method, ...args);
+      } catch (error) {
+        return { ok: false, value: null, error: { code: error.code || 'unavailable', messageKey: error.messageKey || 'error.generic', retryable: true } };
+      }
+    },
+    on(name, fn) {
+      connection.on(name, (...args) => {
+        lastMessageAt = Date.now();
+        fn(...args);
+      });
+    },
+    onConnected(fn) { connectedListeners.add(fn); },
+    onStatus(fn) { statusListeners.add(fn); fn(status); },
+    isConnected,
+    get status() { return status; },
+    get lastMessageAt() { return lastMessageAt; },
+    /** Marks a snapshot as fresh data. */
+    touch() { lastMessageAt = Date.now(); },
+    start,
+    stop,
+    kick,
+  };
+  current = live;
+  if (autoStart) {
+    start();
+  }
+  return live;
+}
+
+/** Keeps an element showing the connection state (text plus data-state for styling and tests). */
+export function bindStatus(node, live) {
+  const paint = () => {
+    const state = live.status;
+    node.dataset.state = state;
+    node.replaceChildren(el('span', { class: 'dot', attrs: { 'aria-hidden': 'true' } }), el('span', { text: t(`status.${state}`) }));
+  };
+  live.onStatus(paint);
+  onLanguageChange(paint);
+  paint();
+}
+
+// ---------------------------------------------------------------- versioned session state
+
+export const VERSIONED_EVENTS = [
+  'QuestionAsked', 'QuestionApproved', 'QuestionDismissed', 'QuestionAnswered', 'QuestionArchived',
+  'QuestionRestored', 'QuestionEdited', 'QuestionOnScreenChanged', 'UpvotesChanged', 'ModerationModeChanged',
+];
+
+/**
+ * One session as one screen sees it. A snapshot sets the version; each delta must be exactly the next version:
+ * older ones are ignored, a gap fetches a fresh snapshot. Deltas that arrive while a snapshot is on its way are
+ * held and replayed on top of it.
+ */
+export class SessionState {
+  constructor({ view, resync, onChange }) {
+    this.view = view;
+    this.resync = resync;
+    this.onChange = onChange;
+    this.sessionId = null;
+    this.session = null;
+    this.version = null;
+    this.questions = new Map();
+    this.onScreenQuestionId = null;
+    this.mine = new Map();
+    this.myUpvotes = new Set();
+    this.held = [];
+    this.resyncing = false;
+  }
+
+  /** Call before JoinSession: deltas from now on are held until the snapshot arrives. */
+  begin(sessionId) {
+    if (sessionId !== this.sessionId) {
+      this.session = null;
+      this.questions = new Map();
+      this.mine = new Map();
+      this.myUpvotes = new Set();
+      this.onScreenQuestionId = null;
+    }
+    this.sessionId = sessionId;
+    this.version = null;
+    this.held = [];
+  }
+
+  get loaded() {
+    return this.session !== null;
+  }
+
+  visible(question) {
+    return this.view === 'moderator' || isPublic(question);
+  }
+
+  load(snapshot) {
+    syncClock(snapshot.serverTime);
+    this.sessionId = snapshot.session.id;
+    this.session = snapshot.session;
+    this.version = snapshot.version;
+    this.questions = new Map(snapshot.questions.filter((q) => this.visible(q)).map((q) => [q.id, q]));
+    this.onScreenQuestionId = snapshot.onScreenQuestionId ?? null;
+    this.mine = new Map((snapshot.mine || []).filter((q) => q.status !== 'archived').map((q) => [q.id, q]));
+    this.myUpvotes = new Set(snapshot.myUpvotes || []);
+    this.onChange?.({ kind: 'snapshot' });
+    this.replay();
+  }
+
+  handle(kind, delta) {
+    if (!delta || delta.sessionId !== this.sessionId) {
+      return;
+    }
+    if (this.version === null || this.resyncing) {
+      this.held.push({ kind, delta });
+      return;
+    }
+    if (delta.version <= this.version) {
+      return;
+    }
+    if (delta.version === this.version + 1) {
+      this.apply(kind, delta);
+      this.replay();
+      return;
+    }
+    this.held.push({ kind, delta });
+    this.refetch();
+  }
+
+  replay() {
+    this.held.sort((a, b) => a.delta.version - b.delta.version);
+    while (this.held.length && this.version !== null) {
+      const { kind, delta } = this.held[0];
+      if (delta.version <= this.version) {
+        this.held.shift();
+      } else if (delta.version === this.version + 1) {
+        this.held.shift();
+        this.apply(kind, delta);
+      } else {
+        this.refetch();
+        return;
+      }
+    }
+  }
+
+  apply(kind, delta) {
+    this.version = delta.version;
+    if (kind === 'UpvotesChanged') {
+      for (const c of delta.counts || []) {
+        const q = this.questions.get(c.questionId);
+        if (q) {
+          q.upvotes = c.upvotes;
+        }
+        const own = this.mine.get(c.questionId);
+        if (own) {
+          own.upvotes = c.upvotes;
+        }
+      }
+    } else if (kind === 'ModerationModeChanged') {
+      this.session = { ...this.session, moderation: delta.moderation };
+    } else {
+      const q = delta.question;
+      if (q) {
+        if (this.visible(q)) {
+          this.questions.set(q.id, q);
+        } else {
+          this.questions.delete(q.id);
+        }
+        const own = this.mine.get(q.id);
+        if (own) {
+          this.mine.set(q.id, { ...own, ...q, clientId: own.clientId });
+        }
+      }
+      this.onScreenQuestionId = delta.onScreenQuestionId ?? null;
+    }
+    this.onChange?.({ kind, delta });
+  }
+
+  /** The author's own question changed (unversioned, sent only to the author). */
+  applyMine(question) {
+    if (!question || question.sessionId !== this.sessionId) {
+      return;
+    }
+    if (question.status === 'archived') {
+      this.mine.delete(question.id);
+    } else {
+      this.mine.set(question.id, question);
+    }
+    this.onChange?.({ kind: 'MyQuestionChanged', question });
+  }
+
+  async refetch() {
+    if (this.resyncing || this.sessionId === null) {
+      return;
+    }
+    this.resyncing = true;
+    const sessionId = this.sessionId;
+    let snapshot = null;
+    try {
+      snapshot = await this.resync(sessionId);
+    } catch {
+      snapshot = null;
+    }
+    this.resyncing = false;
+    if (sessionId !== this.sessionId) {
+      return;
+    }
+    if (snapshot) {
+      this.load(snapshot);
+    } else {
+      setTimeout(() => { if (sessionId === this.sessionId && this.held.length) this.refetch(); }, backoff(2));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- outbox
+
+const DELIVERED_SHOWN_MS = 6000;
+
+/**
+ * Questions on their way to the server, kept in localStorage (lh.outbox.{code}) so a reload or a dropped connection
+ * loses nothing. Each has a client id; the server is idempotent on it, so resending is always safe.
+ * States: sending → delivered (then removed) or failed (non-retryable error; "Try again" resends with the same id).
+ */
+export function createOutbox(code, live, { onChange, onDelivered, onError } = {}) {
+  const key = `lh.outbox.${code}`;
+  let items = read().filter((i) => i.state !== 'delivered');
+  const inFlight = new Set();
+  let flushing = false;
+  let again = false;
+  let timer = null;
+
+  function read() {
+    const stored = storage.get(key, []);
+    return Array.isArray(stored) ? stored.filter((i) => i && typeof i.clientId === 'string' && typeof i.text === 'string') : [];
+  }
+
+  function save() {
+    storage.set(key, items);
+    onChange?.();
+  }
+
+  function find(clientId) {
+    return items.find((i) => i.clientId === clientId);
+  }
+
+  function schedule(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(flush, Math.max(250, ms));
+  }
+
+  function delivered(item, question) {
+    item.state = 'delivered';
+    item.error = null;
+    item.questionId = question ? question.id : item.questionId;
+    save();
+    onDelivered?.(question, item);
+    setTimeout(() => remove(item.clientId), DELIVERED_SHOWN_MS);
+  }
+
+  async function send(item) {
+    inFlight.add(item.clientId);
+    let result;
+    try {
+      result = await live.call('AskQuestion', {
+        sessionId: item.sessionId,
+        clientId: item.clientId,
+        text: item.text,
+        authorName: item.authorName || null,
+      });
+    } catch (error) {
+      inFlight.delete(item.clientId);
+      if (error.code !== 'offline') {
+        item.retryAt = Date.now() + backoff(item.attempts = (item.attempts || 0) + 1);
+        save();
+        schedule(item.retryAt - Date.now());
+      }
+      return; // offline: stays queued and goes again after the reconnect
+    }
+    inFlight.delete(item.clientId);
+    if (!find(item.clientId)) {
+      return;
+    }
+    if (result && result.ok) {
+      delivered(item, result.value);
+      return;
+    }
+    const error = (result && result.error) || { code: 'unknown', messageKey: 'error.generic' };
+    const plain = { code: error.code, messageKey: error.messageKey, retryable: !!error.retryable, retryAfterSeconds: error.retryAfterSeconds ?? null };
+    item.error = plain;
+    if (plain.retryable) {
+      item.attempts = (item.attempts || 0) + 1;
+      const wait = plain.retryAfterSeconds ? plain.retryAfterSeconds * 1000 : backoff(item.attempts);
+      item.retryAt = Date.now() + wait;
+      save();
+      schedule(wait);
+    } else {
+      item.state = 'failed';
+      save();
+    }
+    onError?.(plain, item);
+  }
+
+  async function flush() {
+    if (flushing) {
+      again = true;
+      return;
+    }
+    flushing = true;
+    try {
+      for (const item of [...items]) {
+        if (item.state !== 'sending' || inFlight.has(item.clientId) || !find(item.clientId)) {
+          continue;
+        }
+        if (!live.isConnected()) {
+          break;
+        }
+        if (item.retryAt && item.retryAt > Date.now()) {
+          schedule(item.retryAt - Date.now());
+          continue;
+        }
+        await send(item);
+      }
+    } finally {
+      flushing = false;
+      if (again) {
+        again = false;
+        flush();
+      }
+    }
+  }
+
+  function add({ sessionId, text, authorName }) {
+    const item = {
+      clientId: newClientId(),
+      sessionId,
+      text,
+      authorName: authorName || null,
+      state: 'sending',
+      createdAt: Date.now(),
+      error: null,
+      retryAt: 0,
+      attempts: 0,
+    };
+    items.push(item); // stored before the first invoke
+    save();
+    flush();
+    return item;
+  }
+
+  function retry(clientId) {
+    const item = find(clientId);
+    if (!item) {
+      return;
+    }
+    item.state = 'sending';
+    item.error = null;
+    item.retryAt = 0;
+    save();
+    flush();
+  }
+
+  function remove(clientId) {
+    const before = items.length;
+    items = items.filter((i) => i.clientId !== clientId);
+    if (items.length !== before) {
+      save();
+    }
+  }
+
+  /** Marks items the server already has (found by client id among the caller's own questions) as delivered. */
+  function match(questions) {
+    for (const q of questions) {
+      const item = q && q.clientId ? find(q.clientId) : null;
+      if (item && item.state !== 'delivered') {
+        delivered(item, q);
+      }
+    }
+  }
+
+  // Another tab of the same event changed the outbox.
+  window.addEventListener('storage', (e) => {
+    if (e.key === key) {
+      items = read();
+      onChange?.();
+    }
+  });
+
+  live.onConnected(() => { flush(); });
+
+  return {
+    get items() { return items; },
+    add,
+    retry,
+    remove,
+    flush,
+    match,
+  };
+}

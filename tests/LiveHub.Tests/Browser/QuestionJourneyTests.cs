@@ -1,0 +1,61 @@
+using LiveHub.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LiveHub.Tests.Browser;
+
+[Collection(ServerCollection.Name)]
+public sealed class QuestionJourneyTests(ServerFixture fixture)
+{
+    private LiveHubServer Server => fixture.Server;
+
+    [SkippableFact]
+    public async Task AudienceAsksModeratorApprovesAndPutsItOnScreenAndTheProjectorShowsIt()
+    {
+        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var e = await Server.CreateEventAsync();
+        var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
+        const string text = "Bagaimana kota kecil dengan anggaran terbatas bisa memulai smart city?";
+
+        var (projector, projectorErrors) = await Infrastructure.Browser.OpenAsync(browser, 1280, 720);
+        await projector.GotoAsync($"{baseUrl}/e/{e.Code}/projector?session={e.Keynote}");
+        await Expect(projector.GetByTestId("join-code")).ToContainTextAsync(e.Code);
+
+        var (audience, audienceErrors) = await Infrastructure.Browser.OpenAsync(browser, 360, 740);
+        await audience.GotoAsync($"{baseUrl}/e/{e.Code}?session={e.Keynote}");
+        await Expect(audience.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
+        await audience.GetByTestId("ask-text").FillAsync(text);
+        await audience.GetByTestId("ask-send").ClickAsync();
+        var mine = audience.GetByTestId("my-questions");
+        await Expect(mine).ToContainTextAsync(text);
+        await Expect(mine).ToContainTextAsync("Menunggu persetujuan moderator");
+
+        var (moderator, moderatorErrors) = await Infrastructure.Browser.OpenAsync(browser, 1280, 800);
+        await moderator.GotoAsync($"{baseUrl}/e/{e.Code}/moderator?session={e.Keynote}");
+        await moderator.GetByTestId("passcode").FillAsync(LiveHubServer.Passcode);
+        await moderator.GetByTestId("sign-in").ClickAsync();
+        var card = moderator.GetByTestId("mod-question").Filter(new LocatorFilterOptions { HasText = text });
+        await Expect(card).ToHaveAttributeAsync("data-status", "pending");
+        await Infrastructure.Browser.ScreenshotAsync(moderator, "moderator-pending");
+
+        await card.GetByTestId("action-approve").ClickAsync();
+        var approved = moderator.GetByTestId("mod-question").Filter(new LocatorFilterOptions { HasText = text });
+        await moderator.GetByTestId("queue-approved").ClickAsync();
+        await Expect(approved).ToHaveAttributeAsync("data-status", "approved");
+        await approved.GetByTestId("action-show").ClickAsync();
+
+        await Expect(projector.GetByTestId("on-screen-question")).ToContainTextAsync(text);
+        await Expect(audience.GetByTestId("question-list")).ToContainTextAsync(text);
+        await Expect(projector.GetByTestId("freshness")).Not.ToBeEmptyAsync();
+
+        await Infrastructure.Browser.ScreenshotAsync(audience, "audience");
+        await Infrastructure.Browser.ScreenshotAsync(moderator, "moderator");
+        await Infrastructure.Browser.ScreenshotAsync(projector, "projector");
+
+        Assert.Empty(audienceErrors);
+        Assert.Empty(moderatorErrors);
+        Assert.Empty(projectorErrors);
+    }
+}
