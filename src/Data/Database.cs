@@ -15,8 +15,11 @@ public sealed class Database
     }
 
     private readonly string _connectionString;
+    private readonly string _pragmas;
 
-    public Database(string sqlitePath)
+    /// <param name="sqlitePath">The database file.</param>
+    /// <param name="busyTimeoutMilliseconds">How long a write waits for another writer before it fails as retryable.</param>
+    public Database(string sqlitePath, int busyTimeoutMilliseconds = 5000)
     {
         var full = Path.GetFullPath(sqlitePath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -26,8 +29,9 @@ public sealed class Database
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
-            DefaultTimeout = 10,
+            DefaultTimeout = Math.Max(1, (busyTimeoutMilliseconds + 999) / 1000),
         }.ToString();
+        _pragmas = $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA foreign_keys = ON;";
         SqlitePath = full;
     }
 
@@ -39,7 +43,7 @@ public sealed class Database
         await connection.OpenAsync(ct);
         // A writer waits for another writer instead of failing at once.
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+        pragma.CommandText = _pragmas;
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }

@@ -21,7 +21,11 @@ public static class LiveHubCore
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new Database(sp.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath));
+        services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            return new Database(store.SqlitePath, store.BusyTimeoutMilliseconds);
+        });
         services.AddSingleton<EventStore>();
         services.AddSingleton<QuestionStore>();
         services.AddSingleton<EventService>();

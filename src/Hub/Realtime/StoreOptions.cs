@@ -4,7 +4,7 @@ namespace LiveHub.Realtime;
 
 /// <summary>
 /// Where the data lives. Section <c>LiveHub:Store</c>, e.g.
-/// <code>{ "LiveHub": { "Store": { "SqlitePath": "data/livehub.db" } } }</code>
+/// <code>{ "LiveHub": { "Store": { "SqlitePath": "data/livehub.db", "BusyTimeoutMilliseconds": 5000 } } }</code>
 /// </summary>
 public sealed class StoreOptions
 {
@@ -12,4 +12,7 @@ public sealed class StoreOptions
 
     /// <summary>The SQLite database file; relative paths are under the working directory.</summary>
     [Required] public string SqlitePath { get; set; } = "data/livehub.db";
+
+    /// <summary>How long a write waits for a locked database before it answers a retryable <c>unavailable</c>.</summary>
+    [Range(50, 60_000)] public int BusyTimeoutMilliseconds { get; set; } = 5000;
 }

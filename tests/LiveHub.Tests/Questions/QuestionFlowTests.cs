@@ -411,3 +411,32 @@ public sealed class QuestionFlowTests(ServerFixture fixture)
         return await connection.ExecuteScalarAsync<long>(sql, args);
     }
 }
+
+public sealed class LockedDatabaseTests
+{
+    [Fact]
+    public async Task AskDuringALockedDatabaseFailsRetryablyAndTheRetryStoresItOnce()
+    {
+        await using var server = await LiveHubServer.StartAsync(new Dictionary<string, string?> { ["LiveHub:Store:BusyTimeoutMilliseconds"] = "200" });
+        var e = await server.CreateEventAsync();
+        await using var phone = await TestClient.ConnectAsync(server);
+        var request = new AskQuestionRequest(e.Keynote, Guid.NewGuid().ToString("N"), "Ditulis saat basis data terkunci", null);
+
+        // Another writer holds the database.
+        await using (var blocker = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None))
+        {
+            await blocker.ExecuteAsync("BEGIN IMMEDIATE");
+            var failed = await phone.InvokeAsync<QuestionView>(nameof(EventHub.AskQuestion), request);
+            Assert.False(failed.Ok);
+            Assert.Equal(ErrorCodes.Unavailable, failed.Error!.Code);
+            Assert.True(failed.Error.Retryable);
+            await blocker.ExecuteAsync("ROLLBACK");
+        }
+
+        Assert.Equal(HubConnectionState.Connected, phone.Connection.State);
+        var retried = await phone.InvokeAsync<QuestionView>(nameof(EventHub.AskQuestion), request);
+        Assert.True(retried.Ok);
+        await using var check = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
+        Assert.Equal(1, await check.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM questions WHERE client_id = @ClientId", new { request.ClientId }));
+    }
+}
