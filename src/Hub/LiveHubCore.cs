@@ -2,7 +2,9 @@ using LiveHub.Data;
 using LiveHub.Data.Events;
 using LiveHub.Data.Questions;
 using LiveHub.Events;
+using LiveHub.Data.Polls;
 using LiveHub.Limits;
+using LiveHub.Polls;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -18,6 +20,7 @@ public static class LiveHubCore
     {
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QuestionOptions>().BindConfiguration(QuestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PollOptions>().BindConfiguration(PollOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
@@ -28,6 +31,14 @@ public static class LiveHubCore
         });
         services.AddSingleton<EventStore>();
         services.AddSingleton<QuestionStore>();
+        services.AddSingleton<PollStore>();
+        services.AddSingleton<SessionAccess>();
+        services.AddSingleton<Presence>();
+        services.AddSingleton<SessionSnapshots>();
+        services.AddSingleton<PollService>();
+        services.AddSingleton<PollResultsCoalescer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PollResultsCoalescer>());
+        services.AddHostedService<QuizTimer>();
         services.AddSingleton<EventService>();
         services.AddSingleton<ScenarioImporter>();
         services.AddSingleton<QuestionService>();

@@ -44,6 +44,9 @@ public sealed record SessionRow
     public long? OnScreenQuestionId { get; init; }
     public long Version { get; init; }
     public long ModVersion { get; init; }
+    /// <summary>What the projector shows: <c>questions</c>, <c>poll</c> or <c>idle</c>.</summary>
+    public string ProjectorMode { get; init; } = "questions";
+    public long? ProjectorPollId { get; init; }
 }
 
 /// <summary>What a new event is made of, as imported from a scenario or the admin.</summary>

@@ -219,12 +219,7 @@ public sealed class QuestionStore(Database db)
             new { participantId, now }, tx, cancellationToken: ct));
 
     private static Task<SessionVersions> BumpAsync(DbConnection connection, DbTransaction tx, long sessionId, bool publicChange, CancellationToken ct) =>
-        connection.QuerySingleAsync<SessionVersions>(new CommandDefinition("""
-            UPDATE sessions
-            SET version = version + @publicStep, mod_version = mod_version + 1
-            WHERE id = @sessionId
-            RETURNING version AS Version, mod_version AS ModVersion
-            """, new { sessionId, publicStep = publicChange ? 1 : 0 }, tx, cancellationToken: ct));
+        SessionVersioning.BumpAsync(connection, tx, sessionId, publicChange, ct);
 }
 
 public sealed record SessionQuestions(SessionRow Session, IReadOnlyList<QuestionRow> Questions, IReadOnlySet<long> UpvotedByParticipant);

@@ -1,3 +1,4 @@
+using LiveHub.Polls;
 using LiveHub.Questions;
 
 namespace LiveHub.Events;
@@ -44,7 +45,22 @@ public sealed record SessionSnapshot(
     IReadOnlyList<QuestionView> Mine,
     IReadOnlyList<long> MyUpvotes,
     long? OnScreenQuestionId,
-    long ServerTime);
+    long ServerTime)
+{
+    /// <summary>Polls this view may see: moderators every poll, others those launched at least once.</summary>
+    public IReadOnlyList<PollView> Polls { get; init; } = [];
+
+    /// <summary>The latest results frame of each poll whose results this view may see.</summary>
+    public IReadOnlyList<PollResults> Results { get; init; } = [];
+
+    /// <summary>Audience only: the caller's own votes.</summary>
+    public IReadOnlyList<MyVote> MyVotes { get; init; } = [];
+
+    /// <summary>What the projector shows: questions, poll or idle.</summary>
+    public string ProjectorMode { get; init; } = ProjectorModes.Questions;
+
+    public long? ProjectorPollId { get; init; }
+}
 
 public static class SessionViews
 {

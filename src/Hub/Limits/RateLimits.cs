@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using LiveHub.Polls;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using Microsoft.Extensions.Options;
@@ -10,15 +11,17 @@ public sealed class RateLimits : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _asks;
     private readonly PartitionedRateLimiter<string> _upvotes;
+    private readonly PartitionedRateLimiter<string> _votes;
     private readonly PartitionedRateLimiter<string> _addressWrites;
     private readonly PartitionedRateLimiter<string> _calls;
 
-    public RateLimits(IOptions<QuestionOptions> questions, IOptions<RealtimeOptions> realtime)
+    public RateLimits(IOptions<QuestionOptions> questions, IOptions<PollOptions> polls, IOptions<RealtimeOptions> realtime)
     {
         var q = questions.Value;
         var r = realtime.Value;
         _asks = PerMinute(q.AsksPerMinute);
         _upvotes = PerMinute(q.UpvotesPerMinute);
+        _votes = PerMinute(polls.Value.VotesPerMinute);
         _addressWrites = PerMinute(q.WritesPerAddressPerMinute);
         _calls = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
@@ -34,6 +37,8 @@ public sealed class RateLimits : IDisposable
     public int? TryAsk(string participantId, string? address) => Acquire(_asks, participantId) ?? Acquire(_addressWrites, address);
 
     public int? TryUpvote(string participantId, string? address) => Acquire(_upvotes, participantId) ?? Acquire(_addressWrites, address);
+
+    public int? TryVote(string participantId, string? address) => Acquire(_votes, participantId) ?? Acquire(_addressWrites, address);
 
     public int? TryCall(string connectionId) => Acquire(_calls, connectionId);
 
@@ -65,6 +70,7 @@ public sealed class RateLimits : IDisposable
     {
         _asks.Dispose();
         _upvotes.Dispose();
+        _votes.Dispose();
         _addressWrites.Dispose();
         _calls.Dispose();
     }

@@ -15,6 +15,7 @@ namespace LiveHub.Questions;
 public sealed class QuestionService(
     QuestionStore store,
     EventService events,
+    SessionAccess access,
     SessionLocks locks,
     RateLimits limits,
     UpvoteCoalescer upvotes,
@@ -115,7 +116,7 @@ public sealed class QuestionService(
         {
             return HubError.Invalid("action", $"The action must be one of: {string.Join(", ", ModerationActions.All)}.");
         }
-        var (session, error) = await AuthorizeAsync(caller, request.SessionId, ct);
+        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
         if (session is null)
         {
             return error!;
@@ -161,7 +162,7 @@ public sealed class QuestionService(
         {
             return textError;
         }
-        var (session, error) = await AuthorizeAsync(caller, request.SessionId, ct);
+        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
         if (session is null)
         {
             return error!;
@@ -184,7 +185,7 @@ public sealed class QuestionService(
         {
             return HubError.Invalid("mode", "The mode must be 'pre' or 'open'.");
         }
-        var (session, error) = await AuthorizeAsync(caller, request.SessionId, ct);
+        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
         if (session is null)
         {
             return error!;
@@ -235,17 +236,6 @@ public sealed class QuestionService(
         return HubResult<SessionSnapshot>.Success(new SessionSnapshot(
             events.View(session), view, session.Version, visible, [.. mine, .. myPublic],
             isAudience ? read.UpvotedByParticipant.ToList() : [], session.OnScreenQuestionId, now));
-    }
-
-    /// <summary>Finds the session and checks the caller moderates its event; the client's claim of a role counts for nothing.</summary>
-    public async Task<(SessionRow? Session, HubError? Error)> AuthorizeAsync(Caller caller, long sessionId, CancellationToken ct)
-    {
-        var session = await events.FindSessionAsync(sessionId, ct);
-        if (session is null)
-        {
-            return (null, caller.User?.Identity?.IsAuthenticated == true ? ErrorCodes.NotFoundError("session") : ErrorCodes.ForbiddenError());
-        }
-        return caller.IsModeratorOf(session.EventId) ? (session, null) : (null, ErrorCodes.ForbiddenError());
     }
 
     private async Task PushChangeAsync(string action, QuestionChange change)

@@ -1,5 +1,6 @@
 using LiveHub.Events;
 using LiveHub.Identity;
+using LiveHub.Polls;
 using LiveHub.Questions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
@@ -10,8 +11,20 @@ namespace LiveHub.Realtime;
 /// The one hub. Thin by design: each method checks its input and the caller, calls one feature service and returns a typed result.
 /// SignalR forgets groups on reconnect, so clients call <see cref="JoinEvent"/> and <see cref="JoinSession"/> after every connect.
 /// </summary>
-public sealed class EventHub(EventService events, QuestionService questions) : Hub<ILiveClient>
+public sealed class EventHub(
+    EventService events,
+    SessionAccess access,
+    SessionSnapshots snapshots,
+    QuestionService questions,
+    PollService polls,
+    Presence presence) : Hub<ILiveClient>
 {
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        presence.Disconnected(Context.ConnectionId);
+        return Task.CompletedTask;
+    }
+
     public async Task<HubResult<EventSnapshot>> JoinEvent(string? code)
     {
         var e = await events.FindByCodeAsync(code, Context.ConnectionAborted);
@@ -34,7 +47,7 @@ public sealed class EventHub(EventService events, QuestionService questions) : H
         string group;
         if (view == SessionViews.Moderator)
         {
-            var (session, error) = await questions.AuthorizeAsync(Caller, sessionId, Context.ConnectionAborted);
+            var (session, error) = await access.AuthorizeModeratorAsync(Caller, sessionId, Context.ConnectionAborted);
             if (session is null)
             {
                 return error!;
@@ -48,10 +61,14 @@ public sealed class EventHub(EventService events, QuestionService questions) : H
 
         // Join first, then read: a delta that lands in between is either in the snapshot or carries a newer version.
         await Groups.AddToGroupAsync(Context.ConnectionId, group, Context.ConnectionAborted);
-        var snapshot = await questions.SnapshotAsync(Caller, sessionId, view, Context.ConnectionAborted);
+        var snapshot = await snapshots.ReadAsync(Caller, sessionId, view, Context.ConnectionAborted);
         if (!snapshot.Ok)
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
+        }
+        else if (view == SessionViews.Audience)
+        {
+            presence.Join(Context.ConnectionId, sessionId);
         }
         return snapshot;
     }
@@ -62,6 +79,7 @@ public sealed class EventHub(EventService events, QuestionService questions) : H
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
         }
+        presence.Leave(Context.ConnectionId, sessionId);
         return HubResult<bool>.Success(true);
     }
 
@@ -79,6 +97,39 @@ public sealed class EventHub(EventService events, QuestionService questions) : H
 
     public Task<HubResult<SessionView>> SetModerationMode(SetModerationModeRequest? request) =>
         questions.SetModerationModeAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<MyVote>> CastVote(CastVoteRequest? request) =>
+        polls.CastVoteAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<PollView>> CreatePoll(PollDraftRequest? request) =>
+        polls.CreateAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<PollView>> UpdatePoll(UpdatePollRequest? request) =>
+        polls.UpdateAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<PollView>> CopyPoll(CopyPollRequest? request) =>
+        polls.CopyAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<PollView>> DeletePoll(PollRequest? request) =>
+        polls.DeleteAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<PollView>> OpenPoll(PollRequest? request) =>
+        polls.OpenAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<PollView>> ClosePoll(PollRequest? request) =>
+        polls.CloseAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<PollView>> RevealPollResults(RevealPollRequest? request) =>
+        polls.RevealAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<PollView>> ResetPoll(PollRequest? request) =>
+        polls.ResetAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<AnswerResult>> ModeratePollAnswer(ModeratePollAnswerRequest? request) =>
+        polls.ModerateAnswerAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<ProjectorDelta>> SetProjector(SetProjectorRequest? request) =>
+        polls.SetProjectorAsync(Caller, request, Context.ConnectionAborted);
 
     private Caller Caller
     {

@@ -1,4 +1,5 @@
 using LiveHub.Events;
+using LiveHub.Polls;
 using LiveHub.Questions;
 
 namespace LiveHub.Realtime;
@@ -41,4 +42,28 @@ public interface ILiveClient
 
     /// <summary>To the author only, unversioned: the state of one of their own questions changed.</summary>
     Task MyQuestionChanged(QuestionView question);
+
+    /// <summary>Moderators only: a poll was prepared or its draft edited (also a copy from a template).</summary>
+    Task PollDrafted(PollDelta delta);
+
+    /// <summary>A poll was launched; phones show it at once.</summary>
+    Task PollOpened(PollDelta delta);
+
+    /// <summary>A poll was closed (by a moderator or its quiz timer).</summary>
+    Task PollClosed(PollDelta delta);
+
+    /// <summary>A moderator revealed or hid a poll's results.</summary>
+    Task PollRevealed(PollDelta delta);
+
+    /// <summary>A poll's votes were cleared and it is a draft again; audiences drop it.</summary>
+    Task PollReset(PollDelta delta);
+
+    /// <summary>A poll was deleted.</summary>
+    Task PollDeleted(PollDelta delta);
+
+    /// <summary>A whole results frame, coalesced; keep the one with the highest version per poll.</summary>
+    Task PollResultsChanged(PollResults results);
+
+    /// <summary>The moderator changed what the projector shows.</summary>
+    Task ProjectorChanged(ProjectorDelta delta);
 }

@@ -1,6 +1,5 @@
 using LiveHub.Events;
 using LiveHub.Identity;
-using LiveHub.Questions;
 using LiveHub.Realtime;
 using LiveHub.Web.Identity;
 
@@ -19,7 +18,7 @@ public static class EventApi
                 : Results.Ok(await events.SnapshotAsync(e, ModeratorClaims.IsModeratorOf(http.User, e.Id), ct));
         });
 
-        app.MapGet("/api/sessions/{sessionId:long}", async (long sessionId, string? view, HttpContext http, QuestionService questions, CancellationToken ct) =>
+        app.MapGet("/api/sessions/{sessionId:long}", async (long sessionId, string? view, HttpContext http, SessionAccess access, SessionSnapshots snapshots, CancellationToken ct) =>
         {
             view ??= SessionViews.Audience;
             if (!SessionViews.IsKnown(view))
@@ -27,11 +26,11 @@ public static class EventApi
                 return ApiErrors.ToHttp(HubError.Invalid("view", "The view must be 'audience', 'projector' or 'moderator'."));
             }
             var caller = new Caller(http.ParticipantId(), http.Connection.RemoteIpAddress?.ToString(), http.User);
-            if (view == SessionViews.Moderator && (await questions.AuthorizeAsync(caller, sessionId, ct)).Error is { } error)
+            if (view == SessionViews.Moderator && (await access.AuthorizeModeratorAsync(caller, sessionId, ct)).Error is { } error)
             {
                 return ApiErrors.ToHttp(error);
             }
-            return ApiErrors.ToHttp(await questions.SnapshotAsync(caller, sessionId, view, ct));
+            return ApiErrors.ToHttp(await snapshots.ReadAsync(caller, sessionId, view, ct));
         });
         return app;
     }

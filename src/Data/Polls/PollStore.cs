@@ -1,0 +1,351 @@
+using System.Data.Common;
+using Dapper;
+using LiveHub.Data.Events;
+
+namespace LiveHub.Data.Polls;
+
+/// <summary>
+/// Polls, votes and tallies. A vote's rows are written in one transaction; tallies are aggregated by the database,
+/// so no process keeps the only count in memory.
+/// </summary>
+public sealed class PollStore(Database db)
+{
+    public async Task<PollChange> CreateAsync(long sessionId, PollDefinition d, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var now = Database.NowMs();
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            INSERT INTO polls (session_id, kind, question, options, max_picks, scale, correct, time_limit_seconds, visibility,
+                               status, position, created_at, updated_at)
+            VALUES (@sessionId, @Kind, @Question, @OptionsJson, @MaxPicks, @Scale, @CorrectJson, @TimeLimitSeconds, @Visibility,
+                    'draft', (SELECT COALESCE(MAX(position), 0) + 1 FROM polls WHERE session_id = @sessionId), @now, @now)
+            RETURNING id
+            """, new { sessionId, d.Kind, d.Question, d.OptionsJson, d.MaxPicks, d.Scale, d.CorrectJson, d.TimeLimitSeconds, d.Visibility, now },
+            tx, cancellationToken: ct));
+        var versions = await BumpAsync(connection, tx, sessionId, publicChange: false, ct);
+        var poll = await ReadAsync(connection, tx, id, ct);
+        await tx.CommitAsync(ct);
+        return new PollChange(poll!, versions);
+    }
+
+    /// <summary>Rewrites a draft. Returns null when the poll is not a draft (options lock once a poll has run).</summary>
+    public async Task<PollChange?> UpdateDraftAsync(long pollId, PollDefinition d, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var affected = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE polls
+            SET kind = @Kind, question = @Question, options = @OptionsJson, max_picks = @MaxPicks, scale = @Scale,
+                correct = @CorrectJson, time_limit_seconds = @TimeLimitSeconds, visibility = @Visibility, updated_at = @now
+            WHERE id = @pollId AND status = 'draft' AND NOT EXISTS (SELECT 1 FROM votes WHERE poll_id = @pollId)
+            """, new { pollId, d.Kind, d.Question, d.OptionsJson, d.MaxPicks, d.Scale, d.CorrectJson, d.TimeLimitSeconds, d.Visibility, now = Database.NowMs() },
+            tx, cancellationToken: ct));
+        if (affected == 0)
+        {
+            return null;
+        }
+        var poll = (await ReadAsync(connection, tx, pollId, ct))!;
+        var versions = await BumpAsync(connection, tx, poll.SessionId, publicChange: false, ct);
+        await tx.CommitAsync(ct);
+        return new PollChange(poll, versions);
+    }
+
+    /// <summary>Deletes a poll that is not open, with its votes.</summary>
+    public async Task<PollChange?> DeleteAsync(long pollId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var poll = await ReadAsync(connection, tx, pollId, ct);
+        if (poll is null || poll.Status == PollStatus.Open)
+        {
+            return null;
+        }
+        await DeleteVotesAsync(connection, tx, pollId, ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sessions SET projector_poll_id = NULL, projector_mode = CASE WHEN projector_mode = 'poll' THEN 'questions' ELSE projector_mode END
+            WHERE projector_poll_id = @pollId
+            """, new { pollId }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM polls WHERE id = @pollId", new { pollId }, tx, cancellationToken: ct));
+        var versions = await BumpAsync(connection, tx, poll.SessionId, publicChange: poll.Status != PollStatus.Draft, ct);
+        await tx.CommitAsync(ct);
+        return new PollChange(poll, versions);
+    }
+
+    public async Task<PollRow?> FindAsync(long pollId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await ReadAsync(connection, null, pollId, ct);
+    }
+
+    public async Task<IReadOnlyList<PollRow>> ListAsync(long sessionId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<PollRow>(new CommandDefinition(
+            "SELECT * FROM polls WHERE session_id = @sessionId ORDER BY position, id", new { sessionId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Open polls with an answer timer, for the node that closes them when time runs out.</summary>
+    public async Task<IReadOnlyList<PollRow>> ListOpenTimedAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<PollRow>(new CommandDefinition(
+            "SELECT * FROM polls WHERE status = 'open' AND time_limit_seconds IS NOT NULL", cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    /// <summary>Opens a draft or closed poll (re-opening restarts a quiz's timer).</summary>
+    public Task<PollChange?> OpenAsync(long pollId, CancellationToken ct) => TransitionAsync(pollId, """
+        UPDATE polls SET status = 'open', opened_at = @now, closed_at = NULL, updated_at = @now
+        WHERE id = @pollId AND status IN ('draft', 'closed')
+        """, ct);
+
+    public Task<PollChange?> CloseAsync(long pollId, CancellationToken ct) => TransitionAsync(pollId, """
+        UPDATE polls SET status = 'closed', closed_at = @now, updated_at = @now
+        WHERE id = @pollId AND status = 'open'
+        """, ct);
+
+    public Task<PollChange?> RevealAsync(long pollId, bool revealed, CancellationToken ct) => TransitionAsync(pollId, $"""
+        UPDATE polls SET revealed = {(revealed ? 1 : 0)}, updated_at = @now
+        WHERE id = @pollId AND status <> 'draft'
+        """, ct);
+
+    /// <summary>Clears every vote and puts the poll back to draft.</summary>
+    public async Task<PollChange?> ResetAsync(long pollId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var before = await ReadAsync(connection, tx, pollId, ct);
+        if (before is null)
+        {
+            return null;
+        }
+        await DeleteVotesAsync(connection, tx, pollId, ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE polls SET status = 'draft', revealed = 0, opened_at = NULL, closed_at = NULL, updated_at = @now WHERE id = @pollId
+            """, new { pollId, now = Database.NowMs() }, tx, cancellationToken: ct));
+        var poll = (await ReadAsync(connection, tx, pollId, ct))!;
+        var versions = await BumpAsync(connection, tx, poll.SessionId, publicChange: true, ct);
+        await tx.CommitAsync(ct);
+        return new PollChange(poll, versions);
+    }
+
+    /// <summary>
+    /// Stores a participant's vote, replacing their earlier one on this poll. Idempotent on (participant, client id):
+    /// a request seen before changes nothing, even when it arrives after a newer vote.
+    /// </summary>
+    public async Task<CastOutcome> CastAsync(NewVote v, long? deadline, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var now = Database.NowMs();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO participants (id, created_at) VALUES (@ParticipantId, @now) ON CONFLICT (id) DO NOTHING",
+            new { v.ParticipantId, now }, tx, cancellationToken: ct));
+        var fresh = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO vote_requests (participant_id, client_id, poll_id, created_at) VALUES (@ParticipantId, @ClientId, @PollId, @now)
+            ON CONFLICT (participant_id, client_id) DO NOTHING
+            """, new { v.ParticipantId, v.ClientId, v.PollId, now }, tx, cancellationToken: ct));
+        if (fresh == 0)
+        {
+            var existing = await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct);
+            await tx.CommitAsync(ct);
+            return new CastOutcome(CastResult.Repeated, existing);
+        }
+
+        var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT status FROM polls WHERE id = @PollId", new { v.PollId }, tx, cancellationToken: ct));
+        if (status != PollStatus.Open)
+        {
+            // Nothing is kept, not even the request key: the same request may be sent again when the poll reopens.
+            return new CastOutcome(CastResult.PollNotOpen, null);
+        }
+        if (deadline is { } d && now > d)
+        {
+            return new CastOutcome(CastResult.TooLate, null);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO votes (poll_id, participant_id, display_name, text, status, correct, score, elapsed_ms, created_at, updated_at)
+            VALUES (@PollId, @ParticipantId, @DisplayName, @Text, @Status, @Correct, @Score, @ElapsedMs, @now, @now)
+            ON CONFLICT (poll_id, participant_id) DO UPDATE
+            SET display_name = excluded.display_name, text = excluded.text, status = excluded.status, correct = excluded.correct,
+                score = excluded.score, elapsed_ms = excluded.elapsed_ms, updated_at = excluded.updated_at
+            """, new { v.PollId, v.ParticipantId, v.DisplayName, v.Text, v.Status, Correct = v.Correct is null ? (int?)null : v.Correct.Value ? 1 : 0, v.Score, v.ElapsedMs, now },
+            tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM vote_choices WHERE poll_id = @PollId AND participant_id = @ParticipantId", new { v.PollId, v.ParticipantId }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM vote_words WHERE poll_id = @PollId AND participant_id = @ParticipantId", new { v.PollId, v.ParticipantId }, tx, cancellationToken: ct));
+        if (v.Choices.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO vote_choices (poll_id, participant_id, option_index, points) VALUES (@PollId, @ParticipantId, @Option, @Points)
+                """, v.Choices.Select(c => new { v.PollId, v.ParticipantId, c.Option, c.Points }), tx, cancellationToken: ct));
+        }
+        if (v.Words.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO vote_words (poll_id, participant_id, word) VALUES (@PollId, @ParticipantId, @Word)
+                """, v.Words.Select(w => new { v.PollId, v.ParticipantId, Word = w }), tx, cancellationToken: ct));
+        }
+        var stored = await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct);
+        await tx.CommitAsync(ct);
+        return new CastOutcome(CastResult.Stored, stored);
+    }
+
+    /// <summary>Every vote a participant has in a session's polls, so their choices stay marked after a reload.</summary>
+    public async Task<IReadOnlyList<StoredVote>> ListVotesOfAsync(long sessionId, string participantId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var votes = (await connection.QueryAsync<VoteRow>(new CommandDefinition("""
+            SELECT v.* FROM votes v JOIN polls p ON p.id = v.poll_id WHERE p.session_id = @sessionId AND v.participant_id = @participantId
+            """, new { sessionId, participantId }, cancellationToken: ct))).AsList();
+        if (votes.Count == 0)
+        {
+            return [];
+        }
+        var choices = (await connection.QueryAsync<ChoiceRow>(new CommandDefinition("""
+            SELECT c.poll_id AS PollId, c.option_index AS OptionIndex, c.points AS Points
+            FROM vote_choices c JOIN polls p ON p.id = c.poll_id
+            WHERE p.session_id = @sessionId AND c.participant_id = @participantId
+            ORDER BY c.points DESC, c.option_index
+            """, new { sessionId, participantId }, cancellationToken: ct))).ToLookup(c => c.PollId);
+        var words = (await connection.QueryAsync<WordRow>(new CommandDefinition("""
+            SELECT w.poll_id AS PollId, w.word AS Word FROM vote_words w JOIN polls p ON p.id = w.poll_id
+            WHERE p.session_id = @sessionId AND w.participant_id = @participantId
+            """, new { sessionId, participantId }, cancellationToken: ct))).ToLookup(w => w.PollId, w => w.Word);
+        return votes.Select(v => new StoredVote(v, choices[v.PollId].ToList(), words[v.PollId].ToList())).ToList();
+    }
+
+    /// <summary>
+    /// Aggregates a poll's votes in one transaction. With <paramref name="advance"/> it takes the next results version (for a
+    /// pushed frame); without, it only reads (for a snapshot) and reports the current one.
+    /// </summary>
+    public async Task<PollTallyRows?> TallyAsync(long pollId, bool advance, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = advance ? await connection.BeginTransactionAsync(ct) : Database.BeginRead(connection);
+        var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(advance
+            ? "UPDATE polls SET results_version = results_version + 1 WHERE id = @pollId RETURNING results_version"
+            : "SELECT results_version FROM polls WHERE id = @pollId",
+            new { pollId }, tx, cancellationToken: ct));
+        if (version is null)
+        {
+            return null;
+        }
+        var poll = (await ReadAsync(connection, tx, pollId, ct))!;
+        var voters = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM votes WHERE poll_id = @pollId", new { pollId }, tx, cancellationToken: ct));
+        var options = (await connection.QueryAsync<OptionCount>(new CommandDefinition("""
+            SELECT option_index AS OptionIndex, COUNT(*) AS Votes, SUM(points) AS Points
+            FROM vote_choices WHERE poll_id = @pollId GROUP BY option_index ORDER BY option_index
+            """, new { pollId }, tx, cancellationToken: ct))).AsList();
+        var words = (await connection.QueryAsync<WordCount>(new CommandDefinition("""
+            SELECT word AS Word, COUNT(*) AS Votes FROM vote_words WHERE poll_id = @pollId
+            GROUP BY word ORDER BY COUNT(*) DESC, word LIMIT 60
+            """, new { pollId }, tx, cancellationToken: ct))).AsList();
+        var texts = (await connection.QueryAsync<TextAnswer>(new CommandDefinition("""
+            SELECT id AS Id, text AS Text, display_name AS DisplayName, status AS Status, created_at AS CreatedAt
+            FROM votes WHERE poll_id = @pollId AND text IS NOT NULL AND status <> 'dismissed'
+            ORDER BY created_at DESC, id DESC LIMIT 100
+            """, new { pollId }, tx, cancellationToken: ct))).AsList();
+        await tx.CommitAsync(ct);
+        return new PollTallyRows(poll, version.Value, voters, options, words, texts);
+    }
+
+    /// <summary>Approves or dismisses one open-text answer. Returns the poll id, or null when there is no such answer.</summary>
+    public async Task<long?> ModerateAnswerAsync(long pollId, long voteId, string status, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var affected = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE votes SET status = @status WHERE id = @voteId AND poll_id = @pollId AND text IS NOT NULL",
+            new { status, voteId, pollId }, cancellationToken: ct));
+        return affected > 0 ? pollId : null;
+    }
+
+    /// <summary>Quiz totals per participant across a session's quizzes.</summary>
+    public async Task<IReadOnlyList<ScoreRow>> ScoresAsync(long sessionId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<ScoreRow>(new CommandDefinition("""
+            SELECT v.participant_id AS ParticipantId, MAX(v.display_name) AS DisplayName, SUM(v.score) AS Score,
+                   SUM(COALESCE(v.correct, 0)) AS Correct, SUM(COALESCE(v.elapsed_ms, 0)) AS ElapsedMs
+            FROM votes v JOIN polls p ON p.id = v.poll_id
+            WHERE p.session_id = @sessionId AND p.kind = 'quiz'
+            GROUP BY v.participant_id
+            """, new { sessionId }, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<long> CountVotesAsync(long pollId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM votes WHERE poll_id = @pollId", new { pollId }, cancellationToken: ct));
+    }
+
+    /// <summary>What the session's projector shows: questions, a poll, or the idle join screen.</summary>
+    public async Task<SessionVersions?> SetProjectorAsync(long sessionId, string mode, long? pollId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var affected = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sessions SET projector_mode = @mode, projector_poll_id = @pollId WHERE id = @sessionId",
+            new { sessionId, mode, pollId }, tx, cancellationToken: ct));
+        if (affected == 0)
+        {
+            return null;
+        }
+        var versions = await BumpAsync(connection, tx, sessionId, publicChange: true, ct);
+        await tx.CommitAsync(ct);
+        return versions;
+    }
+
+    private async Task<PollChange?> TransitionAsync(long pollId, string sql, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var affected = await connection.ExecuteAsync(new CommandDefinition(sql, new { pollId, now = Database.NowMs() }, tx, cancellationToken: ct));
+        if (affected == 0)
+        {
+            return null;
+        }
+        var poll = (await ReadAsync(connection, tx, pollId, ct))!;
+        var versions = await BumpAsync(connection, tx, poll.SessionId, publicChange: true, ct);
+        await tx.CommitAsync(ct);
+        return new PollChange(poll, versions);
+    }
+
+    private static Task<PollRow?> ReadAsync(DbConnection connection, DbTransaction? tx, long pollId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<PollRow>(new CommandDefinition("SELECT * FROM polls WHERE id = @pollId", new { pollId }, tx, cancellationToken: ct));
+
+    private static async Task<StoredVote?> ReadVoteAsync(DbConnection connection, DbTransaction tx, long pollId, string participantId, CancellationToken ct)
+    {
+        var vote = await connection.QuerySingleOrDefaultAsync<VoteRow>(new CommandDefinition(
+            "SELECT * FROM votes WHERE poll_id = @pollId AND participant_id = @participantId", new { pollId, participantId }, tx, cancellationToken: ct));
+        if (vote is null)
+        {
+            return null;
+        }
+        var choices = (await connection.QueryAsync<ChoiceRow>(new CommandDefinition("""
+            SELECT poll_id AS PollId, option_index AS OptionIndex, points AS Points FROM vote_choices
+            WHERE poll_id = @pollId AND participant_id = @participantId ORDER BY points DESC, option_index
+            """, new { pollId, participantId }, tx, cancellationToken: ct))).AsList();
+        var words = (await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT word FROM vote_words WHERE poll_id = @pollId AND participant_id = @participantId", new { pollId, participantId }, tx, cancellationToken: ct))).AsList();
+        return new StoredVote(vote, choices, words);
+    }
+
+    private static async Task DeleteVotesAsync(DbConnection connection, DbTransaction tx, long pollId, CancellationToken ct)
+    {
+        foreach (var table in new[] { "vote_choices", "vote_words", "vote_requests", "votes" })
+        {
+            await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE poll_id = @pollId", new { pollId }, tx, cancellationToken: ct));
+        }
+    }
+
+    private static Task<SessionVersions> BumpAsync(DbConnection connection, DbTransaction tx, long sessionId, bool publicChange, CancellationToken ct) =>
+        SessionVersioning.BumpAsync(connection, tx, sessionId, publicChange, ct);
+}

@@ -1,0 +1,19 @@
+using LiveHub.Data.Events;
+using LiveHub.Realtime;
+
+namespace LiveHub.Events;
+
+/// <summary>Decides on the server whether a caller moderates a session's event; the client's claim of a role counts for nothing.</summary>
+public sealed class SessionAccess(EventService events)
+{
+    public async Task<(SessionRow? Session, HubError? Error)> AuthorizeModeratorAsync(Caller caller, long sessionId, CancellationToken ct)
+    {
+        var session = await events.FindSessionAsync(sessionId, ct);
+        if (session is null)
+        {
+            // Only a signed-in moderator learns that a session does not exist.
+            return (null, caller.User?.Identity?.IsAuthenticated == true ? ErrorCodes.NotFoundError("session") : ErrorCodes.ForbiddenError());
+        }
+        return caller.IsModeratorOf(session.EventId) ? (session, null) : (null, ErrorCodes.ForbiddenError());
+    }
+}

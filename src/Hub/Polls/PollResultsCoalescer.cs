@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using LiveHub.Data.Polls;
+using LiveHub.Realtime;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LiveHub.Polls;
+
+/// <summary>
+/// Votes in at audience rate, results out at screen rate. A vote only marks its poll; each tick, every marked poll is tallied
+/// once by the database and the frame sent to moderators and projectors (up to <see cref="PollOptions.ScreenFramesPerSecond"/>)
+/// and to phones (up to <see cref="PollOptions.PhoneFramesPerSecond"/>). The cost grows with votes plus ticks, not votes times viewers,
+/// and every frame is the database's count, so several nodes agree without sharing memory.
+/// </summary>
+public sealed partial class PollResultsCoalescer(
+    PollStore store,
+    Presence presence,
+    IHubContext<EventHub, ILiveClient> hub,
+    IOptions<PollOptions> options,
+    ILogger<PollResultsCoalescer> logger) : BackgroundService
+{
+    private sealed class Pending
+    {
+        public bool Screens;
+        public bool Phones;
+        public long LastPhoneFrame = long.MinValue / 2;
+    }
+
+    private readonly ConcurrentDictionary<long, Pending> _polls = new();
+    private readonly long _phoneIntervalMs = 1000 / options.Value.PhoneFramesPerSecond;
+
+    public void Mark(long pollId)
+    {
+        var p = _polls.GetOrAdd(pollId, _ => new Pending());
+        lock (p)
+        {
+            p.Screens = true;
+            p.Phones = true;
+        }
+    }
+
+    /// <summary>A frame as of now without taking a version, for snapshots.</summary>
+    public async Task<PollResults?> ReadAsync(long pollId, bool forModerators, CancellationToken ct)
+    {
+        var tally = await store.TallyAsync(pollId, advance: false, ct);
+        return tally is null ? null : await BuildAsync(tally, forModerators, ct);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000.0 / options.Value.ScreenFramesPerSecond));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        var now = Stopwatch.GetTimestamp() * 1000 / Stopwatch.Frequency;
+        foreach (var (pollId, p) in _polls)
+        {
+            bool screens, phones;
+            lock (p)
+            {
+                screens = p.Screens;
+                phones = p.Phones && now - p.LastPhoneFrame >= _phoneIntervalMs;
+                if (!screens && !phones)
+                {
+                    continue;
+                }
+                p.Screens = false;
+                if (phones)
+                {
+                    p.Phones = false;
+                    p.LastPhoneFrame = now;
+                }
+            }
+            try
+            {
+                await SendAsync(pollId, screens, phones, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Mark(pollId);
+                LogFrameFailed(logger, ex, pollId);
+            }
+        }
+    }
+
+    private async Task SendAsync(long pollId, bool screens, bool phones, CancellationToken ct)
+    {
+        var tally = await store.TallyAsync(pollId, advance: true, ct);
+        if (tally is null)
+        {
+            _polls.TryRemove(pollId, out _);
+            return;
+        }
+        var sessionId = tally.Poll.SessionId;
+        if (screens)
+        {
+            await hub.Clients.Group(GroupNames.Moderators(sessionId)).PollResultsChanged(await BuildAsync(tally, forModerators: true, ct));
+        }
+        if (!PollRules.ResultsPublic(tally.Poll))
+        {
+            return;
+        }
+        var frame = await BuildAsync(tally, forModerators: false, ct);
+        if (screens)
+        {
+            await hub.Clients.Group(GroupNames.Projector(sessionId)).PollResultsChanged(frame);
+        }
+        if (phones)
+        {
+            await hub.Clients.Group(GroupNames.Audience(sessionId)).PollResultsChanged(frame);
+        }
+    }
+
+    private async Task<PollResults> BuildAsync(PollTallyRows tally, bool forModerators, CancellationToken ct)
+    {
+        var board = tally.Poll.Kind == PollKinds.Quiz ? PollRules.Leaderboard(await store.ScoresAsync(tally.Poll.SessionId, ct)) : [];
+        return PollResultsBuilder.Build(tally, board, forModerators, presence.Count(tally.Poll.SessionId));
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Results frame for poll {PollId} failed; retrying next tick")]
+    private static partial void LogFrameFailed(ILogger logger, Exception ex, long pollId);
+}
+
+/// <summary>Closes quizzes whose answer timer has run out. Reads the database, so it works on any node and after a restart.</summary>
+public sealed partial class QuizTimer(PollStore store, PollService polls, TimeProvider clock, ILogger<QuizTimer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+                    foreach (var poll in await store.ListOpenTimedAsync(stoppingToken))
+                    {
+                        if (poll.OpenedAt is { } opened && poll.TimeLimitSeconds is { } limit && now >= opened + limit * 1000)
+                        {
+                            await polls.CloseExpiredAsync(poll.Id, stoppingToken);
+                        }
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogTimerFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Quiz timer check failed")]
+    private static partial void LogTimerFailed(ILogger logger, Exception ex);
+}

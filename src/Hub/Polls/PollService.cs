@@ -1,0 +1,358 @@
+using LiveHub.Data.Events;
+using LiveHub.Data.Polls;
+using LiveHub.Events;
+using LiveHub.Limits;
+using LiveHub.Questions;
+using LiveHub.Realtime;
+using Microsoft.AspNetCore.SignalR;
+
+namespace LiveHub.Polls;
+
+/// <summary>
+/// Polls and quizzes: prepare, launch, vote, close, reveal, reset. Lifecycle changes are committed, then pushed as versioned
+/// session deltas; votes are stored as they come and their results pushed coalesced by <see cref="PollResultsCoalescer"/>.
+/// </summary>
+public sealed class PollService(
+    PollStore store,
+    EventService events,
+    SessionAccess access,
+    SessionLocks locks,
+    RateLimits limits,
+    PollResultsCoalescer results,
+    IHubContext<EventHub, ILiveClient> hub,
+    TimeProvider clock)
+{
+    public async Task<HubResult<PollView>> CreateAsync(Caller caller, PollDraftRequest? request, CancellationToken ct)
+    {
+        if (PollRules.CheckDefinition(request, out var definition) is { } error)
+        {
+            return error;
+        }
+        var (session, denied) = await access.AuthorizeModeratorAsync(caller, request!.SessionId, ct);
+        if (session is null)
+        {
+            return denied!;
+        }
+        using (await locks.AcquireAsync(session.Id, ct))
+        {
+            var change = await store.CreateAsync(session.Id, definition, ct);
+            await hub.Clients.Group(GroupNames.Moderators(session.Id)).PollDrafted(ModDelta(change));
+            return HubResult<PollView>.Success(View(change.Poll, moderator: true));
+        }
+    }
+
+    public async Task<HubResult<PollView>> UpdateAsync(Caller caller, UpdatePollRequest? request, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return HubError.Invalid("request", "A request body is required.");
+        }
+        if (PollRules.CheckDefinition(request.Draft, out var definition) is { } error)
+        {
+            return error;
+        }
+        var (poll, denied) = await AuthorizePollAsync(caller, request.PollId, ct);
+        if (poll is null)
+        {
+            return denied!;
+        }
+        using (await locks.AcquireAsync(poll.SessionId, ct))
+        {
+            var change = await store.UpdateDraftAsync(poll.Id, definition, ct);
+            if (change is null)
+            {
+                return new HubError("poll_locked", "error.poll_locked", "Only a draft without votes can be edited; reset it first.");
+            }
+            await hub.Clients.Group(GroupNames.Moderators(poll.SessionId)).PollDrafted(ModDelta(change));
+            return HubResult<PollView>.Success(View(change.Poll, moderator: true));
+        }
+    }
+
+    /// <summary>Copies a poll into a session as a new draft: templates reused across sessions and events.</summary>
+    public async Task<HubResult<PollView>> CopyAsync(Caller caller, CopyPollRequest? request, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return HubError.Invalid("request", "A request body is required.");
+        }
+        var (template, denied) = await AuthorizePollAsync(caller, request.PollId, ct);
+        if (template is null)
+        {
+            return denied!;
+        }
+        var (target, deniedTarget) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        if (target is null)
+        {
+            return deniedTarget!;
+        }
+        var definition = new PollDefinition(template.Kind, template.Question, template.Options, (int?)template.MaxPicks, (int?)template.Scale,
+            template.Correct, (int?)template.TimeLimitSeconds, template.Visibility);
+        using (await locks.AcquireAsync(target.Id, ct))
+        {
+            var change = await store.CreateAsync(target.Id, definition, ct);
+            await hub.Clients.Group(GroupNames.Moderators(target.Id)).PollDrafted(ModDelta(change));
+            return HubResult<PollView>.Success(View(change.Poll, moderator: true));
+        }
+    }
+
+    public Task<HubResult<PollView>> OpenAsync(Caller caller, PollRequest? request, CancellationToken ct) =>
+        TransitionAsync(caller, request?.PollId, (id, c) => store.OpenAsync(id, c), (clients, d) => clients.PollOpened(d),
+            new HubError(ErrorCodes.InvalidState, "error.poll_already_open", "The poll is already open."), ct);
+
+    public Task<HubResult<PollView>> CloseAsync(Caller caller, PollRequest? request, CancellationToken ct) =>
+        TransitionAsync(caller, request?.PollId, (id, c) => store.CloseAsync(id, c), (clients, d) => clients.PollClosed(d),
+            new HubError(ErrorCodes.InvalidState, "error.poll_not_open", "The poll is not open."), ct);
+
+    public Task<HubResult<PollView>> RevealAsync(Caller caller, RevealPollRequest? request, CancellationToken ct) =>
+        TransitionAsync(caller, request?.PollId, (id, c) => store.RevealAsync(id, request!.Revealed, c), (clients, d) => clients.PollRevealed(d),
+            new HubError(ErrorCodes.InvalidState, "error.poll_draft", "A draft has no results to reveal."), ct);
+
+    public Task<HubResult<PollView>> ResetAsync(Caller caller, PollRequest? request, CancellationToken ct) =>
+        TransitionAsync(caller, request?.PollId, (id, c) => store.ResetAsync(id, c), (clients, d) => clients.PollReset(d),
+            ErrorCodes.NotFoundError("poll"), ct);
+
+    public async Task<HubResult<PollView>> DeleteAsync(Caller caller, PollRequest? request, CancellationToken ct)
+    {
+        var (poll, denied) = await AuthorizePollAsync(caller, request?.PollId ?? 0, ct);
+        if (poll is null)
+        {
+            return denied!;
+        }
+        using (await locks.AcquireAsync(poll.SessionId, ct))
+        {
+            var change = await store.DeleteAsync(poll.Id, ct);
+            if (change is null)
+            {
+                return new HubError(ErrorCodes.InvalidState, "error.poll_open", "Close the poll before deleting it.");
+            }
+            await hub.Clients.Group(GroupNames.Moderators(poll.SessionId)).PollDeleted(ModDelta(change));
+            if (change.Poll.Status != PollStatus.Draft)
+            {
+                await PublicClients(poll.SessionId).PollDeleted(PublicDelta(change));
+            }
+            return HubResult<PollView>.Success(View(change.Poll, moderator: true));
+        }
+    }
+
+    /// <summary>Closes a quiz whose timer ran out; any node may do it, the store closes it once.</summary>
+    public async Task CloseExpiredAsync(long pollId, CancellationToken ct)
+    {
+        var poll = await store.FindAsync(pollId, ct);
+        if (poll is null)
+        {
+            return;
+        }
+        using (await locks.AcquireAsync(poll.SessionId, ct))
+        {
+            if (await store.CloseAsync(pollId, ct) is { } change)
+            {
+                await PushAsync(change, (clients, d) => clients.PollClosed(d));
+            }
+        }
+    }
+
+    public async Task<HubResult<ProjectorDelta>> SetProjectorAsync(Caller caller, SetProjectorRequest? request, CancellationToken ct)
+    {
+        if (request is null || !ProjectorModes.IsKnown(request.Mode))
+        {
+            return HubError.Invalid("mode", "The projector mode must be 'questions', 'poll' or 'idle'.");
+        }
+        var (session, denied) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        if (session is null)
+        {
+            return denied!;
+        }
+        long? pollId = null;
+        if (request.Mode == ProjectorModes.Poll)
+        {
+            var poll = request.PollId is { } id ? await store.FindAsync(id, ct) : null;
+            if (poll is null || poll.SessionId != session.Id || poll.Status == PollStatus.Draft)
+            {
+                return new HubError(ErrorCodes.Invalid, "error.invalid.poll", "Show a poll of this session that has been launched.");
+            }
+            pollId = poll.Id;
+        }
+        using (await locks.AcquireAsync(session.Id, ct))
+        {
+            var versions = await store.SetProjectorAsync(session.Id, request.Mode!, pollId, ct);
+            if (versions is null)
+            {
+                return ErrorCodes.NotFoundError("session");
+            }
+            await hub.Clients.Group(GroupNames.Moderators(session.Id)).ProjectorChanged(new ProjectorDelta(session.Id, versions.ModVersion, request.Mode!, pollId));
+            var delta = new ProjectorDelta(session.Id, versions.Version, request.Mode!, pollId);
+            await PublicClients(session.Id).ProjectorChanged(delta);
+            if (pollId is { } shown)
+            {
+                results.Mark(shown);
+            }
+            return HubResult<ProjectorDelta>.Success(delta);
+        }
+    }
+
+    public async Task<HubResult<AnswerResult>> ModerateAnswerAsync(Caller caller, ModeratePollAnswerRequest? request, CancellationToken ct)
+    {
+        if (request is null || request.Action is not ("approve" or "dismiss"))
+        {
+            return HubError.Invalid("action", "The action must be 'approve' or 'dismiss'.");
+        }
+        var (poll, denied) = await AuthorizePollAsync(caller, request.PollId, ct);
+        if (poll is null)
+        {
+            return denied!;
+        }
+        var status = request.Action == "approve" ? VoteStatus.Approved : VoteStatus.Dismissed;
+        if (await store.ModerateAnswerAsync(poll.Id, request.AnswerId, status, ct) is null)
+        {
+            return ErrorCodes.NotFoundError("answer");
+        }
+        results.Mark(poll.Id);
+        return HubResult<AnswerResult>.Success(new AnswerResult(request.AnswerId, "", null, status, 0));
+    }
+
+    public async Task<HubResult<MyVote>> CastVoteAsync(Caller caller, CastVoteRequest? request, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return HubError.Invalid("request", "A request body is required.");
+        }
+        if (QuestionRules.CheckClientId(request.ClientId) is { } idError)
+        {
+            return idError;
+        }
+        if (QuestionRules.CheckName(request.DisplayName, 60, out var name) is { } nameError)
+        {
+            return nameError;
+        }
+        var poll = await store.FindAsync(request.PollId, ct);
+        if (poll is null || poll.Status == PollStatus.Draft)
+        {
+            return ErrorCodes.NotFoundError("poll");
+        }
+        if (poll.Status != PollStatus.Open)
+        {
+            return PollClosed();
+        }
+        if (PollRules.CheckVote(poll, request, out var vote) is { } voteError)
+        {
+            return voteError;
+        }
+        if (limits.TryVote(caller.ParticipantId, caller.Address) is { } retryAfter)
+        {
+            return ErrorCodes.SlowDownError(retryAfter);
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        long? elapsed = poll.OpenedAt is { } opened ? now - opened : null;
+        long? deadline = poll.Kind == PollKinds.Quiz && poll.OpenedAt is { } start && poll.TimeLimitSeconds is { } limit ? start + limit * 1000 : null;
+        var score = vote.Correct is { } correct ? PollRules.QuizScore(correct, elapsed ?? 0, (int)(poll.TimeLimitSeconds ?? 30)) : 0;
+        var outcome = await store.CastAsync(new NewVote(poll.Id, caller.ParticipantId, request.ClientId!, name, vote.Text, vote.Status,
+            vote.Choices, vote.Words, vote.Correct, score, elapsed), deadline, ct);
+        switch (outcome.Result)
+        {
+            case CastResult.PollNotOpen:
+                return PollClosed();
+            case CastResult.TooLate:
+                return new HubError("poll_time_up", "error.poll_time_up", "The answer time is over.");
+            case CastResult.Stored:
+                results.Mark(poll.Id);
+                break;
+        }
+        return outcome.Vote is { } stored
+            ? HubResult<MyVote>.Success(Mine(poll, stored))
+            : ErrorCodes.NotFoundError("vote");
+    }
+
+    /// <summary>The polls part of a session snapshot: polls the view may see, their current results, and the caller's votes.</summary>
+    public async Task<SessionSnapshot> AddToSnapshotAsync(SessionSnapshot snapshot, Caller caller, string view, CancellationToken ct)
+    {
+        var moderator = view == SessionViews.Moderator;
+        var polls = (await store.ListAsync(snapshot.Session.Id, ct)).Where(p => moderator || p.Status != PollStatus.Draft).ToList();
+        var frames = new List<PollResults>();
+        foreach (var poll in polls.Where(p => p.Status != PollStatus.Draft && (moderator || PollRules.ResultsPublic(p))))
+        {
+            if (await results.ReadAsync(poll.Id, moderator, ct) is { } frame)
+            {
+                frames.Add(frame);
+            }
+        }
+        var mine = view == SessionViews.Audience
+            ? (await store.ListVotesOfAsync(snapshot.Session.Id, caller.ParticipantId, ct))
+                .Join(polls, v => v.Vote.PollId, p => p.Id, (v, p) => Mine(p, v)).ToList()
+            : [];
+        var session = await events.FindSessionAsync(snapshot.Session.Id, ct);
+        return snapshot with
+        {
+            Polls = polls.Select(p => View(p, moderator)).ToList(),
+            Results = frames,
+            MyVotes = mine,
+            ProjectorMode = session?.ProjectorMode ?? ProjectorModes.Questions,
+            ProjectorPollId = session?.ProjectorPollId,
+        };
+    }
+
+    public static PollView View(PollRow p, bool moderator)
+    {
+        var showCorrect = moderator || p.Status == PollStatus.Closed;
+        return new PollView(p.Id, p.SessionId, p.Kind, p.Question, PollRules.Options(p), (int?)p.MaxPicks, (int?)p.Scale,
+            showCorrect ? PollRules.Correct(p) : null, (int?)p.TimeLimitSeconds, p.Visibility, p.Status, p.Revealed != 0, p.OpenedAt,
+            p.OpenedAt is { } o && p.TimeLimitSeconds is { } t && p.Status == PollStatus.Open ? o + t * 1000 : null,
+            moderator || PollRules.ResultsPublic(p));
+    }
+
+    private static MyVote Mine(PollRow poll, StoredVote v) => new(
+        poll.Id,
+        poll.Kind is PollKinds.Single or PollKinds.Multiple or PollKinds.Quiz ? v.Choices.Select(c => (int)c.OptionIndex).Order().ToList() : [],
+        poll.Kind == PollKinds.Rating ? (int?)v.Choices.FirstOrDefault()?.OptionIndex : null,
+        poll.Kind == PollKinds.Ranking ? v.Choices.OrderByDescending(c => c.Points).Select(c => (int)c.OptionIndex).ToList() : [],
+        v.Vote.Text,
+        v.Vote.Status);
+
+    private static HubError PollClosed() => new("poll_closed", "error.poll_closed", "The poll is closed.");
+
+    private async Task<HubResult<PollView>> TransitionAsync(
+        Caller caller, long? pollId, Func<long, CancellationToken, Task<PollChange?>> change, Func<ILiveClient, PollDelta, Task> send,
+        HubError refused, CancellationToken ct)
+    {
+        var (poll, denied) = await AuthorizePollAsync(caller, pollId ?? 0, ct);
+        if (poll is null)
+        {
+            return denied!;
+        }
+        using (await locks.AcquireAsync(poll.SessionId, ct))
+        {
+            var changed = await change(poll.Id, ct);
+            if (changed is null)
+            {
+                return refused;
+            }
+            await PushAsync(changed, send);
+            return HubResult<PollView>.Success(View(changed.Poll, moderator: true));
+        }
+    }
+
+    private async Task PushAsync(PollChange change, Func<ILiveClient, PollDelta, Task> send)
+    {
+        await send(hub.Clients.Group(GroupNames.Moderators(change.Poll.SessionId)), ModDelta(change));
+        await send(PublicClients(change.Poll.SessionId), PublicDelta(change));
+        // Lifecycle changes can change who may see results: push a fresh frame.
+        results.Mark(change.Poll.Id);
+    }
+
+    private async Task<(PollRow? Poll, HubError? Error)> AuthorizePollAsync(Caller caller, long pollId, CancellationToken ct)
+    {
+        var poll = pollId > 0 ? await store.FindAsync(pollId, ct) : null;
+        if (poll is null)
+        {
+            return (null, caller.User?.Identity?.IsAuthenticated == true ? ErrorCodes.NotFoundError("poll") : ErrorCodes.ForbiddenError());
+        }
+        var (session, denied) = await access.AuthorizeModeratorAsync(caller, poll.SessionId, ct);
+        return session is null ? (null, denied) : (poll, null);
+    }
+
+    private static PollDelta ModDelta(PollChange c) => new(c.Poll.SessionId, c.Versions.ModVersion, View(c.Poll, moderator: true));
+
+    private static PollDelta PublicDelta(PollChange c) => new(c.Poll.SessionId, c.Versions.Version, View(c.Poll, moderator: false));
+
+    private ILiveClient PublicClients(long sessionId) => hub.Clients.Groups(GroupNames.Audience(sessionId), GroupNames.Projector(sessionId));
+}
