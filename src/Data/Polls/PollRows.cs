@@ -67,9 +67,17 @@ public static class VoteStatus
     public const string Dismissed = "dismissed";
 }
 
-public sealed record ChoiceRow(long PollId, long OptionIndex, long Points);
+public sealed record ChoiceRow(long PollId, long OptionIndex, long Points)
+{
+    // Dapper maps by property through this constructor: SQLite reports aggregate columns of an empty result as BLOB.
+    public ChoiceRow() : this(0, 0, 0) { }
+}
 
-public sealed record WordRow(long PollId, string Word);
+public sealed record WordRow(long PollId, string Word)
+{
+    // Dapper maps by property through this constructor: SQLite reports aggregate columns of an empty result as BLOB.
+    public WordRow() : this(0, "") { }
+}
 
 /// <summary>A vote as stored: the row plus its picked options (with Borda points) and words.</summary>
 public sealed record StoredVote(VoteRow Vote, IReadOnlyList<ChoiceRow> Choices, IReadOnlyList<string> Words);
@@ -92,11 +100,23 @@ public enum CastResult { Stored, Repeated, PollNotOpen, TooLate }
 public sealed record CastOutcome(CastResult Result, StoredVote? Vote);
 
 /// <summary>One option's tally: how many picked it (or rated that value) and its summed points (Borda).</summary>
-public sealed record OptionCount(long OptionIndex, long Votes, long Points);
+public sealed record OptionCount(long OptionIndex, long Votes, long Points)
+{
+    // Dapper maps by property through this constructor: SQLite reports aggregate columns of an empty result as BLOB.
+    public OptionCount() : this(0, 0, 0) { }
+}
 
-public sealed record WordCount(string Word, long Votes);
+public sealed record WordCount(string Word, long Votes)
+{
+    // Dapper maps by property through this constructor: SQLite reports aggregate columns of an empty result as BLOB.
+    public WordCount() : this("", 0) { }
+}
 
-public sealed record TextAnswer(long Id, string Text, string? DisplayName, string Status, long CreatedAt);
+public sealed record TextAnswer(long Id, string Text, string? DisplayName, string Status, long CreatedAt)
+{
+    // Dapper maps by property through this constructor: SQLite reports aggregate columns of an empty result as BLOB.
+    public TextAnswer() : this(0, "", null, "", 0) { }
+}
 
 /// <summary>Everything a results frame needs, read from the database in one transaction with the next results version.</summary>
 public sealed record PollTallyRows(
@@ -107,6 +127,10 @@ public sealed record PollTallyRows(
     IReadOnlyList<WordCount> Words,
     IReadOnlyList<TextAnswer> Texts);
 
-public sealed record ScoreRow(string ParticipantId, string? DisplayName, long Score, long Correct, long ElapsedMs);
+public sealed record ScoreRow(string ParticipantId, string? DisplayName, long Score, long Correct, long ElapsedMs)
+{
+    // Dapper maps by property through this constructor: SQLite reports aggregate columns of an empty result as BLOB.
+    public ScoreRow() : this("", null, 0, 0, 0) { }
+}
 
 public sealed record PollChange(PollRow Poll, SessionVersions Versions);

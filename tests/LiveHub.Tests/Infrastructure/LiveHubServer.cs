@@ -55,7 +55,10 @@ public sealed class LiveHubServer : IAsyncDisposable
             ContentRootPath = Path.Combine(Repo.Root, "src", "Web"),
             EnvironmentName = "Test",
         });
-        builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("LIVEHUB_TEST_LOG") is null)
+        {
+            builder.Logging.ClearProviders();
+        }
         builder.Services.AddLiveHubCore();
         builder.Services.AddLiveHubWeb(builder.Configuration);
         var app = builder.Build();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using LiveHub.Events;
+using LiveHub.Polls;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.Http.Connections;
@@ -24,6 +25,12 @@ public sealed class TestClient : IAsyncDisposable
         nameof(ILiveClient.QuestionEdited), nameof(ILiveClient.QuestionOnScreenChanged),
     ];
 
+    private static readonly string[] PollEvents =
+    [
+        nameof(ILiveClient.PollDrafted), nameof(ILiveClient.PollOpened), nameof(ILiveClient.PollClosed),
+        nameof(ILiveClient.PollRevealed), nameof(ILiveClient.PollReset), nameof(ILiveClient.PollDeleted),
+    ];
+
     private readonly Uri _baseUri;
 
     private TestClient(Uri baseUri, CookieContainer cookies, HttpClient http)
@@ -42,6 +49,8 @@ public sealed class TestClient : IAsyncDisposable
     public ConcurrentQueue<(string Name, object Payload)> Received { get; } = new();
 
     public IEnumerable<QuestionDelta> QuestionDeltas => Received.Where(r => r.Payload is QuestionDelta).Select(r => (QuestionDelta)r.Payload);
+
+    public IEnumerable<PollResults> ResultFrames => Received.Where(r => r.Payload is PollResults).Select(r => (PollResults)r.Payload);
 
     public IEnumerable<QuestionView> MyQuestionChanges => Received.Where(r => r.Name == nameof(ILiveClient.MyQuestionChanged)).Select(r => (QuestionView)r.Payload);
 
@@ -97,6 +106,13 @@ public sealed class TestClient : IAsyncDisposable
         return result.Value!;
     }
 
+    public async Task<T> OkAsync<T>(string method, params object?[] args)
+    {
+        var result = await InvokeAsync<T>(method, args);
+        Assert.True(result.Ok, $"{method}: {result.Error?.Code} {result.Error?.Message}");
+        return result.Value!;
+    }
+
     /// <summary>Polls until the condition holds; fails the test after the timeout. No fixed sleeps.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, string because, TimeSpan? timeout = null)
     {
@@ -109,6 +125,14 @@ public sealed class TestClient : IAsyncDisposable
             }
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>Polls until the function returns a value; fails after the timeout.</summary>
+    public static async Task<T> EventuallyValueAsync<T>(Func<T?> read, TimeSpan? timeout = null) where T : class
+    {
+        T? value = null;
+        await EventuallyAsync(() => (value = read()) is not null, $"a {typeof(T).Name} arrives", timeout);
+        return value!;
     }
 
     private HubConnection Build()
@@ -128,6 +152,12 @@ public sealed class TestClient : IAsyncDisposable
         connection.On<UpvotesDelta>(nameof(ILiveClient.UpvotesChanged), d => Received.Enqueue((nameof(ILiveClient.UpvotesChanged), d)));
         connection.On<SessionModeDelta>(nameof(ILiveClient.ModerationModeChanged), d => Received.Enqueue((nameof(ILiveClient.ModerationModeChanged), d)));
         connection.On<QuestionView>(nameof(ILiveClient.MyQuestionChanged), q => Received.Enqueue((nameof(ILiveClient.MyQuestionChanged), q)));
+        foreach (var name in PollEvents)
+        {
+            connection.On<PollDelta>(name, d => Received.Enqueue((name, d)));
+        }
+        connection.On<PollResults>(nameof(ILiveClient.PollResultsChanged), r => Received.Enqueue((nameof(ILiveClient.PollResultsChanged), r)));
+        connection.On<ProjectorDelta>(nameof(ILiveClient.ProjectorChanged), d => Received.Enqueue((nameof(ILiveClient.ProjectorChanged), d)));
         return connection;
     }
 
