@@ -9,7 +9,8 @@ public sealed record Scenario(
     ScenarioEvent Event,
     IReadOnlyList<ScenarioRoom> Rooms,
     IReadOnlyList<ScenarioSession> Sessions,
-    IReadOnlyList<ScenarioQuestion>? SampleQuestions)
+    IReadOnlyList<ScenarioQuestion>? SampleQuestions,
+    IReadOnlyList<ScenarioPoll>? SamplePolls = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -70,3 +71,15 @@ public sealed record ScenarioSession(
     [property: JsonPropertyName("moderation")] string? Moderation);
 
 public sealed record ScenarioQuestion(string Session, string Text);
+
+/// <summary>A prepared poll: kind as in the poll rules, options for choice kinds, scale for ratings.</summary>
+public sealed record ScenarioPoll(
+    string Session,
+    string Kind,
+    string Question,
+    IReadOnlyList<string>? Options,
+    int? Scale,
+    int? MaxPicks,
+    IReadOnlyList<int>? Correct,
+    int? TimeLimitSeconds,
+    string? Visibility);

@@ -1,17 +1,30 @@
 using LiveHub.Data.Events;
+using LiveHub.Data.Polls;
 using LiveHub.Data.Questions;
 using LiveHub.Identity;
+using LiveHub.Polls;
 
 namespace LiveHub.Events;
 
 /// <summary>Turns a scenario into a stored event: rooms, sessions and, for the demo, its sample questions.</summary>
-public sealed class ScenarioImporter(EventStore events, QuestionStore questions)
+public sealed class ScenarioImporter(EventStore events, QuestionStore questions, PollStore polls)
 {
     /// <summary>The participant id the demo's sample questions are stored under.</summary>
     public const string SampleAuthor = "sample-questions";
 
     public async Task<long> ImportAsync(Scenario scenario, ImportSettings settings, CancellationToken ct)
     {
+        // Check every prepared poll before anything is stored: an import is all or nothing.
+        var pollDefinitions = new List<(string Session, PollDefinition Definition)>();
+        foreach (var p in scenario.SamplePolls ?? [])
+        {
+            var request = new PollDraftRequest(0, p.Kind, p.Question, p.Options, p.MaxPicks, p.Scale, p.Correct, p.TimeLimitSeconds, p.Visibility);
+            if (PollRules.CheckDefinition(request, out var definition) is { } error)
+            {
+                throw new FormatException($"Poll '{p.Question}' in session '{p.Session}': {error.Message}");
+            }
+            pollDefinitions.Add((p.Session, definition));
+        }
         var e = scenario.Event;
         var newEvent = new NewEvent(
             settings.Code, e.Name, e.Theme, e.Host, e.City, e.TimeZone, e.DefaultLanguage, e.Languages,
@@ -24,9 +37,16 @@ public sealed class ScenarioImporter(EventStore events, QuestionStore questions)
                 ModerationModes.IsKnown(s.Moderation) ? s.Moderation! : settings.DefaultModeration)).ToList());
         var eventId = await events.CreateAsync(newEvent, ct);
 
+        var sessions = (await events.ListSessionsAsync(eventId, ct)).ToDictionary(s => s.SessionKey);
+        foreach (var (sessionKey, definition) in pollDefinitions)
+        {
+            if (sessions.TryGetValue(sessionKey, out var session))
+            {
+                await polls.CreateAsync(session.Id, definition, ct);
+            }
+        }
         if (settings.SeedSampleQuestions && scenario.SampleQuestions is { Count: > 0 } samples)
         {
-            var sessions = (await events.ListSessionsAsync(eventId, ct)).ToDictionary(s => s.SessionKey);
             var n = 0;
             foreach (var sample in samples)
             {

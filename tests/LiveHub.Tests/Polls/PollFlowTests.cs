@@ -298,3 +298,23 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
         return await connection.ExecuteScalarAsync<long>(sql, args);
     }
 }
+
+[Collection(ServerCollection.Name)]
+public sealed class SamplePollTests(ServerFixture fixture)
+{
+    [Fact]
+    public async Task TheScenariosSamplePollsArePreparedAsDraftsInTheirSessions()
+    {
+        var e = await fixture.Server.CreateEventAsync();
+        await using var moderator = await TestClient.ConnectAsync(fixture.Server, moderatorOf: e.Code);
+
+        var keynote = await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
+        var panel = await moderator.JoinAsync(e.Panel, SessionViews.Moderator);
+
+        Assert.Equal([PollKinds.Single, PollKinds.WordCloud], keynote.Polls.Select(p => p.Kind));
+        Assert.Equal(["Kemacetan", "Keamanan warga", "Penumpukan sampah", "Reformasi administrasi"], keynote.Polls[0].Options);
+        var rating = Assert.Single(panel.Polls);
+        Assert.Equal(5, rating.Scale);
+        Assert.All(keynote.Polls.Concat(panel.Polls), p => Assert.Equal(Data.Polls.PollStatus.Draft, p.Status));
+    }
+}
