@@ -278,14 +278,16 @@ export function serverNow() {
 
 /** "5 menit yang lalu" / "5 minutes ago" for a server timestamp. */
 export function relativeTime(ms, { base = serverNow(), seconds = false } = {}) {
-  const diff = Math.round((ms - base) / 1000);
+  // Freshness is always in the past; a clock a little ahead must not read "in 0 seconds".
+  const diff = Math.min(0, Math.round((ms - base) / 1000));
   const abs = Math.abs(diff);
   const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
   if (abs < 45 && !seconds) {
     return t('time.just_now');
   }
   if (abs < 60) {
-    return new Intl.RelativeTimeFormat(lang, { numeric: 'always' }).format(diff, 'second');
+    // Intl reads 0 as "in 0 seconds": the freshest data is one second old.
+    return new Intl.RelativeTimeFormat(lang, { numeric: 'always' }).format(-Math.max(1, abs), 'second');
   }
   if (abs < 3600) {
     return rtf.format(Math.round(diff / 60), 'minute');
@@ -393,6 +395,21 @@ export function fillSessionSelect(select, event, selectedId) {
     select.append(group);
   }
   select.value = String(selectedId);
+}
+
+/**
+ * The session picker and the chosen session's summary, rebuilt only when the agenda, the choice or the language
+ * changes: rebuilding on every delta would close a picker the user has open.
+ */
+export function renderSessionPicker(select, summary, event, sessionId, session) {
+  const sig = JSON.stringify([lang, sessionId, event.sessions.map((s) => [s.id, s.status, s.title, s.startsAt]),
+    session && [session.id, session.status, session.title]]);
+  if (select._sig === sig) {
+    return;
+  }
+  select._sig = sig;
+  fillSessionSelect(select, event, sessionId);
+  summary.replaceChildren(session ? sessionSummary(session, event) : '');
 }
 
 /** The session's title, status, time (in the event's zone) and speakers. */
@@ -953,11 +970,15 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
         if (!live.isConnected()) {
           break;
         }
+        // Questions go in the order they were asked: one waiting for its retry holds the ones behind it.
         if (item.retryAt && item.retryAt > Date.now()) {
           schedule(item.retryAt - Date.now());
-          continue;
+          break;
         }
         await send(item);
+        if (item.state === 'sending' && find(item.clientId)) {
+          break;
+        }
       }
     } finally {
       flushing = false;

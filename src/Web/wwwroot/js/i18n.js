@@ -72,6 +72,7 @@ export const id = {
   'outbox.retry': 'Coba lagi',
   'outbox.remove': 'Hapus',
   'outbox.waiting': 'Akan dikirim otomatis begitu tersambung kembali.',
+  'outbox.auto_retry': 'Pertanyaan ini akan dikirim ulang secara otomatis.',
   'announce.new_questions': 'Ada pertanyaan baru di daftar.',
   'announce.on_screen': 'Pertanyaan di layar: {text}',
   'announce.my.approved': 'Pertanyaan Anda telah disetujui dan kini tampil untuk semua peserta.',
@@ -139,7 +140,7 @@ export const id = {
   'proj.qr_alt': 'Kode QR untuk bergabung ke acara',
   'proj.top': 'Pertanyaan teratas',
   'proj.updated': 'Diperbarui {time}',
-  'proj.stale': '{status} · data terakhir {time}',
+  'proj.stale': 'Data terakhir {time}',
   'proj.holding': 'Silakan ajukan pertanyaan Anda',
 
   // Errors, by the server's message keys
@@ -233,6 +234,7 @@ export const en = {
   'outbox.retry': 'Try again',
   'outbox.remove': 'Remove',
   'outbox.waiting': 'It will be sent automatically once the connection is back.',
+  'outbox.auto_retry': 'It will be resent automatically.',
   'announce.new_questions': 'New questions in the list.',
   'announce.on_screen': 'On screen: {text}',
   'announce.my.approved': 'Your question was approved and is now visible to everyone.',
@@ -299,7 +301,7 @@ export const en = {
   'proj.qr_alt': 'QR code to join the event',
   'proj.top': 'Top questions',
   'proj.updated': 'Updated {time}',
-  'proj.stale': '{status} · last data {time}',
+  'proj.stale': 'Last data {time}',
   'proj.holding': 'Ask your questions now',
 
   'error.generic': 'Something went wrong. Please try again.',

@@ -1,0 +1,68 @@
+// The start page: type the event code (or arrive with ?code=), check it exists, go to the event.
+import { $, api, applyI18n, errorText, isValidCode, languageSwitch, normaliseCode, onLanguageChange, t } from '/js/client.js';
+
+const form = $('#join-form');
+const input = $('#code');
+const error = $('#code-error');
+const button = $('#join');
+
+applyI18n();
+$('#tools').append(languageSwitch());
+
+let shown = null; // the error on screen, kept as a key so a language switch translates it too
+
+function showError(message) {
+  shown = message;
+  error.textContent = message ? (typeof message === 'string' ? t(message) : errorText(message)) : '';
+  error.hidden = !message;
+  input.setAttribute('aria-invalid', message ? 'true' : 'false');
+}
+
+async function join() {
+  const code = normaliseCode(input.value);
+  input.value = code;
+  if (!isValidCode(code)) {
+    showError('home.code_invalid');
+    input.focus();
+    return;
+  }
+  showError('');
+  button.disabled = true;
+  button.textContent = t('home.checking');
+  const result = await api('GET', `/api/events/${encodeURIComponent(code)}`);
+  button.disabled = false;
+  button.textContent = t('home.join');
+  if (result.ok) {
+    location.assign(`/e/${encodeURIComponent(result.value && result.value.code ? result.value.code : code)}`);
+    return;
+  }
+  showError(result.status === 404 ? { messageKey: 'error.not_found.event' } : result.error);
+  input.focus();
+}
+
+onLanguageChange(() => {
+  showError(shown);
+  if (!button.disabled) {
+    button.textContent = t('home.join');
+  }
+});
+
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  join();
+});
+
+input.addEventListener('input', () => {
+  if (!error.hidden) {
+    showError('');
+  }
+});
+
+const fromUrl = new URLSearchParams(location.search).get('code');
+if (fromUrl) {
+  input.value = normaliseCode(fromUrl);
+  join();
+} else if (window.matchMedia('(pointer: fine)').matches) {
+  // On a phone the keyboard would cover the QR hint; on a laptop typing can start at once.
+  input.focus();
+}
