@@ -1,10 +1,16 @@
 using LiveHub.Data.Events;
+using LiveHub.Polls;
+using LiveHub.Questions;
+using Microsoft.Extensions.Options;
 
 namespace LiveHub.Events;
 
 /// <summary>Reads events and sessions for screens, and decides a session's live status.</summary>
-public sealed class EventService(EventStore store, TimeProvider clock)
+public sealed class EventService(EventStore store, TimeProvider clock, IOptions<QuestionOptions> questionOptions)
 {
+    private readonly ClientLimits _limits = new(
+        questionOptions.Value.MaxLength, questionOptions.Value.MaxNameLength, PollRules.MaxTextAnswerLength, PollRules.MaxWords);
+
     public Task<EventRow?> FindByCodeAsync(string? code, CancellationToken ct) =>
         JoinCode.Normalize(code) is { } normalized ? store.FindByCodeAsync(normalized, ct) : Task.FromResult<EventRow?>(null);
 
@@ -29,7 +35,8 @@ public sealed class EventService(EventStore store, TimeProvider clock)
             rooms.Select(r => new RoomView(r.Id, r.RoomKey, r.Name, r.Capacity)).ToList(),
             sessions.Select(View).ToList(),
             isModerator,
-            clock.GetUtcNow().ToUnixTimeMilliseconds());
+            clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            _limits);
     }
 
     public SessionView View(SessionRow s) => new(

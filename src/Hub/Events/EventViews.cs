@@ -30,7 +30,11 @@ public sealed record EventSnapshot(
     IReadOnlyList<RoomView> Rooms,
     IReadOnlyList<SessionView> Sessions,
     bool IsModerator,
-    long ServerTime);
+    long ServerTime,
+    ClientLimits Limits);
+
+/// <summary>The input limits the server enforces, so a client can show them before sending.</summary>
+public sealed record ClientLimits(int QuestionMaxLength, int NameMaxLength, int PollAnswerMaxLength, int WordCloudMaxWords);
 
 /// <summary>
 /// A session's full state for one kind of screen, with the version the next delta builds on.

@@ -15,6 +15,7 @@ public static class PollRules
     public const int MaxWords = 3;
     public const int MaxWordLength = 30;
     public const int MaxTextAnswerLength = 280;
+    public const int MaxDisplayNameLength = 60;
     public const int QuizBasePoints = 500;
     public const int QuizSpeedPoints = 500;
 

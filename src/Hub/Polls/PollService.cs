@@ -220,7 +220,7 @@ public sealed class PollService(
         {
             return idError;
         }
-        if (QuestionRules.CheckName(request.DisplayName, 60, out var name) is { } nameError)
+        if (QuestionRules.CheckName(request.DisplayName, PollRules.MaxDisplayNameLength, out var name) is { } nameError)
         {
             return nameError;
         }
