@@ -9,6 +9,7 @@ using LiveHub.Web.Security;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 
 namespace LiveHub.Web;
@@ -25,6 +26,14 @@ public static partial class WebSetup
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<DemoLoader>();
         services.AddModeratorSignIn();
+        // Venue Wi-Fi is the bottleneck: pages, scripts and JSON go out compressed.
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json", "image/svg+xml"];
+        });
 
         // Keys beside the database: cookies stay valid across restarts.
         var sqlitePath = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>()?.SqlitePath ?? new StoreOptions().SqlitePath;
@@ -57,7 +66,13 @@ public static partial class WebSetup
     {
         app.UseLiveHubSecurityHeaders();
         app.UseHubOriginCheck(HubPath);
-        app.UseStaticFiles();
+        app.UseResponseCompression();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            // Vendored libraries change only with a release; our own scripts are revalidated (a 304 costs a few bytes).
+            OnPrepareResponse = static file => file.Context.Response.Headers.CacheControl =
+                file.Context.Request.Path.StartsWithSegments("/lib") ? "public, max-age=86400" : "no-cache",
+        });
         app.UseParticipantIdentity();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -13,6 +13,7 @@ public sealed record QuestionRow
     public long CreatedAt { get; init; }
     public long UpdatedAt { get; init; }
     public long? AnsweredAt { get; init; }
+    public long? ApprovedAt { get; init; }
 }
 
 public static class QuestionStatus

@@ -15,8 +15,9 @@ public sealed class QuestionStore(Database db)
         await EnsureParticipantAsync(connection, tx, q.ParticipantId, now, ct);
 
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at)
-            VALUES (@SessionId, @ParticipantId, @ClientId, @AuthorName, @Text, @Status, 0, @Now, @Now)
+            INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at, approved_at)
+            VALUES (@SessionId, @ParticipantId, @ClientId, @AuthorName, @Text, @Status, 0, @Now, @Now,
+                    CASE WHEN @Status = 'approved' THEN @Now END)
             ON CONFLICT (participant_id, client_id) DO NOTHING
             RETURNING id
             """, new { q.SessionId, q.ParticipantId, q.ClientId, q.AuthorName, q.Text, q.Status, Now = now }, tx, cancellationToken: ct));
@@ -48,7 +49,7 @@ public sealed class QuestionStore(Database db)
     /// Moves a question to a new status and, when asked, puts it on or takes it off the screen.
     /// Returns null when the question is not in the session.
     /// </summary>
-    public async Task<QuestionChange?> ChangeAsync(long sessionId, long questionId, Func<string, string> nextStatus, bool? onScreen, CancellationToken ct)
+    public async Task<QuestionChange?> ChangeAsync(long sessionId, long questionId, Func<QuestionRow, string> nextStatus, bool? onScreen, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -60,12 +61,13 @@ public sealed class QuestionStore(Database db)
             return null;
         }
 
-        var status = nextStatus(before.Status);
+        var status = nextStatus(before);
         var now = Database.NowMs();
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE questions
             SET status = @status, updated_at = @now,
-                answered_at = CASE WHEN @status = 'answered' THEN COALESCE(answered_at, @now) ELSE answered_at END
+                answered_at = CASE WHEN @status = 'answered' THEN COALESCE(answered_at, @now) ELSE answered_at END,
+                approved_at = CASE WHEN @status IN ('approved', 'answered') THEN COALESCE(approved_at, @now) ELSE approved_at END
             WHERE id = @questionId
             """, new { status, now, questionId }, tx, cancellationToken: ct));
 

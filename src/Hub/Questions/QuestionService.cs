@@ -122,16 +122,17 @@ public sealed class QuestionService(
             return error!;
         }
 
-        Func<string, string> next = request.Action switch
+        Func<QuestionRow, string> next = request.Action switch
         {
             ModerationActions.Approve => _ => QuestionStatus.Approved,
             ModerationActions.Dismiss => _ => QuestionStatus.Dismissed,
             ModerationActions.Answer => _ => QuestionStatus.Answered,
             ModerationActions.Archive => _ => QuestionStatus.Archived,
-            ModerationActions.Restore => _ => QuestionStatus.Approved,
+            // Undo returns a question to the queue it came from: one never approved goes back to review, not onto screens.
+            ModerationActions.Restore => q => q.ApprovedAt is null ? QuestionStatus.Pending : QuestionStatus.Approved,
             // Putting a question on screen approves it; an answered one stays answered.
-            ModerationActions.Show => s => QuestionStatus.IsPublic(s) ? s : QuestionStatus.Approved,
-            _ => s => s,
+            ModerationActions.Show => q => QuestionStatus.IsPublic(q.Status) ? q.Status : QuestionStatus.Approved,
+            _ => q => q.Status,
         };
         bool? onScreen = request.Action switch
         {

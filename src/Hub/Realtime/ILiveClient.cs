@@ -25,7 +25,7 @@ public interface ILiveClient
     /// <summary>A question was archived.</summary>
     Task QuestionArchived(QuestionDelta delta);
 
-    /// <summary>A question went back to the approved (or pending) queue: the undo of dismiss, answer and archive.</summary>
+    /// <summary>The undo of dismiss, answer and archive: back to approved, or to pending if it was never approved.</summary>
     Task QuestionRestored(QuestionDelta delta);
 
     /// <summary>A moderator corrected a question's text.</summary>

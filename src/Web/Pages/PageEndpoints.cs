@@ -15,6 +15,11 @@ public static class PageEndpoints
     private static IResult Page(IWebHostEnvironment env, string file)
     {
         var info = env.WebRootFileProvider.GetFileInfo(file);
-        return info.Exists ? Results.File(info.CreateReadStream(), "text/html; charset=utf-8") : Results.NotFound();
+        if (!info.Exists)
+        {
+            return Results.NotFound();
+        }
+        var etag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{info.LastModified.ToUnixTimeSeconds():x}-{info.Length:x}\"");
+        return Results.File(info.CreateReadStream(), "text/html; charset=utf-8", lastModified: info.LastModified, entityTag: etag);
     }
 }

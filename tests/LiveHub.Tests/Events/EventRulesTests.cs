@@ -58,7 +58,7 @@ public sealed class EventRulesTests
     {
         var start = new DateTimeOffset(2019, 10, 16, 1, 15, 0, TimeSpan.Zero);
         var clock = new FakeTimeProvider(start.AddMinutes(minutesAfterStart));
-        var service = new EventService(null!, clock);
+        var service = new EventService(null!, clock, Microsoft.Extensions.Options.Options.Create(new LiveHub.Questions.QuestionOptions()));
         var session = new SessionRow
         {
             StartsAt = start.ToUnixTimeMilliseconds(),

@@ -118,3 +118,25 @@ public sealed class SignInLimitTests
         Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
     }
 }
+
+[Collection(ServerCollection.Name)]
+public sealed class StaticAssetTests(ServerFixture fixture)
+{
+    [Fact]
+    public async Task ScriptsGoOutCompressedAndPagesRevalidateCheaply()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = fixture.Server.BaseUri };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/lib/signalr/signalr.min.js");
+        request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+        using var script = await http.SendAsync(request);
+        Assert.Contains(script.Content.Headers.ContentEncoding, e => e is "br" or "gzip");
+
+        using var page = await http.GetAsync("/");
+        var etag = page.Headers.ETag;
+        Assert.NotNull(etag);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/");
+        again.Headers.IfNoneMatch.Add(etag);
+        using var notModified = await http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+}

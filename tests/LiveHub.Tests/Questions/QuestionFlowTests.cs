@@ -301,8 +301,14 @@ public sealed class QuestionFlowTests(ServerFixture fixture)
         await moderator.ModerateAsync(e.Keynote, q.Id, ModerationActions.Dismiss);
         await TestClient.EventuallyAsync(() => phone.MyQuestionChanges.Any(m => m.Id == q.Id && m.Status == QuestionStatus.Dismissed), "the author is told");
 
+        // Undoing the dismissal of a question that was never approved sends it back to review, not onto screens.
         var restored = await moderator.ModerateAsync(e.Keynote, q.Id, ModerationActions.Restore);
-        Assert.Equal(QuestionStatus.Approved, restored.Status);
+        Assert.Equal(QuestionStatus.Pending, restored.Status);
+
+        await moderator.ModerateAsync(e.Keynote, q.Id, ModerationActions.Approve);
+        await moderator.ModerateAsync(e.Keynote, q.Id, ModerationActions.Dismiss);
+        var again = await moderator.ModerateAsync(e.Keynote, q.Id, ModerationActions.Restore);
+        Assert.Equal(QuestionStatus.Approved, again.Status);
     }
 
     [Fact]
