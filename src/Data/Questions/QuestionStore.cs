@@ -53,9 +53,7 @@ public sealed class QuestionStore(Database db)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var before = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
-            "SELECT * FROM questions WHERE id = @questionId AND session_id = @sessionId",
-            new { questionId, sessionId }, tx, cancellationToken: ct));
+        var before = await ReadInSessionAsync(connection, tx, sessionId, questionId, ct);
         if (before is null)
         {
             return null;
@@ -103,9 +101,7 @@ public sealed class QuestionStore(Database db)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var before = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
-            "SELECT * FROM questions WHERE id = @questionId AND session_id = @sessionId",
-            new { questionId, sessionId }, tx, cancellationToken: ct));
+        var before = await ReadInSessionAsync(connection, tx, sessionId, questionId, ct);
         if (before is null)
         {
             return null;
@@ -214,6 +210,11 @@ public sealed class QuestionStore(Database db)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM questions WHERE session_id = @sessionId", new { sessionId }, cancellationToken: ct));
     }
+
+    private static Task<QuestionRow?> ReadInSessionAsync(DbConnection connection, DbTransaction tx, long sessionId, long questionId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
+            "SELECT * FROM questions WHERE id = @questionId AND session_id = @sessionId",
+            new { questionId, sessionId }, tx, cancellationToken: ct));
 
     private static Task EnsureParticipantAsync(DbConnection connection, DbTransaction tx, string participantId, long now, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
