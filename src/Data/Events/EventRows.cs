@@ -16,6 +16,8 @@ public sealed record EventRow
     public string ModeratorPasscodeHash { get; init; } = "";
     public string PasscodeStamp { get; init; } = "";
     public long CreatedAt { get; init; }
+    /// <summary>The event's profanity list, one word per line; null for the built-in lists.</summary>
+    public string? ProfanityWords { get; init; }
 }
 
 public sealed record RoomRow
@@ -25,6 +27,8 @@ public sealed record RoomRow
     public string RoomKey { get; init; } = "";
     public string Name { get; init; } = "";
     public long? Capacity { get; init; }
+    /// <summary>The room's own join code: it always leads to the session live in the room.</summary>
+    public string? Code { get; init; }
 }
 
 public sealed record SessionRow
@@ -47,6 +51,7 @@ public sealed record SessionRow
     /// <summary>What the projector shows: <c>questions</c>, <c>poll</c> or <c>idle</c>.</summary>
     public string ProjectorMode { get; init; } = "questions";
     public long? ProjectorPollId { get; init; }
+    public long ProjectorPresence { get; init; }
 }
 
 /// <summary>What a new event is made of, as imported from a scenario or the admin.</summary>
@@ -65,7 +70,7 @@ public sealed record NewEvent(
     IReadOnlyList<NewRoom> Rooms,
     IReadOnlyList<NewSession> Sessions);
 
-public sealed record NewRoom(string Key, string Name, int? Capacity);
+public sealed record NewRoom(string Key, string Name, int? Capacity, string Code);
 
 public sealed record NewSession(
     string Key,

@@ -27,9 +27,9 @@ public sealed class EventStore(Database db)
         foreach (var room in e.Rooms)
         {
             roomIds[room.Key] = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO rooms (event_id, room_key, name, capacity) VALUES (@EventId, @Key, @Name, @Capacity)
+                INSERT INTO rooms (event_id, room_key, name, capacity, code) VALUES (@EventId, @Key, @Name, @Capacity, @Code)
                 RETURNING id
-                """, new { EventId = eventId, room.Key, room.Name, room.Capacity }, tx, cancellationToken: ct));
+                """, new { EventId = eventId, room.Key, room.Name, room.Capacity, room.Code }, tx, cancellationToken: ct));
         }
 
         foreach (var s in e.Sessions)
@@ -82,6 +82,24 @@ public sealed class EventStore(Database db)
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
             "SELECT * FROM events ORDER BY id", cancellationToken: ct));
         return rows.AsList();
+    }
+
+    public async Task<RoomRow?> FindRoomByCodeAsync(string code, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<RoomRow>(new CommandDefinition(
+            "SELECT * FROM rooms WHERE code = @code", new { code }, cancellationToken: ct));
+    }
+
+    /// <summary>Gives rooms made before room codes existed a code of their own.</summary>
+    public async Task EnsureRoomCodesAsync(Func<string> newCode, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var missing = await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM rooms WHERE code IS NULL", cancellationToken: ct));
+        foreach (var id in missing)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE rooms SET code = @code WHERE id = @id", new { id, code = newCode() }, cancellationToken: ct));
+        }
     }
 
     public async Task<IReadOnlyList<RoomRow>> ListRoomsAsync(long eventId, CancellationToken ct)

@@ -32,7 +32,7 @@ public sealed class EventService(EventStore store, TimeProvider clock, IOptions<
         return new EventSnapshot(
             e.Id, e.Code, e.Name, e.Theme, e.City, e.TimeZone, e.DefaultLanguage,
             e.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries),
-            rooms.Select(r => new RoomView(r.Id, r.RoomKey, r.Name, r.Capacity)).ToList(),
+            rooms.Select(r => new RoomView(r.Id, r.RoomKey, r.Name, r.Capacity, r.Code)).ToList(),
             sessions.Select(View).ToList(),
             isModerator,
             clock.GetUtcNow().ToUnixTimeMilliseconds(),

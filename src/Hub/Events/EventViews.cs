@@ -3,7 +3,7 @@ using LiveHub.Questions;
 
 namespace LiveHub.Events;
 
-public sealed record RoomView(long Id, string Key, string Name, long? Capacity);
+public sealed record RoomView(long Id, string Key, string Name, long? Capacity, string? Code);
 
 public sealed record SessionView(
     long Id,

@@ -29,7 +29,7 @@ public sealed class ScenarioImporter(EventStore events, QuestionStore questions,
         var newEvent = new NewEvent(
             settings.Code, e.Name, e.Theme, e.Host, e.City, e.TimeZone, e.DefaultLanguage, e.Languages,
             e.StartDate, e.EndDate, PasscodeHasher.Hash(settings.ModeratorPasscode),
-            scenario.Rooms.Select(r => new NewRoom(r.Key, r.Name, r.Capacity)).ToList(),
+            scenario.Rooms.Select(r => new NewRoom(r.Key, r.Name, r.Capacity, JoinCode.New())).ToList(),
             scenario.Sessions.Select(s => new NewSession(
                 s.Key, s.Room, s.Title, s.Kind, s.Speakers ?? [],
                 scenario.At(s.Day, s.Start), scenario.At(s.Day, s.End),

@@ -43,6 +43,7 @@ public sealed partial class DemoLoader(
     public async Task<(string Code, string? Passcode)?> PrepareAsync(CancellationToken ct)
     {
         db.Migrate();
+        await events.EnsureRoomCodesAsync(JoinCode.New, ct);
         var demo = options.Value;
         if (!demo.Load)
         {
