@@ -81,6 +81,7 @@ public static partial class WebSetup
         app.MapPages();
         app.MapEventApi();
         app.MapModeratorApi();
+        app.MapAuditApi();
         app.MapQrCodes();
         app.MapHub<EventHub>(HubPath);
         return app;

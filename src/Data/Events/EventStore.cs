@@ -125,6 +125,25 @@ public sealed class EventStore(Database db)
             "SELECT * FROM sessions WHERE id = @sessionId", new { sessionId }, cancellationToken: ct));
     }
 
+    /// <summary>Sets the event's profanity list (one word per line); null returns to the built-in lists.</summary>
+    public async Task<bool> SetProfanityWordsAsync(long eventId, string? words, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE events SET profanity_words = @words WHERE id = @eventId", new { eventId, words }, cancellationToken: ct)) > 0;
+    }
+
+    /// <summary>Overrides a session's scheduled status (null follows the schedule again); both versions move.</summary>
+    public async Task<SessionVersions?> SetStatusOverrideAsync(long sessionId, string? status, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<SessionVersions>(new CommandDefinition("""
+            UPDATE sessions SET status_override = @status, version = version + 1, mod_version = mod_version + 1
+            WHERE id = @sessionId
+            RETURNING version AS Version, mod_version AS ModVersion
+            """, new { sessionId, status }, cancellationToken: ct));
+    }
+
     /// <summary>Sets the moderation mode and returns the new versions; a change moves both counters.</summary>
     public async Task<SessionVersions?> SetModerationAsync(long sessionId, string mode, CancellationToken ct)
     {

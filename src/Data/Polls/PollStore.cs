@@ -287,13 +287,15 @@ public sealed class PollStore(Database db)
     }
 
     /// <summary>What the session's projector shows: questions, a poll, or the idle join screen.</summary>
-    public async Task<SessionVersions?> SetProjectorAsync(long sessionId, string mode, long? pollId, CancellationToken ct)
+    public async Task<SessionVersions?> SetProjectorAsync(long sessionId, string mode, long? pollId, bool? showPresence, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var affected = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE sessions SET projector_mode = @mode, projector_poll_id = @pollId WHERE id = @sessionId",
-            new { sessionId, mode, pollId }, tx, cancellationToken: ct));
+        var affected = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sessions SET projector_mode = @mode, projector_poll_id = @pollId,
+                                projector_presence = COALESCE(@presence, projector_presence)
+            WHERE id = @sessionId
+            """, new { sessionId, mode, pollId, presence = showPresence is null ? (int?)null : showPresence.Value ? 1 : 0 }, tx, cancellationToken: ct));
         if (affected == 0)
         {
             return null;

@@ -15,12 +15,13 @@ public sealed class QuestionStore(Database db)
         await EnsureParticipantAsync(connection, tx, q.ParticipantId, now, ct);
 
         var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
-            INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at, approved_at)
+            INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at,
+                                   approved_at, flagged)
             VALUES (@SessionId, @ParticipantId, @ClientId, @AuthorName, @Text, @Status, 0, @Now, @Now,
-                    CASE WHEN @Status = 'approved' THEN @Now END)
+                    CASE WHEN @Status = 'approved' THEN @Now END, @Flagged)
             ON CONFLICT (participant_id, client_id) DO NOTHING
             RETURNING id
-            """, new { q.SessionId, q.ParticipantId, q.ClientId, q.AuthorName, q.Text, q.Status, Now = now }, tx, cancellationToken: ct));
+            """, new { q.SessionId, q.ParticipantId, q.ClientId, q.AuthorName, q.Text, q.Status, Now = now, Flagged = q.Flagged ? 1 : 0 }, tx, cancellationToken: ct));
 
         if (id is null)
         {
@@ -97,7 +98,67 @@ public sealed class QuestionStore(Database db)
     }
 
     /// <summary>Corrects a question's text (a moderator fixing a typo before approving).</summary>
-    public async Task<QuestionChange?> EditAsync(long sessionId, long questionId, string text, CancellationToken ct)
+    public Task<QuestionChange?> EditAsync(long sessionId, long questionId, string text, CancellationToken ct) =>
+        UpdateFieldsAsync(sessionId, questionId, "text = @value", text, q => q with { Text = text }, ct);
+
+    /// <summary>Sets or clears a moderator's reply.</summary>
+    public Task<QuestionChange?> ReplyAsync(long sessionId, long questionId, string? reply, CancellationToken ct) =>
+        UpdateFieldsAsync(sessionId, questionId, "reply = @value, replied_at = CASE WHEN @value IS NULL THEN NULL ELSE @now END", reply,
+            q => q with { Reply = reply }, ct);
+
+    /// <summary>Replaces a question's labels (moderators only see them).</summary>
+    public Task<QuestionChange?> LabelAsync(long sessionId, long questionId, string labels, CancellationToken ct) =>
+        UpdateFieldsAsync(sessionId, questionId, "labels = @value", labels, q => q with { Labels = labels }, ct, publicChange: false);
+
+    /// <summary>
+    /// Merges a duplicate into another question: the duplicate's upvoters and its author become upvoters of the target (each at most
+    /// once), the target's count is recomputed from the rows, and the duplicate is archived pointing at the target.
+    /// Returns null when either question is not in the session, they are the same, or the source is already merged.
+    /// </summary>
+    public async Task<MergeOutcome?> MergeAsync(long sessionId, long sourceId, long targetId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var source = await ReadInSessionAsync(connection, tx, sessionId, sourceId, ct);
+        var target = await ReadInSessionAsync(connection, tx, sessionId, targetId, ct);
+        if (source is null || target is null || sourceId == targetId || source.MergedIntoId is not null || target.MergedIntoId is not null)
+        {
+            return null;
+        }
+        var now = Database.NowMs();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO upvotes (question_id, participant_id, created_at)
+            SELECT @targetId, participant_id, created_at FROM upvotes WHERE question_id = @sourceId
+            ON CONFLICT (question_id, participant_id) DO NOTHING
+            """, new { sourceId, targetId }, tx, cancellationToken: ct));
+        if (source.ParticipantId != target.ParticipantId)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO upvotes (question_id, participant_id, created_at) VALUES (@targetId, @ParticipantId, @now)
+                ON CONFLICT (question_id, participant_id) DO NOTHING
+                """, new { targetId, source.ParticipantId, now }, tx, cancellationToken: ct));
+        }
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE questions SET upvotes = (SELECT COUNT(*) FROM upvotes WHERE question_id = @targetId), updated_at = @now WHERE id = @targetId
+            """, new { targetId, now }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE questions SET status = 'archived', merged_into_id = @targetId, updated_at = @now WHERE id = @sourceId
+            """, new { sourceId, targetId, now }, tx, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE sessions SET on_screen_question_id = NULL WHERE id = @sessionId AND on_screen_question_id = @sourceId
+            """, new { sessionId, sourceId }, tx, cancellationToken: ct));
+        var publicChange = QuestionStatus.IsPublic(source.Status) || QuestionStatus.IsPublic(target.Status);
+        var versions = await BumpAsync(connection, tx, sessionId, publicChange, ct);
+        var onScreen = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT on_screen_question_id FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
+        var after = await ReadInSessionAsync(connection, tx, sessionId, sourceId, ct);
+        var targetAfter = await ReadInSessionAsync(connection, tx, sessionId, targetId, ct);
+        await tx.CommitAsync(ct);
+        return new MergeOutcome(after!, targetAfter!, onScreen, versions);
+    }
+
+    private async Task<QuestionChange?> UpdateFieldsAsync(
+        long sessionId, long questionId, string assignments, string? value, Func<QuestionRow, QuestionRow> apply, CancellationToken ct, bool? publicChange = null)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -107,13 +168,14 @@ public sealed class QuestionStore(Database db)
             return null;
         }
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE questions SET text = @text, updated_at = @now WHERE id = @questionId",
-            new { text, now = Database.NowMs(), questionId }, tx, cancellationToken: ct));
-        var versions = await BumpAsync(connection, tx, sessionId, QuestionStatus.IsPublic(before.Status), ct);
+            $"UPDATE questions SET {assignments}, updated_at = @now WHERE id = @questionId",
+            new { value, now = Database.NowMs(), questionId }, tx, cancellationToken: ct));
+        var isPublic = publicChange ?? QuestionStatus.IsPublic(before.Status);
+        var versions = await BumpAsync(connection, tx, sessionId, isPublic, ct);
         var onScreen = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT on_screen_question_id FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
         await tx.CommitAsync(ct);
-        return new QuestionChange(before, before with { Text = text }, onScreen, versions, QuestionStatus.IsPublic(before.Status));
+        return new QuestionChange(before, apply(before), onScreen, versions, isPublic);
     }
 
     /// <summary>

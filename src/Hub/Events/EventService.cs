@@ -16,6 +16,8 @@ public sealed class EventService(EventStore store, TimeProvider clock, IOptions<
 
     public Task<SessionRow?> FindSessionAsync(long sessionId, CancellationToken ct) => store.FindSessionAsync(sessionId, ct);
 
+    public Task<EventRow?> FindEventAsync(long eventId, CancellationToken ct) => store.FindAsync(eventId, ct);
+
     public Task<SessionVersions?> SetModerationAsync(long sessionId, string mode, CancellationToken ct) =>
         store.SetModerationAsync(sessionId, mode, ct);
 

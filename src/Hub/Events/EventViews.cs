@@ -31,7 +31,20 @@ public sealed record EventSnapshot(
     IReadOnlyList<SessionView> Sessions,
     bool IsModerator,
     long ServerTime,
-    ClientLimits Limits);
+    ClientLimits Limits)
+{
+    /// <summary>The latest announcements, newest first (event-wide and for every room; clients show those for their room).</summary>
+    public IReadOnlyList<Announcements.AnnouncementView> Announcements { get; init; } = [];
+
+    /// <summary>Moderators only: audience head count per session id now.</summary>
+    public IReadOnlyDictionary<long, long>? Presence { get; init; }
+
+    /// <summary>Moderators only: the profanity list in force for the event.</summary>
+    public IReadOnlyList<string>? ProfanityWords { get; init; }
+
+    /// <summary>The reactions on offer: key to emoji.</summary>
+    public IReadOnlyDictionary<string, string> Reactions { get; init; } = LiveHub.Reactions.ReactionService.Kinds;
+}
 
 /// <summary>The input limits the server enforces, so a client can show them before sending.</summary>
 public sealed record ClientLimits(int QuestionMaxLength, int NameMaxLength, int PollAnswerMaxLength, int WordCloudMaxWords);
@@ -64,6 +77,12 @@ public sealed record SessionSnapshot(
     public string ProjectorMode { get; init; } = ProjectorModes.Questions;
 
     public long? ProjectorPollId { get; init; }
+
+    /// <summary>Whether the projector shows the head count.</summary>
+    public bool ProjectorPresence { get; init; }
+
+    /// <summary>Projector and moderators: audience connections in the session now.</summary>
+    public long? Present { get; init; }
 }
 
 public static class SessionViews

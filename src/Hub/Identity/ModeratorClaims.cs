@@ -10,13 +10,17 @@ public static class ModeratorClaims
     public const string PasscodeStamp = "livehub:stamp";
     public const string Role = "moderator";
 
-    public static ClaimsPrincipal Create(long eventId, string stamp) =>
+    public static ClaimsPrincipal Create(long eventId, string stamp, string? name = null) =>
         new(new ClaimsIdentity(
             [
                 new Claim(EventId, eventId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Claim(PasscodeStamp, stamp),
                 new Claim(ClaimTypes.Role, Role),
+                new Claim(ClaimTypes.Name, string.IsNullOrWhiteSpace(name) ? "Moderator" : name.Trim()),
             ], Scheme));
+
+    /// <summary>The name a moderator gave at sign-in, for the audit log.</summary>
+    public static string NameOf(ClaimsPrincipal? user) => user?.FindFirst(ClaimTypes.Name)?.Value ?? "Moderator";
 
     public static long? EventOf(ClaimsPrincipal? user)
     {

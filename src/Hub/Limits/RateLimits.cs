@@ -14,6 +14,7 @@ public sealed class RateLimits : IDisposable
     private readonly PartitionedRateLimiter<string> _votes;
     private readonly PartitionedRateLimiter<string> _addressWrites;
     private readonly PartitionedRateLimiter<string> _calls;
+    private readonly PartitionedRateLimiter<string> _reactions;
 
     public RateLimits(IOptions<QuestionOptions> questions, IOptions<PollOptions> polls, IOptions<RealtimeOptions> realtime)
     {
@@ -23,6 +24,15 @@ public sealed class RateLimits : IDisposable
         _upvotes = PerMinute(q.UpvotesPerMinute);
         _votes = PerMinute(polls.Value.VotesPerMinute);
         _addressWrites = PerMinute(q.WritesPerAddressPerMinute);
+        // Reactions come in bursts of taps: ten at once, then two a second.
+        _reactions = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 10,
+            TokensPerPeriod = 2,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
         _calls = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
         {
             TokenLimit = r.CallBurst,
@@ -39,6 +49,8 @@ public sealed class RateLimits : IDisposable
     public int? TryUpvote(string participantId, string? address) => Acquire(_upvotes, participantId) ?? Acquire(_addressWrites, address);
 
     public int? TryVote(string participantId, string? address) => Acquire(_votes, participantId) ?? Acquire(_addressWrites, address);
+
+    public int? TryReact(string participantId) => Acquire(_reactions, participantId);
 
     public int? TryCall(string connectionId) => Acquire(_calls, connectionId);
 
@@ -73,5 +85,6 @@ public sealed class RateLimits : IDisposable
         _votes.Dispose();
         _addressWrites.Dispose();
         _calls.Dispose();
+        _reactions.Dispose();
     }
 }

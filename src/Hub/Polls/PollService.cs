@@ -18,6 +18,7 @@ public sealed class PollService(
     SessionAccess access,
     SessionLocks locks,
     RateLimits limits,
+    Presence presence,
     PollResultsCoalescer results,
     IHubContext<EventHub, ILiveClient> hub,
     TimeProvider clock)
@@ -174,13 +175,15 @@ public sealed class PollService(
         }
         using (await locks.AcquireAsync(session.Id, ct))
         {
-            var versions = await store.SetProjectorAsync(session.Id, request.Mode!, pollId, ct);
+            var versions = await store.SetProjectorAsync(session.Id, request.Mode!, pollId, request.ShowPresence, ct);
             if (versions is null)
             {
                 return ErrorCodes.NotFoundError("session");
             }
-            await hub.Clients.Group(GroupNames.Moderators(session.Id)).ProjectorChanged(new ProjectorDelta(session.Id, versions.ModVersion, request.Mode!, pollId));
-            var delta = new ProjectorDelta(session.Id, versions.Version, request.Mode!, pollId);
+            var showPresence = request.ShowPresence ?? session.ProjectorPresence != 0;
+            await hub.Clients.Group(GroupNames.Moderators(session.Id))
+                .ProjectorChanged(new ProjectorDelta(session.Id, versions.ModVersion, request.Mode!, pollId, showPresence));
+            var delta = new ProjectorDelta(session.Id, versions.Version, request.Mode!, pollId, showPresence);
             await PublicClients(session.Id).ProjectorChanged(delta);
             if (pollId is { } shown)
             {
@@ -288,6 +291,8 @@ public sealed class PollService(
             MyVotes = mine,
             ProjectorMode = session?.ProjectorMode ?? ProjectorModes.Questions,
             ProjectorPollId = session?.ProjectorPollId,
+            ProjectorPresence = session?.ProjectorPresence != 0,
+            Present = view == SessionViews.Audience ? null : presence.Count(snapshot.Session.Id),
         };
     }
 

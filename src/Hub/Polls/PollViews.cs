@@ -46,7 +46,7 @@ public sealed record AnswerResult(long Id, string Text, string? DisplayName, str
 
 public sealed record LeaderboardEntry(int Rank, string Name, long Score, long Correct);
 
-public sealed record ProjectorDelta(long SessionId, long Version, string Mode, long? PollId);
+public sealed record ProjectorDelta(long SessionId, long Version, string Mode, long? PollId, bool ShowPresence = false);
 
 /// <summary>The caller's own answer to a poll, so it stays marked after a reload.</summary>
 public sealed record MyVote(long PollId, IReadOnlyList<int> Choices, int? Rating, IReadOnlyList<int> Ranking, string? Text, string Status);
@@ -70,7 +70,8 @@ public sealed record CopyPollRequest(long PollId, long SessionId);
 
 public sealed record RevealPollRequest(long PollId, bool Revealed);
 
-public sealed record SetProjectorRequest(long SessionId, string? Mode, long? PollId);
+/// <summary>What the projector shows; <see cref="ShowPresence"/> null leaves the head-count setting as it is.</summary>
+public sealed record SetProjectorRequest(long SessionId, string? Mode, long? PollId, bool? ShowPresence = null);
 
 public sealed record ModeratePollAnswerRequest(long PollId, long AnswerId, string? Action);
 

@@ -2,6 +2,7 @@ using LiveHub.Data.Events;
 using LiveHub.Data.Questions;
 using LiveHub.Events;
 using LiveHub.Limits;
+using LiveHub.Moderation;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,8 @@ public sealed class QuestionService(
     SessionLocks locks,
     RateLimits limits,
     UpvoteCoalescer upvotes,
+    ProfanityFilter profanity,
+    AuditLog audit,
     IHubContext<EventHub, ILiveClient> hub,
     IOptions<QuestionOptions> options)
 {
@@ -63,18 +66,21 @@ public sealed class QuestionService(
             return ErrorCodes.SlowDownError(retryAfter);
         }
 
-        var status = session.Moderation == ModerationModes.Open ? QuestionStatus.Approved : QuestionStatus.Pending;
+        // Abusive words hold a question for review even in an open session.
+        var e = await events.FindEventAsync(session.EventId, ct);
+        var flagged = e is not null && (profanity.IsFlagged(e, text) || (name is not null && profanity.IsFlagged(e, name)));
+        var status = session.Moderation == ModerationModes.Open && !flagged ? QuestionStatus.Approved : QuestionStatus.Pending;
         using (await locks.AcquireAsync(session.Id, ct))
         {
-            var outcome = await store.AskAsync(new NewQuestion(session.Id, caller.ParticipantId, request.ClientId!, name, text, status), ct);
+            var outcome = await store.AskAsync(new NewQuestion(session.Id, caller.ParticipantId, request.ClientId!, name, text, status, flagged), ct);
             if (outcome is { Created: true, Versions: { } versions })
             {
-                var view = QuestionView.Public(outcome.Question);
-                await hub.Clients.Group(GroupNames.Moderators(session.Id))
-                    .QuestionAsked(new QuestionDelta(session.Id, versions.ModVersion, view, session.OnScreenQuestionId));
+                await hub.Clients.Group(GroupNames.Moderators(session.Id)).QuestionAsked(
+                    new QuestionDelta(session.Id, versions.ModVersion, QuestionView.ForModerators(outcome.Question), session.OnScreenQuestionId));
                 if (QuestionStatus.IsPublic(status))
                 {
-                    await PublicClients(session.Id).QuestionAsked(new QuestionDelta(session.Id, versions.Version, view, session.OnScreenQuestionId));
+                    await PublicClients(session.Id).QuestionAsked(
+                        new QuestionDelta(session.Id, versions.Version, QuestionView.Public(outcome.Question), session.OnScreenQuestionId));
                 }
                 await hub.Clients.User(caller.ParticipantId).MyQuestionChanged(QuestionView.ForAuthor(outcome.Question));
             }
@@ -149,7 +155,9 @@ public sealed class QuestionService(
                 return ErrorCodes.NotFoundError("question");
             }
             await PushChangeAsync(request.Action!, change);
-            return HubResult<QuestionView>.Success(QuestionView.Public(change.After));
+            await audit.RecordAsync(caller, session.EventId, session.Id, request.Action!, change.After.Id,
+                detail: $"{change.Before.Status} -> {change.After.Status}", ct: ct);
+            return HubResult<QuestionView>.Success(QuestionView.ForModerators(change.After));
         }
     }
 
@@ -175,8 +183,98 @@ public sealed class QuestionService(
             {
                 return ErrorCodes.NotFoundError("question");
             }
-            await PushChangeAsync("edit", change);
-            return HubResult<QuestionView>.Success(QuestionView.Public(change.After));
+            await PushChangeAsync(Edited, change);
+            await audit.RecordAsync(caller, session.EventId, session.Id, "edit", change.After.Id, detail: $"was: {change.Before.Text}", ct: ct);
+            return HubResult<QuestionView>.Success(QuestionView.ForModerators(change.After));
+        }
+    }
+
+    /// <summary>Sets (or, with empty text, removes) the moderator's reply shown under a question.</summary>
+    public async Task<HubResult<QuestionView>> ReplyAsync(Caller caller, ReplyToQuestionRequest? request, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return HubError.Invalid("request", "A request body is required.");
+        }
+        var reply = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text.Trim();
+        if (reply is { Length: > MaxReplyLength })
+        {
+            return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The reply is longer than {MaxReplyLength} characters.");
+        }
+        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        if (session is null)
+        {
+            return error!;
+        }
+        using (await locks.AcquireAsync(session.Id, ct))
+        {
+            var change = await store.ReplyAsync(session.Id, request.QuestionId, reply, ct);
+            if (change is null)
+            {
+                return ErrorCodes.NotFoundError("question");
+            }
+            await PushChangeAsync(Replied, change);
+            await audit.RecordAsync(caller, session.EventId, session.Id, reply is null ? "unreply" : "reply", change.After.Id, detail: reply, ct: ct);
+            return HubResult<QuestionView>.Success(QuestionView.ForModerators(change.After));
+        }
+    }
+
+    /// <summary>Replaces a question's labels; moderators alone see them.</summary>
+    public async Task<HubResult<QuestionView>> LabelAsync(Caller caller, LabelQuestionRequest? request, CancellationToken ct)
+    {
+        var labels = (request?.Labels ?? []).Select(l => l?.Trim().Replace(",", " ", StringComparison.Ordinal) ?? "").Where(l => l.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (request is null || labels.Count > MaxLabels || labels.Any(l => l.Length > MaxLabelLength))
+        {
+            return HubError.Invalid("labels", $"At most {MaxLabels} labels of up to {MaxLabelLength} characters.");
+        }
+        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        if (session is null)
+        {
+            return error!;
+        }
+        using (await locks.AcquireAsync(session.Id, ct))
+        {
+            var change = await store.LabelAsync(session.Id, request.QuestionId, string.Join(',', labels), ct);
+            if (change is null)
+            {
+                return ErrorCodes.NotFoundError("question");
+            }
+            await hub.Clients.Group(GroupNames.Moderators(session.Id)).QuestionLabeled(
+                new QuestionDelta(session.Id, change.Versions.ModVersion, QuestionView.ForModerators(change.After), change.OnScreenQuestionId));
+            await audit.RecordAsync(caller, session.EventId, session.Id, "label", change.After.Id, detail: string.Join(", ", labels), ct: ct);
+            return HubResult<QuestionView>.Success(QuestionView.ForModerators(change.After));
+        }
+    }
+
+    /// <summary>
+    /// Merges a duplicate into another question: upvotes carry over without counting anyone twice, and the duplicate is archived
+    /// with a pointer moderators can follow.
+    /// </summary>
+    public async Task<HubResult<QuestionView>> MergeAsync(Caller caller, MergeQuestionsRequest? request, CancellationToken ct)
+    {
+        if (request is null || request.SourceId == request.TargetId)
+        {
+            return HubError.Invalid("merge", "Merge needs two different questions.");
+        }
+        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        if (session is null)
+        {
+            return error!;
+        }
+        using (await locks.AcquireAsync(session.Id, ct))
+        {
+            var merge = await store.MergeAsync(session.Id, request.SourceId, request.TargetId, ct);
+            if (merge is null)
+            {
+                return new HubError(ErrorCodes.InvalidState, "error.merge_refused", "Both questions must be in this session and not merged already.");
+            }
+            var publicChange = QuestionStatus.IsPublic(merge.Target.Status);
+            var change = new QuestionChange(merge.Source, merge.Source, merge.OnScreenQuestionId, merge.Versions, publicChange);
+            await PushChangeAsync(Merged, change);
+            upvotes.Mark(session.Id, merge.Target.Id);
+            await audit.RecordAsync(caller, session.EventId, session.Id, "merge", merge.Source.Id, detail: $"into {merge.Target.Id}", ct: ct);
+            return HubResult<QuestionView>.Success(QuestionView.ForModerators(merge.Target));
         }
     }
 
@@ -201,6 +299,7 @@ public sealed class QuestionService(
             await hub.Clients.Group(GroupNames.Moderators(session.Id))
                 .ModerationModeChanged(new SessionModeDelta(session.Id, versions.ModVersion, request.Mode!));
             await PublicClients(session.Id).ModerationModeChanged(new SessionModeDelta(session.Id, versions.Version, request.Mode!));
+            await audit.RecordAsync(caller, session.EventId, session.Id, "moderation-mode", detail: request.Mode, ct: ct);
             return HubResult<SessionView>.Success(events.View(session with { Moderation = request.Mode! }));
         }
     }
@@ -222,7 +321,7 @@ public sealed class QuestionService(
         {
             return HubResult<SessionSnapshot>.Success(new SessionSnapshot(
                 events.View(session), view, session.ModVersion,
-                read.Questions.Select(QuestionView.Public).ToList(), [], [], session.OnScreenQuestionId, now));
+                read.Questions.Select(QuestionView.ForModerators).ToList(), [], [], session.OnScreenQuestionId, now));
         }
 
         var isAudience = view == SessionViews.Audience;
@@ -239,18 +338,24 @@ public sealed class QuestionService(
             isAudience ? read.UpvotedByParticipant.ToList() : [], session.OnScreenQuestionId, now));
     }
 
+    private const string Edited = "edit";
+    private const string Replied = "reply";
+    private const string Merged = "merge";
+    private const int MaxReplyLength = 1000;
+    private const int MaxLabels = 5;
+    private const int MaxLabelLength = 30;
+
     private async Task PushChangeAsync(string action, QuestionChange change)
     {
         var sessionId = change.After.SessionId;
-        var view = QuestionView.Public(change.After);
-        var modDelta = new QuestionDelta(sessionId, change.Versions.ModVersion, view, change.OnScreenQuestionId);
-        var publicDelta = new QuestionDelta(sessionId, change.Versions.Version, view, change.OnScreenQuestionId);
-        await Send(hub.Clients.Group(GroupNames.Moderators(sessionId)), action, modDelta);
+        await Send(hub.Clients.Group(GroupNames.Moderators(sessionId)), action,
+            new QuestionDelta(sessionId, change.Versions.ModVersion, QuestionView.ForModerators(change.After), change.OnScreenQuestionId));
         if (change.PublicChanged)
         {
-            await Send(PublicClients(sessionId), action, publicDelta);
+            await Send(PublicClients(sessionId), action,
+                new QuestionDelta(sessionId, change.Versions.Version, QuestionView.Public(change.After), change.OnScreenQuestionId));
         }
-        if (change.Before.Status != change.After.Status || change.Before.Text != change.After.Text)
+        if (change.Before.Status != change.After.Status || change.Before.Text != change.After.Text || change.Before.Reply != change.After.Reply)
         {
             await hub.Clients.User(change.After.ParticipantId).MyQuestionChanged(QuestionView.ForAuthor(change.After));
         }
@@ -264,6 +369,8 @@ public sealed class QuestionService(
         ModerationActions.Archive => clients.QuestionArchived(delta),
         ModerationActions.Restore => clients.QuestionRestored(delta),
         ModerationActions.Show or ModerationActions.Hide => clients.QuestionOnScreenChanged(delta),
+        Replied => clients.QuestionReplied(delta),
+        Merged => clients.QuestionMerged(delta),
         _ => clients.QuestionEdited(delta),
     };
 

@@ -4,7 +4,8 @@ namespace LiveHub.Questions;
 
 /// <summary>
 /// A question as a screen sees it. Carries no participant id or address; <see cref="ClientId"/> is set only
-/// on views sent to the question's own author, so their outbox can match acknowledgements.
+/// on views sent to the question's own author, so their outbox can match acknowledgements. <see cref="Labels"/>,
+/// <see cref="Flagged"/> and <see cref="MergedIntoId"/> are for moderators and null elsewhere.
 /// </summary>
 public sealed record QuestionView(
     long Id,
@@ -15,12 +16,24 @@ public sealed record QuestionView(
     string Status,
     long CreatedAt,
     long? AnsweredAt,
-    string? ClientId)
+    string? ClientId,
+    string? Reply = null,
+    long? RepliedAt = null,
+    IReadOnlyList<string>? Labels = null,
+    bool? Flagged = null,
+    long? MergedIntoId = null)
 {
     public static QuestionView Public(QuestionRow row) =>
-        new(row.Id, row.SessionId, row.Text, row.AuthorName, row.Upvotes, row.Status, row.CreatedAt, row.AnsweredAt, null);
+        new(row.Id, row.SessionId, row.Text, row.AuthorName, row.Upvotes, row.Status, row.CreatedAt, row.AnsweredAt, null, row.Reply, row.RepliedAt);
 
     public static QuestionView ForAuthor(QuestionRow row) => Public(row) with { ClientId = row.ClientId };
+
+    public static QuestionView ForModerators(QuestionRow row) => Public(row) with
+    {
+        Labels = row.Labels.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        Flagged = row.Flagged != 0,
+        MergedIntoId = row.MergedIntoId,
+    };
 }
 
 /// <summary>One versioned change to one question. <see cref="Version"/> is the public version for audience and projector, the moderation version for moderators.</summary>
@@ -42,3 +55,9 @@ public sealed record ModerateQuestionRequest(long SessionId, long QuestionId, st
 public sealed record EditQuestionRequest(long SessionId, long QuestionId, string? Text);
 
 public sealed record SetModerationModeRequest(long SessionId, string? Mode);
+
+public sealed record ReplyToQuestionRequest(long SessionId, long QuestionId, string? Text);
+
+public sealed record LabelQuestionRequest(long SessionId, long QuestionId, IReadOnlyList<string>? Labels);
+
+public sealed record MergeQuestionsRequest(long SessionId, long SourceId, long TargetId);

@@ -7,4 +7,6 @@ namespace LiveHub.Realtime;
 public sealed record Caller(string ParticipantId, string? Address, ClaimsPrincipal? User)
 {
     public bool IsModeratorOf(long eventId) => ModeratorClaims.IsModeratorOf(User, eventId);
+
+    public string ModeratorName => ModeratorClaims.NameOf(User);
 }

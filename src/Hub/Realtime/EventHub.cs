@@ -1,7 +1,9 @@
+using LiveHub.Announcements;
 using LiveHub.Events;
 using LiveHub.Identity;
 using LiveHub.Polls;
 using LiveHub.Questions;
+using LiveHub.Reactions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.SignalR;
 
@@ -14,9 +16,13 @@ namespace LiveHub.Realtime;
 public sealed class EventHub(
     EventService events,
     SessionAccess access,
+    EventSnapshots eventSnapshots,
     SessionSnapshots snapshots,
     QuestionService questions,
     PollService polls,
+    AgendaService agenda,
+    AnnouncementService announcements,
+    ReactionService reactions,
     Presence presence) : Hub<ILiveClient>
 {
     public override Task OnDisconnectedAsync(Exception? exception)
@@ -32,8 +38,14 @@ public sealed class EventHub(
         {
             return ErrorCodes.NotFoundError("event");
         }
+        var isModerator = Caller.IsModeratorOf(e.Id);
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupNames.Event(e.Id), Context.ConnectionAborted);
-        return HubResult<EventSnapshot>.Success(await events.SnapshotAsync(e, Caller.IsModeratorOf(e.Id), Context.ConnectionAborted));
+        if (isModerator)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, GroupNames.EventModerators(e.Id), Context.ConnectionAborted);
+        }
+        var snapshot = await eventSnapshots.ReadAsync(Caller, e, Context.ConnectionAborted);
+        return HubResult<EventSnapshot>.Success(snapshot);
     }
 
     /// <summary>Joins a session's group for one view (audience, projector or moderator) and returns its snapshot.</summary>
@@ -130,6 +142,30 @@ public sealed class EventHub(
 
     public Task<HubResult<ProjectorDelta>> SetProjector(SetProjectorRequest? request) =>
         polls.SetProjectorAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<QuestionView>> ReplyToQuestion(ReplyToQuestionRequest? request) =>
+        questions.ReplyAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<QuestionView>> LabelQuestion(LabelQuestionRequest? request) =>
+        questions.LabelAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<QuestionView>> MergeQuestions(MergeQuestionsRequest? request) =>
+        questions.MergeAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<SessionView>> SetSessionStatus(SetSessionStatusRequest? request) =>
+        agenda.SetStatusAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<IReadOnlyList<string>>> SetProfanityWords(SetProfanityWordsRequest? request) =>
+        agenda.SetProfanityWordsAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<AnnouncementView>> PostAnnouncement(PostAnnouncementRequest? request) =>
+        announcements.PostAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<AnnouncementView>> DeleteAnnouncement(DeleteAnnouncementRequest? request) =>
+        announcements.DeleteAsync(Caller, request, Context.ConnectionAborted);
+
+    public Task<HubResult<bool>> SendReaction(SendReactionRequest? request) =>
+        reactions.SendAsync(Caller, request, Context.ConnectionAborted);
 
     private Caller Caller
     {

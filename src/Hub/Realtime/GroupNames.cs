@@ -7,4 +7,5 @@ public static class GroupNames
     public static string Moderators(long sessionId) => $"s:{sessionId}:moderators";
     public static string Projector(long sessionId) => $"s:{sessionId}:projector";
     public static string Event(long eventId) => $"e:{eventId}";
+    public static string EventModerators(long eventId) => $"e:{eventId}:moderators";
 }

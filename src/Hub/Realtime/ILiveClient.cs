@@ -1,6 +1,8 @@
+using LiveHub.Announcements;
 using LiveHub.Events;
 using LiveHub.Polls;
 using LiveHub.Questions;
+using LiveHub.Reactions;
 
 namespace LiveHub.Realtime;
 
@@ -30,6 +32,15 @@ public interface ILiveClient
 
     /// <summary>A moderator corrected a question's text.</summary>
     Task QuestionEdited(QuestionDelta delta);
+
+    /// <summary>A moderator replied to a question (or removed the reply); the reply shows under it.</summary>
+    Task QuestionReplied(QuestionDelta delta);
+
+    /// <summary>Moderators only: a question's labels changed.</summary>
+    Task QuestionLabeled(QuestionDelta delta);
+
+    /// <summary>A duplicate was merged into another question and archived; <c>question.mergedIntoId</c> (moderators) names the target.</summary>
+    Task QuestionMerged(QuestionDelta delta);
 
     /// <summary>The question on screen changed; <see cref="QuestionDelta.OnScreenQuestionId"/> is the new one or null.</summary>
     Task QuestionOnScreenChanged(QuestionDelta delta);
@@ -66,4 +77,19 @@ public interface ILiveClient
 
     /// <summary>The moderator changed what the projector shows.</summary>
     Task ProjectorChanged(ProjectorDelta delta);
+
+    /// <summary>To everyone in the event: a moderator set a session's status (or returned it to its schedule).</summary>
+    Task SessionStatusChanged(SessionView session);
+
+    /// <summary>To everyone in the event: an announcement for the event, or for one room.</summary>
+    Task AnnouncementPosted(AnnouncementView announcement);
+
+    /// <summary>To everyone in the event: an announcement was withdrawn.</summary>
+    Task AnnouncementDeleted(AnnouncementView announcement);
+
+    /// <summary>The reactions of the last half second in a session (audience, projector, moderators).</summary>
+    Task ReactionsSent(ReactionsDelta delta);
+
+    /// <summary>Head counts of a session and its room: to the event's moderators, and to the projector if shown there.</summary>
+    Task PresenceChanged(PresenceDelta delta);
 }

@@ -40,4 +40,7 @@ public sealed class Presence
     }
 
     public long Count(long sessionId) => _counts.GetValueOrDefault(sessionId);
+
+    /// <summary>Every session's count, including those that dropped to zero.</summary>
+    public IEnumerable<KeyValuePair<long, long>> Sessions() => _counts.Select(c => new KeyValuePair<long, long>(c.Key, c.Value));
 }

@@ -1,3 +1,5 @@
+using LiveHub.Announcements;
+using LiveHub.Data.Events;
 using LiveHub.Events;
 using LiveHub.Polls;
 using LiveHub.Questions;
@@ -13,5 +15,22 @@ public sealed class SessionSnapshots(QuestionService questions, PollService poll
         return result.Ok
             ? HubResult<SessionSnapshot>.Success(await polls.AddToSnapshotAsync(result.Value!, caller, view, ct))
             : result;
+    }
+}
+
+/// <summary>An event's state for one caller: agenda, announcements, and for its moderators head counts and the profanity list.</summary>
+public sealed class EventSnapshots(EventService events, AnnouncementService announcements, Presence presence)
+{
+    public async Task<EventSnapshot> ReadAsync(Caller caller, EventRow e, CancellationToken ct)
+    {
+        var isModerator = caller.IsModeratorOf(e.Id);
+        var snapshot = await events.SnapshotAsync(e, isModerator, ct) with { Announcements = await announcements.ListAsync(e.Id, ct) };
+        return isModerator
+            ? snapshot with
+            {
+                Presence = snapshot.Sessions.ToDictionary(s => s.Id, s => presence.Count(s.Id)),
+                ProfanityWords = AgendaService.WordsOf(e),
+            }
+            : snapshot;
     }
 }

@@ -1,3 +1,4 @@
+using LiveHub.Data.Events;
 using LiveHub.Events;
 using LiveHub.Identity;
 using LiveHub.Realtime;
@@ -10,12 +11,20 @@ public static class EventApi
 {
     public static IEndpointRouteBuilder MapEventApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/events/{code}", async (string code, HttpContext http, EventService events, CancellationToken ct) =>
+        app.MapGet("/api/events/{code}", async (string code, HttpContext http, EventService events, EventSnapshots snapshots, CancellationToken ct) =>
         {
             var e = await events.FindByCodeAsync(code, ct);
             return e is null
                 ? ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"))
-                : Results.Ok(await events.SnapshotAsync(e, ModeratorClaims.IsModeratorOf(http.User, e.Id), ct));
+                : Results.Ok(await snapshots.ReadAsync(http.Caller(), e, ct));
+        });
+
+        // The printed QR on a room's door: always the session live in that room, for all three days.
+        app.MapGet("/r/{roomCode}", async (string roomCode, EventStore store, CancellationToken ct) =>
+        {
+            var room = JoinCode.Normalize(roomCode) is { } code ? await store.FindRoomByCodeAsync(code, ct) : null;
+            var e = room is null ? null : await store.FindAsync(room.EventId, ct);
+            return e is null ? Results.NotFound() : Results.Redirect($"/e/{e.Code}?room={Uri.EscapeDataString(room!.RoomKey)}");
         });
 
         app.MapGet("/api/sessions/{sessionId:long}", async (long sessionId, string? view, HttpContext http, SessionAccess access, SessionSnapshots snapshots, CancellationToken ct) =>
@@ -25,7 +34,7 @@ public static class EventApi
             {
                 return ApiErrors.ToHttp(HubError.Invalid("view", "The view must be 'audience', 'projector' or 'moderator'."));
             }
-            var caller = new Caller(http.ParticipantId(), http.Connection.RemoteIpAddress?.ToString(), http.User);
+            var caller = http.Caller();
             if (view == SessionViews.Moderator && (await access.AuthorizeModeratorAsync(caller, sessionId, ct)).Error is { } error)
             {
                 return ApiErrors.ToHttp(error);

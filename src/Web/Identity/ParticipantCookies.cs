@@ -31,4 +31,8 @@ public static class ParticipantCookies
 
     public static string ParticipantId(this HttpContext context) =>
         context.Items[ParticipantIdentity.ItemKey] as string ?? throw new InvalidOperationException("Participant middleware did not run.");
+
+    /// <summary>The caller of an HTTP endpoint, as the hub sees its callers.</summary>
+    public static LiveHub.Realtime.Caller Caller(this HttpContext context) =>
+        new(context.ParticipantId(), context.Connection.RemoteIpAddress?.ToString(), context.User);
 }

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 
 namespace LiveHub.Web.Moderators;
 
-public sealed record SignInRequest(string? Passcode);
+/// <summary>Moderator sign-in: the event's passcode, and the moderator's name for the audit log.</summary>
+public sealed record SignInRequest(string? Passcode, string? Name = null);
 
 public sealed record ModeratorStatus(bool IsModerator, long? EventId);
 
@@ -69,7 +70,8 @@ public static class ModeratorApi
             {
                 return ApiErrors.ToHttp(new HubError("wrong_passcode", "error.wrong_passcode", "The passcode is not right for this event."));
             }
-            await http.SignInAsync(ModeratorClaims.Scheme, ModeratorClaims.Create(e.Id, e.PasscodeStamp));
+            var name = body!.Name?.Trim() is { Length: > 0 and <= 60 } n ? n : null;
+            await http.SignInAsync(ModeratorClaims.Scheme, ModeratorClaims.Create(e.Id, e.PasscodeStamp, name));
             return Results.Ok(new ModeratorStatus(true, e.Id));
         }).RequireRateLimiting(SignInLimit);
 

@@ -1,0 +1,23 @@
+using LiveHub.Data;
+using LiveHub.Data.Moderation;
+using LiveHub.Realtime;
+
+namespace LiveHub.Moderation;
+
+/// <summary>Records every moderator action: who did what to which question or poll, and when.</summary>
+public sealed class AuditLog(ModerationLogStore store)
+{
+    public Task RecordAsync(Caller caller, long eventId, long? sessionId, string action, long? questionId = null, long? pollId = null,
+        string? detail = null, CancellationToken ct = default) =>
+        store.AppendAsync(new AuditEntry
+        {
+            EventId = eventId,
+            SessionId = sessionId,
+            QuestionId = questionId,
+            PollId = pollId,
+            Actor = caller.ModeratorName,
+            Action = action,
+            Detail = detail is { Length: > 500 } ? detail[..500] : detail,
+            At = Database.NowMs(),
+        }, ct);
+}
