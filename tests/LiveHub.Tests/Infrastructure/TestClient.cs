@@ -22,7 +22,8 @@ public sealed class TestClient : IAsyncDisposable
     [
         nameof(ILiveClient.QuestionAsked), nameof(ILiveClient.QuestionApproved), nameof(ILiveClient.QuestionDismissed),
         nameof(ILiveClient.QuestionAnswered), nameof(ILiveClient.QuestionArchived), nameof(ILiveClient.QuestionRestored),
-        nameof(ILiveClient.QuestionEdited), nameof(ILiveClient.QuestionOnScreenChanged),
+        nameof(ILiveClient.QuestionEdited), nameof(ILiveClient.QuestionOnScreenChanged), nameof(ILiveClient.QuestionReplied),
+        nameof(ILiveClient.QuestionLabeled), nameof(ILiveClient.QuestionMerged),
     ];
 
     private static readonly string[] PollEvents =
@@ -54,7 +55,7 @@ public sealed class TestClient : IAsyncDisposable
 
     public IEnumerable<QuestionView> MyQuestionChanges => Received.Where(r => r.Name == nameof(ILiveClient.MyQuestionChanged)).Select(r => (QuestionView)r.Payload);
 
-    public static async Task<TestClient> ConnectAsync(LiveHubServer server, string? moderatorOf = null)
+    public static async Task<TestClient> ConnectAsync(LiveHubServer server, string? moderatorOf = null, string? moderatorName = null)
     {
         var cookies = new CookieContainer();
         var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseUri, Timeout = Timeout };
@@ -66,7 +67,7 @@ public sealed class TestClient : IAsyncDisposable
         var client = new TestClient(server.BaseUri, cookies, http);
         if (moderatorOf is not null)
         {
-            var response = await http.PostAsJsonAsync($"/api/events/{moderatorOf}/moderator/session", new { passcode = LiveHubServer.Passcode });
+            var response = await http.PostAsJsonAsync($"/api/events/{moderatorOf}/moderator/session", new { passcode = LiveHubServer.Passcode, name = moderatorName });
             response.EnsureSuccessStatusCode();
         }
         await client.Connection.StartAsync().WaitAsync(Timeout);
@@ -158,6 +159,11 @@ public sealed class TestClient : IAsyncDisposable
         }
         connection.On<PollResults>(nameof(ILiveClient.PollResultsChanged), r => Received.Enqueue((nameof(ILiveClient.PollResultsChanged), r)));
         connection.On<ProjectorDelta>(nameof(ILiveClient.ProjectorChanged), d => Received.Enqueue((nameof(ILiveClient.ProjectorChanged), d)));
+        connection.On<SessionView>(nameof(ILiveClient.SessionStatusChanged), v => Received.Enqueue((nameof(ILiveClient.SessionStatusChanged), v)));
+        connection.On<LiveHub.Announcements.AnnouncementView>(nameof(ILiveClient.AnnouncementPosted), a => Received.Enqueue((nameof(ILiveClient.AnnouncementPosted), a)));
+        connection.On<LiveHub.Announcements.AnnouncementView>(nameof(ILiveClient.AnnouncementDeleted), a => Received.Enqueue((nameof(ILiveClient.AnnouncementDeleted), a)));
+        connection.On<LiveHub.Reactions.ReactionsDelta>(nameof(ILiveClient.ReactionsSent), r => Received.Enqueue((nameof(ILiveClient.ReactionsSent), r)));
+        connection.On<PresenceDelta>(nameof(ILiveClient.PresenceChanged), p => Received.Enqueue((nameof(ILiveClient.PresenceChanged), p)));
         return connection;
     }
 
