@@ -54,6 +54,12 @@ public static class Browser
         return (page, errors);
     }
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repo.Artifacts, name + ".png"), FullPage = true });
+    /// <summary>Saves a full-page screenshot beside the test results, once running animations (bars growing) have settled.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.WaitForFunctionAsync(
+            "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)",
+            null, new PageWaitForFunctionOptions { Timeout = 5000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repo.Artifacts, name + ".png"), FullPage = true });
+    }
 }

@@ -1,9 +1,23 @@
 // Shared by the three screens: language and strings, a small DOM builder, times, the hub connection that never
-// gives up, the versioned session state, and the outbox that keeps questions until the server has them.
+// gives up, the versioned session state (questions and polls), the outboxes that keep questions and votes until the
+// server has them, and the poll results charts.
 import { dictionaries } from '/js/i18n.js';
 
-export const MAX_QUESTION_LENGTH = 500;
-export const MAX_NAME_LENGTH = 60;
+/** Input limits; the server sends its own with the event snapshot and those replace these defaults. */
+export const limits = { questionMaxLength: 500, nameMaxLength: 60, pollAnswerMaxLength: 280, wordCloudMaxWords: 3 };
+
+export function applyLimits(eventSnapshot) {
+  const given = eventSnapshot && eventSnapshot.limits;
+  if (!given) {
+    return;
+  }
+  for (const name of Object.keys(limits)) {
+    if (Number.isInteger(given[name]) && given[name] > 0) {
+      limits[name] = given[name];
+    }
+  }
+}
+
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 export const PUBLIC_STATUSES = ['approved', 'answered'];
 
@@ -92,16 +106,19 @@ export function t(key, vars = {}) {
   return s.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? formatVar(vars[name]) : m));
 }
 
-/** The translated text of a server or local error; unknown keys get the generic message. */
-export function errorText(error) {
+/** The translated text of a server or local error; unknown keys get the generic message. vars overrides {max} etc. */
+export function errorText(error, vars = {}) {
   const key = error && error.messageKey;
   if (!key || !(key in dictionaries[lang] || key in dictionaries.en)) {
     return t('error.generic');
   }
-  return t(key, {
-    max: key === 'error.name_too_long' ? MAX_NAME_LENGTH : MAX_QUESTION_LENGTH,
-    seconds: error.retryAfterSeconds ?? '',
-  });
+  let max = limits.questionMaxLength;
+  if (key === 'error.name_too_long') {
+    max = limits.nameMaxLength;
+  } else if (key === 'error.too_many_words') {
+    max = limits.wordCloudMaxWords;
+  }
+  return t(key, { max, seconds: error.retryAfterSeconds ?? '', ...vars });
 }
 
 /** Fills static markup: data-i18n="key" sets the text, data-i18n-attr="placeholder:key;aria-label:key" sets attributes. */
@@ -177,9 +194,17 @@ export function $(selector, root = document) {
   return root.querySelector(selector);
 }
 
+/** How a rebuilt element finds its focused control again: data-fk (unique in the item) first, then data-testid. */
+function focusSelector(node) {
+  if (node.dataset.fk) {
+    return `[data-fk="${CSS.escape(node.dataset.fk)}"]`;
+  }
+  return node.dataset.testid ? `[data-testid="${CSS.escape(node.dataset.testid)}"]` : null;
+}
+
 /**
  * Keyed list update: reuses each item's element, rebuilds it only when its signature changes, and keeps focus on the
- * same control (by data-testid) across a rebuild, so live updates do not steal a keyboard user's place.
+ * same control (by data-fk, else data-testid) across a rebuild, so live updates do not steal a keyboard user's place.
  */
 export function reconcile(container, items, { key, sig, build }) {
   const existing = new Map();
@@ -200,11 +225,14 @@ export function reconcile(container, items, { key, sig, build }) {
       fresh._sig = s;
       if (node) {
         const active = document.activeElement;
-        const focusId = node.contains(active) ? active.dataset.testid : null;
-        const selection = focusId && 'selectionStart' in active ? [active.selectionStart, active.selectionEnd] : null;
+        const focusSel = node.contains(active) ? focusSelector(active) : null;
+        let selection = null;
+        try {
+          selection = focusSel && typeof active.selectionStart === 'number' ? [active.selectionStart, active.selectionEnd] : null;
+        } catch { /* inputs without a selection */ }
         node.replaceWith(fresh);
-        if (focusId) {
-          const target = fresh.querySelector(`[data-testid="${focusId}"]`);
+        if (focusSel) {
+          const target = fresh.querySelector(focusSel);
           if (target) {
             target.focus();
             if (selection && 'setSelectionRange' in target) {
@@ -701,15 +729,20 @@ export function bindStatus(node, live) {
 
 // ---------------------------------------------------------------- versioned session state
 
+export const POLL_EVENTS = ['PollDrafted', 'PollOpened', 'PollClosed', 'PollRevealed', 'PollReset', 'PollDeleted'];
+
+/** Every event that carries the session's next version: questions, polls and the projector share one sequence. */
 export const VERSIONED_EVENTS = [
   'QuestionAsked', 'QuestionApproved', 'QuestionDismissed', 'QuestionAnswered', 'QuestionArchived',
   'QuestionRestored', 'QuestionEdited', 'QuestionOnScreenChanged', 'UpvotesChanged', 'ModerationModeChanged',
+  ...POLL_EVENTS, 'ProjectorChanged',
 ];
 
 /**
  * One session as one screen sees it. A snapshot sets the version; each delta must be exactly the next version:
  * older ones are ignored, a gap fetches a fresh snapshot. Deltas that arrive while a snapshot is on its way are
- * held and replayed on top of it.
+ * held and replayed on top of it. Poll results frames are not versioned with the session: each is whole, and the
+ * one with the highest poll results version wins.
  */
 export class SessionState {
   constructor({ view, resync, onChange }) {
@@ -719,22 +752,28 @@ export class SessionState {
     this.sessionId = null;
     this.session = null;
     this.version = null;
-    this.questions = new Map();
-    this.onScreenQuestionId = null;
-    this.mine = new Map();
-    this.myUpvotes = new Set();
     this.held = [];
     this.resyncing = false;
+    this.clear();
+  }
+
+  clear() {
+    this.session = null;
+    this.questions = new Map();
+    this.mine = new Map();
+    this.myUpvotes = new Set();
+    this.onScreenQuestionId = null;
+    this.polls = new Map();
+    this.results = new Map();
+    this.myVotes = new Map();
+    this.projectorMode = 'questions';
+    this.projectorPollId = null;
   }
 
   /** Call before JoinSession: deltas from now on are held until the snapshot arrives. */
   begin(sessionId) {
     if (sessionId !== this.sessionId) {
-      this.session = null;
-      this.questions = new Map();
-      this.mine = new Map();
-      this.myUpvotes = new Set();
-      this.onScreenQuestionId = null;
+      this.clear();
     }
     this.sessionId = sessionId;
     this.version = null;
@@ -749,6 +788,11 @@ export class SessionState {
     return this.view === 'moderator' || isPublic(question);
   }
 
+  /** Drafts are the moderators' alone; a poll reset to draft leaves the audience and the projector. */
+  pollVisible(poll) {
+    return this.view === 'moderator' || poll.status !== 'draft';
+  }
+
   load(snapshot) {
     syncClock(snapshot.serverTime);
     this.sessionId = snapshot.session.id;
@@ -758,6 +802,20 @@ export class SessionState {
     this.onScreenQuestionId = snapshot.onScreenQuestionId ?? null;
     this.mine = new Map((snapshot.mine || []).filter((q) => q.status !== 'archived').map((q) => [q.id, q]));
     this.myUpvotes = new Set(snapshot.myUpvotes || []);
+    this.polls = new Map((snapshot.polls || []).filter((p) => this.pollVisible(p)).map((p) => [p.id, p]));
+    const held = this.results;
+    this.results = new Map((snapshot.results || []).filter((f) => this.polls.has(f.pollId)).map((f) => [f.pollId, f]));
+    // A frame pushed while the snapshot was on its way may be newer than the snapshot's own.
+    for (const [pollId, frame] of held) {
+      const poll = this.polls.get(pollId);
+      const fromSnapshot = this.results.get(pollId);
+      if (poll && poll.resultsVisible && (!fromSnapshot || frame.version > fromSnapshot.version)) {
+        this.results.set(pollId, frame);
+      }
+    }
+    this.myVotes = new Map((snapshot.myVotes || []).map((v) => [v.pollId, v]));
+    this.projectorMode = snapshot.projectorMode || 'questions';
+    this.projectorPollId = snapshot.projectorPollId ?? null;
     this.onChange?.({ kind: 'snapshot' });
     this.replay();
   }
@@ -813,6 +871,11 @@ export class SessionState {
       }
     } else if (kind === 'ModerationModeChanged') {
       this.session = { ...this.session, moderation: delta.moderation };
+    } else if (kind === 'ProjectorChanged') {
+      this.projectorMode = delta.mode || 'questions';
+      this.projectorPollId = delta.pollId ?? null;
+    } else if (POLL_EVENTS.includes(kind)) {
+      this.upsertPoll(delta.poll, kind);
     } else {
       const q = delta.question;
       if (q) {
@@ -829,6 +892,45 @@ export class SessionState {
       this.onScreenQuestionId = delta.onScreenQuestionId ?? null;
     }
     this.onChange?.({ kind, delta });
+  }
+
+  /** A poll as the server answered or pushed it. Also used for a moderator's own action, before its delta arrives. */
+  upsertPoll(poll, kind = 'PollChanged') {
+    if (!poll || poll.sessionId !== this.sessionId) {
+      return;
+    }
+    if (kind === 'PollDeleted' || !this.pollVisible(poll)) {
+      this.polls.delete(poll.id);
+      this.results.delete(poll.id);
+      this.myVotes.delete(poll.id);
+      return;
+    }
+    if (kind === 'PollReset') {
+      // Every vote is gone; the next frame (a higher version) brings the empty count.
+      this.results.delete(poll.id);
+      this.myVotes.delete(poll.id);
+    }
+    this.polls.set(poll.id, poll);
+  }
+
+  /** A results frame: absolute, so only a newer one (higher version) replaces the one held. */
+  handleResults(frame) {
+    if (!frame || frame.sessionId !== this.sessionId) {
+      return;
+    }
+    const held = this.results.get(frame.pollId);
+    if (held && frame.version <= held.version) {
+      return;
+    }
+    this.results.set(frame.pollId, frame);
+    this.onChange?.({ kind: 'PollResultsChanged', frame });
+  }
+
+  /** The caller's own vote as the server stored it (answer to CastVote). */
+  setMyVote(vote) {
+    if (vote && this.polls.has(vote.pollId)) {
+      this.myVotes.set(vote.pollId, vote);
+    }
   }
 
   /** The author's own question changed (unversioned, sent only to the author). */
@@ -1054,5 +1156,524 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
     remove,
     flush,
     match,
+  };
+}
+
+// ---------------------------------------------------------------- votes outbox
+
+/** Whether two answers to one poll are the same (the caller's stored vote against one waiting in the outbox). */
+export function sameVote(a, b) {
+  if (!a || !b) {
+    return false;
+  }
+  const list = (x) => JSON.stringify(x || []);
+  const sorted = (x) => JSON.stringify([...(x || [])].sort((p, q) => p - q));
+  return sorted(a.choices) === sorted(b.choices)
+    && (a.rating ?? null) === (b.rating ?? null)
+    && list(a.ranking) === list(b.ranking)
+    && (a.text || '').trim() === (b.text || '').trim();
+}
+
+/**
+ * Votes on their way to the server, kept in localStorage (lh.votes.{code}) like questions, but only the latest per
+ * poll: a newer answer replaces one not yet acknowledged (with a new client id, since the server is idempotent on it).
+ * A resend keeps its client id. One vote per poll is in flight at a time, so an older answer never lands after a newer.
+ * States: sending → delivered (kept a moment, then removed). A non-retryable error drops the entry (onError says why).
+ */
+export function createVoteOutbox(code, live, { onChange, onDelivered, onError } = {}) {
+  const key = `lh.votes.${code}`;
+  let items = read().filter((i) => i.state === 'sending');
+  const inFlight = new Map(); // pollId -> clientId
+  let flushing = false;
+  let again = false;
+  let timer = null;
+
+  function read() {
+    const stored = storage.get(key, []);
+    return Array.isArray(stored)
+      ? stored.filter((i) => i && typeof i.clientId === 'string' && typeof i.pollId === 'number' && i.vote && typeof i.vote === 'object')
+      : [];
+  }
+
+  function save() {
+    storage.set(key, items);
+    onChange?.();
+  }
+
+  const forPoll = (pollId) => items.find((i) => i.pollId === pollId) || null;
+  const current = (item) => items.includes(item);
+
+  function schedule(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(flush, Math.max(250, ms));
+  }
+
+  function delivered(item, vote) {
+    item.state = 'delivered';
+    item.error = null;
+    save();
+    onDelivered?.(vote, item);
+    setTimeout(() => {
+      if (current(item) && item.state === 'delivered') {
+        items = items.filter((i) => i !== item);
+        save();
+      }
+    }, DELIVERED_SHOWN_MS);
+  }
+
+  function drop(item, error) {
+    items = items.filter((i) => i !== item);
+    save();
+    onError?.(error, item);
+  }
+
+  async function send(item) {
+    inFlight.set(item.pollId, item.clientId);
+    let result;
+    try {
+      result = await live.call('CastVote', {
+        pollId: item.pollId,
+        clientId: item.clientId,
+        choices: item.vote.choices ?? null,
+        rating: item.vote.rating ?? null,
+        ranking: item.vote.ranking ?? null,
+        text: item.vote.text ?? null,
+        displayName: item.vote.displayName || null,
+      });
+    } catch (error) {
+      inFlight.delete(item.pollId);
+      if (current(item) && error.code !== 'offline') {
+        item.retryAt = Date.now() + backoff(item.attempts = (item.attempts || 0) + 1);
+        save();
+        schedule(item.retryAt - Date.now());
+      }
+      return; // offline: stays queued and goes again after the reconnect
+    }
+    inFlight.delete(item.pollId);
+    if (!current(item)) {
+      // A newer answer replaced this one while it was on its way: that one goes next and has the last word.
+      again = true;
+      return;
+    }
+    if (result && result.ok) {
+      delivered(item, result.value);
+      return;
+    }
+    const error = (result && result.error) || { code: 'unknown', messageKey: 'error.generic' };
+    const plain = { code: error.code, messageKey: error.messageKey, retryable: !!error.retryable, retryAfterSeconds: error.retryAfterSeconds ?? null };
+    if (plain.retryable) {
+      item.error = plain;
+      item.attempts = (item.attempts || 0) + 1;
+      const wait = plain.retryAfterSeconds ? plain.retryAfterSeconds * 1000 : backoff(item.attempts);
+      item.retryAt = Date.now() + wait;
+      save();
+      schedule(wait);
+      return;
+    }
+    drop(item, plain);
+  }
+
+  async function flush() {
+    if (flushing) {
+      again = true;
+      return;
+    }
+    flushing = true;
+    try {
+      for (const item of [...items]) {
+        if (item.state !== 'sending' || inFlight.has(item.pollId) || !current(item)) {
+          continue;
+        }
+        if (!live.isConnected()) {
+          break;
+        }
+        if (item.retryAt && item.retryAt > Date.now()) {
+          schedule(item.retryAt - Date.now());
+          continue;
+        }
+        await send(item);
+      }
+    } finally {
+      flushing = false;
+      if (again) {
+        again = false;
+        flush();
+      }
+    }
+  }
+
+  /** Queues an answer; it replaces any unacknowledged answer to the same poll. */
+  function add(pollId, sessionId, vote) {
+    const item = {
+      clientId: newClientId(),
+      pollId,
+      sessionId,
+      vote,
+      state: 'sending',
+      createdAt: Date.now(),
+      error: null,
+      retryAt: 0,
+      attempts: 0,
+    };
+    items = items.filter((i) => i.pollId !== pollId);
+    items.push(item); // stored before the first invoke
+    save();
+    flush();
+    return item;
+  }
+
+  /**
+   * Marks waiting answers that the server already holds (the caller's stored votes from a snapshot) as delivered.
+   * The stored vote carries no client id, so the answer itself is compared: an equal answer needs no resend.
+   */
+  function match(myVotes) {
+    for (const vote of myVotes || []) {
+      const item = forPoll(vote.pollId);
+      if (item && item.state === 'sending' && !inFlight.has(item.pollId) && sameVote(item.vote, vote)) {
+        delivered(item, vote);
+      }
+    }
+  }
+
+  function remove(pollId) {
+    const before = items.length;
+    items = items.filter((i) => i.pollId !== pollId);
+    if (items.length !== before) {
+      save();
+    }
+  }
+
+  window.addEventListener('storage', (e) => {
+    if (e.key === key) {
+      items = read();
+      onChange?.();
+    }
+  });
+
+  live.onConnected(() => { flush(); });
+
+  return {
+    get items() { return items; },
+    forPoll,
+    add,
+    match,
+    remove,
+    flush,
+  };
+}
+
+// ---------------------------------------------------------------- polls: words and charts
+
+export const POLL_KINDS = ['single', 'multiple', 'rating', 'wordcloud', 'text', 'ranking', 'quiz'];
+export const OPTION_KINDS = ['single', 'multiple', 'ranking', 'quiz'];
+export const CHOICE_KINDS = ['single', 'multiple', 'quiz'];
+
+export function formatNumber(n, options) {
+  return new Intl.NumberFormat(lang, options).format(n || 0);
+}
+
+/** "42,7%" / "42.7%" from the server's percent of voters (0–100, one decimal). */
+export function formatPercent(percent) {
+  return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format((percent || 0) / 100);
+}
+
+/** The server's rule for whether the audience and the projector see results now (moderators always do). */
+export function resultsPublic(poll) {
+  return poll.status !== 'draft'
+    && (poll.revealed || poll.visibility === 'live' || (poll.visibility === 'on_close' && poll.status === 'closed'));
+}
+
+/** Seconds left of an open quiz (by the server's clock), or null for anything without a running timer. */
+export function secondsLeft(poll) {
+  if (!poll || poll.status !== 'open' || !poll.closesAt) {
+    return null;
+  }
+  return Math.max(0, Math.ceil((poll.closesAt - serverNow()) / 1000));
+}
+
+/** "0:42" for the quiz countdown. */
+export function formatCountdown(seconds) {
+  const s = Math.max(0, seconds || 0);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+const CLOUD_SIZES = { screen: [28, 72], phone: [16, 34], mod: [16, 30] };
+
+function choiceBars(poll) {
+  const node = el('div', { class: 'bars' });
+  const rows = poll.options.map((label, index) => {
+    const fill = el('div', { class: 'bar-fill' });
+    const count = el('span', { class: 'bar-count' });
+    const pct = el('span', { class: 'bar-pct' });
+    const mark = el('span', { class: 'bar-mark', attrs: { 'aria-hidden': 'true' } });
+    const sr = el('span', { class: 'visually-hidden' });
+    const row = el('div', { class: 'bar', attrs: { 'data-testid': 'poll-bar', 'data-index': index } }, [
+      el('div', { class: 'bar-head' }, [
+        el('span', { class: 'bar-label' }, [mark, label, sr]),
+        el('span', { class: 'bar-nums' }, [count, pct]),
+      ]),
+      el('div', { class: 'bar-track', attrs: { 'aria-hidden': 'true' } }, [fill]),
+    ]);
+    node.append(row);
+    return { row, fill, count, pct, mark, sr };
+  });
+  return {
+    node,
+    update(frame, current) {
+      const correct = (frame && frame.correct) || current.correct || null;
+      rows.forEach((r, index) => {
+        const o = frame && frame.options ? frame.options.find((x) => x.index === index) : null;
+        const percent = o ? o.percent : 0;
+        r.count.textContent = formatNumber(o ? o.votes : 0);
+        r.pct.textContent = formatPercent(percent);
+        r.fill.style.width = `${Math.min(100, Math.max(0, percent))}%`;
+        const isCorrect = !!correct && correct.includes(index);
+        r.row.classList.toggle('is-correct', isCorrect);
+        r.mark.textContent = isCorrect ? '✓ ' : '';
+        r.sr.textContent = isCorrect ? ` (${t('poll.correct_answer')})` : '';
+      });
+    },
+  };
+}
+
+function ratingChart(poll) {
+  const scale = poll.scale || 5;
+  const value = el('span', { class: 'avg-value' });
+  const average = el('div', { class: 'rating-avg', attrs: { 'data-testid': 'rating-average' } }, [
+    el('span', { class: 'avg-label', text: t('poll.average') }),
+    el('span', { class: 'avg-number' }, [value, el('span', { class: 'avg-of', text: ` / ${scale}` })]),
+  ]);
+  const cols = [];
+  const hist = el('div', { class: ['rating-hist', `scale-${scale}`] });
+  for (let v = 1; v <= scale; v += 1) {
+    const fill = el('div', { class: 'col-fill' });
+    const count = el('span', { class: 'col-count' });
+    const col = el('div', { class: 'rating-col', attrs: { 'data-testid': 'rating-bar', 'data-value': v } }, [
+      count,
+      el('div', { class: 'col-track', attrs: { 'aria-hidden': 'true' } }, [fill]),
+      el('span', { class: 'col-label', text: formatNumber(v) }),
+    ]);
+    hist.append(col);
+    cols.push({ v, col, fill, count });
+  }
+  return {
+    node: el('div', { class: 'rating' }, [average, hist]),
+    update(frame) {
+      const options = (frame && frame.options) || [];
+      const votesOf = (v) => (options.find((o) => o.index === v) || { votes: 0 }).votes;
+      const max = Math.max(0, ...cols.map((c) => votesOf(c.v)));
+      for (const c of cols) {
+        const votes = votesOf(c.v);
+        c.count.textContent = formatNumber(votes);
+        c.fill.style.height = `${max ? Math.round((votes / max) * 100) : 0}%`;
+        c.col.setAttribute('aria-label', `${formatNumber(c.v)}: ${t('poll.votes', { count: votes })}`);
+      }
+      const avg = frame && typeof frame.average === 'number' ? frame.average : null;
+      value.textContent = avg === null ? '–' : formatNumber(avg, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    },
+  };
+}
+
+function rankingList(poll) {
+  const node = el('ol', { class: 'ranking' });
+  const items = poll.options.map((label, index) => {
+    const pos = el('span', { class: 'rank-pos' });
+    const points = el('span', { class: 'rank-points' });
+    const fill = el('div', { class: 'bar-fill' });
+    const li = el('li', { class: 'ranking-item', attrs: { 'data-testid': 'ranking-item', 'data-index': index } }, [
+      el('div', { class: 'bar-head' }, [pos, el('span', { class: 'rank-label', text: label }), points]),
+      el('div', { class: 'bar-track', attrs: { 'aria-hidden': 'true' } }, [fill]),
+    ]);
+    node.append(li);
+    return { index, li, pos, points, fill, value: 0 };
+  });
+  return {
+    node,
+    update(frame) {
+      const options = (frame && frame.options) || [];
+      for (const item of items) {
+        item.value = (options.find((o) => o.index === item.index) || { points: 0 }).points;
+      }
+      const order = [...items].sort((a, b) => b.value - a.value || a.index - b.index);
+      const max = Math.max(1, ...order.map((i) => i.value));
+      order.forEach((item, position) => {
+        item.pos.textContent = `${formatNumber(position + 1)}.`;
+        item.points.textContent = t('poll.points', { count: item.value });
+        item.fill.style.width = `${Math.round((item.value / max) * 100)}%`;
+        item.li.dataset.rank = String(position + 1);
+        // Move only what is out of place: a moved node loses its running transition.
+        if (node.children[position] !== item.li) {
+          node.insertBefore(item.li, node.children[position] || null);
+        }
+      });
+    },
+  };
+}
+
+function wordCloud(poll, variant) {
+  const node = el('div', { class: 'word-cloud', attrs: { 'data-testid': 'word-cloud' } });
+  const [min, max] = CLOUD_SIZES[variant] || CLOUD_SIZES.phone;
+  const spans = new Map();
+  const empty = el('p', { class: 'results-empty', text: t('poll.no_answers') });
+  return {
+    node,
+    update(frame) {
+      const words = [...((frame && frame.words) || [])].sort((a, b) => b.votes - a.votes || a.word.localeCompare(b.word))
+        .slice(0, variant === 'screen' ? 40 : 60);
+      if (!words.length) {
+        node.replaceChildren(empty);
+        spans.clear();
+        return;
+      }
+      const top = words[0].votes;
+      const low = words[words.length - 1].votes;
+      // Largest in the middle, the rest alternating to either side: reads as a cloud, not a list.
+      const arranged = [];
+      words.forEach((w, i) => (i % 2 ? arranged.unshift(w) : arranged.push(w)));
+      const keep = new Set();
+      arranged.forEach((w, position) => {
+        let span = spans.get(w.word);
+        if (!span) {
+          span = el('span', { class: 'word' }, [el('span', { class: 'word-text', text: w.word }), el('span', { class: 'visually-hidden' })]);
+          spans.set(w.word, span);
+        }
+        const ratio = top === low ? (words.length === 1 ? 1 : 0.5) : Math.sqrt((w.votes - low) / (top - low));
+        span.style.fontSize = `${Math.round(min + (max - min) * ratio)}px`;
+        span.dataset.votes = String(w.votes);
+        span.hidden = false;
+        span.lastChild.textContent = ` (${t('poll.votes', { count: w.votes })})`;
+        span.classList.toggle('is-top', w.votes === top);
+        keep.add(w.word);
+        if (node.children[position] !== span) {
+          node.insertBefore(span, node.children[position] || null);
+        }
+      });
+      for (const [word, span] of spans) {
+        if (!keep.has(word)) {
+          span.remove();
+          spans.delete(word);
+        }
+      }
+      if (empty.parentNode) {
+        empty.remove();
+      }
+      if (variant === 'screen') {
+        // Words that do not fit whole are left out, smallest first, rather than cut.
+        for (let i = words.length - 1; i > 0 && node.scrollHeight > node.clientHeight + 1; i -= 1) {
+          spans.get(words[i].word).hidden = true;
+        }
+      }
+    },
+  };
+}
+
+function answersList(poll, variant, onModerate) {
+  const node = el('ul', { class: 'answers' });
+  const empty = el('p', { class: 'results-empty', text: t('poll.no_answers') });
+  const wrap = el('div', { class: 'answers-box' }, [node, empty]);
+  const limit = variant === 'screen' ? 6 : 200;
+  const rank = { pending: 0, approved: 1, dismissed: 2 };
+  return {
+    node: wrap,
+    update(frame) {
+      const answers = [...((frame && frame.answers) || [])]
+        .sort((a, b) => (variant === 'mod' ? rank[a.status] - rank[b.status] : 0) || b.createdAt - a.createdAt || b.id - a.id)
+        .slice(0, limit);
+      empty.hidden = answers.length > 0;
+      reconcile(node, answers, {
+        key: (a) => a.id,
+        sig: (a) => JSON.stringify([lang, a.status, a.text, a.displayName]),
+        build: (a) => {
+          const children = [
+            el('p', { class: 'answer-text', text: a.text }),
+            el('p', { class: 'answer-meta' }, [
+              el('span', { class: 'author', text: a.displayName || t('question.anonymous') }),
+              variant === 'mod' ? el('span', { class: ['badge', `badge-${a.status}`], text: t(`poll.answer.${a.status}`) }) : null,
+            ]),
+          ];
+          if (variant === 'mod' && onModerate) {
+            children.push(el('div', { class: 'answer-actions' }, [
+              a.status !== 'approved' ? el('button', {
+                class: 'btn btn-primary btn-small',
+                text: t('action.approve'),
+                attrs: { type: 'button', 'data-testid': 'answer-approve', 'data-fk': `approve-${a.id}` },
+                on: { click: () => onModerate(a, 'approve') },
+              }) : null,
+              a.status !== 'dismissed' ? el('button', {
+                class: 'btn btn-danger btn-small',
+                text: t('action.dismiss'),
+                attrs: { type: 'button', 'data-testid': 'answer-dismiss', 'data-fk': `dismiss-${a.id}` },
+                on: { click: () => onModerate(a, 'dismiss') },
+              }) : null,
+            ]));
+          }
+          return el('li', { class: ['answer', `answer-${a.status}`], attrs: { 'data-testid': 'poll-answer', 'data-answer-id': a.id, 'data-status': a.status } }, children);
+        },
+      });
+    },
+  };
+}
+
+function leaderboardBox(size, variant) {
+  const list = el('ol', { class: 'leaderboard', attrs: { 'data-testid': 'leaderboard' } });
+  const node = el('div', { class: 'leaderboard-box' }, [el('h4', { class: 'leaderboard-title', text: t('poll.leaderboard') }), list]);
+  node.hidden = true;
+  return {
+    node,
+    update(frame) {
+      const entries = ((frame && frame.leaderboard) || []).slice(0, size);
+      node.hidden = entries.length === 0;
+      list.replaceChildren(...entries.map((e) => el('li', { class: 'lb-row', attrs: { 'data-rank': e.rank } }, [
+        el('span', { class: 'lb-rank', text: formatNumber(e.rank) }),
+        el('span', { class: 'lb-name', text: e.name }),
+        // On the big screen the bare number leaves the name room; the unit stays for screen readers.
+        variant === 'screen'
+          ? el('span', { class: 'lb-score' }, [formatNumber(e.score), el('span', { class: 'visually-hidden', text: ` ${t('poll.points_unit')}` })])
+          : el('span', { class: 'lb-score', text: t('poll.score', { score: formatNumber(e.score) }) }),
+      ])));
+    },
+  };
+}
+
+/**
+ * A poll's results, built once per poll and updated in place as frames arrive, so bars and columns animate (CSS
+ * transitions on width and height). variant: 'phone' (audience), 'mod' (moderator) or 'screen' (projector).
+ * The caller decides whether results may be shown at all; this only draws them.
+ */
+export function createResultsView(poll, { variant = 'phone', onModerate = null, leaderboardSize = 10 } = {}) {
+  const count = el('p', { class: 'results-count', attrs: { 'data-testid': 'poll-count' } });
+  let chart;
+  if (CHOICE_KINDS.includes(poll.kind)) {
+    chart = choiceBars(poll);
+  } else if (poll.kind === 'rating') {
+    chart = ratingChart(poll);
+  } else if (poll.kind === 'ranking') {
+    chart = rankingList(poll);
+  } else if (poll.kind === 'wordcloud') {
+    chart = wordCloud(poll, variant);
+  } else {
+    chart = answersList(poll, variant, onModerate);
+  }
+  const board = poll.kind === 'quiz' ? leaderboardBox(leaderboardSize, variant) : null;
+  const node = el('div', {
+    class: ['results', `results-${variant}`, `results-kind-${poll.kind}`],
+    attrs: { 'data-testid': 'poll-results' },
+  }, [
+    variant === 'screen' ? null : el('h4', { class: 'results-title', text: t('poll.results') }),
+    variant === 'screen' ? null : count,
+    el('div', { class: 'results-main' }, [chart.node, board ? board.node : null]),
+  ]);
+  return {
+    node,
+    count,
+    update(frame, current = poll) {
+      const voters = frame ? frame.voters : 0;
+      count.textContent = ['text', 'wordcloud'].includes(poll.kind)
+        ? t('poll.answers_count', { count: voters })
+        : t('poll.votes', { count: voters });
+      chart.update(frame, current);
+      board?.update(frame);
+      node.classList.toggle('has-leaderboard', !!board && !board.node.hidden);
+    },
   };
 }

@@ -1,8 +1,10 @@
-// The moderator's laptop: sign in with the event's passcode, then curate the queues and drive the screen.
+// The moderator's laptop: sign in with the event's passcode, then curate the queues, run the session's polls and
+// drive the screen.
 import {
-  $, SessionState, VERSIONED_EVENTS, announce, api, applyI18n, bindStatus, byNewest, byOldest, byPopular, connect, el,
-  errorText, eventCodeFromPath, getLanguage, languageSwitch, onLanguageChange, pickSession,
-  reconcile, relativeTime, renderSessionPicker, serverNow, setLanguage, startRelativeTimeTicker, storage, t, toast,
+  $, OPTION_KINDS, POLL_KINDS, SessionState, VERSIONED_EVENTS, announce, api, applyI18n, applyLimits, bindStatus, byNewest,
+  byOldest, byPopular, connect, createResultsView, el, errorText, eventCodeFromPath, fillSessionSelect, formatCountdown,
+  getLanguage, languageSwitch, onLanguageChange, pickSession, reconcile, relativeTime, renderSessionPicker, resultsPublic,
+  secondsLeft, serverNow, setLanguage, startRelativeTimeTicker, storage, t, toast,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
@@ -34,6 +36,11 @@ const ui = {
   hint: $('#queue-hint'),
   list: $('#queue-list'),
   empty: $('#queue-empty'),
+  projectorMode: $('#projector-mode'),
+  pollNew: $('#poll-new'),
+  pollFormHost: $('#poll-form-host'),
+  pollItems: $('#poll-items'),
+  pollsEmpty: $('#polls-empty'),
 };
 
 let event = null;
@@ -68,6 +75,7 @@ bindStatus(ui.conn, live);
 for (const name of VERSIONED_EVENTS) {
   live.on(name, (delta) => state.handle(name, delta));
 }
+live.on('PollResultsChanged', (frame) => state.handleResults(frame));
 
 // ------------------------------------------------------------ sign-in
 
@@ -183,6 +191,10 @@ async function joinSession(id) {
   if (id !== sessionId) {
     editing = null;
     seenPending = new Set();
+    pollForm = null;
+    copyOpen = null;
+    disarm();
+    renderPollForm();
   }
   sessionId = id;
   state.begin(id);
@@ -232,6 +244,7 @@ async function switchSession(id) {
 
 function setEvent(snapshot) {
   event = snapshot;
+  applyLimits(snapshot);
   document.title = `${t('mod.title')} · ${event.name}`;
   ui.eventName.removeAttribute('data-i18n');
   ui.eventName.textContent = event.name;
@@ -256,6 +269,11 @@ function setEvent(snapshot) {
 // ------------------------------------------------------------ state changes
 
 function onStateChange(change) {
+  if (change.kind === 'PollResultsChanged') {
+    // Frames come several times a second: only the polls panel changes.
+    renderPolls();
+    return;
+  }
   if (change.kind === 'QuestionAsked' && change.delta.question && change.delta.question.status === 'pending') {
     const id = change.delta.question.id;
     if (!seenPending.has(id)) {
@@ -300,6 +318,14 @@ async function moderate(question, action, { quiet = false } = {}) {
   // Show the outcome now; the versioned delta that follows carries the same state.
   if (r.value && state.questions.has(r.value.id)) {
     state.questions.set(r.value.id, r.value);
+  }
+  if (action === 'show' && state.projectorMode !== 'questions') {
+    // "Show on screen" means on the projector now, even if it was showing a poll or the holding screen.
+    const shown = await live.request('SetProjector', { sessionId, mode: 'questions', pollId: null });
+    if (shown.ok) {
+      state.projectorMode = shown.value.mode;
+      state.projectorPollId = shown.value.pollId ?? null;
+    }
   }
   render();
   if (quiet) {
@@ -407,6 +433,723 @@ ui.tabs.addEventListener('keydown', (e) => {
   }
 });
 
+// ------------------------------------------------------------ polls
+
+const pollResultsViews = new Map(); // pollId -> { sig, view }
+const busyPolls = new Set();
+let pollForm = null; // { mode: 'new' | 'edit', pollId, kind, question, options, correct, maxPicks, scale, timer, visibility, error, busy }
+let armedReset = null; // pollId whose reset waits for a second click
+let armedTimer = null;
+let copyOpen = null; // { pollId, target }
+const QUESTION_MAX = 300; // the server's poll question limit (not in the event's limits)
+
+function blankForm(kind = 'single') {
+  return {
+    mode: 'new', pollId: null, kind, question: '', options: ['', ''], correct: [], maxPicks: '', scale: 5, timer: 30,
+    visibility: 'live', error: null, busy: false,
+  };
+}
+
+function formFromPoll(poll) {
+  return {
+    mode: 'edit',
+    pollId: poll.id,
+    kind: poll.kind,
+    question: poll.question,
+    options: poll.options.length ? [...poll.options] : ['', ''],
+    correct: [...(poll.correct || [])],
+    maxPicks: poll.kind === 'multiple' && poll.maxPicks && poll.maxPicks < poll.options.length ? String(poll.maxPicks) : '',
+    scale: poll.scale || 5,
+    timer: poll.timeLimitSeconds || 30,
+    visibility: poll.visibility,
+    error: null,
+    busy: false,
+  };
+}
+
+function openForm(form) {
+  pollForm = form;
+  copyOpen = null;
+  renderPollForm();
+  ui.pollFormHost.querySelector('[data-testid="poll-question"]')?.focus();
+}
+
+function closeForm() {
+  const wasEdit = pollForm && pollForm.pollId;
+  pollForm = null;
+  renderPollForm();
+  if (wasEdit) {
+    ui.pollItems.querySelector(`[data-poll-id="${wasEdit}"] [data-testid="poll-edit"]`)?.focus();
+  } else {
+    ui.pollNew.focus();
+  }
+}
+
+function formError(error) {
+  if (!error) {
+    return '';
+  }
+  if (error.messageKey === 'error.text_empty') {
+    return t('mod.poll.question_empty');
+  }
+  return errorText(error, error.messageKey === 'error.text_too_long' ? { max: QUESTION_MAX } : {});
+}
+
+/** The draft request from the form. Blank option fields are left out; the correct marks follow their options. */
+function draftFromForm(f) {
+  const withOptions = OPTION_KINDS.includes(f.kind);
+  const kept = withOptions ? f.options.map((text, index) => ({ text: text.trim(), index })).filter((o) => o.text) : [];
+  const maxPicks = f.kind === 'multiple' && String(f.maxPicks).trim() ? Number(f.maxPicks) : null;
+  return {
+    sessionId,
+    kind: f.kind,
+    question: f.question.trim(),
+    options: kept.map((o) => o.text),
+    maxPicks,
+    scale: f.kind === 'rating' ? Number(f.scale) : null,
+    correct: f.kind === 'quiz' ? kept.map((o, i) => (f.correct.includes(o.index) ? i : -1)).filter((i) => i >= 0) : null,
+    timeLimitSeconds: f.kind === 'quiz' ? Number(f.timer) : null,
+    visibility: f.visibility,
+  };
+}
+
+function checkDraft(d) {
+  if (!d.question) {
+    return { messageKey: 'error.text_empty' };
+  }
+  if (d.question.length > QUESTION_MAX) {
+    return { messageKey: 'error.text_too_long' };
+  }
+  if (OPTION_KINDS.includes(d.kind) && d.options.length < 2) {
+    return { messageKey: 'error.invalid.options' };
+  }
+  if (d.kind === 'multiple' && d.maxPicks !== null && (!Number.isInteger(d.maxPicks) || d.maxPicks < 1 || d.maxPicks > d.options.length)) {
+    return { messageKey: 'error.invalid.max_picks' };
+  }
+  if (d.kind === 'quiz' && !d.correct.length) {
+    return { messageKey: 'error.invalid.correct' };
+  }
+  if (d.kind === 'quiz' && (!Number.isInteger(d.timeLimitSeconds) || d.timeLimitSeconds < 5 || d.timeLimitSeconds > 600)) {
+    return { messageKey: 'error.invalid.time_limit' };
+  }
+  return null;
+}
+
+async function savePollForm() {
+  const f = pollForm;
+  if (!f || f.busy) {
+    return;
+  }
+  const draft = draftFromForm(f);
+  const local = checkDraft(draft);
+  if (local) {
+    f.error = local;
+    renderPollForm();
+    return;
+  }
+  f.busy = true;
+  f.error = null;
+  renderPollForm();
+  const r = f.mode === 'edit'
+    ? await live.request('UpdatePoll', { pollId: f.pollId, draft })
+    : await live.request('CreatePoll', draft);
+  if (pollForm !== f) {
+    return;
+  }
+  f.busy = false;
+  if (!r.ok) {
+    if (r.error && r.error.messageKey === 'error.forbidden') {
+      await lostModeratorRights(r.error);
+      return;
+    }
+    f.error = r.error;
+    renderPollForm();
+    ui.pollFormHost.querySelector('[data-testid="poll-form-error"]')?.focus();
+    return;
+  }
+  state.upsertPoll(r.value, 'PollDrafted');
+  pollForm = null;
+  renderPollForm();
+  render();
+  toast(t(f.mode === 'edit' ? 'mod.poll.done.updated' : 'mod.poll.done.created'));
+  ui.pollItems.querySelector(`[data-poll-id="${r.value.id}"] [data-testid="poll-open"]`)?.focus();
+}
+
+/** Rebuilds the form when its shape changes (kind, options); typing only updates the form state. */
+function renderPollForm() {
+  const f = pollForm;
+  ui.pollNew.setAttribute('aria-expanded', f && f.mode === 'new' ? 'true' : 'false');
+  if (!f) {
+    ui.pollFormHost.replaceChildren();
+    return;
+  }
+  const active = document.activeElement;
+  const focusKey = ui.pollFormHost.contains(active) ? active.dataset.fk : null;
+  const withOptions = OPTION_KINDS.includes(f.kind);
+  const field = (id, label, control, hint) => el('div', { class: 'field' }, [
+    el('label', { attrs: { for: id }, text: label }),
+    control,
+    hint ? el('p', { class: 'hint', attrs: { id: `${id}-hint` }, text: hint }) : null,
+  ]);
+  const select = (id, testid, value, options, onChange) => el('select', {
+    attrs: { id, 'data-testid': testid, 'data-fk': testid },
+    on: { change: (e) => onChange(e.target.value) },
+  }, options.map(([v, label]) => el('option', { text: label, attrs: { value: v, selected: String(v) === String(value) } })));
+
+  const parts = [
+    el('h3', { text: t(f.mode === 'edit' ? 'mod.poll.form.edit' : 'mod.poll.form.new') }),
+    field('poll-kind', t('mod.poll.form.kind'), select('poll-kind', 'poll-kind', f.kind,
+      POLL_KINDS.map((k) => [k, t(`poll.kind.${k}`)]), (v) => {
+        f.kind = v;
+        f.error = null;
+        renderPollForm();
+      }), t(`mod.poll.kind_hint.${f.kind}`)),
+    field('poll-question', t('mod.poll.form.question'), el('textarea', {
+      attrs: { id: 'poll-question', rows: 2, 'data-testid': 'poll-question', 'data-fk': 'question', 'aria-describedby': 'poll-question-hint' },
+      props: { value: f.question },
+      on: { input: (e) => { f.question = e.target.value; } },
+    }), t('mod.poll.form.question_hint', { max: QUESTION_MAX })),
+  ];
+
+  if (withOptions) {
+    const rows = f.options.map((value, index) => el('li', { class: 'option-row' }, [
+      el('label', { class: 'visually-hidden', attrs: { for: `poll-opt-${index}` }, text: t('mod.poll.form.option_n', { n: index + 1 }) }),
+      el('input', {
+        attrs: {
+          id: `poll-opt-${index}`,
+          type: 'text',
+          'data-testid': 'poll-option-input',
+          'data-index': index,
+          'data-fk': `opt-${index}`,
+          placeholder: t('mod.poll.form.option_n', { n: index + 1 }),
+        },
+        props: { value },
+        on: {
+          input: (e) => { f.options[index] = e.target.value; },
+          keydown: (e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              if (index === f.options.length - 1 && f.options.length < 10) {
+                f.options.push('');
+                renderPollForm();
+                ui.pollFormHost.querySelector(`[data-fk="opt-${index + 1}"]`)?.focus();
+              } else {
+                ui.pollFormHost.querySelector(`[data-fk="opt-${index + 1}"]`)?.focus();
+              }
+            }
+          },
+        },
+      }),
+      f.kind === 'quiz' ? el('label', { class: 'correct-toggle' }, [
+        el('input', {
+          attrs: { type: 'checkbox', 'data-testid': 'poll-correct', 'data-index': index, 'data-fk': `correct-${index}` },
+          props: { checked: f.correct.includes(index) },
+          on: {
+            change: (e) => {
+              f.correct = e.target.checked ? [...new Set([...f.correct, index])] : f.correct.filter((i) => i !== index);
+            },
+          },
+        }),
+        el('span', { text: t('mod.poll.form.correct') }),
+      ]) : null,
+      el('button', {
+        class: 'btn btn-small btn-danger',
+        text: '×',
+        attrs: {
+          type: 'button',
+          'data-testid': 'poll-remove-option',
+          'data-fk': `remove-${index}`,
+          'aria-label': t('mod.poll.form.remove_option', { n: index + 1 }),
+          'aria-disabled': f.options.length <= 2 ? 'true' : null,
+        },
+        on: {
+          click: () => {
+            if (f.options.length <= 2) {
+              return;
+            }
+            f.options.splice(index, 1);
+            f.correct = f.correct.filter((i) => i !== index).map((i) => (i > index ? i - 1 : i));
+            renderPollForm();
+            ui.pollFormHost.querySelector(`[data-fk="opt-${Math.min(index, f.options.length - 1)}"]`)?.focus();
+          },
+        },
+      }),
+    ]));
+    parts.push(el('fieldset', { class: 'options-fieldset' }, [
+      el('legend', { text: t(f.kind === 'quiz' ? 'mod.poll.form.options_quiz' : 'mod.poll.form.options') }),
+      el('ol', { class: 'option-rows' }, rows),
+      el('button', {
+        class: 'btn btn-small',
+        text: `+ ${t('mod.poll.form.add_option')}`,
+        attrs: { type: 'button', 'data-testid': 'poll-add-option', 'data-fk': 'add', 'aria-disabled': f.options.length >= 10 ? 'true' : null },
+        on: {
+          click: () => {
+            if (f.options.length >= 10) {
+              return;
+            }
+            f.options.push('');
+            renderPollForm();
+            ui.pollFormHost.querySelector(`[data-fk="opt-${f.options.length - 1}"]`)?.focus();
+          },
+        },
+      }),
+    ]));
+  }
+  if (f.kind === 'multiple') {
+    parts.push(field('poll-max-picks', t('mod.poll.form.max_picks'), el('input', {
+      attrs: { id: 'poll-max-picks', type: 'number', min: 1, max: 10, inputmode: 'numeric', 'data-testid': 'poll-max-picks', 'data-fk': 'max', 'aria-describedby': 'poll-max-picks-hint' },
+      props: { value: f.maxPicks },
+      on: { input: (e) => { f.maxPicks = e.target.value; } },
+    }), t('mod.poll.form.max_picks_hint')));
+  }
+  if (f.kind === 'rating') {
+    parts.push(field('poll-scale', t('mod.poll.form.scale'), select('poll-scale', 'poll-scale', f.scale,
+      [[5, t('mod.poll.form.scale_n', { n: 5 })], [10, t('mod.poll.form.scale_n', { n: 10 })]], (v) => { f.scale = Number(v); })));
+  }
+  if (f.kind === 'quiz') {
+    parts.push(field('poll-timer', t('mod.poll.form.timer'), el('input', {
+      attrs: { id: 'poll-timer', type: 'number', min: 5, max: 600, step: 5, inputmode: 'numeric', 'data-testid': 'poll-timer', 'data-fk': 'timer', 'aria-describedby': 'poll-timer-hint' },
+      props: { value: f.timer },
+      on: { input: (e) => { f.timer = e.target.value; } },
+    }), t('mod.poll.form.timer_hint')));
+  }
+  parts.push(field('poll-visibility', t('mod.poll.form.visibility'), select('poll-visibility', 'poll-visibility', f.visibility,
+    ['live', 'on_close', 'hidden'].map((v) => [v, t(`poll.visibility.${v}`)]), (v) => {
+      f.visibility = v;
+      renderPollForm();
+    }), t(`mod.poll.visibility_hint.${f.visibility}`)));
+  parts.push(el('p', {
+    class: 'field-error',
+    attrs: { role: 'alert', tabindex: '-1', 'data-testid': 'poll-form-error' },
+    text: formError(f.error),
+    props: { hidden: !f.error },
+  }));
+  parts.push(el('div', { class: 'form-actions' }, [
+    el('button', {
+      class: 'btn btn-primary',
+      text: t(f.busy ? 'mod.poll.form.saving' : 'mod.poll.form.save'),
+      attrs: { type: 'submit', 'data-testid': 'poll-save', 'data-fk': 'save', 'aria-disabled': f.busy ? 'true' : null },
+    }),
+    el('button', {
+      class: 'btn',
+      text: t('action.cancel'),
+      attrs: { type: 'button', 'data-testid': 'poll-cancel', 'data-fk': 'cancel' },
+      on: { click: closeForm },
+    }),
+  ]));
+  const form = el('form', {
+    class: 'poll-form',
+    attrs: { 'data-testid': 'poll-form', novalidate: true, 'aria-label': t(f.mode === 'edit' ? 'mod.poll.form.edit' : 'mod.poll.form.new') },
+    on: {
+      submit: (e) => {
+        e.preventDefault();
+        savePollForm();
+      },
+      keydown: (e) => {
+        if (e.key === 'Escape') {
+          closeForm();
+        }
+      },
+    },
+  }, parts);
+  ui.pollFormHost.replaceChildren(form);
+  if (focusKey) {
+    ui.pollFormHost.querySelector(`[data-fk="${focusKey}"]`)?.focus();
+  }
+}
+
+async function pollAction(poll, method, arg, doneKey, kind = 'PollChanged') {
+  if (busyPolls.has(poll.id)) {
+    return null;
+  }
+  busyPolls.add(poll.id);
+  renderPolls();
+  const r = await live.request(method, arg);
+  busyPolls.delete(poll.id);
+  if (!r.ok) {
+    renderPolls();
+    if (r.error && r.error.messageKey === 'error.forbidden') {
+      await lostModeratorRights(r.error);
+      return null;
+    }
+    toast(errorText(r.error), { kind: 'error' });
+    return null;
+  }
+  if (method === 'SetProjector') {
+    state.projectorMode = r.value.mode;
+    state.projectorPollId = r.value.pollId ?? null;
+  } else if (r.value && r.value.sessionId === sessionId) {
+    state.upsertPoll(r.value, kind);
+  }
+  render();
+  if (doneKey) {
+    toast(t(doneKey, { question: poll.question }));
+  }
+  return r.value;
+}
+
+function disarm() {
+  armedReset = null;
+  clearTimeout(armedTimer);
+}
+
+function resetPoll(poll) {
+  if (armedReset !== poll.id) {
+    armedReset = poll.id;
+    clearTimeout(armedTimer);
+    armedTimer = setTimeout(() => { disarm(); renderPolls(); }, 10000);
+    renderPolls();
+    announce(t('mod.poll.reset_confirm_note'));
+    return;
+  }
+  disarm();
+  pollAction(poll, 'ResetPoll', { pollId: poll.id }, 'mod.poll.done.reset', 'PollReset');
+}
+
+async function copyPoll(poll) {
+  if (!copyOpen || copyOpen.pollId !== poll.id) {
+    return;
+  }
+  const target = Number(copyOpen.target);
+  const r = await pollAction(poll, 'CopyPoll', { pollId: poll.id, sessionId: target }, null, 'PollDrafted');
+  if (r) {
+    copyOpen = null;
+    const s = event.sessions.find((x) => x.id === target);
+    renderPolls();
+    toast(t('mod.poll.done.copied', { session: s ? s.title : String(target) }));
+    ui.pollItems.querySelector(`[data-poll-id="${poll.id}"] [data-testid="poll-copy"]`)?.focus();
+  }
+}
+
+/** The poll the "poll" projector mode shows: the one shown before if still launched, else the open one, else the latest. */
+function projectorPollCandidate() {
+  const launched = [...state.polls.values()].filter((p) => p.status !== 'draft');
+  const current = launched.find((p) => p.id === state.projectorPollId);
+  if (current) {
+    return current;
+  }
+  const newest = (a, b) => (b.openedAt || 0) - (a.openedAt || 0) || b.id - a.id;
+  return launched.filter((p) => p.status === 'open').sort(newest)[0] || launched.sort(newest)[0] || null;
+}
+
+async function setProjectorMode(mode) {
+  if (!state.session) {
+    return;
+  }
+  let pollId = null;
+  if (mode === 'poll') {
+    const poll = projectorPollCandidate();
+    if (!poll) {
+      toast(t('mod.projector.no_poll'), { kind: 'error' });
+      return;
+    }
+    pollId = poll.id;
+  }
+  ui.projectorMode.setAttribute('aria-busy', 'true');
+  const r = await live.request('SetProjector', { sessionId, mode, pollId });
+  ui.projectorMode.removeAttribute('aria-busy');
+  if (!r.ok) {
+    if (r.error && r.error.messageKey === 'error.forbidden') {
+      await lostModeratorRights(r.error);
+      return;
+    }
+    toast(errorText(r.error), { kind: 'error' });
+    return;
+  }
+  state.projectorMode = r.value.mode;
+  state.projectorPollId = r.value.pollId ?? null;
+  render();
+  toast(t(`mod.projector.done.${r.value.mode}`));
+}
+
+async function moderateAnswer(poll, answer, action) {
+  const key = `${poll.id}:${answer.id}`;
+  if (busy.has(key)) {
+    return;
+  }
+  busy.add(key);
+  const r = await live.request('ModeratePollAnswer', { pollId: poll.id, answerId: answer.id, action });
+  busy.delete(key);
+  if (!r.ok) {
+    if (r.error && r.error.messageKey === 'error.forbidden') {
+      await lostModeratorRights(r.error);
+      return;
+    }
+    toast(errorText(r.error), { kind: 'error' });
+    return;
+  }
+  // Show the outcome now; the next frame (a higher version) carries the same.
+  const frame = state.results.get(poll.id);
+  if (frame) {
+    const status = action === 'approve' ? 'approved' : 'dismissed';
+    state.results.set(poll.id, { ...frame, answers: frame.answers.map((a) => (a.id === answer.id ? { ...a, status } : a)) });
+  }
+  renderPolls();
+  toast(t(`mod.poll.done.answer_${action}`));
+}
+
+function turnoutText(poll) {
+  const frame = state.results.get(poll.id);
+  const voters = frame ? frame.voters : 0;
+  const present = frame && typeof frame.present === 'number' ? frame.present : null;
+  const unit = ['text', 'wordcloud'].includes(poll.kind) ? 'answers' : 'votes';
+  return present === null
+    ? t(unit === 'votes' ? 'poll.votes' : 'poll.answers_count', { count: voters })
+    : t(`mod.poll.turnout.${unit}`, { count: voters, present });
+}
+
+function pollButton(poll, testid, label, onClick, style = '', extra = {}) {
+  return el('button', {
+    class: ['btn', style],
+    text: label,
+    attrs: { type: 'button', 'data-testid': testid, 'data-fk': testid, 'aria-disabled': busyPolls.has(poll.id) ? 'true' : null, ...extra },
+    on: {
+      click: (e) => {
+        if (e.currentTarget.getAttribute('aria-disabled') !== 'true') {
+          onClick();
+        }
+      },
+    },
+  });
+}
+
+function pollActions(poll) {
+  const onScreen = state.projectorMode === 'poll' && state.projectorPollId === poll.id;
+  const revealable = poll.visibility === 'hidden' || (poll.visibility === 'on_close' && poll.status === 'open');
+  const list = [];
+  if (poll.status === 'draft' || poll.status === 'closed') {
+    list.push(pollButton(poll, 'poll-open', t(poll.status === 'draft' ? 'mod.poll.open' : 'mod.poll.reopen'),
+      () => pollAction(poll, 'OpenPoll', { pollId: poll.id }, 'mod.poll.done.opened'), poll.status === 'draft' ? 'btn-primary' : ''));
+  }
+  if (poll.status === 'open') {
+    list.push(pollButton(poll, 'poll-close', t('mod.poll.close'),
+      () => pollAction(poll, 'ClosePoll', { pollId: poll.id }, 'mod.poll.done.closed'), 'btn-primary'));
+  }
+  if (poll.status !== 'draft') {
+    list.push(pollButton(poll, 'poll-show', t(onScreen ? 'mod.poll.on_screen' : 'action.show'),
+      () => pollAction(poll, 'SetProjector', { sessionId, mode: 'poll', pollId: poll.id }, 'mod.poll.done.shown'), '',
+      { 'aria-pressed': onScreen ? 'true' : 'false' }));
+  }
+  if (poll.status !== 'draft' && revealable) {
+    list.push(pollButton(poll, 'poll-reveal', t(poll.revealed ? 'mod.poll.hide_results' : 'mod.poll.show_results'),
+      () => pollAction(poll, 'RevealPollResults', { pollId: poll.id, revealed: !poll.revealed },
+        poll.revealed ? 'mod.poll.done.hidden' : 'mod.poll.done.revealed'), '', { 'aria-pressed': poll.revealed ? 'true' : 'false' }));
+  }
+  if (poll.status === 'draft') {
+    list.push(pollButton(poll, 'poll-edit', t('action.edit'), () => openForm(formFromPoll(poll))));
+  }
+  if (poll.status !== 'draft') {
+    const armed = armedReset === poll.id;
+    list.push(pollButton(poll, 'poll-reset', t(armed ? 'mod.poll.reset_confirm' : 'mod.poll.reset'), () => resetPoll(poll),
+      armed ? 'btn-danger btn-armed' : 'btn-danger'));
+    if (armed) {
+      list.push(pollButton(poll, 'poll-reset-cancel', t('action.cancel'), () => { disarm(); renderPolls(); }));
+    }
+  }
+  list.push(pollButton(poll, 'poll-copy', t('mod.poll.copy'), () => {
+    const other = event.sessions.find((s) => s.id !== sessionId);
+    copyOpen = copyOpen && copyOpen.pollId === poll.id ? null : { pollId: poll.id, target: (other || state.session).id };
+    renderPolls();
+    ui.pollItems.querySelector(`[data-poll-id="${poll.id}"] [data-testid="poll-copy-session"]`)?.focus();
+  }, '', { 'aria-expanded': copyOpen && copyOpen.pollId === poll.id ? 'true' : 'false' }));
+  if (poll.status !== 'open') {
+    list.push(pollButton(poll, 'poll-delete', t('mod.poll.delete'),
+      () => pollAction(poll, 'DeletePoll', { pollId: poll.id }, 'mod.poll.done.deleted', 'PollDeleted'), 'btn-danger'));
+  }
+  return list;
+}
+
+function copyChooser(poll) {
+  if (!copyOpen || copyOpen.pollId !== poll.id) {
+    return null;
+  }
+  const id = `poll-copy-${poll.id}`;
+  const select = el('select', {
+    attrs: { id, 'data-testid': 'poll-copy-session', 'data-fk': 'copy-session' },
+    on: { change: (e) => { copyOpen.target = Number(e.target.value); } },
+  });
+  fillSessionSelect(select, event, copyOpen.target);
+  return el('div', { class: 'copy-chooser' }, [
+    el('label', { attrs: { for: id }, text: t('mod.poll.copy_to') }),
+    select,
+    el('div', { class: 'form-actions' }, [
+      pollButton(poll, 'poll-copy-confirm', t('mod.poll.copy_confirm'), () => copyPoll(poll), 'btn-primary'),
+      pollButton(poll, 'poll-copy-cancel', t('action.cancel'), () => { copyOpen = null; renderPolls(); }),
+    ]),
+  ]);
+}
+
+function draftPreview(poll) {
+  if (OPTION_KINDS.includes(poll.kind)) {
+    return el('ol', { class: 'poll-preview' }, poll.options.map((o, i) => el('li', {
+      class: poll.correct && poll.correct.includes(i) ? 'is-correct' : null,
+    }, [o, poll.correct && poll.correct.includes(i) ? el('span', { class: 'tag', text: ` ✓ ${t('poll.correct_answer')}` }) : null])));
+  }
+  return null;
+}
+
+function pollFacts(poll) {
+  const facts = [`${t('mod.poll.form.visibility')}: ${t(`poll.visibility.${poll.visibility}`)}`];
+  if (poll.kind === 'multiple' && poll.maxPicks) {
+    facts.push(t('poll.max_picks', { count: poll.maxPicks }));
+  }
+  if (poll.kind === 'rating') {
+    facts.push(t('mod.poll.form.scale_n', { n: poll.scale || 5 }));
+  }
+  if (poll.kind === 'quiz') {
+    facts.push(t('mod.poll.timer_n', { count: poll.timeLimitSeconds || 30 }));
+  }
+  return facts.join(' · ');
+}
+
+function pollItem(poll) {
+  const onScreen = state.projectorMode === 'poll' && state.projectorPollId === poll.id;
+  const audienceSees = resultsPublic(poll);
+  const children = [
+    el('div', { class: 'poll-item-head' }, [
+      el('span', { class: 'badge badge-kind', text: t(`poll.kind.${poll.kind}`) }),
+      el('span', {
+        class: ['badge', { draft: 'badge-pending', open: 'badge-live', closed: 'badge-ended' }[poll.status]],
+        attrs: { 'data-testid': 'poll-status' },
+        text: t(`poll.status.${poll.status}`),
+      }),
+      onScreen ? el('span', { class: 'badge badge-on-screen', text: t('badge.on_screen') }) : null,
+    ]),
+    el('h3', { class: 'poll-item-question', text: poll.question }),
+    el('p', { class: 'poll-facts', text: pollFacts(poll) }),
+  ];
+  if (poll.status === 'draft') {
+    children.push(draftPreview(poll));
+  } else {
+    children.push(el('p', { class: 'poll-turnout', attrs: { 'data-testid': 'poll-turnout' }, text: turnoutText(poll) }));
+    if (poll.kind === 'quiz' && poll.status === 'open' && poll.closesAt) {
+      children.push(el('p', {
+        class: 'quiz-countdown mod-countdown',
+        attrs: { 'data-testid': 'quiz-countdown', 'data-deadline': poll.closesAt, role: 'timer' },
+      }, [el('span', { class: 'time', text: formatCountdown(secondsLeft(poll)) }), ` ${t('poll.time_left')}`]));
+    }
+    children.push(el('p', {
+      class: ['poll-audience', audienceSees ? 'sees' : 'not-yet'],
+      attrs: { 'data-testid': 'poll-audience-sees', 'data-visible': String(audienceSees) },
+      text: t(audienceSees ? 'mod.poll.audience_sees' : 'mod.poll.audience_not_yet'),
+    }));
+  }
+  children.push(el('div', { class: 'poll-actions' }, pollActions(poll)));
+  children.push(copyChooser(poll));
+  const parts = [el('div', { class: 'poll-item-info' }, children)];
+  if (poll.status !== 'draft') {
+    parts.push(el('div', { class: 'poll-results-slot' }));
+  }
+  return el('li', {
+    class: ['poll-item', `is-${poll.status}`, onScreen && 'is-on-screen', busyPolls.has(poll.id) && 'is-busy'],
+    attrs: {
+      'data-testid': 'poll-item',
+      'data-poll-id': poll.id,
+      'data-status': poll.status,
+      'data-kind': poll.kind,
+      'aria-busy': busyPolls.has(poll.id) ? 'true' : null,
+    },
+  }, parts);
+}
+
+function pollItemSig(poll) {
+  return JSON.stringify([getLanguage(), poll, busyPolls.has(poll.id), state.projectorMode === 'poll' && state.projectorPollId === poll.id,
+    armedReset === poll.id, copyOpen && copyOpen.pollId === poll.id && copyOpen.target, event && event.sessions.length]);
+}
+
+function modResultsView(poll) {
+  const sig = JSON.stringify([poll.kind, poll.options, poll.scale, getLanguage()]);
+  let entry = pollResultsViews.get(poll.id);
+  if (!entry || entry.sig !== sig) {
+    entry = {
+      sig,
+      view: createResultsView(poll, {
+        variant: 'mod',
+        leaderboardSize: 10,
+        onModerate: (answer, action) => moderateAnswer(state.polls.get(poll.id) || poll, answer, action),
+      }),
+    };
+    pollResultsViews.set(poll.id, entry);
+  }
+  return entry.view;
+}
+
+function renderPolls() {
+  if (!signedIn || !event) {
+    return;
+  }
+  const polls = [...state.polls.values()].filter((p) => p.sessionId === sessionId).sort((a, b) => a.id - b.id);
+  reconcile(ui.pollItems, polls, { key: (p) => p.id, sig: pollItemSig, build: pollItem });
+  ui.pollsEmpty.hidden = polls.length > 0 || !state.loaded;
+  for (const item of ui.pollItems.children) {
+    const poll = state.polls.get(Number(item.dataset.pollId));
+    const slot = item.querySelector('.poll-results-slot');
+    if (!poll || !slot) {
+      continue;
+    }
+    const view = modResultsView(poll);
+    if (view.node.parentNode !== slot) {
+      slot.replaceChildren(view.node);
+    }
+    view.update(state.results.get(poll.id) || null, poll);
+    const turnout = item.querySelector('[data-testid="poll-turnout"]');
+    if (turnout) {
+      turnout.textContent = turnoutText(poll);
+    }
+  }
+  const ids = new Set(polls.map((p) => p.id));
+  for (const id of pollResultsViews.keys()) {
+    if (!ids.has(id)) {
+      pollResultsViews.delete(id);
+    }
+  }
+  if (pollForm && pollForm.mode === 'edit' && !ids.has(pollForm.pollId)) {
+    pollForm = null;
+    renderPollForm();
+  }
+}
+
+function renderProjectorMode() {
+  const mode = state.projectorMode || 'questions';
+  ui.projectorMode.dataset.mode = mode;
+  const hasPoll = !!projectorPollCandidate();
+  for (const button of ui.projectorMode.querySelectorAll('button[data-mode]')) {
+    button.setAttribute('aria-pressed', button.dataset.mode === mode ? 'true' : 'false');
+    button.disabled = !state.session;
+    if (button.dataset.mode === 'poll') {
+      button.setAttribute('aria-disabled', hasPoll ? 'false' : 'true');
+      button.title = hasPoll ? '' : t('mod.projector.no_poll');
+    }
+  }
+}
+
+for (const button of ui.projectorMode.querySelectorAll('button[data-mode]')) {
+  button.addEventListener('click', () => {
+    if (button.getAttribute('aria-disabled') === 'true') {
+      toast(t('mod.projector.no_poll'), { kind: 'error' });
+      return;
+    }
+    setProjectorMode(button.dataset.mode);
+  });
+}
+
+ui.pollNew.addEventListener('click', () => {
+  if (pollForm && pollForm.mode === 'new') {
+    closeForm();
+    return;
+  }
+  openForm(blankForm());
+});
+
+setInterval(() => {
+  for (const node of ui.pollItems.querySelectorAll('[data-testid="quiz-countdown"][data-deadline]')) {
+    const poll = state.polls.get(Number(node.closest('[data-poll-id]')?.dataset.pollId));
+    if (poll) {
+      node.firstChild.textContent = formatCountdown(secondsLeft(poll));
+    }
+  }
+}, 500);
+
 // ------------------------------------------------------------ rendering
 
 function showFatal(error) {
@@ -443,6 +1186,8 @@ function render() {
   renderOnScreen();
   renderTabs();
   renderQueue();
+  renderProjectorMode();
+  renderPolls();
   const pending = sorted('pending').length;
   document.title = `${pending ? `(${pending}) ` : ''}${t('mod.title')} · ${event.name}`;
 }
@@ -604,6 +1349,8 @@ function card(q) {
 onLanguageChange(() => {
   showSignInError(signinError);
   ui.onScreen._sig = null;
+  pollResultsViews.clear();
+  renderPollForm();
   render();
 });
 startRelativeTimeTicker();

@@ -1,8 +1,10 @@
-// The room's big screen: join code, URL and QR always; the question on screen; the top approved questions.
+// The room's big screen: join code, URL and QR always; then what the moderator chose to show: the question on screen
+// with the top approved questions, a poll with its results, or a holding screen.
 // Nobody touches it: it follows the live session, keeps the display awake and recovers by itself.
 import {
-  $, SessionState, VERSIONED_EVENTS, applyI18n, bindStatus, byPopular, connect, el, errorText, eventCodeFromPath,
-  getLanguage, onLanguageChange, relativeTime, serverNow, setLanguage, storage, t,
+  $, OPTION_KINDS, SessionState, VERSIONED_EVENTS, applyI18n, bindStatus, byPopular, connect, createResultsView, el,
+  errorText, eventCodeFromPath, formatCountdown, getLanguage, onLanguageChange, relativeTime, secondsLeft, serverNow,
+  setLanguage, storage, t,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
@@ -25,6 +27,14 @@ const ui = {
   code: $('#join-code'),
   fresh: $('#fresh'),
   main: $('#main'),
+  poll: $('#poll'),
+  pollWaiting: $('#poll-waiting'),
+  pollWaitingTitle: $('#poll-waiting-title'),
+  idle: $('#idle'),
+  idleTitle: $('#idle-title'),
+  idleEvent: $('#idle-event'),
+  idleUrl: $('#idle-url'),
+  idleCode: $('#idle-code'),
 };
 
 let event = null;
@@ -46,6 +56,8 @@ const joinUrl = `${location.origin}/e/${code}`;
 ui.url.textContent = joinUrl;
 ui.code.textContent = code || '';
 ui.qr.src = `/api/events/${encodeURIComponent(code)}/qr.svg`;
+ui.idleUrl.textContent = joinUrl;
+ui.idleCode.textContent = code || '';
 
 const state = new SessionState({
   view: 'projector',
@@ -56,7 +68,13 @@ const state = new SessionState({
     }
     return r.ok ? r.value : null;
   },
-  onChange: render,
+  onChange: (change) => {
+    // Results of a poll that is not on screen change nothing here.
+    if (change.kind === 'PollResultsChanged' && !(state.projectorMode === 'poll' && change.frame.pollId === state.projectorPollId)) {
+      return;
+    }
+    render();
+  },
 });
 
 const live = connect({ onConnected: rejoin });
@@ -64,6 +82,7 @@ bindStatus($('#conn'), live);
 for (const name of VERSIONED_EVENTS) {
   live.on(name, (delta) => state.handle(name, delta));
 }
+live.on('PollResultsChanged', (frame) => state.handleResults(frame));
 
 async function rejoin() {
   const r = await live.call('JoinEvent', code);
@@ -141,6 +160,26 @@ function render() {
     return;
   }
   const session = state.session || event.sessions.find((s) => s.id === sessionId);
+  const mode = state.loaded ? state.projectorMode : 'questions';
+  ui.proj.dataset.mode = mode;
+  ui.idle.hidden = mode !== 'idle';
+  if (mode === 'idle') {
+    ui.idleTitle.textContent = session ? session.title : event.name;
+    ui.idleEvent.textContent = event.name;
+  }
+  const poll = mode === 'poll' ? state.polls.get(state.projectorPollId) || null : null;
+  renderPoll(poll);
+  ui.pollWaiting.hidden = !(mode === 'poll' && !poll);
+  ui.pollWaitingTitle.textContent = session ? session.title : '';
+  if (mode !== 'questions') {
+    for (const node of [ui.onScreen, ui.top, ui.holding, ui.sessionTitle]) {
+      node.hidden = true;
+    }
+    ui.proj.classList.remove('holding');
+    ui.main.classList.remove('top-only');
+    return;
+  }
+  ui.sessionTitle.hidden = false;
   ui.sessionTitle.textContent = session ? session.title : '';
   const questions = [...state.questions.values()].filter((q) => q.status === 'approved' || q.status === 'answered');
   const onScreen = state.onScreenQuestionId ? questions.find((q) => q.id === state.onScreenQuestionId) : null;
@@ -180,6 +219,113 @@ function render() {
   fitTop();
 }
 
+// ------------------------------------------------------------ poll
+
+let shown = null; // { key, poll, view, count, countdown }: the poll on screen, rebuilt only when its shape changes
+
+function showsResults(poll) {
+  // A quiz's spread of answers would give the answer away while it runs; its countdown is shown instead.
+  return poll.resultsVisible && (poll.kind !== 'quiz' || poll.status === 'closed');
+}
+
+const LETTERS = 'ABCDEFGHIJ';
+
+function optionsList(poll) {
+  const correct = poll.status === 'closed' && poll.correct ? poll.correct : null;
+  return el('ol', { class: ['proj-options', poll.kind === 'quiz' && 'quiz-grid', poll.options.length > 6 && 'two-columns'] },
+    poll.options.map((label, index) => el('li', {
+      class: ['proj-option', correct && correct.includes(index) && 'is-correct'],
+      attrs: { 'data-index': index },
+    }, [
+      el('span', { class: 'letter', attrs: { 'aria-hidden': 'true' }, text: LETTERS[index] }),
+      el('span', { class: 'label', text: label }),
+      correct && correct.includes(index) ? el('span', { class: 'tag', text: `✓ ${t('poll.correct_answer')}` }) : null,
+    ])));
+}
+
+function buildPoll(poll) {
+  const results = showsResults(poll);
+  const quizRunning = poll.kind === 'quiz' && poll.status === 'open';
+  const count = el('p', { class: 'proj-poll-count', attrs: { 'data-testid': 'poll-count' } });
+  const countdown = quizRunning ? el('p', {
+    class: 'proj-countdown',
+    attrs: { 'data-testid': 'quiz-countdown', role: 'timer', 'data-deadline': poll.closesAt || '' },
+  }, [el('span', { class: 'time' }), el('span', { class: 'unit', text: t('poll.time_left') })]) : null;
+  const label = poll.kind === 'quiz' ? t('poll.kind.quiz') : t('poll.label');
+  const head = el('div', { class: 'proj-poll-head' }, [
+    el('span', { class: 'proj-poll-label' }, [
+      label,
+      poll.status === 'closed' ? el('span', { class: 'proj-poll-status', text: ` · ${t('poll.status.closed')}` }) : null,
+    ]),
+    results ? count : null,
+  ]);
+  const question = el('h2', { class: ['proj-poll-question', poll.question.length > 120 && 'long'], text: poll.question });
+  let body;
+  let view = null;
+  if (results) {
+    view = createResultsView(poll, { variant: 'screen', leaderboardSize: 5 });
+    body = view.node;
+  } else {
+    body = el('div', { class: 'proj-poll-pending' }, [
+      OPTION_KINDS.includes(poll.kind) ? optionsList(poll) : null,
+      poll.kind === 'rating' ? el('p', { class: 'proj-rating-scale', text: t('proj.poll.rating_scale', { scale: poll.scale || 5 }) }) : null,
+      quizRunning ? countdown : el('p', {
+        class: 'proj-results-hidden',
+        attrs: { 'data-testid': 'results-hidden' },
+        text: t(poll.kind === 'quiz' && poll.status === 'open' ? 'poll.quiz.results_after' : 'proj.poll.results_later'),
+      }),
+    ]);
+  }
+  ui.poll.replaceChildren(head, question, el('div', { class: 'proj-poll-body' }, [body]));
+  ui.poll.dataset.pollId = String(poll.id);
+  ui.poll.dataset.kind = poll.kind;
+  ui.poll.dataset.status = poll.status;
+  ui.poll.dataset.results = results ? 'visible' : 'hidden';
+  return { view, count, countdown };
+}
+
+function renderPoll(poll) {
+  ui.poll.hidden = !poll;
+  if (!poll) {
+    shown = null;
+    ui.poll.replaceChildren();
+    return;
+  }
+  const key = JSON.stringify([poll, showsResults(poll), getLanguage()]);
+  if (!shown || shown.key !== key) {
+    shown = { key, poll, ...buildPoll(poll) };
+  }
+  shown.poll = poll;
+  const frame = state.results.get(poll.id) || null;
+  if (shown.view) {
+    shown.view.update(frame, poll);
+    const voters = frame ? frame.voters : 0;
+    shown.count.textContent = ['text', 'wordcloud'].includes(poll.kind)
+      ? t('poll.answers_count', { count: voters })
+      : t('poll.votes', { count: voters });
+  }
+  tickCountdown();
+}
+
+function tickCountdown() {
+  if (!shown || !shown.countdown) {
+    return;
+  }
+  const left = secondsLeft(shown.poll);
+  const over = left === 0;
+  shown.countdown.classList.toggle('is-over', over);
+  shown.countdown.classList.toggle('is-ending', !over && left !== null && left <= 5);
+  shown.countdown.firstChild.textContent = over ? t('poll.time_up') : formatCountdown(left);
+  shown.countdown.lastChild.hidden = over;
+}
+setInterval(tickCountdown, 250);
+window.addEventListener('resize', () => {
+  if (shown) {
+    shown.key = null;
+    render();
+  }
+});
+
 /** Shows only the top questions that fit whole below the one on screen; a half-cut line is unreadable from the back. */
 function fitTop() {
   const items = [...ui.topList.children];
@@ -210,7 +356,11 @@ function renderFreshness() {
 }
 setInterval(renderFreshness, 1000);
 live.onStatus(renderFreshness);
-onLanguageChange(() => { render(); renderFreshness(); });
+onLanguageChange(() => {
+  shown = null;
+  render();
+  renderFreshness();
+});
 
 // ------------------------------------------------------------ kiosk care
 

@@ -1,0 +1,155 @@
+using LiveHub.Events;
+using LiveHub.Polls;
+using LiveHub.Realtime;
+using LiveHub.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LiveHub.Tests.Browser;
+
+[Collection(ServerCollection.Name)]
+public sealed class PollJourneyTests(ServerFixture fixture)
+{
+    private LiveHubServer Server => fixture.Server;
+
+    [SkippableFact]
+    public async Task ModeratorLaunchesTheSamplePollTwoPhonesVoteAndTheProjectorShowsTheBars()
+    {
+        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var e = await Server.CreateEventAsync();
+        var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
+
+        var (moderator, moderatorErrors) = await Infrastructure.Browser.OpenAsync(browser, 1280, 800);
+        await moderator.GotoAsync($"{baseUrl}/e/{e.Code}/moderator?session={e.Keynote}");
+        await moderator.GetByTestId("passcode").FillAsync(LiveHubServer.Passcode);
+        await moderator.GetByTestId("sign-in").ClickAsync();
+        var item = moderator.GetByTestId("poll-item").And(moderator.Locator("[data-kind='single']"));
+        await Expect(item).ToHaveAttributeAsync("data-status", "draft");
+        await item.GetByTestId("poll-open").ClickAsync();
+        await Expect(item).ToHaveAttributeAsync("data-status", "open");
+        await item.GetByTestId("poll-show").ClickAsync();
+
+        var (projector, projectorErrors) = await Infrastructure.Browser.OpenAsync(browser, 1280, 720);
+        await projector.GotoAsync($"{baseUrl}/e/{e.Code}/projector?session={e.Keynote}");
+        await Expect(projector.GetByTestId("projector-poll")).ToHaveAttributeAsync("data-kind", "single");
+
+        var phones = new List<(IPage Page, List<string> Errors)>();
+        foreach (var choice in new[] { 0, 2 })
+        {
+            var phone = await Infrastructure.Browser.OpenAsync(browser, 360, 740);
+            await phone.Page.GotoAsync($"{baseUrl}/e/{e.Code}?session={e.Keynote}");
+            var poll = phone.Page.GetByTestId("poll");
+            await Expect(poll).ToHaveAttributeAsync("data-kind", "single");
+            await poll.Locator($"[data-testid='poll-option'][data-index='{choice}']").ClickAsync();
+            await Expect(poll.Locator($"[data-testid='poll-option'][data-index='{choice}']")).ToHaveAttributeAsync("aria-pressed", "true");
+            await Expect(phone.Page.GetByTestId("poll-vote-state")).ToHaveAttributeAsync("data-state", "delivered");
+            phones.Add(phone);
+        }
+
+        await Expect(projector.GetByTestId("poll-count")).ToContainTextAsync("2");
+        await Expect(projector.Locator("[data-testid='poll-bar'][data-index='0']")).ToContainTextAsync("50");
+        await Expect(projector.Locator("[data-testid='poll-bar'][data-index='2']")).ToContainTextAsync("50");
+        await Expect(projector.Locator("[data-testid='poll-bar'][data-index='1']")).ToContainTextAsync("0");
+
+        // A reload keeps the chosen answer marked.
+        await phones[0].Page.ReloadAsync();
+        await Expect(phones[0].Page.Locator("[data-testid='poll-option'][data-index='0']")).ToHaveAttributeAsync("aria-pressed", "true");
+
+        await Infrastructure.Browser.ScreenshotAsync(phones[0].Page, "poll-audience");
+        await Infrastructure.Browser.ScreenshotAsync(moderator, "poll-moderator");
+        await Infrastructure.Browser.ScreenshotAsync(projector, "poll-projector-single");
+        Assert.Empty(moderatorErrors);
+        Assert.Empty(projectorErrors);
+        Assert.All(phones, p => Assert.Empty(p.Errors));
+    }
+
+    /// <summary>Every kind on the projector, driven through the hub; a screenshot of each lands beside the test results.</summary>
+    [SkippableFact]
+    public async Task EveryPollKindIsLegibleOnTheProjector()
+    {
+        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var e = await Server.CreateEventAsync();
+        var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
+        await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
+        var voters = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => TestClient.ConnectAsync(Server)));
+        var (projector, errors) = await Infrastructure.Browser.OpenAsync(browser, 1280, 720);
+        await projector.GotoAsync($"{baseUrl}/e/{e.Code}/projector?session={e.Keynote}");
+        await Expect(projector.GetByTestId("join-code")).ToContainTextAsync(e.Code);
+        try
+        {
+            string[] cities = ["Kupang", "Ende", "Maumere", "Labuan Bajo"];
+            var kinds = new (string Name, PollDraftRequest Draft, Func<int, CastVoteRequest> Vote, string Shows)[]
+            {
+                ("multiple", new(e.Keynote, PollKinds.Multiple, "Layanan digital mana yang sudah ada?", cities, 2, null, null, null, null),
+                    i => Vote(choices: [i % 4, (i + 1) % 4]), "poll-bar"),
+                ("rating", new(e.Keynote, PollKinds.Rating, "Seberapa siap daerah Anda? (1-5)", null, null, 5, null, null, null),
+                    i => Vote(rating: 1 + i % 5), "rating-average"),
+                ("wordcloud", new(e.Keynote, PollKinds.WordCloud, "Satu kata untuk smart city?", null, null, null, null, null, null),
+                    i => Vote(text: new[] { "Efisien", "efisien!", "Transparan", "Inklusif", "Cepat" }[i]), "word-cloud"),
+                ("ranking", new(e.Keynote, PollKinds.Ranking, "Urutkan prioritas kota", cities, null, null, null, null, null),
+                    i => Vote(ranking: i % 2 == 0 ? [0, 1, 2, 3] : [1, 0, 3, 2]), "ranking-item"),
+                ("hidden", new(e.Keynote, PollKinds.Single, "Hasil disembunyikan", cities, null, null, null, null, PollVisibility.Hidden),
+                    i => Vote(choices: [i % 4]), "results-hidden"),
+                ("quiz", new(e.Keynote, PollKinds.Quiz, "Ibu kota Nusa Tenggara Timur?", cities, null, null, [0], 30, PollVisibility.OnClose),
+                    i => Vote(choices: [i % 3 == 0 ? 1 : 0], name: $"Peserta {i + 1}"), "leaderboard"),
+            };
+
+            foreach (var (name, draft, vote, shows) in kinds)
+            {
+                var poll = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll), draft);
+                await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(poll.Id));
+                await moderator.OkAsync<ProjectorDelta>(nameof(EventHub.SetProjector), new SetProjectorRequest(e.Keynote, ProjectorModes.Poll, poll.Id));
+                for (var i = 0; i < voters.Length; i++)
+                {
+                    await voters[i].OkAsync<MyVote>(nameof(EventHub.CastVote), vote(i) with { PollId = poll.Id });
+                }
+                if (name == "quiz")
+                {
+                    await moderator.OkAsync<PollView>(nameof(EventHub.ClosePoll), new PollRequest(poll.Id));
+                }
+                await Expect(projector.GetByTestId("projector-poll")).ToHaveAttributeAsync("data-poll-id", poll.Id.ToString());
+                await Expect(projector.GetByTestId(shows).First).ToBeVisibleAsync();
+                if (name == "hidden")
+                {
+                    await Expect(projector.GetByTestId("poll-count")).ToHaveCountAsync(0);
+                }
+                await AssertLegibleAsync(projector);
+                await Infrastructure.Browser.ScreenshotAsync(projector, $"poll-projector-{name}");
+            }
+
+            await moderator.OkAsync<ProjectorDelta>(nameof(EventHub.SetProjector), new SetProjectorRequest(e.Keynote, ProjectorModes.Idle, null));
+            await Expect(projector.GetByTestId("idle-screen")).ToBeVisibleAsync();
+            await Infrastructure.Browser.ScreenshotAsync(projector, "poll-projector-idle");
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            await Task.WhenAll(voters.Select(v => v.DisposeAsync().AsTask()));
+        }
+    }
+
+    /// <summary>Nothing that carries the poll on the projector is set smaller than the back row can read at 1280×720.</summary>
+    private static async Task AssertLegibleAsync(IPage projector)
+    {
+        var smallest = await projector.EvaluateAsync<double>("""
+            () => {
+              const root = document.querySelector("[data-testid='projector-poll']");
+              let min = Infinity;
+              for (const el of root.querySelectorAll('*')) {
+                const visible = el.offsetParent !== null && el.getClientRects().length > 0;
+                const ownText = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim().length > 0);
+                if (visible && ownText) min = Math.min(min, parseFloat(getComputedStyle(el).fontSize));
+              }
+              return min;
+            }
+            """);
+        Assert.True(smallest >= 24, $"smallest poll text on the projector is {smallest}px");
+    }
+
+    private static CastVoteRequest Vote(int[]? choices = null, int? rating = null, int[]? ranking = null, string? text = null, string? name = null) =>
+        new(0, Guid.NewGuid().ToString("N"), choices, rating, ranking, text, name);
+}
