@@ -62,10 +62,6 @@ public sealed class PollStore(Database db)
             return null;
         }
         await DeleteVotesAsync(connection, tx, pollId, ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE sessions SET projector_poll_id = NULL, projector_mode = CASE WHEN projector_mode = 'poll' THEN 'questions' ELSE projector_mode END
-            WHERE projector_poll_id = @pollId
-            """, new { pollId }, tx, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM polls WHERE id = @pollId", new { pollId }, tx, cancellationToken: ct));
         var versions = await BumpAsync(connection, tx, poll.SessionId, publicChange: poll.Status != PollStatus.Draft, ct);
         await tx.CommitAsync(ct);
@@ -195,6 +191,17 @@ public sealed class PollStore(Database db)
         return new CastOutcome(CastResult.Stored, stored);
     }
 
+    /// <summary>The vote as stored when this (participant, client id) request was already applied; null when it is new.</summary>
+    public async Task<StoredVote?> FindAppliedAsync(long pollId, string participantId, string clientId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var tx = Database.BeginRead(connection);
+        var seen = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM vote_requests WHERE participant_id = @participantId AND client_id = @clientId AND poll_id = @pollId",
+            new { participantId, clientId, pollId }, tx, cancellationToken: ct));
+        return seen == 0 ? null : await ReadVoteAsync(connection, tx, pollId, participantId, ct);
+    }
+
     /// <summary>Every vote a participant has in a session's polls, so their choices stay marked after a reload.</summary>
     public async Task<IReadOnlyList<StoredVote>> ListVotesOfAsync(long sessionId, string participantId, CancellationToken ct)
     {
@@ -255,14 +262,13 @@ public sealed class PollStore(Database db)
         return new PollTallyRows(poll, version.Value, voters, options, words, texts);
     }
 
-    /// <summary>Approves or dismisses one open-text answer. Returns the poll id, or null when there is no such answer.</summary>
-    public async Task<long?> ModerateAnswerAsync(long pollId, long voteId, string status, CancellationToken ct)
+    /// <summary>Approves or dismisses one open-text answer; returns the answer as stored, or null when there is no such answer.</summary>
+    public async Task<VoteRow?> ModerateAnswerAsync(long pollId, long voteId, string status, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var affected = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE votes SET status = @status WHERE id = @voteId AND poll_id = @pollId AND text IS NOT NULL",
+        return await connection.QuerySingleOrDefaultAsync<VoteRow>(new CommandDefinition(
+            "UPDATE votes SET status = @status WHERE id = @voteId AND poll_id = @pollId AND text IS NOT NULL RETURNING *",
             new { status, voteId, pollId }, cancellationToken: ct));
-        return affected > 0 ? pollId : null;
     }
 
     /// <summary>Quiz totals per participant across a session's quizzes.</summary>
@@ -323,7 +329,7 @@ public sealed class PollStore(Database db)
     private static Task<PollRow?> ReadAsync(DbConnection connection, DbTransaction? tx, long pollId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<PollRow>(new CommandDefinition("SELECT * FROM polls WHERE id = @pollId", new { pollId }, tx, cancellationToken: ct));
 
-    private static async Task<StoredVote?> ReadVoteAsync(DbConnection connection, DbTransaction tx, long pollId, string participantId, CancellationToken ct)
+    private static async Task<StoredVote?> ReadVoteAsync(DbConnection connection, DbTransaction? tx, long pollId, string participantId, CancellationToken ct)
     {
         var vote = await connection.QuerySingleOrDefaultAsync<VoteRow>(new CommandDefinition(
             "SELECT * FROM votes WHERE poll_id = @pollId AND participant_id = @participantId", new { pollId, participantId }, tx, cancellationToken: ct));

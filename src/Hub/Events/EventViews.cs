@@ -47,7 +47,14 @@ public sealed record EventSnapshot(
 }
 
 /// <summary>The input limits the server enforces, so a client can show them before sending.</summary>
-public sealed record ClientLimits(int QuestionMaxLength, int NameMaxLength, int PollAnswerMaxLength, int WordCloudMaxWords);
+public sealed record ClientLimits(
+    int QuestionMaxLength,
+    int NameMaxLength,
+    int PollAnswerMaxLength,
+    int WordCloudMaxWords,
+    int PollQuestionMaxLength = Polls.PollRules.MaxQuestionLength,
+    int PollOptionMaxLength = Polls.PollRules.MaxOptionLength,
+    int PollMaxOptions = Polls.PollRules.MaxOptions);
 
 /// <summary>
 /// A session's full state for one kind of screen, with the version the next delta builds on.

@@ -247,7 +247,10 @@ public static class PollRules
     }
 
     /// <summary>Whether the audience and projector may see results now.</summary>
+    /// <remarks>A running quiz never shows its distribution, whatever its visibility: it would give the answer away.</remarks>
     public static bool ResultsPublic(PollRow poll) =>
         poll.Status != PollStatus.Draft &&
-        (poll.Revealed != 0 || poll.Visibility == PollVisibility.Live || (poll.Visibility == PollVisibility.OnClose && poll.Status == PollStatus.Closed));
+        (poll.Revealed != 0 ||
+         (poll.Visibility == PollVisibility.Live && poll.Kind != PollKinds.Quiz) ||
+         (poll.Visibility != PollVisibility.Hidden && poll.Status == PollStatus.Closed));
 }

@@ -20,6 +20,7 @@ public sealed class PollService(
     RateLimits limits,
     Presence presence,
     PollResultsCoalescer results,
+    Moderation.AuditLog audit,
     IHubContext<EventHub, ILiveClient> hub,
     TimeProvider clock)
 {
@@ -38,6 +39,7 @@ public sealed class PollService(
         {
             var change = await store.CreateAsync(session.Id, definition, ct);
             await hub.Clients.Group(GroupNames.Moderators(session.Id)).PollDrafted(ModDelta(change));
+            await audit.RecordAsync(caller, session.EventId, session.Id, "poll-create", pollId: change.Poll.Id, detail: change.Poll.Question, ct: ct);
             return HubResult<PollView>.Success(View(change.Poll, moderator: true));
         }
     }
@@ -110,7 +112,7 @@ public sealed class PollService(
 
     public Task<HubResult<PollView>> ResetAsync(Caller caller, PollRequest? request, CancellationToken ct) =>
         TransitionAsync(caller, request?.PollId, (id, c) => store.ResetAsync(id, c), (clients, d) => clients.PollReset(d),
-            ErrorCodes.NotFoundError("poll"), ct);
+            ErrorCodes.NotFoundError("poll"), ct, releaseProjector: true);
 
     public async Task<HubResult<PollView>> DeleteAsync(Caller caller, PollRequest? request, CancellationToken ct)
     {
@@ -131,6 +133,9 @@ public sealed class PollService(
             {
                 await PublicClients(poll.SessionId).PollDeleted(PublicDelta(change));
             }
+            await ReleaseProjectorAsync(poll, ct);
+            await audit.RecordAsync(caller, await EventOfAsync(poll.SessionId, ct), poll.SessionId, "poll-delete",
+                pollId: poll.Id, detail: poll.Question, ct: ct);
             return HubResult<PollView>.Success(View(change.Poll, moderator: true));
         }
     }
@@ -205,12 +210,16 @@ public sealed class PollService(
             return denied!;
         }
         var status = request.Action == "approve" ? VoteStatus.Approved : VoteStatus.Dismissed;
-        if (await store.ModerateAnswerAsync(poll.Id, request.AnswerId, status, ct) is null)
+        if (await store.ModerateAnswerAsync(poll.Id, request.AnswerId, status, ct) is not { } answer)
         {
             return ErrorCodes.NotFoundError("answer");
         }
         results.Mark(poll.Id);
-        return HubResult<AnswerResult>.Success(new AnswerResult(request.AnswerId, "", null, status, 0));
+        // The author learns what became of their answer, as a question's author does.
+        await hub.Clients.User(answer.ParticipantId).MyVoteChanged(new MyVote(poll.Id, [], null, [], answer.Text, answer.Status));
+        await audit.RecordAsync(caller, (await events.FindSessionAsync(poll.SessionId, ct))?.EventId ?? 0, poll.SessionId,
+            $"answer-{request.Action}", pollId: poll.Id, detail: answer.Text, ct: ct);
+        return HubResult<AnswerResult>.Success(new AnswerResult(answer.Id, answer.Text ?? "", answer.DisplayName, answer.Status, answer.CreatedAt));
     }
 
     public async Task<HubResult<MyVote>> CastVoteAsync(Caller caller, CastVoteRequest? request, CancellationToken ct)
@@ -231,6 +240,11 @@ public sealed class PollService(
         if (poll is null || poll.Status == PollStatus.Draft)
         {
             return ErrorCodes.NotFoundError("poll");
+        }
+        // A resent vote whose acknowledgement was lost answers as the first time, even after the poll closed, and costs no rate.
+        if (await store.FindAppliedAsync(poll.Id, caller.ParticipantId, request.ClientId!, ct) is { } applied)
+        {
+            return HubResult<MyVote>.Success(Mine(poll, applied));
         }
         if (poll.Status != PollStatus.Open)
         {
@@ -315,9 +329,29 @@ public sealed class PollService(
 
     private static HubError PollClosed() => new("poll_closed", "error.poll_closed", "The poll is closed.");
 
+    /// <summary>A projector showing a poll that was reset or deleted goes back to the questions.</summary>
+    private async Task ReleaseProjectorAsync(PollRow poll, CancellationToken ct)
+    {
+        var session = await events.FindSessionAsync(poll.SessionId, ct);
+        if (session is not { ProjectorMode: ProjectorModes.Poll } || session.ProjectorPollId != poll.Id)
+        {
+            return;
+        }
+        var versions = await store.SetProjectorAsync(session.Id, ProjectorModes.Questions, null, null, ct);
+        if (versions is not null)
+        {
+            var showPresence = session.ProjectorPresence != 0;
+            await hub.Clients.Group(GroupNames.Moderators(session.Id))
+                .ProjectorChanged(new ProjectorDelta(session.Id, versions.ModVersion, ProjectorModes.Questions, null, showPresence));
+            await PublicClients(session.Id).ProjectorChanged(new ProjectorDelta(session.Id, versions.Version, ProjectorModes.Questions, null, showPresence));
+        }
+    }
+
+    private async Task<long> EventOfAsync(long sessionId, CancellationToken ct) => (await events.FindSessionAsync(sessionId, ct))?.EventId ?? 0;
+
     private async Task<HubResult<PollView>> TransitionAsync(
         Caller caller, long? pollId, Func<long, CancellationToken, Task<PollChange?>> change, Func<ILiveClient, PollDelta, Task> send,
-        HubError refused, CancellationToken ct)
+        HubError refused, CancellationToken ct, bool releaseProjector = false, [System.Runtime.CompilerServices.CallerMemberName] string action = "")
     {
         var (poll, denied) = await AuthorizePollAsync(caller, pollId ?? 0, ct);
         if (poll is null)
@@ -332,6 +366,12 @@ public sealed class PollService(
                 return refused;
             }
             await PushAsync(changed, send);
+            if (releaseProjector)
+            {
+                await ReleaseProjectorAsync(changed.Poll, ct);
+            }
+            await audit.RecordAsync(caller, await EventOfAsync(poll.SessionId, ct), poll.SessionId,
+                "poll-" + action.Replace("Async", "", StringComparison.Ordinal).ToLowerInvariant(), pollId: poll.Id, detail: poll.Question, ct: ct);
             return HubResult<PollView>.Success(View(changed.Poll, moderator: true));
         }
     }

@@ -72,6 +72,9 @@ public interface ILiveClient
     /// <summary>A poll was deleted.</summary>
     Task PollDeleted(PollDelta delta);
 
+    /// <summary>To the voter only, unversioned: a moderator approved or dismissed their open-text answer.</summary>
+    Task MyVoteChanged(MyVote vote);
+
     /// <summary>A whole results frame, coalesced; keep the one with the highest version per poll.</summary>
     Task PollResultsChanged(PollResults results);
 

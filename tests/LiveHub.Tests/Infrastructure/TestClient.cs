@@ -158,6 +158,7 @@ public sealed class TestClient : IAsyncDisposable
             connection.On<PollDelta>(name, d => Received.Enqueue((name, d)));
         }
         connection.On<PollResults>(nameof(ILiveClient.PollResultsChanged), r => Received.Enqueue((nameof(ILiveClient.PollResultsChanged), r)));
+        connection.On<MyVote>(nameof(ILiveClient.MyVoteChanged), v => Received.Enqueue((nameof(ILiveClient.MyVoteChanged), v)));
         connection.On<ProjectorDelta>(nameof(ILiveClient.ProjectorChanged), d => Received.Enqueue((nameof(ILiveClient.ProjectorChanged), d)));
         connection.On<SessionView>(nameof(ILiveClient.SessionStatusChanged), v => Received.Enqueue((nameof(ILiveClient.SessionStatusChanged), v)));
         connection.On<LiveHub.Announcements.AnnouncementView>(nameof(ILiveClient.AnnouncementPosted), a => Received.Enqueue((nameof(ILiveClient.AnnouncementPosted), a)));

@@ -133,6 +133,12 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
         Assert.Equal("poll_closed", late.Error!.Code);
         Assert.Equal("error.poll_closed", late.Error.MessageKey);
         Assert.Equal(new Dictionary<int, long> { [0] = 1 }, await TallyFromSqlAsync(poll.Id));
+
+        // The first vote's acknowledgement was lost: its resend after the close answers as it did, changing nothing.
+        var resent = await phone.InvokeAsync<MyVote>(nameof(EventHub.CastVote), vote with { ClientId = "first" });
+        Assert.True(resent.Ok);
+        Assert.Equal([0], resent.Value!.Choices);
+        Assert.Equal(new Dictionary<int, long> { [0] = 1 }, await TallyFromSqlAsync(poll.Id));
     }
 
     [Fact]
@@ -232,7 +238,9 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
 
             var answers = await TestClient.EventuallyValueAsync(() => moderator.ResultFrames.LastOrDefault(r => r.PollId == text.Id && r.Answers.Count == 1));
             Assert.DoesNotContain(projector.ResultFrames, r => r.PollId == text.Id && r.Answers.Count > 0);
-            await moderator.OkAsync<AnswerResult>(nameof(EventHub.ModeratePollAnswer), new ModeratePollAnswerRequest(text.Id, answers.Answers[0].Id, "approve"));
+            var approved = await moderator.OkAsync<AnswerResult>(nameof(EventHub.ModeratePollAnswer), new ModeratePollAnswerRequest(text.Id, answers.Answers[0].Id, "approve"));
+            Assert.Equal("Perbanyak Wi-Fi publik", approved.Text);
+            await TestClient.EventuallyAsync(() => phones[0].Received.Any(r => r.Name == nameof(ILiveClient.MyVoteChanged)), "the author learns the answer was approved");
             await TestClient.EventuallyAsync(() => projector.ResultFrames.Any(r => r.PollId == text.Id && r.Answers.Any(a => a.Text == "Perbanyak Wi-Fi publik")), "an approved answer reaches the screen");
         }
         finally
@@ -282,6 +290,11 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
         await TestClient.EventuallyAsync(() => projector.Received.Any(r => r.Payload is ProjectorDelta { Mode: ProjectorModes.Poll } d && d.PollId == poll.Id), "the projector switches to the poll");
         var after = await projector.JoinAsync(e.Keynote, SessionViews.Projector);
         Assert.Equal(poll.Id, after.ProjectorPollId);
+
+        // Resetting the poll on screen sends the projector back to the questions.
+        await moderator.OkAsync<PollView>(nameof(EventHub.ClosePoll), new PollRequest(poll.Id));
+        await moderator.OkAsync<PollView>(nameof(EventHub.ResetPoll), new PollRequest(poll.Id));
+        await TestClient.EventuallyAsync(() => projector.Received.Any(r => r.Payload is ProjectorDelta { Mode: ProjectorModes.Questions }), "the projector leaves the reset poll");
     }
 
     private async Task<Dictionary<int, long>> TallyFromSqlAsync(long pollId)

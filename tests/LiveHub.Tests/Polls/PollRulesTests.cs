@@ -192,4 +192,10 @@ public sealed class PollRulesTests
     [InlineData(PollVisibility.Live, PollStatus.Draft, false, false)]
     public void ResultsReachThePublicOnlyWhenTheVisibilityAllows(string visibility, string status, bool revealed, bool expected) =>
         Assert.Equal(expected, PollRules.ResultsPublic(new PollRow { Visibility = visibility, Status = status, Revealed = revealed ? 1 : 0 }));
+
+    [Theory]
+    [InlineData(PollStatus.Open, false)]
+    [InlineData(PollStatus.Closed, true)]
+    public void ARunningQuizNeverGivesItsDistributionAway(string status, bool expected) =>
+        Assert.Equal(expected, PollRules.ResultsPublic(new PollRow { Kind = PollKinds.Quiz, Visibility = PollVisibility.Live, Status = status }));
 }
