@@ -58,6 +58,7 @@ public static class LiveHubCore
         services.AddSingleton<ScenarioImporter>();
         services.AddSingleton<QuestionService>();
         services.AddSingleton<SessionLocks>();
+        services.AddSingleton<LiveHubMetrics>();
         services.AddSingleton<RateLimits>();
         services.AddSingleton<UpvoteCoalescer>();
         services.AddHostedService(sp => sp.GetRequiredService<UpvoteCoalescer>());

@@ -1,6 +1,7 @@
 using LiveHub.Realtime;
 using LiveHub.Web.Api;
 using LiveHub.Web.Demo;
+using LiveHub.Web.Health;
 using LiveHub.Web.Identity;
 using LiveHub.Web.Moderators;
 using LiveHub.Web.Pages;
@@ -26,6 +27,7 @@ public static partial class WebSetup
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<DemoLoader>();
         services.AddModeratorSignIn();
+        services.AddLiveHubObservability();
         // Venue Wi-Fi is the bottleneck: pages, scripts and JSON go out compressed.
         services.AddResponseCompression(o =>
         {
@@ -78,6 +80,7 @@ public static partial class WebSetup
         app.UseAuthorization();
         app.UseRateLimiter();
 
+        app.MapLiveHubHealth();
         app.MapPages();
         app.MapEventApi();
         app.MapModeratorApi();

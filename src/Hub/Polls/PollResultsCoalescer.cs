@@ -18,6 +18,7 @@ namespace LiveHub.Polls;
 public sealed partial class PollResultsCoalescer(
     PollStore store,
     Presence presence,
+    LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
     IOptions<PollOptions> options,
     ILogger<PollResultsCoalescer> logger) : BackgroundService
@@ -26,6 +27,8 @@ public sealed partial class PollResultsCoalescer(
     {
         public bool Screens;
         public bool Phones;
+        /// <summary>When the oldest change not yet on screens arrived (Stopwatch ticks), for the lag metric.</summary>
+        public long FirstMark;
         public long LastPhoneFrame = long.MinValue / 2;
     }
 
@@ -37,6 +40,10 @@ public sealed partial class PollResultsCoalescer(
         var p = _polls.GetOrAdd(pollId, _ => new Pending());
         lock (p)
         {
+            if (!p.Screens)
+            {
+                p.FirstMark = Stopwatch.GetTimestamp();
+            }
             p.Screens = true;
             p.Phones = true;
         }
@@ -70,8 +77,10 @@ public sealed partial class PollResultsCoalescer(
         foreach (var (pollId, p) in _polls)
         {
             bool screens, phones;
+            long firstMark;
             lock (p)
             {
+                firstMark = p.FirstMark;
                 screens = p.Screens;
                 phones = p.Phones && now - p.LastPhoneFrame >= _phoneIntervalMs;
                 if (!screens && !phones)
@@ -88,6 +97,10 @@ public sealed partial class PollResultsCoalescer(
             try
             {
                 await SendAsync(pollId, screens, phones, ct);
+                if (screens)
+                {
+                    metrics.CoalescingLag(Stopwatch.GetElapsedTime(firstMark));
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -99,12 +112,13 @@ public sealed partial class PollResultsCoalescer(
 
     private async Task SendAsync(long pollId, bool screens, bool phones, CancellationToken ct)
     {
-        var tally = await store.TallyAsync(pollId, advance: true, ct);
+        var tally = await metrics.TimeAsync("tally", () => store.TallyAsync(pollId, advance: true, ct));
         if (tally is null)
         {
             _polls.TryRemove(pollId, out _);
             return;
         }
+        metrics.MessagesOut((screens ? 2 : 0) + (phones ? 1 : 0));
         var sessionId = tally.Poll.SessionId;
         if (screens)
         {

@@ -21,6 +21,7 @@ public sealed class PollService(
     Presence presence,
     PollResultsCoalescer results,
     Moderation.AuditLog audit,
+    LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
     TimeProvider clock)
 {
@@ -263,8 +264,8 @@ public sealed class PollService(
         long? elapsed = poll.OpenedAt is { } opened ? now - opened : null;
         long? deadline = poll.Kind == PollKinds.Quiz && poll.OpenedAt is { } start && poll.TimeLimitSeconds is { } limit ? start + limit * 1000 : null;
         var score = vote.Correct is { } correct ? PollRules.QuizScore(correct, elapsed ?? 0, (int)(poll.TimeLimitSeconds ?? 30)) : 0;
-        var outcome = await store.CastAsync(new NewVote(poll.Id, caller.ParticipantId, request.ClientId!, name, vote.Text, vote.Status,
-            vote.Choices, vote.Words, vote.Correct, score, elapsed), deadline, ct);
+        var outcome = await metrics.TimeAsync("vote", () => store.CastAsync(new NewVote(poll.Id, caller.ParticipantId, request.ClientId!, name, vote.Text, vote.Status,
+            vote.Choices, vote.Words, vote.Correct, score, elapsed), deadline, ct));
         switch (outcome.Result)
         {
             case CastResult.PollNotOpen:
@@ -272,6 +273,7 @@ public sealed class PollService(
             case CastResult.TooLate:
                 return new HubError("poll_time_up", "error.poll_time_up", "The answer time is over.");
             case CastResult.Stored:
+                metrics.VoteStored();
                 results.Mark(poll.Id);
                 break;
         }

@@ -22,6 +22,7 @@ public sealed class QuestionService(
     UpvoteCoalescer upvotes,
     ProfanityFilter profanity,
     AuditLog audit,
+    LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
     IOptions<QuestionOptions> options)
 {
@@ -72,9 +73,12 @@ public sealed class QuestionService(
         var status = session.Moderation == ModerationModes.Open && !flagged ? QuestionStatus.Approved : QuestionStatus.Pending;
         using (await locks.AcquireAsync(session.Id, ct))
         {
-            var outcome = await store.AskAsync(new NewQuestion(session.Id, caller.ParticipantId, request.ClientId!, name, text, status, flagged), ct);
+            var outcome = await metrics.TimeAsync("ask", () =>
+                store.AskAsync(new NewQuestion(session.Id, caller.ParticipantId, request.ClientId!, name, text, status, flagged), ct));
             if (outcome is { Created: true, Versions: { } versions })
             {
+                metrics.QuestionStored();
+                metrics.MessagesOut(QuestionStatus.IsPublic(status) ? 3 : 2);
                 await hub.Clients.Group(GroupNames.Moderators(session.Id)).QuestionAsked(
                     new QuestionDelta(session.Id, versions.ModVersion, QuestionView.ForModerators(outcome.Question), session.OnScreenQuestionId));
                 if (QuestionStatus.IsPublic(status))
@@ -104,7 +108,7 @@ public sealed class QuestionService(
         {
             return ErrorCodes.SlowDownError(retryAfter);
         }
-        var outcome = await store.UpvoteAsync(request.QuestionId, caller.ParticipantId, request.On, ct);
+        var outcome = await metrics.TimeAsync("upvote", () => store.UpvoteAsync(request.QuestionId, caller.ParticipantId, request.On, ct));
         if (outcome is null)
         {
             return ErrorCodes.NotFoundError("question");
@@ -348,6 +352,7 @@ public sealed class QuestionService(
     private async Task PushChangeAsync(string action, QuestionChange change)
     {
         var sessionId = change.After.SessionId;
+        metrics.MessagesOut(change.PublicChanged ? 2 : 1);
         await Send(hub.Clients.Group(GroupNames.Moderators(sessionId)), action,
             new QuestionDelta(sessionId, change.Versions.ModVersion, QuestionView.ForModerators(change.After), change.OnScreenQuestionId));
         if (change.PublicChanged)

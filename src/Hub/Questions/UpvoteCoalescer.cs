@@ -15,6 +15,7 @@ namespace LiveHub.Questions;
 public sealed partial class UpvoteCoalescer(
     QuestionStore store,
     SessionLocks locks,
+    LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
     IOptions<QuestionOptions> options,
     ILogger<UpvoteCoalescer> logger) : BackgroundService
@@ -67,7 +68,8 @@ public sealed partial class UpvoteCoalescer(
     {
         using (await locks.AcquireAsync(sessionId, ct))
         {
-            var (versions, counts, publicIds) = await store.FlushUpvotesAsync(sessionId, questionIds, ct);
+            var (versions, counts, publicIds) = await metrics.TimeAsync("upvote-flush", () => store.FlushUpvotesAsync(sessionId, questionIds, ct));
+            metrics.MessagesOut(publicIds.Count > 0 ? 2 : 1);
             await hub.Clients.Group(GroupNames.Moderators(sessionId)).UpvotesChanged(new UpvotesDelta(sessionId, versions.ModVersion, counts));
             if (publicIds.Count > 0)
             {

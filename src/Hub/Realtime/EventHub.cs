@@ -23,10 +23,18 @@ public sealed class EventHub(
     AgendaService agenda,
     AnnouncementService announcements,
     ReactionService reactions,
-    Presence presence) : Hub<ILiveClient>
+    Presence presence,
+    LiveHubMetrics metrics) : Hub<ILiveClient>
 {
+    public override Task OnConnectedAsync()
+    {
+        metrics.Connected();
+        return Task.CompletedTask;
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        metrics.Disconnected();
         presence.Disconnected(Context.ConnectionId);
         return Task.CompletedTask;
     }
