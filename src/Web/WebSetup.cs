@@ -1,6 +1,8 @@
 using LiveHub.Realtime;
+using LiveHub.Web.Admin;
 using LiveHub.Web.Api;
 using LiveHub.Web.Demo;
+using LiveHub.Web.Export;
 using LiveHub.Web.Health;
 using LiveHub.Web.Identity;
 using LiveHub.Web.Moderators;
@@ -19,7 +21,7 @@ public static partial class WebSetup
 {
     public const string HubPath = "/hub";
 
-    /// <summary>The host's services: identity, sign-in, Data Protection, demo and URLs.</summary>
+    /// <summary>The host's services: identity, moderator and admin sign-in, export, Data Protection, demo and URLs.</summary>
     public static IServiceCollection AddLiveHubWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -28,6 +30,8 @@ public static partial class WebSetup
         services.AddSingleton<DemoLoader>();
         services.AddModeratorSignIn();
         services.AddLiveHubObservability();
+        services.AddAdmin();
+        services.AddExport();
         // Venue Wi-Fi is the bottleneck: pages, scripts and JSON go out compressed.
         services.AddResponseCompression(o =>
         {
@@ -44,10 +48,11 @@ public static partial class WebSetup
         return services;
     }
 
-    /// <summary>Migrates, loads the demo, and prints the three URLs once the server listens.</summary>
+    /// <summary>Migrates, loads the demo, prepares the admin key, and prints the three URLs once the server listens.</summary>
     public static async Task PrepareLiveHubAsync(this WebApplication app)
     {
         var demo = await app.Services.GetRequiredService<DemoLoader>().PrepareAsync(app.Lifetime.ApplicationStopping);
+        await app.Services.GetRequiredService<AdminKeys>().PrepareAsync(app.Lifetime.ApplicationStopping);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
@@ -85,6 +90,8 @@ public static partial class WebSetup
         app.MapEventApi();
         app.MapModeratorApi();
         app.MapAuditApi();
+        app.MapAdminApi();
+        app.MapExportApi();
         app.MapQrCodes();
         app.MapHub<EventHub>(HubPath);
         return app;

@@ -5,5 +5,6 @@ public static class CookieNames
 {
     public const string Participant = "lh_pid";
     public const string Moderator = "lh_mod";
+    public const string Admin = "lh_admin";
     public const string Language = "lh_lang";
 }

@@ -32,6 +32,7 @@ public static class ModeratorApi
             // An API answers 401/403, it does not redirect to a login page.
             o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
             o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            o.Events.OnValidatePrincipal = PasscodeStampCheck.ValidateAsync;
         });
         services.AddAuthorization();
         services.AddRateLimiter(o =>

@@ -27,4 +27,7 @@ public sealed class PublicUrls(IOptions<WebOptions> options)
     public string Moderator(HttpRequest? request, string code, string? fallback = null) => $"{Base(request, fallback)}/e/{code}/moderator";
 
     public string Projector(HttpRequest? request, string code, string? fallback = null) => $"{Base(request, fallback)}/e/{code}/projector";
+
+    /// <summary>A room's own join URL: it leads to whatever session is live in the room.</summary>
+    public string Room(HttpRequest? request, string roomCode, string? fallback = null) => $"{Base(request, fallback)}/r/{roomCode}";
 }

@@ -1,3 +1,4 @@
+using LiveHub.Data.Events;
 using LiveHub.Events;
 using LiveHub.Realtime;
 using LiveHub.Web.Api;
@@ -6,7 +7,7 @@ using QRCoder;
 
 namespace LiveHub.Web.Qr;
 
-/// <summary>The join QR code, drawn on the server as SVG (no script, no external service).</summary>
+/// <summary>The join QR codes (event and room), drawn on the server as SVG (no script, no external service).</summary>
 public static class QrCodes
 {
     public static IEndpointRouteBuilder MapQrCodes(this IEndpointRouteBuilder app)
@@ -21,6 +22,18 @@ public static class QrCodes
             var svg = Svg(urls.Audience(http.Request, e.Code));
             http.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Text(svg, "image/svg+xml");
+        });
+
+        // The QR on a room's door: its code leads to the session live in the room.
+        app.MapGet("/api/rooms/{roomCode}/qr.svg", async (string roomCode, HttpContext http, EventStore events, PublicUrls urls, CancellationToken ct) =>
+        {
+            var room = JoinCode.Normalize(roomCode) is { } code ? await events.FindRoomByCodeAsync(code, ct) : null;
+            if (room?.Code is null)
+            {
+                return ApiErrors.ToHttp(ErrorCodes.NotFoundError("room"));
+            }
+            http.Response.Headers.CacheControl = "public, max-age=3600";
+            return Results.Text(Svg(urls.Room(http.Request, room.Code)), "image/svg+xml");
         });
         return app;
     }

@@ -1,0 +1,3 @@
+-- A per-event secret for the participant pseudonyms in exports: stable within one event, unlinkable across events.
+-- Filled on the first export of the event.
+ALTER TABLE events ADD COLUMN export_key TEXT NULL;

@@ -1,0 +1,348 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using LiveHub.Data.Admin;
+using LiveHub.Data.Events;
+using LiveHub.Data.Polls;
+using LiveHub.Events;
+using LiveHub.Identity;
+using LiveHub.Questions;
+using LiveHub.Realtime;
+using Microsoft.AspNetCore.SignalR;
+
+namespace LiveHub.Admin;
+
+/// <summary>
+/// The organizer's work on an event's definition: import and export as a scenario, edit the event, its rooms and sessions,
+/// rotate the moderator passcode. Callers are admins; the endpoint checks that, this class checks the input.
+/// </summary>
+public sealed class AdminService(
+    EventStore events,
+    AdminStore store,
+    PollStore polls,
+    ScenarioImporter importer,
+    EventService eventService,
+    PasscodeStamps stamps,
+    SessionLocks locks,
+    IHubContext<EventHub, ILiveClient> hub)
+{
+    public async Task<IReadOnlyList<AdminEventSummary>> ListAsync(CancellationToken ct)
+    {
+        var list = new List<AdminEventSummary>();
+        foreach (var e in await events.ListAsync(ct))
+        {
+            var rooms = await events.ListRoomsAsync(e.Id, ct);
+            var sessions = await events.ListSessionsAsync(e.Id, ct);
+            list.Add(new AdminEventSummary(e.Id, e.Code, e.Name, e.StartDate, e.EndDate, e.TimeZone, rooms.Count, sessions.Count));
+        }
+        return list;
+    }
+
+    /// <summary>Creates an event from a scenario: all or nothing, under a join code nobody uses yet.</summary>
+    public async Task<HubResult<AdminEventDetail>> ImportAsync(Scenario? scenario, string? code, string? passcode, CancellationToken ct)
+    {
+        var normalized = JoinCode.Normalize(code);
+        if (normalized is null)
+        {
+            return HubError.Invalid("code", $"An event code is {JoinCode.Length} characters from {JoinCode.Alphabet}.");
+        }
+        if (ScenarioRules.CheckPasscode(passcode) is { } passcodeError)
+        {
+            return passcodeError;
+        }
+        if (ScenarioRules.CheckScenario(scenario) is { } scenarioError)
+        {
+            return scenarioError;
+        }
+        if (await CodeTakenAsync(normalized, ct))
+        {
+            return CodeTaken(normalized);
+        }
+        try
+        {
+            await importer.ImportAsync(scenario!, new ImportSettings(normalized, passcode!.Trim(), new HashSet<string>(), SeedSampleQuestions: false), ct);
+        }
+        catch (DbException)
+        {
+            // Two imports raced for the same code; the unique index let one through.
+            if (await CodeTakenAsync(normalized, ct))
+            {
+                return CodeTaken(normalized);
+            }
+            throw;
+        }
+        return HubResult<AdminEventDetail>.Success((await DetailAsync(normalized, ct))!);
+    }
+
+    public async Task<AdminEventDetail?> DetailAsync(string? code, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        return e is null ? null : await DetailAsync(e, ct);
+    }
+
+    public async Task<Scenario?> ExportAsync(string? code, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        if (e is null)
+        {
+            return null;
+        }
+        var sessions = await events.ListSessionsAsync(e.Id, ct);
+        var allPolls = new List<PollRow>();
+        foreach (var s in sessions)
+        {
+            allPolls.AddRange(await polls.ListAsync(s.Id, ct));
+        }
+        return ScenarioExport.Build(e, await events.ListRoomsAsync(e.Id, ct), sessions, allPolls);
+    }
+
+    public async Task<HubResult<AdminEventDetail>> UpdateEventAsync(string? code, EventEditRequest? request, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        if (e is null)
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        if (request is null)
+        {
+            return HubError.Invalid("request", "A request body is required.");
+        }
+        var timeZone = request.TimeZone?.Trim() is { Length: > 0 } tz ? tz : e.TimeZone;
+        if (ScenarioRules.CheckEvent(request.Name, timeZone) is { } error)
+        {
+            return error;
+        }
+        if (Longest(request.Theme, request.Host, request.City) > ScenarioRules.MaxNameLength)
+        {
+            return HubError.Invalid("name", $"Theme, host and city are up to {ScenarioRules.MaxNameLength} characters.");
+        }
+        var retimed = new List<SessionTimes>();
+        if (timeZone != e.TimeZone)
+        {
+            var from = ScenarioRules.FindZone(e.TimeZone) ?? TimeZoneInfo.Utc;
+            var to = ScenarioRules.FindZone(timeZone)!;
+            foreach (var s in await events.ListSessionsAsync(e.Id, ct))
+            {
+                retimed.Add(new SessionTimes(s.Id, ScenarioRules.SameLocalTime(s.StartsAt, from, to), ScenarioRules.SameLocalTime(s.EndsAt, from, to)));
+            }
+        }
+        var edit = new EventEdit(request.Name!.Trim(), Blank(request.Theme), Blank(request.Host), Blank(request.City), timeZone);
+        if (!await store.UpdateEventAsync(e.Id, edit, retimed, ct))
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        return HubResult<AdminEventDetail>.Success((await DetailAsync(e.Code, ct))!);
+    }
+
+    public async Task<HubResult<AdminRoomView>> AddRoomAsync(string? code, RoomRequest? request, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        if (e is null)
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        if (ScenarioRules.CheckRoom(request?.Key, request?.Name, request?.Capacity) is { } error)
+        {
+            return error;
+        }
+        var room = await store.AddRoomAsync(e.Id, new RoomWrite(request!.Key!, request.Name!.Trim(), request.Capacity), await NewRoomCodeAsync(ct), ct);
+        return room is null
+            ? new HubError("key_taken", "error.key_taken", $"The event already has a room '{request.Key}'.")
+            : HubResult<AdminRoomView>.Success(View(room));
+    }
+
+    public async Task<HubResult<AdminRoomView>> UpdateRoomAsync(string? code, string roomKey, RoomRequest? request, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        if (e is null)
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        if (ScenarioRules.CheckRoom(roomKey, request?.Name, request?.Capacity) is { } error)
+        {
+            return error;
+        }
+        var room = await store.UpdateRoomAsync(e.Id, roomKey, request!.Name!.Trim(), request.Capacity, ct);
+        return room is null ? ErrorCodes.NotFoundError("room") : HubResult<AdminRoomView>.Success(View(room));
+    }
+
+    public async Task<HubResult<bool>> DeleteRoomAsync(string? code, string roomKey, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        if (e is null)
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        return await store.DeleteRoomAsync(e.Id, roomKey, ct) switch
+        {
+            DeleteOutcome.Deleted => HubResult<bool>.Success(true),
+            DeleteOutcome.InUse => new HubError(ErrorCodes.InvalidState, "error.room_in_use", "Move or delete the room's sessions and announcements first."),
+            _ => ErrorCodes.NotFoundError("room"),
+        };
+    }
+
+    public async Task<HubResult<AdminSessionView>> AddSessionAsync(string? code, SessionRequest? request, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        if (e is null)
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        var (write, error) = await ToWriteAsync(e, request?.Key, request, ct);
+        if (write is null)
+        {
+            return error!;
+        }
+        var row = await store.AddSessionAsync(e.Id, write, ct);
+        return row is null
+            ? new HubError("key_taken", "error.key_taken", $"The event already has a session '{write.Key}'.")
+            : HubResult<AdminSessionView>.Success(await SessionViewAsync(e, row, ct));
+    }
+
+    public async Task<HubResult<AdminSessionView>> UpdateSessionAsync(string? code, string sessionKey, SessionRequest? request, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        if (e is null)
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        var existing = (await events.ListSessionsAsync(e.Id, ct)).FirstOrDefault(s => s.SessionKey == sessionKey);
+        if (existing is null)
+        {
+            return ErrorCodes.NotFoundError("session");
+        }
+        var (write, error) = await ToWriteAsync(e, sessionKey, request, ct);
+        if (write is null)
+        {
+            return error!;
+        }
+        using (await locks.AcquireAsync(existing.Id, ct))
+        {
+            var changed = await store.UpdateSessionAsync(existing.Id, write, ct);
+            if (changed is not { } c)
+            {
+                return ErrorCodes.NotFoundError("session");
+            }
+            if (c.Before.Moderation != c.After.Moderation)
+            {
+                // Phones show whether questions are reviewed: tell them now rather than at their next resync.
+                await hub.Clients.Group(GroupNames.Moderators(c.After.Id)).ModerationModeChanged(new SessionModeDelta(c.After.Id, c.Versions.ModVersion, c.After.Moderation));
+                await hub.Clients.Groups(GroupNames.Audience(c.After.Id), GroupNames.Projector(c.After.Id))
+                    .ModerationModeChanged(new SessionModeDelta(c.After.Id, c.Versions.Version, c.After.Moderation));
+            }
+            return HubResult<AdminSessionView>.Success(await SessionViewAsync(e, c.After, ct));
+        }
+    }
+
+    public async Task<HubResult<bool>> DeleteSessionAsync(string? code, string sessionKey, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        var session = e is null ? null : (await events.ListSessionsAsync(e.Id, ct)).FirstOrDefault(s => s.SessionKey == sessionKey);
+        if (session is null)
+        {
+            return ErrorCodes.NotFoundError(e is null ? "event" : "session");
+        }
+        return await store.DeleteSessionAsync(session.Id, ct) switch
+        {
+            DeleteOutcome.Deleted => HubResult<bool>.Success(true),
+            DeleteOutcome.InUse => new HubError(ErrorCodes.InvalidState, "error.session_in_use",
+                "The session has questions or votes; keep it (they belong in the export) or set it to ended."),
+            _ => ErrorCodes.NotFoundError("session"),
+        };
+    }
+
+    /// <summary>A new passcode (given, or made here) with a new stamp: moderators signed in under the old one are signed out.</summary>
+    public async Task<HubResult<PasscodeRotated>> RotatePasscodeAsync(string? code, PasscodeRequest? request, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        if (e is null)
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        var passcode = string.IsNullOrWhiteSpace(request?.Passcode) ? RandomNumberGenerator.GetString(JoinCode.Alphabet, 10) : request.Passcode.Trim();
+        if (ScenarioRules.CheckPasscode(passcode) is { } error)
+        {
+            return error;
+        }
+        if (!await store.RotatePasscodeAsync(e.Id, PasscodeHasher.Hash(passcode), Guid.NewGuid().ToString("N"), ct))
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        stamps.Forget(e.Id);
+        return HubResult<PasscodeRotated>.Success(new PasscodeRotated(passcode));
+    }
+
+    private async Task<AdminEventDetail> DetailAsync(EventRow e, CancellationToken ct)
+    {
+        var rooms = await events.ListRoomsAsync(e.Id, ct);
+        var sessions = await events.ListSessionsAsync(e.Id, ct);
+        var views = new List<AdminSessionView>();
+        foreach (var s in sessions)
+        {
+            views.Add(SessionView(e, rooms, sessions, s, (await polls.ListAsync(s.Id, ct)).Count));
+        }
+        return new AdminEventDetail(e.Id, e.Code, e.Name, e.Theme, e.Host, e.City, e.TimeZone, e.StartDate, e.EndDate, e.DefaultLanguage,
+            e.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries), rooms.Select(View).ToList(), views);
+    }
+
+    private async Task<AdminSessionView> SessionViewAsync(EventRow e, SessionRow s, CancellationToken ct) =>
+        SessionView(e, await events.ListRoomsAsync(e.Id, ct), await events.ListSessionsAsync(e.Id, ct), s, (await polls.ListAsync(s.Id, ct)).Count);
+
+    private AdminSessionView SessionView(EventRow e, IReadOnlyList<RoomRow> rooms, IReadOnlyList<SessionRow> sessions, SessionRow s, int pollCount)
+    {
+        var zone = ScenarioRules.FindZone(e.TimeZone) ?? TimeZoneInfo.Utc;
+        var firstDay = ScenarioExport.FirstDay(e, sessions, zone);
+        var (day, start) = ScenarioRules.ToAgenda(s.StartsAt, firstDay, zone);
+        var (_, end) = ScenarioRules.ToAgenda(s.EndsAt, firstDay, zone);
+        return new AdminSessionView(s.Id, s.SessionKey, rooms.FirstOrDefault(r => r.Id == s.RoomId)?.RoomKey ?? "", day, start, end,
+            s.StartsAt, s.EndsAt, s.Kind, s.Title, s.Speakers.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            SessionStatus.IsKnown(s.StatusOverride) ? s.StatusOverride : null, eventService.StatusOf(s), s.Moderation, pollCount);
+    }
+
+    private async Task<(SessionWrite? Write, HubError? Error)> ToWriteAsync(EventRow e, string? key, SessionRequest? r, CancellationToken ct)
+    {
+        if (r is null)
+        {
+            return (null, HubError.Invalid("request", "A request body is required."));
+        }
+        var status = string.IsNullOrWhiteSpace(r.Status) ? null : r.Status;
+        var speakers = (r.Speakers ?? []).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToList();
+        if (ScenarioRules.CheckSession(key, r.Day, r.Start, r.End, r.Kind, r.Title, speakers, r.Moderation, status) is { } error)
+        {
+            return (null, error);
+        }
+        var rooms = await events.ListRoomsAsync(e.Id, ct);
+        var room = rooms.FirstOrDefault(x => x.RoomKey == r.Room);
+        if (room is null)
+        {
+            return (null, HubError.Invalid("room", $"The event has no room '{r.Room}'."));
+        }
+        var zone = ScenarioRules.FindZone(e.TimeZone) ?? TimeZoneInfo.Utc;
+        var firstDay = ScenarioExport.FirstDay(e, await events.ListSessionsAsync(e.Id, ct), zone);
+        return (new SessionWrite(room.Id, key!, r.Title!.Trim(), r.Kind!.Trim(), string.Join('\n', speakers),
+            ScenarioRules.ToInstant(firstDay, r.Day!.Value, r.Start!, zone), ScenarioRules.ToInstant(firstDay, r.Day.Value, r.End!, zone),
+            status, r.Moderation ?? ModerationModes.Pre), null);
+    }
+
+    private async Task<bool> CodeTakenAsync(string code, CancellationToken ct) =>
+        await events.FindByCodeAsync(code, ct) is not null || await events.FindRoomByCodeAsync(code, ct) is not null;
+
+    private static HubError CodeTaken(string code) => new("code_taken", "error.code_taken", $"The code {code} is already used by another event or room.");
+
+    private async Task<string> NewRoomCodeAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var code = JoinCode.New();
+            if (!await CodeTakenAsync(code, ct))
+            {
+                return code;
+            }
+        }
+    }
+
+    private static AdminRoomView View(RoomRow r) => new(r.Id, r.RoomKey, r.Name, r.Capacity, r.Code);
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private static int Longest(params string?[] values) => values.Max(v => v?.Trim().Length ?? 0);
+}

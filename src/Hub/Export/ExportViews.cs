@@ -1,0 +1,60 @@
+using LiveHub.Polls;
+
+namespace LiveHub.Export;
+
+/// <summary>What an export covers: the event, and the session when it is a per-session export. Times are ISO 8601.</summary>
+public sealed record ExportScope(string EventCode, string EventName, string TimeZone, long? SessionId, string? SessionKey, string? SessionTitle, string ExportedAt);
+
+public sealed record QuestionExport(ExportScope Scope, IReadOnlyList<QuestionExportItem> Questions);
+
+/// <summary>
+/// One question. Times come twice: in UTC (<c>…Z</c>) and in the event's time zone (with its offset).
+/// <see cref="Participant"/> is a pseudonym that is stable within the event and unrelated across events; the participant's id never leaves the server.
+/// </summary>
+public sealed record QuestionExportItem(
+    long SessionId,
+    string SessionKey,
+    string SessionTitle,
+    string Room,
+    long Id,
+    string Text,
+    string? AuthorName,
+    string Status,
+    long Upvotes,
+    string CreatedAt,
+    string CreatedAtLocal,
+    string? AnsweredAt,
+    string? AnsweredAtLocal,
+    string? Reply,
+    string? RepliedAt,
+    IReadOnlyList<string> Labels,
+    long? MergedIntoId,
+    bool Flagged,
+    string Participant);
+
+public sealed record PollExport(ExportScope Scope, IReadOnlyList<PollExportItem> Polls);
+
+/// <summary>
+/// One poll with the numbers its screens show (the same tally and results builder): voters, options with votes, percent and
+/// Borda points, the average of a rating, the top words of a word cloud; and every approved open-text answer.
+/// </summary>
+public sealed record PollExportItem(
+    long SessionId,
+    string SessionKey,
+    string SessionTitle,
+    long Id,
+    long Position,
+    string Kind,
+    string Question,
+    string Status,
+    string Visibility,
+    long Voters,
+    double? Average,
+    IReadOnlyList<OptionResult> Options,
+    IReadOnlyList<WordResult> Words,
+    IReadOnlyList<PollAnswerExport> Answers,
+    IReadOnlyList<int>? Correct,
+    string? OpenedAt,
+    string? ClosedAt);
+
+public sealed record PollAnswerExport(long Id, string Text, string? DisplayName, string CreatedAt);

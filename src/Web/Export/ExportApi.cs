@@ -1,0 +1,126 @@
+using LiveHub.Data.Events;
+using LiveHub.Events;
+using LiveHub.Export;
+using LiveHub.Identity;
+using LiveHub.Polls;
+using LiveHub.Realtime;
+using LiveHub.Web.Admin;
+using LiveHub.Web.Api;
+
+namespace LiveHub.Web.Export;
+
+/// <summary>
+/// Questions and poll results as CSV and JSON, per event and per session, for the event's moderators and the organizer;
+/// available while the event runs and after.
+/// </summary>
+public static class ExportApi
+{
+    public const string Policy = "livehub-export";
+
+    private static readonly string[] Files = ["questions.csv", "questions.json", "polls.csv", "polls.json"];
+
+    public static IServiceCollection AddExport(this IServiceCollection services) =>
+        services.AddAuthorization(o => o.AddPolicy(Policy, p => p
+            .AddAuthenticationSchemes(ModeratorClaims.Scheme, AdminClaims.Scheme)
+            .RequireAuthenticatedUser()));
+
+    public static IEndpointRouteBuilder MapExportApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").RequireAuthorization(Policy);
+
+        group.MapGet("/events/{code}/export/{file}", async (string code, string file, HttpContext http, EventService events,
+            ExportService export, CancellationToken ct) =>
+        {
+            var e = await events.FindByCodeAsync(code, ct);
+            if (e is null || !Files.Contains(file))
+            {
+                return ApiErrors.ToHttp(ErrorCodes.NotFoundError(e is null ? "event" : "file"));
+            }
+            return MayExport(http, e.Id)
+                ? await WriteAsync(export, e, null, file, ct)
+                : ApiErrors.ToHttp(ErrorCodes.ForbiddenError());
+        });
+
+        group.MapGet("/sessions/{sessionId:long}/export/{file}", async (long sessionId, string file, HttpContext http,
+            EventStore store, ExportService export, CancellationToken ct) =>
+        {
+            var session = await store.FindSessionAsync(sessionId, ct);
+            var e = session is null ? null : await store.FindAsync(session.EventId, ct);
+            if (e is null)
+            {
+                return ApiErrors.ToHttp(ErrorCodes.NotFoundError("session"));
+            }
+            if (!MayExport(http, e.Id))
+            {
+                return ApiErrors.ToHttp(ErrorCodes.ForbiddenError());
+            }
+            return Files.Contains(file)
+                ? await WriteAsync(export, e, session, file, ct)
+                : ApiErrors.ToHttp(ErrorCodes.NotFoundError("file"));
+        });
+        return app;
+    }
+
+    private static bool MayExport(HttpContext http, long eventId) =>
+        ModeratorClaims.IsModeratorOf(http.User, eventId) || AdminClaims.IsAdmin(http.User);
+
+    private static async Task<IResult> WriteAsync(ExportService export, EventRow e, SessionRow? session, string file, CancellationToken ct)
+    {
+        var name = session is null ? $"{e.Code}-{file}" : $"{e.Code}-{session.SessionKey}-{file}";
+        switch (file)
+        {
+            case "questions.json":
+                return Results.Json(await export.QuestionsAsync(e, session, ct));
+            case "polls.json":
+                return Results.Json(await export.PollsAsync(e, session, ct));
+            case "questions.csv":
+                var questions = await export.QuestionsAsync(e, session, ct);
+                return Results.File(Csv.Write(QuestionColumns, questions.Questions.Select(QuestionRow)), "text/csv; charset=utf-8", name);
+            default:
+                var polls = await export.PollsAsync(e, session, ct);
+                return Results.File(Csv.Write(PollColumns, polls.Polls.SelectMany(PollRows)), "text/csv; charset=utf-8", name);
+        }
+    }
+
+    public static readonly string[] QuestionColumns =
+    [
+        "session_id", "session_key", "session_title", "room", "question_id", "text", "author_name", "status", "upvotes",
+        "created_at_utc", "created_at_local", "answered_at_utc", "answered_at_local", "reply", "replied_at_utc", "labels",
+        "merged_into_id", "flagged", "participant",
+    ];
+
+    private static IReadOnlyList<object?> QuestionRow(QuestionExportItem q) =>
+    [
+        q.SessionId, q.SessionKey, q.SessionTitle, q.Room, q.Id, q.Text, q.AuthorName, q.Status, q.Upvotes,
+        q.CreatedAt, q.CreatedAtLocal, q.AnsweredAt, q.AnsweredAtLocal, q.Reply, q.RepliedAt, string.Join("; ", q.Labels),
+        q.MergedIntoId, q.Flagged, q.Participant,
+    ];
+
+    /// <summary>One row per option (or rated value, word, approved answer) of each poll; a poll with none still has one row.</summary>
+    public static readonly string[] PollColumns =
+    [
+        "session_id", "session_key", "session_title", "poll_id", "position", "kind", "question", "status", "visibility", "voters",
+        "average", "item_type", "item_index", "item", "votes", "percent", "points", "correct", "answer_name",
+    ];
+
+    private static IEnumerable<IReadOnlyList<object?>> PollRows(PollExportItem p)
+    {
+        object?[] Row(string? type, int? index, string? item, long? votes, double? percent, long? points, bool? correct, string? name) =>
+        [
+            p.SessionId, p.SessionKey, p.SessionTitle, p.Id, p.Position, p.Kind, p.Question, p.Status, p.Visibility, p.Voters,
+            p.Average, type, index, item, votes, percent, points, correct, name,
+        ];
+
+        var rows = new List<object?[]>();
+        var type = p.Kind == PollKinds.Rating ? "rating" : "option";
+        rows.AddRange(p.Options.Select(o => Row(type, o.Index, o.Label, o.Votes, o.Percent, o.Points,
+            p.Correct is { } correct ? correct.Contains(o.Index) : null, null)));
+        rows.AddRange(p.Words.Select(w => Row("word", null, w.Word, w.Votes, null, null, null, null)));
+        rows.AddRange(p.Answers.Select(a => Row("answer", null, a.Text, null, null, null, null, a.DisplayName)));
+        if (rows.Count == 0)
+        {
+            rows.Add(Row(null, null, null, null, null, null, null, null));
+        }
+        return rows;
+    }
+}
