@@ -9,6 +9,8 @@ public static class PageEndpoints
         app.MapGet("/e/{code}", (IWebHostEnvironment env) => Page(env, "audience.html"));
         app.MapGet("/e/{code}/moderator", (IWebHostEnvironment env) => Page(env, "moderator.html"));
         app.MapGet("/e/{code}/projector", (IWebHostEnvironment env) => Page(env, "projector.html"));
+        app.MapGet("/e/{code}/report", (IWebHostEnvironment env) => Page(env, "report.html"));
+        app.MapGet("/admin", (IWebHostEnvironment env) => Page(env, "admin.html"));
         return app;
     }
 
