@@ -37,6 +37,7 @@ public static class LiveHubCore
         services.AddSingleton<QuestionStore>();
         services.AddSingleton<PollStore>();
         services.AddSingleton<SessionAccess>();
+        services.AddSingleton<Identity.PasscodeStamps>();
         services.AddSingleton<Presence>();
         services.AddSingleton<SessionSnapshots>();
         services.AddSingleton<EventSnapshots>();

@@ -1,7 +1,6 @@
 using LiveHub.Data.Admin;
 using LiveHub.Data.Export;
 using LiveHub.Export;
-using LiveHub.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveHub.Admin;
@@ -13,7 +12,6 @@ public static class AdminSetup
     {
         services.AddSingleton<AdminStore>();
         services.AddSingleton<ExportStore>();
-        services.AddSingleton<PasscodeStamps>();
         services.AddSingleton<AdminService>();
         services.AddSingleton<ExportService>();
         return services;

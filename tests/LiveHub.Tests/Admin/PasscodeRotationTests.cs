@@ -25,6 +25,10 @@ public sealed class PasscodeRotationTests(AdminServerFixture fixture)
         using var rotated = await admin.Http.PostAsJsonAsync($"/api/admin/events/{e.Code}/passcode", new PasscodeRequest("rotated-passcode-2"));
         Assert.Equal("rotated-passcode-2", (await rotated.Content.ReadFromJsonAsync<PasscodeRotated>())!.Passcode);
 
+        // The open connection, signed in before the rotation, is refused at once, before it reconnects.
+        var stillOpen = await moderator.InvokeAsync<SessionView>(nameof(EventHub.SetModerationMode),
+            new LiveHub.Questions.SetModerationModeRequest(e.Keynote, ModerationModes.Open));
+        Assert.Equal(ErrorCodes.Forbidden, stillOpen.Error!.Code);
         using var http = await moderator.Http.GetAsync($"/api/sessions/{e.Keynote}?view=moderator");
         Assert.Equal(HttpStatusCode.Forbidden, http.StatusCode);
         await moderator.ReconnectAsync();
