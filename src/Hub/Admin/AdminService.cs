@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using LiveHub.Data.Admin;
+using LiveHub.Data;
 using LiveHub.Data.Events;
+using LiveHub.Data.Moderation;
 using LiveHub.Data.Polls;
 using LiveHub.Events;
 using LiveHub.Identity;
@@ -23,8 +25,12 @@ public sealed class AdminService(
     EventService eventService,
     PasscodeStamps stamps,
     SessionLocks locks,
+    ModerationLogStore log,
     IHubContext<EventHub, ILiveClient> hub)
 {
+    /// <summary>The actor the audit log names for the organizer's changes.</summary>
+    public const string Actor = "Organizer";
+
     public async Task<IReadOnlyList<AdminEventSummary>> ListAsync(CancellationToken ct)
     {
         var list = new List<AdminEventSummary>();
@@ -70,7 +76,9 @@ public sealed class AdminService(
             }
             throw;
         }
-        return HubResult<AdminEventDetail>.Success((await DetailAsync(normalized, ct))!);
+        var created = (await DetailAsync(normalized, ct))!;
+        await RecordAsync(created.Id, null, "event-imported", $"{created.Rooms.Count} rooms, {created.Sessions.Count} sessions", ct);
+        return HubResult<AdminEventDetail>.Success(created);
     }
 
     public async Task<AdminEventDetail?> DetailAsync(string? code, CancellationToken ct)
@@ -130,6 +138,7 @@ public sealed class AdminService(
         {
             return ErrorCodes.NotFoundError("event");
         }
+        await RecordAsync(e.Id, null, "event-edited", timeZone == e.TimeZone ? null : $"time zone {e.TimeZone} -> {timeZone}", ct);
         return HubResult<AdminEventDetail>.Success((await DetailAsync(e.Code, ct))!);
     }
 
@@ -145,9 +154,12 @@ public sealed class AdminService(
             return error;
         }
         var room = await store.AddRoomAsync(e.Id, new RoomWrite(request!.Key!, request.Name!.Trim(), request.Capacity), await NewRoomCodeAsync(ct), ct);
-        return room is null
-            ? new HubError("key_taken", "error.key_taken", $"The event already has a room '{request.Key}'.")
-            : HubResult<AdminRoomView>.Success(View(room));
+        if (room is null)
+        {
+            return new HubError("key_taken", "error.key_taken", $"The event already has a room '{request.Key}'.");
+        }
+        await RecordAsync(e.Id, null, "room-added", room.RoomKey, ct);
+        return HubResult<AdminRoomView>.Success(View(room));
     }
 
     public async Task<HubResult<AdminRoomView>> UpdateRoomAsync(string? code, string roomKey, RoomRequest? request, CancellationToken ct)
@@ -162,7 +174,12 @@ public sealed class AdminService(
             return error;
         }
         var room = await store.UpdateRoomAsync(e.Id, roomKey, request!.Name!.Trim(), request.Capacity, ct);
-        return room is null ? ErrorCodes.NotFoundError("room") : HubResult<AdminRoomView>.Success(View(room));
+        if (room is null)
+        {
+            return ErrorCodes.NotFoundError("room");
+        }
+        await RecordAsync(e.Id, null, "room-edited", room.RoomKey, ct);
+        return HubResult<AdminRoomView>.Success(View(room));
     }
 
     public async Task<HubResult<bool>> DeleteRoomAsync(string? code, string roomKey, CancellationToken ct)
@@ -174,7 +191,7 @@ public sealed class AdminService(
         }
         return await store.DeleteRoomAsync(e.Id, roomKey, ct) switch
         {
-            DeleteOutcome.Deleted => HubResult<bool>.Success(true),
+            DeleteOutcome.Deleted => await RecordedAsync(e.Id, null, "room-deleted", roomKey, ct),
             DeleteOutcome.InUse => new HubError(ErrorCodes.InvalidState, "error.room_in_use", "Move or delete the room's sessions and announcements first."),
             _ => ErrorCodes.NotFoundError("room"),
         };
@@ -193,9 +210,12 @@ public sealed class AdminService(
             return error!;
         }
         var row = await store.AddSessionAsync(e.Id, write, ct);
-        return row is null
-            ? new HubError("key_taken", "error.key_taken", $"The event already has a session '{write.Key}'.")
-            : HubResult<AdminSessionView>.Success(await SessionViewAsync(e, row, ct));
+        if (row is null)
+        {
+            return new HubError("key_taken", "error.key_taken", $"The event already has a session '{write.Key}'.");
+        }
+        await RecordAsync(e.Id, row.Id, "session-added", row.SessionKey, ct);
+        return HubResult<AdminSessionView>.Success(await SessionViewAsync(e, row, ct));
     }
 
     public async Task<HubResult<AdminSessionView>> UpdateSessionAsync(string? code, string sessionKey, SessionRequest? request, CancellationToken ct)
@@ -229,6 +249,9 @@ public sealed class AdminService(
                 await hub.Clients.Groups(GroupNames.Audience(c.After.Id), GroupNames.Projector(c.After.Id))
                     .ModerationModeChanged(new SessionModeDelta(c.After.Id, c.Versions.Version, c.After.Moderation));
             }
+            // The agenda's one push: everyone in the event gets the session as it is now (title, times, room, status).
+            await hub.Clients.Group(GroupNames.Event(e.Id)).SessionStatusChanged(eventService.View(c.After));
+            await RecordAsync(e.Id, c.After.Id, "session-edited", Changes(c.Before, c.After), ct);
             return HubResult<AdminSessionView>.Success(await SessionViewAsync(e, c.After, ct));
         }
     }
@@ -243,7 +266,7 @@ public sealed class AdminService(
         }
         return await store.DeleteSessionAsync(session.Id, ct) switch
         {
-            DeleteOutcome.Deleted => HubResult<bool>.Success(true),
+            DeleteOutcome.Deleted => await RecordedAsync(e!.Id, session.Id, "session-deleted", session.SessionKey, ct),
             DeleteOutcome.InUse => new HubError(ErrorCodes.InvalidState, "error.session_in_use",
                 "The session has questions or votes; keep it (they belong in the export) or set it to ended."),
             _ => ErrorCodes.NotFoundError("session"),
@@ -268,6 +291,7 @@ public sealed class AdminService(
             return ErrorCodes.NotFoundError("event");
         }
         stamps.Forget(e.Id);
+        await RecordAsync(e.Id, null, "passcode-rotated", null, ct);
         return HubResult<PasscodeRotated>.Success(new PasscodeRotated(passcode));
     }
 
@@ -321,6 +345,36 @@ public sealed class AdminService(
         return (new SessionWrite(room.Id, key!, r.Title!.Trim(), r.Kind!.Trim(), string.Join('\n', speakers),
             ScenarioRules.ToInstant(firstDay, r.Day!.Value, r.Start!, zone), ScenarioRules.ToInstant(firstDay, r.Day.Value, r.End!, zone),
             status, r.Moderation ?? ModerationModes.Pre), null);
+    }
+
+    private Task RecordAsync(long eventId, long? sessionId, string action, string? detail, CancellationToken ct) =>
+        log.AppendAsync(new AuditEntry { EventId = eventId, SessionId = sessionId, Actor = Actor, Action = action, Detail = detail, At = Database.NowMs() }, ct);
+
+    private async Task<HubResult<bool>> RecordedAsync(long eventId, long? sessionId, string action, string detail, CancellationToken ct)
+    {
+        await RecordAsync(eventId, sessionId, action, detail, ct);
+        return HubResult<bool>.Success(true);
+    }
+
+    /// <summary>Which fields an edit changed, for the audit log.</summary>
+    private static string Changes(SessionRow before, SessionRow after)
+    {
+        var changed = new List<string>();
+        void Check(string name, object? a, object? b)
+        {
+            if (!Equals(a, b))
+            {
+                changed.Add(name);
+            }
+        }
+        Check("title", before.Title, after.Title);
+        Check("kind", before.Kind, after.Kind);
+        Check("speakers", before.Speakers, after.Speakers);
+        Check("room", before.RoomId, after.RoomId);
+        Check("time", (before.StartsAt, before.EndsAt), (after.StartsAt, after.EndsAt));
+        Check("status", before.StatusOverride, after.StatusOverride);
+        Check("moderation", before.Moderation, after.Moderation);
+        return changed.Count == 0 ? "no change" : string.Join(", ", changed);
     }
 
     private async Task<bool> CodeTakenAsync(string code, CancellationToken ct) =>

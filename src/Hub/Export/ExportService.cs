@@ -4,8 +4,10 @@ using System.Text;
 using LiveHub.Admin;
 using LiveHub.Data.Events;
 using LiveHub.Data.Export;
+using LiveHub.Data.Moderation;
 using LiveHub.Data.Polls;
 using LiveHub.Polls;
+using LiveHub.Reactions;
 
 namespace LiveHub.Export;
 
@@ -13,7 +15,7 @@ namespace LiveHub.Export;
 /// Questions and poll results of an event or one session, for CSV and JSON files, during and after the event.
 /// Poll numbers come from the tally the screens use, so a file and a screen never disagree.
 /// </summary>
-public sealed class ExportService(EventStore events, ExportStore store, PollStore polls, TimeProvider clock)
+public sealed class ExportService(EventStore events, ExportStore store, PollStore polls, ReactionStore reactions, TimeProvider clock)
 {
     public async Task<QuestionExport> QuestionsAsync(EventRow e, SessionRow? only, CancellationToken ct)
     {
@@ -59,6 +61,24 @@ public sealed class ExportService(EventStore events, ExportStore store, PollStor
             }
         }
         return new PollExport(Scope(e, only), items);
+    }
+
+    /// <summary>Each session's reaction totals, in the order the reactions are offered; reactions nobody sent are left out.</summary>
+    public async Task<ReactionExport> ReactionsAsync(EventRow e, SessionRow? only, CancellationToken ct)
+    {
+        var sessions = only is null ? await events.ListSessionsAsync(e.Id, ct) : [only];
+        var items = new List<ReactionExportItem>();
+        foreach (var s in sessions)
+        {
+            var totals = await reactions.TotalsAsync(s.Id, ct);
+            var order = ReactionService.Kinds.Keys.ToList();
+            int Rank(string key) => order.IndexOf(key) is var i and >= 0 ? i : int.MaxValue;
+            items.AddRange(totals
+                .Where(t => t.Value > 0)
+                .OrderBy(t => Rank(t.Key)).ThenBy(t => t.Key, StringComparer.Ordinal)
+                .Select(t => new ReactionExportItem(s.Id, s.SessionKey, s.Title, t.Key, ReactionService.Kinds.GetValueOrDefault(t.Key, ""), t.Value)));
+        }
+        return new ReactionExport(Scope(e, only), items);
     }
 
     /// <summary>Labels as the moderator tools store them: one text, split on commas or new lines.</summary>

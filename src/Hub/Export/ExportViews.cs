@@ -58,3 +58,8 @@ public sealed record PollExportItem(
     string? ClosedAt);
 
 public sealed record PollAnswerExport(long Id, string Text, string? DisplayName, string CreatedAt);
+
+public sealed record ReactionExport(ExportScope Scope, IReadOnlyList<ReactionExportItem> Reactions);
+
+/// <summary>A session's total of one reaction (e.g. <c>clap</c>, drawn as its emoji), as stored once per tick.</summary>
+public sealed record ReactionExportItem(long SessionId, string SessionKey, string SessionTitle, string Reaction, string Emoji, long Total);

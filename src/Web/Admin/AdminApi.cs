@@ -193,7 +193,7 @@ public static class AdminApi
             {
                 return ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"));
             }
-            await http.SignInAsync(ModeratorClaims.Scheme, ModeratorClaims.Create(e.Id, e.PasscodeStamp));
+            await http.SignInAsync(ModeratorClaims.Scheme, ModeratorClaims.Create(e.Id, e.PasscodeStamp, AdminService.Actor));
             return Results.Ok(new ModeratorStatus(true, e.Id));
         });
         return app;

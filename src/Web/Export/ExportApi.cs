@@ -17,7 +17,7 @@ public static class ExportApi
 {
     public const string Policy = "livehub-export";
 
-    private static readonly string[] Files = ["questions.csv", "questions.json", "polls.csv", "polls.json"];
+    private static readonly string[] Files = ["questions.csv", "questions.json", "polls.csv", "polls.json", "reactions.csv", "reactions.json"];
 
     public static IServiceCollection AddExport(this IServiceCollection services) =>
         services.AddAuthorization(o => o.AddPolicy(Policy, p => p
@@ -73,6 +73,12 @@ public static class ExportApi
                 return Results.Json(await export.QuestionsAsync(e, session, ct));
             case "polls.json":
                 return Results.Json(await export.PollsAsync(e, session, ct));
+            case "reactions.json":
+                return Results.Json(await export.ReactionsAsync(e, session, ct));
+            case "reactions.csv":
+                var reactions = await export.ReactionsAsync(e, session, ct);
+                return Results.File(Csv.Write(ReactionColumns, reactions.Reactions.Select(r =>
+                    (IReadOnlyList<object?>)[r.SessionId, r.SessionKey, r.SessionTitle, r.Reaction, r.Emoji, r.Total])), "text/csv; charset=utf-8", name);
             case "questions.csv":
                 var questions = await export.QuestionsAsync(e, session, ct);
                 return Results.File(Csv.Write(QuestionColumns, questions.Questions.Select(QuestionRow)), "text/csv; charset=utf-8", name);
@@ -81,6 +87,8 @@ public static class ExportApi
                 return Results.File(Csv.Write(PollColumns, polls.Polls.SelectMany(PollRows)), "text/csv; charset=utf-8", name);
         }
     }
+
+    public static readonly string[] ReactionColumns = ["session_id", "session_key", "session_title", "reaction", "emoji", "total"];
 
     public static readonly string[] QuestionColumns =
     [

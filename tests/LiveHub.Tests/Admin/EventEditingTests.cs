@@ -149,6 +149,29 @@ public sealed class EventEditingTests(AdminServerFixture fixture)
     }
 
     [Fact]
+    public async Task AnEditedSessionReachesEveryoneInTheEventAndIsAudited()
+    {
+        using var admin = await AdminHttp.SignInAsync(Server);
+        var e = await Server.CreateEventAsync();
+        await using var phone = await TestClient.ConnectAsync(Server);
+        await phone.OkAsync<EventSnapshot>(nameof(EventHub.JoinEvent), e.Code);
+        await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
+
+        (await admin.Http.PutAsJsonAsync($"/api/admin/events/{e.Code}/sessions/keynote", new SessionRequest(null, "room-b", 1, "09:30", "10:45",
+            "keynote", "Keynote (pindah ke Ruang B)", ["Rudiantara"], ModerationModes.Pre, SessionStatus.Live))).EnsureSuccessStatusCode();
+        (await admin.Http.PostAsJsonAsync($"/api/admin/events/{e.Code}/passcode", new PasscodeRequest("another-passcode-3"))).EnsureSuccessStatusCode();
+
+        var pushed = await TestClient.EventuallyValueAsync(() => phone.Received
+            .Where(r => r.Payload is SessionView).Select(r => (SessionView)r.Payload).FirstOrDefault());
+        Assert.Equal(("Keynote (pindah ke Ruang B)", SessionStatus.Live), (pushed.Title, pushed.Status));
+        await moderator.Http.PostAsJsonAsync($"/api/events/{e.Code}/moderator/session", new { passcode = "another-passcode-3" });
+        var audit = await moderator.Http.GetFromJsonAsync<List<LiveHub.Data.Moderation.AuditEntry>>($"/api/events/{e.Code}/audit");
+        Assert.Contains(audit!, a => a.Action == "session-edited" && a.Actor == AdminService.Actor && a.SessionId == e.Keynote
+            && a.Detail == "title, speakers, room, time");
+        Assert.Contains(audit!, a => a.Action == "passcode-rotated" && a.Actor == AdminService.Actor);
+    }
+
+    [Fact]
     public async Task EachRoomHasAJoinQrCodeForItsRoomUrl()
     {
         using var admin = await AdminHttp.SignInAsync(Server);

@@ -48,6 +48,9 @@ public sealed class ReportPageTests(AdminServerFixture fixture)
         await ani.OkAsync<MyVote>(nameof(EventHub.CastVote), new CastVoteRequest(cloud.Id, "w-ani", null, null, null, "Terhubung", null));
         await budi.OkAsync<MyVote>(nameof(EventHub.CastVote), new CastVoteRequest(cloud.Id, "w-budi", null, null, null, "terhubung!", null));
 
+        await Reactions.SendAsync(Server, e.Keynote, ("clap", 4), ("wow", 1));
+        await Reactions.WaitForTotalAsync(moderator.Http, $"/api/sessions/{e.Keynote}/export/reactions.json", 5);
+
         var (page, errors) = await Infrastructure.Browser.OpenAsync(browser, 1100, 900);
         await page.GotoAsync($"{Server.BaseUri.GetLeftPart(UriPartial.Authority)}/e/{e.Code}/report?session={e.Keynote}");
         await page.GetByTestId("passcode").FillAsync(LiveHubServer.Passcode);
@@ -60,6 +63,8 @@ public sealed class ReportPageTests(AdminServerFixture fixture)
         await Expect(page.GetByTestId("count-dismissed").Locator("dd")).ToHaveTextAsync("1");
         await Expect(page.GetByTestId("count-upvotes").Locator("dd")).ToHaveTextAsync("2");
         await Expect(page.GetByTestId("count-votes").Locator("dd")).ToHaveTextAsync("5");
+        await Expect(page.GetByTestId("count-reactions").Locator("dd")).ToHaveTextAsync("5");
+        await Expect(page.GetByTestId("report-reactions")).ToContainTextAsync("👏 4");
         var top = page.GetByTestId("report-question");
         await Expect(top).ToHaveCountAsync(2);
         await Expect(top.First).ToContainTextAsync(popular);

@@ -53,6 +53,7 @@ export const id = {
   'admin.links.questions_json': 'Pertanyaan (JSON)',
   'admin.links.polls_csv': 'Hasil jajak pendapat (CSV)',
   'admin.links.polls_json': 'Hasil jajak pendapat (JSON)',
+  'admin.links.reactions_csv': 'Reaksi (CSV)',
   'admin.links.exports': 'Ekspor seluruh acara',
 
   'admin.passcode.title': 'Kode sandi moderator',
@@ -128,6 +129,7 @@ export const id = {
   'report.count.upvotes': 'Dukungan',
   'report.count.polls': 'Jajak pendapat',
   'report.count.votes': 'Suara',
+  'report.count.reactions': 'Reaksi',
   'report.status.pending': 'Menunggu',
   'report.status.approved': 'Disetujui',
   'report.status.answered': 'Sudah dijawab',
@@ -238,6 +240,7 @@ export const en = {
   'admin.links.questions_json': 'Questions (JSON)',
   'admin.links.polls_csv': 'Poll results (CSV)',
   'admin.links.polls_json': 'Poll results (JSON)',
+  'admin.links.reactions_csv': 'Reactions (CSV)',
   'admin.links.exports': 'Export the whole event',
 
   'admin.passcode.title': 'Moderator passcode',
@@ -313,6 +316,7 @@ export const en = {
   'report.count.upvotes': 'Upvotes',
   'report.count.polls': 'Polls',
   'report.count.votes': 'Votes',
+  'report.count.reactions': 'Reactions',
   'report.status.pending': 'Pending',
   'report.status.approved': 'Approved',
   'report.status.answered': 'Answered',

@@ -431,6 +431,7 @@ function linksSection() {
       exportLink('questions.json', 'admin.links.questions_json'),
       exportLink('polls.csv', 'admin.links.polls_csv'),
       exportLink('polls.json', 'admin.links.polls_json'),
+      exportLink('reactions.csv', 'admin.links.reactions_csv'),
     ]),
   ]);
 }

@@ -27,6 +27,7 @@ const ui = {
   speakers: $('#report-speakers'),
   generated: $('#report-generated'),
   counts: $('#counts'),
+  reactions: $('#reactions'),
   top: $('#top'),
   topEmpty: $('#top-empty'),
   polls: $('#polls'),
@@ -134,12 +135,13 @@ ui.select.addEventListener('change', () => {
 });
 
 async function loadSession(id) {
-  const [snapshot, questions, polls] = await Promise.all([
+  const [snapshot, questions, polls, reactions] = await Promise.all([
     api('GET', `/api/sessions/${id}?view=moderator`),
     api('GET', `/api/sessions/${id}/export/questions.json`),
     api('GET', `/api/sessions/${id}/export/polls.json`),
+    api('GET', `/api/sessions/${id}/export/reactions.json`),
   ]);
-  const failed = [snapshot, questions, polls].find((r) => !r.ok);
+  const failed = [snapshot, questions, polls, reactions].find((r) => !r.ok);
   if (failed) {
     if (failed.status === 401 || failed.status === 403) {
       showSignIn({ messageKey: 'error.forbidden' });
@@ -148,7 +150,13 @@ async function loadSession(id) {
     }
     return;
   }
-  data = { session: snapshot.value.session, questions: questions.value.questions, polls: polls.value.polls, at: Date.now() };
+  data = {
+    session: snapshot.value.session,
+    questions: questions.value.questions,
+    polls: polls.value.polls,
+    reactions: reactions.value.reactions,
+    at: Date.now(),
+  };
   ui.fatal.hidden = true;
   ui.report.hidden = false;
   ui.print.hidden = false;
@@ -195,7 +203,13 @@ function renderCounts() {
     tile(ta('report.count.upvotes'), qs.reduce((sum, q) => sum + q.upvotes, 0), 'count-upvotes'),
     tile(ta('report.count.polls'), run.length, 'count-polls'),
     tile(ta('report.count.votes'), run.reduce((sum, p) => sum + p.voters, 0), 'count-votes'),
+    tile(ta('report.count.reactions'), data.reactions.reduce((sum, r) => sum + r.total, 0), 'count-reactions'),
   );
+  ui.reactions.replaceChildren(...data.reactions.map((r) => el('li', { attrs: { 'aria-label': `${r.reaction}: ${number(r.total)}` } }, [
+    el('span', { class: 'report-emoji', text: r.emoji || r.reaction, attrs: { 'aria-hidden': 'true' } }),
+    ` ${number(r.total)}`,
+  ])));
+  ui.reactions.hidden = data.reactions.length === 0;
 }
 
 /** The questions the audience saw, most supported first (ties to the older), with the moderator's reply. */
@@ -283,6 +297,7 @@ function renderExports() {
     item('questions.json', 'admin.links.questions_json'),
     item('polls.csv', 'admin.links.polls_csv'),
     item('polls.json', 'admin.links.polls_json'),
+    item('reactions.csv', 'admin.links.reactions_csv'),
   );
 }
 
