@@ -1,12 +1,18 @@
+using System.Data;
 using System.Data.Common;
 using Dapper;
 using DbUp;
+using DbUp.Engine;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace LiveHub.Data;
 
-/// <summary>Opens connections to the store and applies its migrations.</summary>
-public sealed class Database
+/// <summary>
+/// Opens connections to the store and applies its migrations. Two engines share every store's SQL: SQLite (the embedded
+/// default, one node) and PostgreSQL (a cluster). Where their dialects differ, the difference lives here or in the migrations.
+/// </summary>
+public abstract class Database
 {
     static Database()
     {
@@ -14,30 +20,71 @@ public sealed class Database
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
+    protected Database(string dataDirectory)
+    {
+        DataDirectory = Path.GetFullPath(dataDirectory);
+        Directory.CreateDirectory(DataDirectory);
+    }
+
+    /// <summary>Where the node keeps its files (keys, generated secrets) beside the data.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>"sqlite" or "postgres".</summary>
+    public abstract string Engine { get; }
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>Applies the embedded, numbered migration scripts of this engine that have not run yet.</summary>
+    public abstract void Migrate();
+
+    /// <summary>A read transaction that sees one consistent state without blocking writers.</summary>
+    public static DbTransaction BeginRead(DbConnection connection) => connection switch
+    {
+        SqliteConnection sqlite => sqlite.BeginTransaction(deferred: true),
+        _ => connection.BeginTransaction(IsolationLevel.RepeatableRead),
+    };
+
+    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    protected static void Check(DatabaseUpgradeResult result)
+    {
+        if (!result.Successful)
+        {
+            throw new InvalidOperationException($"Database migration failed at {result.ErrorScript?.Name}", result.Error);
+        }
+    }
+
+    protected static Func<string, bool> Scripts(string folder) => name => name.Contains($".Migrations.{folder}.", StringComparison.Ordinal);
+}
+
+/// <summary>SQLite in WAL mode with a busy timeout: the single-node default.</summary>
+public sealed class SqliteDatabase : Database
+{
     private readonly string _connectionString;
     private readonly string _pragmas;
 
     /// <param name="sqlitePath">The database file.</param>
     /// <param name="busyTimeoutMilliseconds">How long a write waits for another writer before it fails as retryable.</param>
-    public Database(string sqlitePath, int busyTimeoutMilliseconds = 5000)
+    public SqliteDatabase(string sqlitePath, int busyTimeoutMilliseconds = 5000)
+        : base(Path.GetDirectoryName(Path.GetFullPath(sqlitePath))!)
     {
-        var full = Path.GetFullPath(sqlitePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        SqlitePath = Path.GetFullPath(sqlitePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = full,
+            DataSource = SqlitePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = Math.Max(1, (busyTimeoutMilliseconds + 999) / 1000),
         }.ToString();
         _pragmas = $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA foreign_keys = ON;";
-        SqlitePath = full;
     }
 
     public string SqlitePath { get; }
 
-    public async Task<DbConnection> OpenAsync(CancellationToken ct)
+    public override string Engine => "sqlite";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
@@ -48,8 +95,7 @@ public sealed class Database
         return connection;
     }
 
-    /// <summary>Applies the embedded, numbered migration scripts that have not run yet.</summary>
-    public void Migrate()
+    public override void Migrate()
     {
         using (var connection = new SqliteConnection(_connectionString))
         {
@@ -57,26 +103,44 @@ public sealed class Database
             // WAL lets the projector and phones read while a question is being written.
             connection.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
         }
-
-        var result = DeployChanges.To
+        Check(DeployChanges.To
             .SqliteDatabase(_connectionString)
-            .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, name => name.Contains(".Migrations.Sqlite.", StringComparison.Ordinal))
+            .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, Scripts("Sqlite"))
             .WithTransactionPerScript()
             .LogToNowhere()
             .Build()
-            .PerformUpgrade();
-        if (!result.Successful)
-        {
-            throw new InvalidOperationException($"Database migration failed at {result.ErrorScript?.Name}", result.Error);
-        }
+            .PerformUpgrade());
     }
-
-    /// <summary>A read transaction that sees one consistent state without taking the write lock.</summary>
-    public static DbTransaction BeginRead(DbConnection connection) =>
-        connection is SqliteConnection sqlite ? sqlite.BeginTransaction(deferred: true) : connection.BeginTransaction();
-
-    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }
 
-/// <summary>A write that could not reach the store (locked or unreachable); safe to retry.</summary>
-public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
+/// <summary>PostgreSQL through Npgsql's pooled data source: the store several nodes share.</summary>
+public sealed class PostgresDatabase : Database, IDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _connectionString;
+
+    public PostgresDatabase(string connectionString, string dataDirectory) : base(dataDirectory)
+    {
+        _connectionString = connectionString;
+        _dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public override string Engine => "postgres";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+
+    public override void Migrate()
+    {
+        // Several nodes may start at once: the first creates the database, DbUp's journal makes the scripts run once.
+        EnsureDatabase.For.PostgresqlDatabase(_connectionString);
+        Check(DeployChanges.To
+            .PostgresqlDatabase(_connectionString)
+            .WithScriptsEmbeddedInAssembly(typeof(Database).Assembly, Scripts("Postgres"))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build()
+            .PerformUpgrade());
+    }
+
+    public void Dispose() => _dataSource.Dispose();
+}

@@ -9,9 +9,11 @@ using LiveHub.Limits;
 using LiveHub.Moderation;
 using LiveHub.Polls;
 using LiveHub.Reactions;
+using LiveHub.ScaleOut;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +22,7 @@ namespace LiveHub;
 public static class LiveHubCore
 {
     /// <summary>The real-time core: store, features, the hub and its limits.</summary>
-    public static IServiceCollection AddLiveHubCore(this IServiceCollection services)
+    public static IServiceCollection AddLiveHubCore(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
     {
         services.AddOptions<StoreOptions>().BindConfiguration(StoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QuestionOptions>().BindConfiguration(QuestionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -28,17 +30,19 @@ public static class LiveHubCore
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp =>
+        services.AddSingleton<Database>(sp =>
         {
             var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            return new Database(store.SqlitePath, store.BusyTimeoutMilliseconds);
+            var postgres = configuration.GetConnectionString("Postgres");
+            return string.IsNullOrWhiteSpace(postgres)
+                ? new SqliteDatabase(store.SqlitePath, store.BusyTimeoutMilliseconds)
+                : new PostgresDatabase(postgres, store.DataDirectory ?? Path.GetDirectoryName(Path.GetFullPath(store.SqlitePath))!);
         });
         services.AddSingleton<EventStore>();
         services.AddSingleton<QuestionStore>();
         services.AddSingleton<PollStore>();
         services.AddSingleton<SessionAccess>();
         services.AddSingleton<Identity.PasscodeStamps>();
-        services.AddSingleton<Presence>();
         services.AddSingleton<SessionSnapshots>();
         services.AddSingleton<EventSnapshots>();
         services.AddSingleton<PollService>();
@@ -67,11 +71,12 @@ public static class LiveHubCore
         services.AddSingleton<IUserIdProvider, ParticipantUserIdProvider>();
         services.AddSingleton<HubGuardFilter>();
 
-        services.AddSignalR(o =>
+        var signalR = services.AddSignalR(o =>
         {
             o.AddFilter<HubGuardFilter>();
             o.EnableDetailedErrors = false;
         });
+        services.AddLiveHubScaleOut(configuration, signalR);
         services.AddOptions<HubOptions>().Configure<IOptions<RealtimeOptions>>((hub, realtime) =>
             hub.MaximumReceiveMessageSize = realtime.Value.MaxMessageBytes);
         return services;

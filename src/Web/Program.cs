@@ -2,7 +2,7 @@ using LiveHub;
 using LiveHub.Web;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddLiveHubCore();
+builder.Services.AddLiveHubCore(builder.Configuration);
 builder.Services.AddLiveHubWeb(builder.Configuration);
 
 var app = builder.Build();

@@ -41,10 +41,6 @@ public static partial class WebSetup
             o.MimeTypes = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json", "image/svg+xml"];
         });
 
-        // Keys beside the database: cookies stay valid across restarts.
-        var sqlitePath = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>()?.SqlitePath ?? new StoreOptions().SqlitePath;
-        var keys = new DirectoryInfo(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sqlitePath))!, "keys"));
-        services.AddDataProtection().SetApplicationName("LiveHub").PersistKeysToFileSystem(keys);
         return services;
     }
 

@@ -246,7 +246,7 @@ public sealed class PollStore(Database db)
         var voters = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM votes WHERE poll_id = @pollId", new { pollId }, tx, cancellationToken: ct));
         var options = (await connection.QueryAsync<OptionCount>(new CommandDefinition("""
-            SELECT option_index AS OptionIndex, COUNT(*) AS Votes, SUM(points) AS Points
+            SELECT option_index AS OptionIndex, COUNT(*) AS Votes, CAST(SUM(points) AS BIGINT) AS Points
             FROM vote_choices WHERE poll_id = @pollId GROUP BY option_index ORDER BY option_index
             """, new { pollId }, tx, cancellationToken: ct))).AsList();
         var words = (await connection.QueryAsync<WordCount>(new CommandDefinition("""
@@ -276,8 +276,8 @@ public sealed class PollStore(Database db)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<ScoreRow>(new CommandDefinition("""
-            SELECT v.participant_id AS ParticipantId, MAX(v.display_name) AS DisplayName, SUM(v.score) AS Score,
-                   SUM(COALESCE(v.correct, 0)) AS Correct, SUM(COALESCE(v.elapsed_ms, 0)) AS ElapsedMs
+            SELECT v.participant_id AS ParticipantId, MAX(v.display_name) AS DisplayName, CAST(SUM(v.score) AS BIGINT) AS Score,
+                   CAST(SUM(COALESCE(v.correct, 0)) AS BIGINT) AS Correct, CAST(SUM(COALESCE(v.elapsed_ms, 0)) AS BIGINT) AS ElapsedMs
             FROM votes v JOIN polls p ON p.id = v.poll_id
             WHERE p.session_id = @sessionId AND p.kind = 'quiz'
             GROUP BY v.participant_id

@@ -3,12 +3,13 @@ using System.Collections.Concurrent;
 namespace LiveHub.Realtime;
 
 /// <summary>
-/// How many audience connections each session has on this node. A connection counts once per session however often it
-/// rejoins; it stops counting when it leaves or drops.
+/// How many audience connections each session has. Every node keeps its own connections' counts; a connection counts once per
+/// session however often it rejoins, and stops counting when it leaves or drops. <see cref="Count"/> answers for the whole
+/// deployment: this node alone (<see cref="LocalPresence"/>) or every live node through Redis (<see cref="ScaleOut.RedisPresence"/>).
 /// </summary>
-public sealed class Presence
+public abstract class Presence
 {
-    private readonly ConcurrentDictionary<long, int> _counts = new();
+    private readonly ConcurrentDictionary<long, int> _local = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<long, byte>> _byConnection = new();
 
     public void Join(string connectionId, long sessionId)
@@ -16,7 +17,7 @@ public sealed class Presence
         var sessions = _byConnection.GetOrAdd(connectionId, _ => new ConcurrentDictionary<long, byte>());
         if (sessions.TryAdd(sessionId, 0))
         {
-            _counts.AddOrUpdate(sessionId, 1, (_, n) => n + 1);
+            _local.AddOrUpdate(sessionId, 1, (_, n) => n + 1);
         }
     }
 
@@ -24,7 +25,7 @@ public sealed class Presence
     {
         if (_byConnection.TryGetValue(connectionId, out var sessions) && sessions.TryRemove(sessionId, out _))
         {
-            _counts.AddOrUpdate(sessionId, 0, (_, n) => Math.Max(0, n - 1));
+            _local.AddOrUpdate(sessionId, 0, (_, n) => Math.Max(0, n - 1));
         }
     }
 
@@ -34,13 +35,25 @@ public sealed class Presence
         {
             foreach (var sessionId in sessions.Keys)
             {
-                _counts.AddOrUpdate(sessionId, 0, (_, n) => Math.Max(0, n - 1));
+                _local.AddOrUpdate(sessionId, 0, (_, n) => Math.Max(0, n - 1));
             }
         }
     }
 
-    public long Count(long sessionId) => _counts.GetValueOrDefault(sessionId);
+    /// <summary>This node's own counts, including sessions that dropped to zero.</summary>
+    public IReadOnlyDictionary<long, long> Local() => _local.ToDictionary(c => c.Key, c => (long)c.Value);
 
-    /// <summary>Every session's count, including those that dropped to zero.</summary>
-    public IEnumerable<KeyValuePair<long, long>> Sessions() => _counts.Select(c => new KeyValuePair<long, long>(c.Key, c.Value));
+    /// <summary>The session's head count across the deployment.</summary>
+    public abstract long Count(long sessionId);
+
+    /// <summary>Every session's count across the deployment, including those that dropped to zero.</summary>
+    public abstract IEnumerable<KeyValuePair<long, long>> Sessions();
+}
+
+/// <summary>One node: its own counts are the whole truth.</summary>
+public sealed class LocalPresence : Presence
+{
+    public override long Count(long sessionId) => Local().GetValueOrDefault(sessionId);
+
+    public override IEnumerable<KeyValuePair<long, long>> Sessions() => Local();
 }

@@ -4,7 +4,8 @@ namespace LiveHub.Realtime;
 
 /// <summary>
 /// Where the data lives. Section <c>LiveHub:Store</c>, e.g.
-/// <code>{ "LiveHub": { "Store": { "SqlitePath": "data/livehub.db", "BusyTimeoutMilliseconds": 5000 } } }</code>
+/// <code>{ "LiveHub": { "Store": { "SqlitePath": "data/livehub.db", "BusyTimeoutMilliseconds": 5000, "DataDirectory": null } } }</code>
+/// With a PostgreSQL connection string (<c>ConnectionStrings:Postgres</c>) the store is PostgreSQL and SQLite is not used.
 /// </summary>
 public sealed class StoreOptions
 {
@@ -15,4 +16,7 @@ public sealed class StoreOptions
 
     /// <summary>How long a write waits for a locked database before it answers a retryable <c>unavailable</c>.</summary>
     [Range(50, 60_000)] public int BusyTimeoutMilliseconds { get; set; } = 5000;
+
+    /// <summary>Where the node keeps its files (Data Protection keys without Redis, generated secrets); defaults to the SQLite file's folder.</summary>
+    public string? DataDirectory { get; set; }
 }

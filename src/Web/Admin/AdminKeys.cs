@@ -33,7 +33,7 @@ public sealed partial class AdminKeys(IOptions<AdminOptions> options, Database d
     private byte[]? _configured;
     private string? _hash;
 
-    public string HashFile => Path.Combine(Path.GetDirectoryName(db.SqlitePath)!, HashFileName);
+    public string HashFile => Path.Combine(db.DataDirectory, HashFileName);
 
     /// <summary>Changes whenever the key does: admin sign-ins carry it, so a new key ends every old sign-in.</summary>
     public string Stamp { get; private set; } = "";

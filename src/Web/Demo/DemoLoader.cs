@@ -49,7 +49,7 @@ public sealed partial class DemoLoader(
         {
             return null;
         }
-        var passcodeFile = Path.Combine(Path.GetDirectoryName(db.SqlitePath)!, "demo-moderator-passcode.txt");
+        var passcodeFile = Path.Combine(db.DataDirectory, "demo-moderator-passcode.txt");
         if (await events.CountAsync(ct) == 0)
         {
             var passcode = demo.ModeratorPasscode ?? RandomNumberGenerator.GetString(JoinCode.Alphabet, 8);

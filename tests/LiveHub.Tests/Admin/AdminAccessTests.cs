@@ -89,7 +89,7 @@ public sealed class AdminKeyTests : IDisposable
     [Fact]
     public async Task AGeneratedAdminKeyIsPrintedOnceAndOnlyItsHashIsKept()
     {
-        var db = new Database(Path.Combine(_dir, "livehub.db"));
+        var db = new SqliteDatabase(Path.Combine(_dir, "livehub.db"));
         var firstLog = new ListLogger();
         var first = new AdminKeys(Options.Create(new AdminOptions()), db, firstLog);
         await first.PrepareAsync(CancellationToken.None);
@@ -115,7 +115,7 @@ public sealed class AdminKeyTests : IDisposable
     [Fact]
     public async Task AConfiguredAdminKeyWritesNoFile()
     {
-        var db = new Database(Path.Combine(_dir, "livehub.db"));
+        var db = new SqliteDatabase(Path.Combine(_dir, "livehub.db"));
         var keys = new AdminKeys(Options.Create(new AdminOptions { Key = "configured-key-0123456789" }), db, NullLogger<AdminKeys>.Instance);
         await keys.PrepareAsync(CancellationToken.None);
 

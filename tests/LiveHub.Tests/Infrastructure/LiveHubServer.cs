@@ -59,7 +59,7 @@ public sealed class LiveHubServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
         }
-        builder.Services.AddLiveHubCore();
+        builder.Services.AddLiveHubCore(builder.Configuration);
         builder.Services.AddLiveHubWeb(builder.Configuration);
         var app = builder.Build();
         await app.PrepareLiveHubAsync();

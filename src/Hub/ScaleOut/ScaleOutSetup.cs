@@ -1,0 +1,76 @@
+using LiveHub.Realtime;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LiveHub.ScaleOut;
+
+/// <summary>
+/// Scale-out is configuration. With <c>ConnectionStrings:Redis</c>: the SignalR Redis backplane, Data Protection keys in Redis
+/// (a cookie from one node is valid on all), and head counts summed across nodes, all on one shared multiplexer.
+/// Without it: one node, keys in files, counts in memory. The code that uses these is the same either way.
+/// </summary>
+public static class ScaleOutSetup
+{
+    public const string ReadyTag = "ready";
+
+    public static IServiceCollection AddLiveHubScaleOut(this IServiceCollection services, IConfiguration configuration, ISignalRServerBuilder signalR)
+    {
+        services.AddOptions<ScaleOutOptions>().BindConfiguration(ScaleOutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var redis = configuration.GetConnectionString("Redis");
+        var dataProtection = services.AddDataProtection().SetApplicationName("LiveHub");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton<Presence, LocalPresence>();
+            var keys = FileKeyDirectory(configuration);
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+            return services;
+        }
+
+        var prefix = configuration.GetSection(ScaleOutOptions.Section).Get<ScaleOutOptions>()?.ChannelPrefix ?? new ScaleOutOptions().ChannelPrefix;
+        var redisOptions = ConfigurationOptions.Parse(redis);
+        // Keep trying through a Redis restart instead of failing the node.
+        redisOptions.AbortOnConnectFail = false;
+        var multiplexer = ConnectionMultiplexer.Connect(redisOptions);
+        services.AddSingleton<IConnectionMultiplexer>(multiplexer);
+        services.AddSingleton(new RedisKeys(prefix));
+        signalR.AddStackExchangeRedis(o =>
+        {
+            o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
+            o.ConnectionFactory = _ => Task.FromResult<IConnectionMultiplexer>(multiplexer);
+        });
+        dataProtection.PersistKeysToStackExchangeRedis(multiplexer, $"{prefix}:dataprotection-keys");
+        services.AddSingleton<RedisPresence>();
+        services.AddSingleton<Presence>(sp => sp.GetRequiredService<RedisPresence>());
+        services.AddHostedService<RedisPresence.Sync>();
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
+        return services;
+    }
+
+    /// <summary>Data Protection key folder for a single node: beside the data.</summary>
+    public static string FileKeyDirectory(IConfiguration configuration)
+    {
+        var store = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
+        return Path.Combine(store.DataDirectory ?? Path.GetDirectoryName(Path.GetFullPath(store.SqlitePath))!, "keys");
+    }
+}
+
+public sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await redis.GetDatabase().PingAsync();
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Redis does not answer.", ex);
+        }
+    }
+}
