@@ -1,10 +1,13 @@
-// The audience's phone: pick a session, vote in its live poll, ask (through the outbox), upvote, follow one's own
-// questions. Votes go through their own outbox, so a tap on a flaky network is never lost.
+// The audience's phone: see what is on in each room, pick a session (or follow a room's door QR), vote in its live
+// poll, ask (through the outbox), upvote, react, read announcements, follow one's own questions. Votes go through
+// their own outbox, so a tap on a flaky network is never lost.
 import {
-  $, CHOICE_KINDS, SessionState, VERSIONED_EVENTS, announce, applyI18n, applyLimits, bindStatus, byNewest, byPopular,
-  connect, createOutbox, createResultsView, createVoteOutbox, el, errorText, eventCodeFromPath, formatCountdown,
-  getLanguage, languageSwitch, limits, onLanguageChange, pickSession, relativeTime, reconcile, renderSessionPicker,
-  sameVote, secondsLeft, serverNow, setLanguage, startRelativeTimeTicker, storage, t, toast,
+  $, ANNOUNCEMENT_FRESH_MS, CHOICE_KINDS, SessionState, VERSIONED_EVENTS, agendaDays, announce, applyI18n, applyLimits,
+  applySessionView, bindStatus, byNewest, byPopular, connect, createOutbox, createResultsView, createVoteOutbox, dayLabel,
+  el, errorText, eventCodeFromPath, formatCountdown, formatTime, getLanguage, languageSwitch, limits, onLanguageChange,
+  pickSession, relativeTime, relevantAnnouncements, reconcile, renderSessionPicker, replyBlock, roomAgenda, roomById,
+  roomByKey, roomTarget, sameVote, secondsLeft, serverNow, setLanguage, startRelativeTimeTicker, storage, t, toast,
+  upsertAnnouncement,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
@@ -14,6 +17,11 @@ const NAME_KEY = 'lh.name';
 const SORT_KEY = 'lh.sort';
 const EVENT_CACHE_KEY = `lh.event.${code}`;
 const POLL_CACHE_KEY = `lh.polls.${code}`;
+const READ_KEY = `lh.announcements.read.${code}`;
+// Opened without a session: the page starts with what is on in each room. ?room= (the room's door QR) follows that room.
+const homeMode = !params.get('session');
+let followKey = params.get('room');
+let following = !!followKey;
 
 const ui = {
   app: $('#app'),
@@ -41,6 +49,17 @@ const ui = {
   pollEarlier: $('#poll-earlier'),
   pollEarlierTitle: $('#poll-earlier-title'),
   pollEarlierList: $('#poll-earlier-list'),
+  banner: $('#announcement-banner'),
+  announcements: $('#announcements'),
+  announcementList: $('#announcement-list'),
+  agenda: $('#agenda-home'),
+  agendaRooms: $('#agenda-rooms'),
+  agendaFullToggle: $('#agenda-full-toggle'),
+  agendaFull: $('#agenda-full'),
+  followNote: $('#follow-note'),
+  reactions: $('#reactions'),
+  reactionRow: $('#reaction-row'),
+  reactionNote: $('#reaction-note'),
 };
 
 let event = null;
@@ -49,6 +68,10 @@ let sort = storage.getRaw(SORT_KEY) === 'newest' ? 'newest' : 'popular';
 let formError = null;
 let lastNewAnnounce = 0;
 let eventTimer = null;
+let announcements = []; // newest first, every room; the screens pick the relevant ones
+let readAnnouncements = new Set(storage.get(READ_KEY, []));
+let agendaFullOpen = false;
+let followSwitched = null; // the last automatic switch, said in the follow note
 const upvoteBusy = new Set();
 
 if (params.get('lang')) {
@@ -57,6 +80,8 @@ if (params.get('lang')) {
 applyI18n();
 $('#tools').append(languageSwitch());
 ui.name.value = storage.getRaw(NAME_KEY) || '';
+// The agenda opens unfolded on the event's front door; a room's door QR goes straight to the room's session.
+ui.agenda.open = !following;
 
 const state = new SessionState({
   view: 'audience',
@@ -83,7 +108,38 @@ live.on('MyQuestionChanged', (question) => {
     if (['approved', 'dismissed', 'answered'].includes(question.status)) {
       announce(t(key));
     }
+  } else if (before && question.reply && before.reply !== question.reply && question.sessionId === sessionId) {
+    announce(t('announce.my.replied'));
   }
+});
+
+live.on('SessionStatusChanged', (view) => {
+  if (!event || view.eventId !== event.id) {
+    return;
+  }
+  applySessionView(event, view);
+  if (state.session && state.session.id === view.id) {
+    state.session = { ...state.session, status: view.status };
+  }
+  storage.set(EVENT_CACHE_KEY, event);
+  followRoom();
+  renderAll();
+});
+// The phone answers its own taps at once; the room's bursts belong on the big screen, so here they are let pass.
+live.on('ReactionsSent', () => {});
+live.on('AnnouncementPosted', (a) => {
+  if (!event || a.eventId !== event.id) {
+    return;
+  }
+  announcements = upsertAnnouncement(announcements, a);
+  if (isRelevant(a)) {
+    announce(t('announcement.new', { text: a.text }));
+  }
+  renderAnnouncements();
+});
+live.on('AnnouncementDeleted', (a) => {
+  announcements = announcements.filter((x) => x.id !== a.id);
+  renderAnnouncements();
 });
 
 const outbox = createOutbox(code, live, {
@@ -113,11 +169,55 @@ async function rejoin() {
     throw r.error;
   }
   setEvent(r.value);
-  const chosen = pickSession(event.sessions, sessionId ?? params.get('session'), storage.getRaw(SESSION_KEY));
+  const chosen = chooseSession();
   if (!chosen) {
     return;
   }
   await joinSession(chosen.id);
+}
+
+/** The room the page follows (?room=), if that room exists. */
+function followedRoom() {
+  return following ? roomByKey(event, followKey) : null;
+}
+
+/** Following a room: its live session (else the next, else the last); otherwise the session chosen before. */
+function chooseSession() {
+  const room = followedRoom();
+  if (room) {
+    const target = roomTarget(event, room.id);
+    if (target) {
+      return target;
+    }
+  }
+  return pickSession(event.sessions, sessionId ?? params.get('session'), storage.getRaw(SESSION_KEY));
+}
+
+/** When the followed room moves on to another session (schedule or moderator), go with it and say so. */
+function followRoom() {
+  const room = followedRoom();
+  const target = room && roomTarget(event, room.id);
+  if (!target || target.id === sessionId) {
+    return;
+  }
+  followSwitched = { room: room.name, title: target.title, id: target.id };
+  announce(t('follow.switched', { room: room.name, title: target.title }));
+  switchSession(target.id, { auto: true });
+}
+
+/** Start (or stop) following a room: the URL keeps ?room= so a reload follows it too. */
+function setFollowing(key) {
+  followKey = key || followKey;
+  following = !!key;
+  followSwitched = null;
+  const url = new URL(location.href);
+  if (following) {
+    url.searchParams.set('room', followKey);
+    url.searchParams.delete('session');
+  } else {
+    url.searchParams.delete('room');
+  }
+  history.replaceState(null, '', url);
 }
 
 async function joinSession(id) {
@@ -143,15 +243,22 @@ async function joinSession(id) {
   votes.match(r.value.myVotes || []);
 }
 
-async function switchSession(id) {
+async function switchSession(id, { auto = false } = {}) {
+  if (!auto && following) {
+    // A session picked by hand: the page stops following the room (the note offers to follow it again).
+    setFollowing(null);
+    renderFollow();
+  }
   if (id === sessionId) {
     return;
   }
   const old = sessionId;
   storage.setRaw(SESSION_KEY, String(id));
-  const url = new URL(location.href);
-  url.searchParams.set('session', String(id));
-  history.replaceState(null, '', url);
+  if (!following) {
+    const url = new URL(location.href);
+    url.searchParams.set('session', String(id));
+    history.replaceState(null, '', url);
+  }
   if (old !== null) {
     live.request('LeaveSession', old);
   }
@@ -170,6 +277,7 @@ async function switchSession(id) {
 
 function setEvent(snapshot) {
   event = snapshot;
+  announcements = [...(snapshot.announcements || [])].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
   applyLimits(snapshot);
   ui.name.maxLength = limits.nameMaxLength;
   storage.set(EVENT_CACHE_KEY, snapshot);
@@ -186,7 +294,7 @@ function setEvent(snapshot) {
   renderAll();
 }
 
-/** Session status is not pushed: read the agenda again when the next session starts or ends. */
+/** A moderator's override is pushed (SessionStatusChanged); the schedule is not: read the agenda again at the next start or end. */
 function scheduleEventRefresh() {
   clearTimeout(eventTimer);
   const now = serverNow();
@@ -196,6 +304,7 @@ function scheduleEventRefresh() {
     const r = await live.request('JoinEvent', code);
     if (r.ok) {
       setEvent(r.value);
+      followRoom();
     } else {
       scheduleEventRefresh();
     }
@@ -1004,6 +1113,330 @@ setInterval(() => {
   }
 }, 250);
 
+// ------------------------------------------------------------ agenda and rooms
+
+function currentRoomId() {
+  const session = currentSession();
+  if (session) {
+    return session.roomId;
+  }
+  const room = followedRoom();
+  return room ? room.id : null;
+}
+
+/** "Hari 2 · Sel, 1 Des · 09.00 WITA": the day and time in the event's time zone, in the reader's language. */
+function whenText(session) {
+  return `${dayLabel(event, session.startsAt)} · ${formatTime(session.startsAt, event.timeZone, { zone: true })}`;
+}
+
+function speakersText(session) {
+  return session.speakers && session.speakers.length ? session.speakers.join(', ') : null;
+}
+
+function roomRow(room) {
+  const a = roomAgenda(event, room.id);
+  const target = a.live || a.next || a.last;
+  const shown = a.live || a.next;
+  const here = currentRoomId() === room.id;
+  const parts = [
+    el('span', { class: 'agenda-room-head' }, [
+      el('span', { class: 'agenda-room-name', text: room.name }),
+      shown ? el('span', { class: ['badge', a.live ? 'badge-live' : 'badge-upcoming'], text: t(a.live ? 'session.status.live' : 'session.status.upcoming') }) : null,
+      here ? el('span', { class: 'badge badge-here', text: t('agenda.here') }) : null,
+    ]),
+  ];
+  if (shown) {
+    if (!a.live) {
+      parts.push(el('span', { class: 'agenda-time', text: whenText(a.next) }));
+    }
+    parts.push(el('span', { class: 'agenda-title', text: shown.title }));
+    const speakers = speakersText(shown);
+    if (speakers) {
+      parts.push(el('span', { class: 'agenda-speakers', text: speakers }));
+    }
+    if (a.live && a.next) {
+      parts.push(el('span', { class: 'agenda-next', text: t('agenda.next', { when: whenText(a.next), title: a.next.title }) }));
+    }
+  } else {
+    parts.push(el('span', { class: 'agenda-when agenda-none', text: t('agenda.no_more') }));
+  }
+  const attrs = { 'data-testid': 'agenda-room', 'data-room-key': room.key, 'data-session-id': target ? target.id : null };
+  return el('li', { class: 'agenda-room-item' }, [target
+    ? el('button', {
+      class: ['agenda-room', here && 'is-here', a.live && 'is-live'],
+      attrs: { type: 'button', ...attrs, 'aria-current': here ? 'true' : null },
+      on: { click: () => chooseRoom(room) },
+    }, parts)
+    : el('div', { class: 'agenda-room is-empty', attrs }, parts)]);
+}
+
+function sessionRow(session, current) {
+  const here = !!current && current.id === session.id;
+  const room = roomById(event, session.roomId);
+  const speakers = speakersText(session);
+  return el('li', {}, [el('button', {
+    class: ['agenda-session', `is-${session.status}`, here && 'is-here'],
+    attrs: { type: 'button', 'data-testid': 'agenda-session', 'data-session-id': session.id, 'data-status': session.status, 'aria-current': here ? 'true' : null },
+    on: { click: () => pickFromAgenda(session) },
+  }, [
+    el('span', { class: 'agenda-session-head' }, [
+      el('span', {
+        class: 'agenda-time',
+        text: t('session.time', { start: formatTime(session.startsAt, event.timeZone), end: formatTime(session.endsAt, event.timeZone) }),
+      }),
+      el('span', { class: ['badge', `badge-${session.status}`], text: t(`session.status.${session.status}`) }),
+      here ? el('span', { class: 'badge badge-here', text: t('agenda.here') }) : null,
+    ]),
+    el('span', { class: 'agenda-title', text: session.title }),
+    el('span', { class: 'agenda-meta', text: [room ? room.name : null, speakers].filter(Boolean).join(' · ') }),
+  ])]);
+}
+
+function chooseRoom(room) {
+  const target = roomTarget(event, room.id);
+  if (!target) {
+    return;
+  }
+  if (following && room.key !== followKey) {
+    // A room picked from the agenda while following another: follow that one.
+    setFollowing(room.key);
+    renderFollow();
+  }
+  switchSession(target.id, { auto: following });
+  closeAgenda();
+}
+
+function pickFromAgenda(session) {
+  switchSession(session.id);
+  agendaFullOpen = false;
+  closeAgenda();
+}
+
+/** After a pick the session's own content matters: fold the agenda and hand focus to its summary line. */
+function closeAgenda() {
+  ui.agenda.open = false;
+  ui.agenda.querySelector('summary')?.focus();
+  renderAgenda();
+}
+
+function renderAgenda() {
+  ui.agenda.hidden = !event || !homeMode || !event.sessions.length;
+  if (ui.agenda.hidden) {
+    return;
+  }
+  const current = currentSession();
+  const sig = JSON.stringify([getLanguage(), event.rooms, event.sessions.map((s) => [s.id, s.roomId, s.status, s.title, s.startsAt, s.endsAt, s.speakers]),
+    currentRoomId(), current && current.id, agendaFullOpen]);
+  if (ui.agenda._sig === sig) {
+    return;
+  }
+  ui.agenda._sig = sig;
+  reconcile(ui.agendaRooms, event.rooms, { key: (r) => r.id, sig: () => sig, build: roomRow });
+  ui.agendaFullToggle.textContent = t(agendaFullOpen ? 'agenda.full_hide' : 'agenda.full_show');
+  ui.agendaFullToggle.setAttribute('aria-expanded', agendaFullOpen ? 'true' : 'false');
+  ui.agendaFull.hidden = !agendaFullOpen;
+  if (!agendaFullOpen) {
+    ui.agendaFull.replaceChildren();
+    return;
+  }
+  const focused = ui.agendaFull.contains(document.activeElement) ? document.activeElement.dataset.sessionId : null;
+  ui.agendaFull.replaceChildren(...agendaDays(event).map((day) => el('section', {
+    class: 'agenda-day',
+    attrs: { 'aria-labelledby': `agenda-day-${day.number}`, 'data-testid': 'agenda-day' },
+  }, [
+    el('h3', { class: 'agenda-day-title', attrs: { id: `agenda-day-${day.number}` }, text: dayLabel(event, day.first) }),
+    el('ul', { class: 'agenda-sessions' }, day.sessions.map((s) => sessionRow(s, current))),
+  ])));
+  if (focused) {
+    ui.agendaFull.querySelector(`[data-session-id="${CSS.escape(focused)}"]`)?.focus();
+  }
+}
+
+ui.agendaFullToggle.addEventListener('click', () => {
+  agendaFullOpen = !agendaFullOpen;
+  renderAgenda();
+});
+
+function renderFollow() {
+  const room = event && followKey ? roomByKey(event, followKey) : null;
+  ui.followNote.hidden = !room;
+  if (!room) {
+    return;
+  }
+  const sig = JSON.stringify([getLanguage(), room.name, following, followSwitched]);
+  if (ui.followNote._sig === sig) {
+    return;
+  }
+  ui.followNote._sig = sig;
+  if (following) {
+    ui.followNote.replaceChildren(el('span', {
+      text: followSwitched ? t('follow.switched', { room: followSwitched.room, title: followSwitched.title }) : t('follow.on', { room: room.name }),
+    }));
+    return;
+  }
+  ui.followNote.replaceChildren(
+    el('span', { text: t('follow.off', { room: room.name }) }),
+    ' ',
+    el('button', {
+      class: 'btn btn-small',
+      text: t('follow.resume', { room: room.name }),
+      attrs: { type: 'button', 'data-testid': 'follow-resume' },
+      on: {
+        click: () => {
+          setFollowing(room.key);
+          const target = roomTarget(event, room.id);
+          renderFollow();
+          if (target) {
+            switchSession(target.id, { auto: true });
+          }
+        },
+      },
+    }),
+  );
+}
+
+// ------------------------------------------------------------ announcements
+
+function isRelevant(announcement) {
+  return announcement.roomId === null || announcement.roomId === undefined || announcement.roomId === currentRoomId();
+}
+
+function scopeText(announcement) {
+  const room = announcement.roomId ? roomById(event, announcement.roomId) : null;
+  return room ? room.name : t('announcement.everyone');
+}
+
+function timeOf(ms) {
+  return el('time', { class: 'announce-time', text: relativeTime(ms), data: { ts: ms }, attrs: { datetime: new Date(ms).toISOString() } });
+}
+
+/** Dismissing the banner marks it and every older one for this screen as read; the list keeps them all. */
+function dismissAnnouncement(announcement) {
+  for (const a of relevantAnnouncements(announcements, currentRoomId())) {
+    if (a.createdAt <= announcement.createdAt) {
+      readAnnouncements.add(a.id);
+    }
+  }
+  const kept = [...readAnnouncements].slice(-200);
+  readAnnouncements = new Set(kept);
+  storage.set(READ_KEY, kept);
+  renderAnnouncements();
+  const next = ui.banner.querySelector('[data-testid="announcement-dismiss"]');
+  if (next) {
+    next.focus();
+  } else {
+    ui.eventName.tabIndex = -1;
+    ui.eventName.focus();
+  }
+}
+
+function renderAnnouncements() {
+  if (!event) {
+    return;
+  }
+  const relevant = relevantAnnouncements(announcements, currentRoomId());
+  const freshFrom = serverNow() - ANNOUNCEMENT_FRESH_MS;
+  const banner = relevant.find((a) => !readAnnouncements.has(a.id) && a.createdAt >= freshFrom) || null;
+  const sig = JSON.stringify([getLanguage(), banner && [banner.id, banner.text, banner.roomId], relevant.length]);
+  if (ui.banner._sig !== sig) {
+    ui.banner._sig = sig;
+    ui.banner.hidden = !banner;
+    ui.banner.dataset.announcementId = banner ? String(banner.id) : '';
+    ui.banner.replaceChildren(...(banner ? [
+      el('p', { class: 'announce-head' }, [
+        el('span', { class: 'announce-icon', attrs: { 'aria-hidden': 'true' }, text: '📢' }),
+        el('span', { class: 'announce-label', text: t('announcement.title') }),
+        el('span', { class: 'announce-scope', text: scopeText(banner) }),
+        timeOf(banner.createdAt),
+      ]),
+      el('p', { class: 'announce-text', attrs: { 'data-testid': 'announcement-text' }, text: banner.text }),
+      el('div', { class: 'announce-actions' }, [
+        el('button', {
+          class: 'btn btn-small',
+          text: t('announcement.dismiss'),
+          attrs: { type: 'button', 'data-testid': 'announcement-dismiss' },
+          on: { click: () => dismissAnnouncement(banner) },
+        }),
+        relevant.length > 1 ? el('button', {
+          class: 'btn btn-small btn-link',
+          text: t('announcement.all', { count: relevant.length }),
+          attrs: { type: 'button', 'data-testid': 'announcement-all' },
+          on: {
+            click: () => {
+              ui.announcements.scrollIntoView({ block: 'start' });
+              ui.announcements.focus({ preventScroll: true });
+            },
+          },
+        }) : null,
+      ]),
+    ] : []));
+  }
+  ui.announcements.hidden = relevant.length === 0;
+  reconcile(ui.announcementList, relevant, {
+    key: (a) => a.id,
+    sig: (a) => JSON.stringify([getLanguage(), a.text, a.roomId]),
+    build: (a) => el('li', { class: 'announcement', attrs: { 'data-testid': 'announcement', 'data-announcement-id': a.id } }, [
+      el('p', { class: 'announcement-meta' }, [el('span', { class: 'announce-scope', text: scopeText(a) }), ' · ', timeOf(a.createdAt)]),
+      el('p', { class: 'announcement-text', text: a.text }),
+    ]),
+  });
+}
+
+// ------------------------------------------------------------ reactions
+
+const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', think: '🤔', up: '👍' };
+let reactionNoteTimer = null;
+
+function reactionName(key) {
+  const name = t(`reaction.${key}`);
+  return name === `reaction.${key}` ? key : name;
+}
+
+function showReactionNote(text) {
+  ui.reactionNote.textContent = text;
+  clearTimeout(reactionNoteTimer);
+  reactionNoteTimer = setTimeout(() => { ui.reactionNote.textContent = ''; }, 4000);
+}
+
+/** The tap answers at once on the phone itself: the emoji rises from the button. */
+function floatLocal(emoji, button) {
+  const pop = el('span', { class: 'reaction-pop', attrs: { 'aria-hidden': 'true' }, text: emoji });
+  pop.style.left = `${button.offsetLeft + button.offsetWidth / 2}px`;
+  pop.style.top = `${button.offsetTop}px`;
+  ui.reactionRow.append(pop);
+  const done = () => pop.remove();
+  pop.addEventListener('animationend', done, { once: true });
+  setTimeout(done, 1600);
+}
+
+async function sendReaction(key, emoji, button) {
+  if (sessionId === null) {
+    return;
+  }
+  floatLocal(emoji, button);
+  const r = await live.request('SendReaction', { sessionId, reaction: key });
+  if (!r.ok) {
+    // Reactions are light: a refusal is said quietly under the row, never as an alert.
+    showReactionNote(r.error && r.error.code === 'slow_down' ? t('reaction.slow_down') : errorText(r.error));
+  }
+}
+
+function renderReactions() {
+  const session = currentSession();
+  ui.reactions.hidden = !session || session.status !== 'live';
+  const kinds = (event && event.reactions && Object.keys(event.reactions).length) ? event.reactions : DEFAULT_REACTIONS;
+  const sig = JSON.stringify([getLanguage(), kinds]);
+  if (ui.reactionRow._sig === sig) {
+    return;
+  }
+  ui.reactionRow._sig = sig;
+  ui.reactionRow.replaceChildren(...Object.entries(kinds).map(([key, emoji]) => el('button', {
+    class: 'reaction-btn',
+    attrs: { type: 'button', 'data-testid': 'reaction', 'data-reaction': key, 'aria-label': reactionName(key), title: reactionName(key) },
+    on: { click: (e) => sendReaction(key, emoji, e.currentTarget) },
+  }, [el('span', { class: 'reaction-emoji', attrs: { 'aria-hidden': 'true' }, text: emoji })])));
+}
+
 // ------------------------------------------------------------ rendering
 
 function showFatal(error) {
@@ -1019,8 +1452,12 @@ function renderAll() {
   if (!event) {
     return;
   }
+  renderAgenda();
+  renderFollow();
+  renderAnnouncements();
   renderPolls();
   renderSession();
+  renderReactions();
   renderForm();
   renderMine();
   renderQuestions();
@@ -1076,6 +1513,7 @@ function questionCard(q) {
   }, [
     badges,
     el('p', { class: 'q-text', text: q.text }),
+    replyBlock(q.reply),
     el('div', { class: 'q-foot' }, [
       el('div', { class: 'q-meta' }, [
         el('span', { class: 'author', text: authorOf(q) }),
@@ -1100,7 +1538,7 @@ function questionCard(q) {
 }
 
 function questionSig(q) {
-  return JSON.stringify([getLanguage(), q.text, q.authorName, q.upvotes, q.status, q.id === state.onScreenQuestionId,
+  return JSON.stringify([getLanguage(), q.text, q.authorName, q.upvotes, q.status, q.reply, q.id === state.onScreenQuestionId,
     state.myUpvotes.has(q.id), isMine(q.id)]);
 }
 
@@ -1148,7 +1586,7 @@ function renderMine() {
   reconcile(ui.mine, entries, {
     key: (e) => e.key,
     sig: (e) => JSON.stringify([getLanguage(), live.isConnected(), e.item && [e.item.state, e.item.error, e.item.text],
-      e.q && [e.q.status, e.q.text, e.q.authorName]]),
+      e.q && [e.q.status, e.q.text, e.q.authorName, e.q.reply]]),
     build: mineCard,
   });
   ui.mineSection.hidden = entries.length === 0;
@@ -1173,6 +1611,7 @@ function mineCard({ item, q }) {
     el('p', { class: 'q-text', text }),
     el('p', { class: 'q-meta' }, [el('span', { class: 'author', text: (q ? q.authorName : item.authorName) || t('question.anonymous') })]),
     status,
+    q ? replyBlock(q.reply) : null,
   ];
   if (item && item.state === 'sending' && !live.isConnected()) {
     children.push(el('p', { class: 'hint', text: t('outbox.waiting') }));
@@ -1232,7 +1671,8 @@ if (!code) {
     document.title = `${event.name} · LiveHub`;
     ui.eventName.removeAttribute('data-i18n');
     ui.eventName.textContent = event.name;
-    const chosen = pickSession(event.sessions, params.get('session'), storage.getRaw(SESSION_KEY));
+    announcements = [...(cached.announcements || [])].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+    const chosen = chooseSession();
     if (chosen && sessionId === null) {
       sessionId = chosen.id;
       state.begin(chosen.id);

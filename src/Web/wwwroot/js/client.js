@@ -418,7 +418,7 @@ export function fillSessionSelect(select, event, selectedId) {
     const group = el('optgroup', { attrs: { label: room.name } });
     for (const s of sessions) {
       const label = `${s.title} — ${t(`session.status.${s.status}`)} · ${formatDay(s.startsAt, event.timeZone)} ${formatTime(s.startsAt, event.timeZone)}`;
-      group.append(el('option', { text: label, attrs: { value: s.id, selected: String(s.id) === String(selectedId) } }));
+      group.append(el('option', { text: label, attrs: { value: s.id, selected: String(s.id) === String(selectedId) }, data: { label } }));
     }
     select.append(group);
   }
@@ -457,6 +457,106 @@ export function sessionSummary(session, event) {
     session.speakers && session.speakers.length
       ? el('p', { class: 'session-speakers', text: t('session.speakers', { names: session.speakers.join(', ') }) })
       : null,
+  ]);
+}
+
+// ---------------------------------------------------------------- agenda, rooms, announcements
+
+/** The calendar day of a moment in the event's time zone, as "2019-10-16": days are counted where the event happens. */
+export function dayKey(ms, timeZone) {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone || undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  } catch {
+    return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  }
+}
+
+/** The event's days in order, each with its number (Hari 1, 2, 3) and its sessions by start time. */
+export function agendaDays(event) {
+  const days = new Map();
+  for (const s of [...event.sessions].sort((a, b) => a.startsAt - b.startsAt || a.roomId - b.roomId)) {
+    const key = dayKey(s.startsAt, event.timeZone);
+    if (!days.has(key)) {
+      days.set(key, { key, first: s.startsAt, sessions: [] });
+    }
+    days.get(key).sessions.push(s);
+  }
+  return [...days.values()].map((d, i) => ({ ...d, number: i + 1 }));
+}
+
+/** "Hari 2 · Sel, 1 Des" for the day a moment falls on. */
+export function dayLabel(event, ms) {
+  const key = dayKey(ms, event.timeZone);
+  const day = agendaDays(event).find((d) => d.key === key);
+  const date = formatDay(ms, event.timeZone);
+  return day ? t('agenda.day', { n: day.number, date }) : date;
+}
+
+export function roomById(event, roomId) {
+  return (event && event.rooms.find((r) => r.id === roomId)) || null;
+}
+
+export function roomByKey(event, key) {
+  return (event && key && event.rooms.find((r) => r.key === key)) || null;
+}
+
+/** A room's sessions now: the live one, the next to start, the last that ended. */
+export function roomAgenda(event, roomId) {
+  const sessions = event.sessions.filter((s) => s.roomId === roomId).sort((a, b) => a.startsAt - b.startsAt || a.id - b.id);
+  const live = sessions.find((s) => s.status === 'live') || null;
+  const upcoming = sessions.filter((s) => s.status === 'upcoming');
+  return {
+    live,
+    // What comes after the live one (a moderator may have started a session early, ahead of an earlier one).
+    next: (live && upcoming.find((s) => s.startsAt >= live.startsAt)) || upcoming[0] || null,
+    last: sessions.filter((s) => s.status === 'ended').pop() || null,
+  };
+}
+
+/** The session a room's door QR leads to: the one live there, else the next one, else the last one. */
+export function roomTarget(event, roomId) {
+  const a = roomAgenda(event, roomId);
+  return a.live || a.next || a.last;
+}
+
+/** Puts a pushed SessionView into the event's agenda; answers whether anything a screen shows changed. */
+export function applySessionView(event, view) {
+  if (!event || !view) {
+    return false;
+  }
+  const index = event.sessions.findIndex((s) => s.id === view.id);
+  if (index < 0) {
+    return false;
+  }
+  const before = event.sessions[index];
+  event.sessions[index] = { ...before, ...view };
+  return before.status !== view.status || before.title !== view.title;
+}
+
+/** Announcements older than this leave the banners (they stay in the list): yesterday's delay is no news today. */
+export const ANNOUNCEMENT_FRESH_MS = 3 * 60 * 60 * 1000;
+
+/** The announcements a screen showing a session in this room should show, newest first. */
+export function relevantAnnouncements(list, roomId) {
+  return (list || [])
+    .filter((a) => a.roomId === null || a.roomId === undefined || a.roomId === roomId)
+    .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+}
+
+/** Adds or replaces one announcement in a list kept newest first (at most 50, like the server's snapshot). */
+export function upsertAnnouncement(list, announcement) {
+  const rest = (list || []).filter((a) => a.id !== announcement.id);
+  return [announcement, ...rest].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, 50);
+}
+
+/** A moderator's reply under a question, on any screen: "Jawaban moderator" and the text. */
+export function replyBlock(reply, className = 'q-reply') {
+  if (!reply) {
+    return null;
+  }
+  return el('div', { class: className, attrs: { 'data-testid': 'question-reply' } }, [
+    el('span', { class: `${className}-label`, text: t('reply.label') }),
+    el('span', { class: `${className}-text`, text: reply }),
   ]);
 }
 
@@ -734,8 +834,8 @@ export const POLL_EVENTS = ['PollDrafted', 'PollOpened', 'PollClosed', 'PollReve
 /** Every event that carries the session's next version: questions, polls and the projector share one sequence. */
 export const VERSIONED_EVENTS = [
   'QuestionAsked', 'QuestionApproved', 'QuestionDismissed', 'QuestionAnswered', 'QuestionArchived',
-  'QuestionRestored', 'QuestionEdited', 'QuestionOnScreenChanged', 'UpvotesChanged', 'ModerationModeChanged',
-  ...POLL_EVENTS, 'ProjectorChanged',
+  'QuestionRestored', 'QuestionEdited', 'QuestionReplied', 'QuestionLabeled', 'QuestionMerged', 'QuestionOnScreenChanged',
+  'UpvotesChanged', 'ModerationModeChanged', ...POLL_EVENTS, 'ProjectorChanged',
 ];
 
 /**
@@ -768,6 +868,8 @@ export class SessionState {
     this.myVotes = new Map();
     this.projectorMode = 'questions';
     this.projectorPollId = null;
+    this.projectorPresence = false;
+    this.present = null;
   }
 
   /** Call before JoinSession: deltas from now on are held until the snapshot arrives. */
@@ -816,6 +918,8 @@ export class SessionState {
     this.myVotes = new Map((snapshot.myVotes || []).map((v) => [v.pollId, v]));
     this.projectorMode = snapshot.projectorMode || 'questions';
     this.projectorPollId = snapshot.projectorPollId ?? null;
+    this.projectorPresence = !!snapshot.projectorPresence;
+    this.present = typeof snapshot.present === 'number' ? snapshot.present : null;
     this.onChange?.({ kind: 'snapshot' });
     this.replay();
   }
@@ -874,6 +978,9 @@ export class SessionState {
     } else if (kind === 'ProjectorChanged') {
       this.projectorMode = delta.mode || 'questions';
       this.projectorPollId = delta.pollId ?? null;
+      if (typeof delta.showPresence === 'boolean') {
+        this.projectorPresence = delta.showPresence;
+      }
     } else if (POLL_EVENTS.includes(kind)) {
       this.upsertPoll(delta.poll, kind);
     } else {

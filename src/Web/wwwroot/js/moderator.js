@@ -1,16 +1,25 @@
-// The moderator's laptop: sign in with the event's passcode, then curate the queues, run the session's polls and
-// drive the screen.
+// The moderator's laptop: sign in with the event's passcode, then curate the queues (reply, label, merge duplicates),
+// run the session's polls, drive the screen, watch head counts and reactions, post announcements, keep the
+// profanity list and read the audit log.
 import {
-  $, OPTION_KINDS, POLL_KINDS, SessionState, VERSIONED_EVENTS, announce, api, applyI18n, applyLimits, bindStatus, byNewest,
-  byOldest, byPopular, connect, createResultsView, el, errorText, eventCodeFromPath, fillSessionSelect, formatCountdown,
-  getLanguage, languageSwitch, onLanguageChange, pickSession, reconcile, relativeTime, renderSessionPicker, resultsPublic,
-  secondsLeft, serverNow, setLanguage, startRelativeTimeTicker, storage, t, toast,
+  $, OPTION_KINDS, POLL_KINDS, SessionState, VERSIONED_EVENTS, announce, api, applyI18n, applyLimits, applySessionView,
+  bindStatus, byNewest, byOldest, byPopular, connect, createResultsView, el, errorText, eventCodeFromPath, fillSessionSelect,
+  formatCountdown, formatDay, formatTime, getLanguage, languageSwitch, onLanguageChange, pickSession, reconcile,
+  relativeTime, renderSessionPicker, replyBlock, resultsPublic, roomById, secondsLeft, serverNow, setLanguage,
+  startRelativeTimeTicker, storage, t, toast, upsertAnnouncement,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
 const params = new URLSearchParams(location.search);
 const SESSION_KEY = `lh.mod.session.${code}`;
+const NAME_KEY = 'lh.mod.name';
+const OVERRIDES_KEY = `lh.mod.status.${code}`;
 const QUEUES = ['pending', 'approved', 'answered', 'dismissed', 'archived'];
+const REPLY_MAX = 1000;
+const LABELS_MAX = 5;
+const LABEL_MAX = 30;
+const ANNOUNCEMENT_MAX = 500;
+const REACTION_WINDOW_MS = 60000;
 
 const ui = {
   fatal: $('#fatal'),
@@ -41,6 +50,35 @@ const ui = {
   pollFormHost: $('#poll-form-host'),
   pollItems: $('#poll-items'),
   pollsEmpty: $('#polls-empty'),
+  name: $('#moderator-name'),
+  presenceSession: $('#presence-session'),
+  presenceRoom: $('#presence-room'),
+  presenceToggle: $('#presence-toggle'),
+  status: $('#session-status'),
+  statusHint: $('#session-status-hint'),
+  reactionCounter: $('#reaction-counter'),
+  labelFilterBox: $('#label-filter-box'),
+  labelFilter: $('#label-filter'),
+  annForm: $('#announcement-form'),
+  annText: $('#announcement-text'),
+  annCounter: $('#announcement-counter'),
+  annRoom: $('#announcement-room'),
+  annError: $('#announcement-error'),
+  annPost: $('#announcement-post'),
+  annItems: $('#announcement-items'),
+  annEmpty: $('#announcements-empty'),
+  profanity: $('#profanity'),
+  profanityWords: $('#profanity-words'),
+  profanityError: $('#profanity-error'),
+  profanityStatus: $('#profanity-status'),
+  profanitySave: $('#profanity-save'),
+  profanityReset: $('#profanity-reset'),
+  audit: $('#audit'),
+  auditScope: $('#audit-scope'),
+  auditRefresh: $('#audit-refresh'),
+  auditDownload: $('#audit-download'),
+  auditStatus: $('#audit-status'),
+  auditEntries: $('#audit-entries'),
 };
 
 let event = null;
@@ -52,6 +90,22 @@ let newPending = 0;
 let newPendingTimer = null;
 let seenPending = new Set();
 let eventTimer = null;
+let replying = null; // { id, draft, error }
+let labeling = null; // { id, draft, error }
+let merging = null; // { id, search }
+let labelFilter = '';
+let presence = new Map(); // sessionId -> audience head count
+let roomPresence = new Map(); // roomId -> head count over the room's sessions
+let announcements = []; // newest first
+let annError = null;
+let annBusy = false;
+let profanityDirty = false;
+let profanityError = null;
+let profanityStatus = null; // { key, count }
+let reactionLog = []; // [{ at, counts }] of the current session, the last minute
+let auditTimer = null;
+let auditEntries = null;
+let auditError = null;
 const busy = new Set();
 
 if (params.get('lang')) {
@@ -76,6 +130,43 @@ for (const name of VERSIONED_EVENTS) {
   live.on(name, (delta) => state.handle(name, delta));
 }
 live.on('PollResultsChanged', (frame) => state.handleResults(frame));
+live.on('SessionStatusChanged', (view) => {
+  if (!event || view.eventId !== event.id) {
+    return;
+  }
+  applySessionView(event, view);
+  if (state.session && state.session.id === view.id) {
+    state.session = { ...state.session, status: view.status };
+  }
+  render();
+});
+live.on('PresenceChanged', (delta) => {
+  if (!event || delta.eventId !== event.id) {
+    return;
+  }
+  presence.set(delta.sessionId, delta.session);
+  roomPresence.set(delta.roomId, delta.room);
+  if (delta.sessionId === sessionId) {
+    state.present = delta.session;
+  }
+  renderPresence();
+});
+live.on('ReactionsSent', (delta) => {
+  if (delta && delta.sessionId === sessionId) {
+    reactionLog.push({ at: Date.now(), counts: delta.counts || {} });
+    renderReactionCounter();
+  }
+});
+live.on('AnnouncementPosted', (a) => {
+  if (event && a.eventId === event.id) {
+    announcements = upsertAnnouncement(announcements, a);
+    renderAnnouncements();
+  }
+});
+live.on('AnnouncementDeleted', (a) => {
+  announcements = announcements.filter((x) => x.id !== a.id);
+  renderAnnouncements();
+});
 
 // ------------------------------------------------------------ sign-in
 
@@ -105,6 +196,7 @@ function showSignIn() {
   ui.signout.hidden = true;
   ui.conn.hidden = true;
   ui.passcode.value = '';
+  ui.name.value = storage.getRaw(NAME_KEY) || '';
   ui.passcode.focus();
 }
 
@@ -139,7 +231,10 @@ ui.signinForm.addEventListener('submit', async (e) => {
     return;
   }
   ui.signinButton.disabled = true;
-  const r = await api('POST', `/api/events/${encodeURIComponent(code)}/moderator/session`, { passcode });
+  // The name goes into the audit log beside each action; it is optional and kept on this laptop for next time.
+  const name = ui.name.value.trim().slice(0, 60);
+  storage.setRaw(NAME_KEY, name);
+  const r = await api('POST', `/api/events/${encodeURIComponent(code)}/moderator/session`, { passcode, name: name || null });
   ui.signinButton.disabled = false;
   if (r.ok && r.value && r.value.isModerator) {
     showSignInError(null);
@@ -189,7 +284,13 @@ async function rejoin() {
 
 async function joinSession(id) {
   if (id !== sessionId) {
-    editing = null;
+    closeEditors();
+    labelFilter = '';
+    reactionLog = [];
+    auditEntries = null;
+    if (ui.audit.open) {
+      setTimeout(loadAudit, 0); // after sessionId has moved on
+    }
     seenPending = new Set();
     pollForm = null;
     copyOpen = null;
@@ -245,6 +346,15 @@ async function switchSession(id) {
 function setEvent(snapshot) {
   event = snapshot;
   applyLimits(snapshot);
+  presence = new Map(Object.entries(snapshot.presence || {}).map(([id, n]) => [Number(id), n]));
+  roomPresence = new Map();
+  for (const s of event.sessions) {
+    roomPresence.set(s.roomId, (roomPresence.get(s.roomId) || 0) + (presence.get(s.id) || 0));
+  }
+  announcements = [...(snapshot.announcements || [])].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  if (!profanityDirty && Array.isArray(snapshot.profanityWords)) {
+    ui.profanityWords.value = snapshot.profanityWords.join('\n');
+  }
   document.title = `${t('mod.title')} · ${event.name}`;
   ui.eventName.removeAttribute('data-i18n');
   ui.eventName.textContent = event.name;
@@ -287,8 +397,15 @@ function onStateChange(change) {
       }, 1500);
     }
   }
-  if (editing && !state.questions.has(editing.id)) {
-    editing = null;
+  for (const open of [editing, replying, labeling, merging]) {
+    if (open && !state.questions.has(open.id)) {
+      closeEditors();
+    }
+  }
+  if (ui.audit.open && change.kind !== 'UpvotesChanged') {
+    // A moderator's action (here or on another laptop) is a new log line.
+    clearTimeout(auditTimer);
+    auditTimer = setTimeout(loadAudit, 1500);
   }
   render();
 }
@@ -379,6 +496,7 @@ async function saveEdit(question) {
 }
 
 function startEdit(question) {
+  closeEditors();
   editing = { id: question.id, draft: question.text, error: null };
   render();
   const box = document.querySelector(`[data-question-id="${question.id}"] textarea`);
@@ -386,6 +504,203 @@ function startEdit(question) {
     box.focus();
     box.setSelectionRange(box.value.length, box.value.length);
   }
+}
+
+function closeEditors() {
+  editing = null;
+  replying = null;
+  labeling = null;
+  merging = null;
+}
+
+/** A failed tool call: lost rights send the moderator back to sign-in; anything else is said where it happened. */
+async function failed(r) {
+  if (r.error && r.error.messageKey === 'error.forbidden') {
+    await lostModeratorRights(r.error);
+    return true;
+  }
+  return false;
+}
+
+function focusIn(questionId, selector) {
+  document.querySelector(`#queue-list [data-question-id="${questionId}"] ${selector}`)?.focus();
+}
+
+function storeQuestion(view) {
+  if (view && state.questions.has(view.id)) {
+    state.questions.set(view.id, { ...state.questions.get(view.id), ...view });
+  }
+}
+
+// ---- reply
+
+function startReply(question) {
+  closeEditors();
+  replying = { id: question.id, draft: question.reply || '', error: null };
+  render();
+  const box = document.querySelector(`#queue-list [data-question-id="${question.id}"] [data-testid="reply-text"]`);
+  if (box) {
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
+}
+
+async function saveReply(question) {
+  if (!replying || replying.id !== question.id || busy.has(question.id)) {
+    return;
+  }
+  const text = replying.draft.trim();
+  if (text.length > REPLY_MAX) {
+    replying.error = { messageKey: 'error.text_too_long', max: REPLY_MAX };
+    render();
+    return;
+  }
+  busy.add(question.id);
+  render();
+  const r = await live.request('ReplyToQuestion', { sessionId, questionId: question.id, text });
+  busy.delete(question.id);
+  if (!r.ok) {
+    if (await failed(r)) {
+      return;
+    }
+    if (replying && replying.id === question.id) {
+      replying.error = r.error;
+    }
+    render();
+    return;
+  }
+  replying = null;
+  storeQuestion(r.value);
+  render();
+  focusIn(question.id, '[data-testid="action-reply"]');
+  toast(t(text ? 'done.reply' : 'done.reply_removed'));
+}
+
+// ---- labels
+
+function parseLabels(text) {
+  const seen = new Set();
+  const labels = [];
+  for (const raw of text.split(',')) {
+    const label = raw.trim();
+    if (label && !seen.has(label.toLowerCase())) {
+      seen.add(label.toLowerCase());
+      labels.push(label);
+    }
+  }
+  return labels;
+}
+
+function startLabels(question) {
+  closeEditors();
+  labeling = { id: question.id, draft: (question.labels || []).join(', '), error: null };
+  render();
+  const box = document.querySelector(`#queue-list [data-question-id="${question.id}"] [data-testid="labels-input"]`);
+  if (box) {
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
+}
+
+async function saveLabels(question) {
+  if (!labeling || labeling.id !== question.id || busy.has(question.id)) {
+    return;
+  }
+  const labels = parseLabels(labeling.draft);
+  if (labels.length > LABELS_MAX || labels.some((l) => l.length > LABEL_MAX)) {
+    labeling.error = { messageKey: 'error.invalid.labels' };
+    render();
+    return;
+  }
+  busy.add(question.id);
+  render();
+  const r = await live.request('LabelQuestion', { sessionId, questionId: question.id, labels });
+  busy.delete(question.id);
+  if (!r.ok) {
+    if (await failed(r)) {
+      return;
+    }
+    if (labeling && labeling.id === question.id) {
+      labeling.error = r.error;
+    }
+    render();
+    return;
+  }
+  labeling = null;
+  storeQuestion(r.value);
+  render();
+  focusIn(question.id, '[data-testid="action-labels"]');
+  toast(t('done.labels'));
+}
+
+function sessionLabels() {
+  const all = new Map();
+  for (const q of state.questions.values()) {
+    for (const label of q.labels || []) {
+      all.set(label.toLowerCase(), all.get(label.toLowerCase()) || label);
+    }
+  }
+  return [...all.values()].sort((a, b) => a.localeCompare(b, getLanguage()));
+}
+
+function hasLabel(q, label) {
+  return (q.labels || []).some((l) => l.toLowerCase() === label.toLowerCase());
+}
+
+function setLabelFilter(label) {
+  labelFilter = label || '';
+  render();
+}
+
+ui.labelFilter.addEventListener('change', () => setLabelFilter(ui.labelFilter.value));
+
+// ---- merge
+
+const MERGEABLE = ['pending', 'approved', 'answered'];
+
+/** Questions the one being merged can go into: the session's other pending or public ones, found by text or number. */
+function mergeCandidates(source, search) {
+  const needle = search.trim().toLowerCase().replace(/^#/, '');
+  return [...state.questions.values()]
+    .filter((q) => q.id !== source.id && !q.mergedIntoId && MERGEABLE.includes(q.status))
+    .filter((q) => !needle || q.text.toLowerCase().includes(needle) || String(q.id) === needle
+      || (q.authorName || '').toLowerCase().includes(needle))
+    .sort((a, b) => (a.status === 'pending') - (b.status === 'pending') || byPopular(a, b))
+    .slice(0, 30);
+}
+
+function startMerge(question) {
+  closeEditors();
+  merging = { id: question.id, search: '' };
+  render();
+  focusIn(question.id, '[data-testid="merge-search"]');
+}
+
+async function mergeInto(source, target) {
+  if (busy.has(source.id)) {
+    return;
+  }
+  busy.add(source.id);
+  render();
+  const r = await live.request('MergeQuestions', { sessionId, sourceId: source.id, targetId: target.id });
+  busy.delete(source.id);
+  if (!r.ok) {
+    if (await failed(r)) {
+      return;
+    }
+    toast(errorText(r.error), { kind: 'error' });
+    render();
+    return;
+  }
+  merging = null;
+  storeQuestion(r.value);
+  const src = state.questions.get(source.id);
+  if (src) {
+    state.questions.set(source.id, { ...src, status: 'archived', mergedIntoId: target.id });
+  }
+  render();
+  toast(t('done.merge', { id: target.id }));
+  ui.tabs.querySelector('[aria-selected="true"]')?.focus();
 }
 
 ui.mode.addEventListener('click', async () => {
@@ -1150,6 +1465,452 @@ setInterval(() => {
   }
 }, 500);
 
+// ------------------------------------------------------------ session header: presence, status, reactions
+
+function currentSessionView() {
+  return state.session || (event && event.sessions.find((s) => s.id === sessionId)) || null;
+}
+
+/** Head counts in the header and beside each session in the picker (changed in place: a rebuild would close it). */
+function renderPresence() {
+  if (!event) {
+    return;
+  }
+  const session = currentSessionView();
+  const here = sessionId !== null ? (presence.get(sessionId) ?? state.present ?? 0) : 0;
+  const room = session ? (roomPresence.get(session.roomId) ?? here) : here;
+  ui.presenceSession.textContent = t('mod.presence.session', { count: here });
+  ui.presenceRoom.textContent = t('mod.presence.room', { count: room });
+  ui.presenceSession.dataset.count = String(here);
+  ui.presenceRoom.dataset.count = String(room);
+  for (const option of ui.select.options) {
+    const count = presence.get(Number(option.value)) || 0;
+    const text = count ? `${option.dataset.label} · ${t('mod.presence.short', { count })}` : option.dataset.label;
+    if (option.dataset.label && option.textContent !== text) {
+      option.textContent = text;
+    }
+  }
+}
+
+/** What the schedule alone would say now. */
+function scheduledStatus(session) {
+  const now = serverNow();
+  return now < session.startsAt ? 'upcoming' : now < session.endsAt ? 'live' : 'ended';
+}
+
+/**
+ * The override in force, as well as the client can tell: SessionView carries only the resulting status, so a status
+ * the schedule would not give is an override, and this laptop remembers what it set itself.
+ */
+function overrideOf(session) {
+  const mine = storage.get(OVERRIDES_KEY, {}) || {};
+  const remembered = Object.prototype.hasOwnProperty.call(mine, session.id) ? mine[session.id] : undefined;
+  const scheduled = scheduledStatus(session);
+  if (remembered !== undefined && (remembered === null ? session.status === scheduled : session.status === remembered)) {
+    return remembered;
+  }
+  return session.status === scheduled ? null : session.status;
+}
+
+function renderStatus() {
+  const session = currentSessionView();
+  ui.status.disabled = !session;
+  if (!session) {
+    return;
+  }
+  const override = overrideOf(session);
+  if (ui.status.getAttribute('aria-busy') !== 'true') {
+    ui.status.value = override || '';
+  }
+  ui.status.dataset.status = session.status;
+  const when = t('session.time', { start: formatTime(session.startsAt, event.timeZone), end: formatTime(session.endsAt, event.timeZone) });
+  ui.statusHint.textContent = override
+    ? t('mod.status.overridden', { scheduled: t(`session.status.${scheduledStatus(session)}`), when })
+    : t('mod.status.following', { when });
+}
+
+ui.status.addEventListener('change', async () => {
+  const session = currentSessionView();
+  if (!session) {
+    return;
+  }
+  const status = ui.status.value || null;
+  ui.status.setAttribute('aria-busy', 'true');
+  const r = await live.request('SetSessionStatus', { sessionId: session.id, status });
+  ui.status.removeAttribute('aria-busy');
+  if (!r.ok) {
+    if (await failed(r)) {
+      return;
+    }
+    toast(errorText(r.error), { kind: 'error' });
+    renderStatus();
+    return;
+  }
+  const mine = storage.get(OVERRIDES_KEY, {}) || {};
+  mine[session.id] = status;
+  storage.set(OVERRIDES_KEY, mine);
+  applySessionView(event, r.value);
+  if (state.session && state.session.id === r.value.id) {
+    state.session = { ...state.session, status: r.value.status };
+  }
+  render();
+  toast(status ? t('mod.status.done', { status: t(`session.status.${status}`) }) : t('mod.status.done_schedule'));
+});
+
+function renderPresenceToggle() {
+  const on = !!state.projectorPresence;
+  ui.presenceToggle.setAttribute('aria-checked', on ? 'true' : 'false');
+  ui.presenceToggle.disabled = !state.session;
+}
+
+ui.presenceToggle.addEventListener('click', async () => {
+  if (!state.session || ui.presenceToggle.getAttribute('aria-busy') === 'true') {
+    return;
+  }
+  const showPresence = !state.projectorPresence;
+  const mode = state.projectorMode || 'questions';
+  ui.presenceToggle.setAttribute('aria-busy', 'true');
+  const r = await live.request('SetProjector', {
+    sessionId, mode, pollId: mode === 'poll' ? state.projectorPollId : null, showPresence,
+  });
+  ui.presenceToggle.removeAttribute('aria-busy');
+  if (!r.ok) {
+    if (await failed(r)) {
+      return;
+    }
+    toast(errorText(r.error), { kind: 'error' });
+    return;
+  }
+  state.projectorPresence = !!r.value.showPresence;
+  render();
+  toast(t(state.projectorPresence ? 'mod.presence.done_on' : 'mod.presence.done_off'));
+});
+
+const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', think: '🤔', up: '👍' };
+
+/** The audience's reactions in the last minute, by kind: the mood of the room at a glance. */
+function renderReactionCounter() {
+  const since = Date.now() - REACTION_WINDOW_MS;
+  reactionLog = reactionLog.filter((r) => r.at >= since);
+  const totals = {};
+  for (const r of reactionLog) {
+    for (const [key, n] of Object.entries(r.counts)) {
+      totals[key] = (totals[key] || 0) + n;
+    }
+  }
+  const kinds = (event && event.reactions) || DEFAULT_REACTIONS;
+  const parts = Object.keys(kinds).filter((k) => totals[k]).map((k) => el('span', {
+    class: 'reaction-count', attrs: { 'data-reaction': k },
+  }, [el('span', { class: 'reaction-count-emoji', text: kinds[k] }), ` ${totals[k]}`]));
+  const sig = JSON.stringify([getLanguage(), totals]);
+  if (ui.reactionCounter._sig === sig) {
+    return;
+  }
+  ui.reactionCounter._sig = sig;
+  ui.reactionCounter.replaceChildren(
+    el('span', { class: 'reaction-counter-label', text: t('mod.reactions.label') }),
+    ...(parts.length ? parts : [el('span', { class: 'reaction-none', text: t('mod.reactions.none') })]),
+  );
+}
+setInterval(() => { if (signedIn && event) renderReactionCounter(); }, 5000);
+
+// ------------------------------------------------------------ announcements
+
+function roomName(roomId) {
+  const room = roomId ? roomById(event, roomId) : null;
+  return room ? room.name : t('mod.ann.everyone');
+}
+
+function renderAnnouncementRooms() {
+  const sig = JSON.stringify([getLanguage(), event.rooms.map((r) => [r.id, r.name])]);
+  if (ui.annRoom._sig === sig) {
+    return;
+  }
+  ui.annRoom._sig = sig;
+  const chosen = ui.annRoom.value;
+  ui.annRoom.replaceChildren(
+    el('option', { text: t('mod.ann.everyone'), attrs: { value: '' } }),
+    ...event.rooms.map((r) => el('option', { text: t('mod.ann.room', { room: r.name }), attrs: { value: r.id } })),
+  );
+  ui.annRoom.value = chosen;
+}
+
+function updateAnnouncementCounter() {
+  const n = ui.annText.value.trim().length;
+  ui.annCounter.textContent = t('ask.counter', { count: n, max: ANNOUNCEMENT_MAX });
+  ui.annCounter.classList.toggle('over', n > ANNOUNCEMENT_MAX);
+}
+
+function showAnnouncementError(error) {
+  annError = error;
+  ui.annError.hidden = !error;
+  ui.annError.textContent = error ? (error.local ? t(error.local) : errorText(error, { max: ANNOUNCEMENT_MAX })) : '';
+  ui.annText.setAttribute('aria-invalid', error ? 'true' : 'false');
+}
+
+function renderAnnouncements() {
+  if (!event) {
+    return;
+  }
+  renderAnnouncementRooms();
+  updateAnnouncementCounter();
+  ui.annPost.setAttribute('aria-disabled', annBusy ? 'true' : 'false');
+  ui.annEmpty.hidden = announcements.length > 0;
+  reconcile(ui.annItems, announcements, {
+    key: (a) => a.id,
+    sig: (a) => JSON.stringify([getLanguage(), a.text, a.roomId, busy.has(`a${a.id}`)]),
+    build: (a) => el('li', { class: 'announcement-item', attrs: { 'data-testid': 'announcement-item', 'data-announcement-id': a.id } }, [
+      el('p', { class: 'announcement-meta' }, [
+        el('span', { class: 'badge badge-kind', text: roomName(a.roomId) }),
+        ' ',
+        el('time', { text: relativeTime(a.createdAt), data: { ts: a.createdAt }, attrs: { datetime: new Date(a.createdAt).toISOString() } }),
+      ]),
+      el('p', { class: 'announcement-text', text: a.text }),
+      el('button', {
+        class: 'btn btn-small btn-danger',
+        text: t('mod.ann.delete'),
+        attrs: {
+          type: 'button',
+          'data-testid': 'announcement-delete',
+          'aria-label': t('mod.ann.delete_aria', { text: a.text.slice(0, 60) }),
+          'aria-disabled': busy.has(`a${a.id}`) ? 'true' : null,
+        },
+        on: { click: () => deleteAnnouncement(a) },
+      }),
+    ]),
+  });
+}
+
+ui.annText.addEventListener('input', () => {
+  updateAnnouncementCounter();
+  if (annError) {
+    showAnnouncementError(null);
+  }
+});
+
+ui.annText.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+    e.preventDefault();
+    ui.annForm.requestSubmit();
+  }
+});
+
+ui.annForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  if (annBusy || !event) {
+    return;
+  }
+  const text = ui.annText.value.trim();
+  if (!text) {
+    showAnnouncementError({ local: 'mod.ann.empty_text' });
+    ui.annText.focus();
+    return;
+  }
+  if (text.length > ANNOUNCEMENT_MAX) {
+    showAnnouncementError({ messageKey: 'error.text_too_long' });
+    ui.annText.focus();
+    return;
+  }
+  annBusy = true;
+  renderAnnouncements();
+  const roomId = ui.annRoom.value ? Number(ui.annRoom.value) : null;
+  const r = await live.request('PostAnnouncement', { eventId: event.id, roomId, text });
+  annBusy = false;
+  if (!r.ok) {
+    if (await failed(r)) {
+      return;
+    }
+    showAnnouncementError(r.error);
+    renderAnnouncements();
+    return;
+  }
+  showAnnouncementError(null);
+  ui.annText.value = '';
+  announcements = upsertAnnouncement(announcements, r.value);
+  renderAnnouncements();
+  toast(t('mod.ann.done_posted', { to: roomName(r.value.roomId) }));
+});
+
+async function deleteAnnouncement(a) {
+  const key = `a${a.id}`;
+  if (busy.has(key)) {
+    return;
+  }
+  busy.add(key);
+  renderAnnouncements();
+  const r = await live.request('DeleteAnnouncement', { eventId: event.id, announcementId: a.id });
+  busy.delete(key);
+  if (!r.ok && !(r.error && r.error.messageKey === 'error.not_found.announcement')) {
+    if (await failed(r)) {
+      return;
+    }
+    renderAnnouncements();
+    toast(errorText(r.error), { kind: 'error' });
+    return;
+  }
+  announcements = announcements.filter((x) => x.id !== a.id);
+  renderAnnouncements();
+  ui.annText.focus();
+  toast(t('mod.ann.done_deleted'));
+}
+
+// ------------------------------------------------------------ profanity list
+
+function showProfanity() {
+  ui.profanityError.hidden = !profanityError;
+  ui.profanityError.textContent = profanityError ? errorText(profanityError) : '';
+  ui.profanityStatus.textContent = profanityStatus ? t(profanityStatus.key, { count: profanityStatus.count }) : '';
+}
+
+ui.profanityWords.addEventListener('input', () => {
+  profanityDirty = true;
+  profanityStatus = null;
+  showProfanity();
+});
+
+async function saveProfanity(words, doneKey) {
+  if (!event || ui.profanitySave.getAttribute('aria-busy') === 'true') {
+    return;
+  }
+  ui.profanitySave.setAttribute('aria-busy', 'true');
+  const r = await live.request('SetProfanityWords', { eventId: event.id, words });
+  ui.profanitySave.removeAttribute('aria-busy');
+  if (!r.ok) {
+    if (await failed(r)) {
+      return;
+    }
+    profanityError = r.error;
+    profanityStatus = null;
+    showProfanity();
+    return;
+  }
+  const list = Array.isArray(r.value) ? r.value : [];
+  event.profanityWords = list;
+  ui.profanityWords.value = list.join('\n');
+  profanityDirty = false;
+  profanityError = null;
+  profanityStatus = { key: doneKey, count: list.length };
+  showProfanity();
+  toast(t(doneKey, { count: list.length }));
+}
+
+ui.profanitySave.addEventListener('click', () => {
+  const words = ui.profanityWords.value.split('\n').map((w) => w.trim()).filter(Boolean);
+  saveProfanity(words, 'mod.profanity.saved');
+});
+ui.profanityReset.addEventListener('click', () => saveProfanity([], 'mod.profanity.reset_done'));
+
+// ------------------------------------------------------------ audit log
+
+function auditUrl() {
+  const scope = ui.auditScope.value === 'event' ? '' : `session=${sessionId}&`;
+  return `/api/events/${encodeURIComponent(code)}/audit?${scope}limit=1000`;
+}
+
+const AUDIT_ACTIONS = [
+  'approve', 'dismiss', 'answer', 'archive', 'restore', 'show', 'hide', 'edit', 'reply', 'unreply', 'label', 'merge',
+  'moderation-mode', 'session-status', 'announce', 'unannounce', 'profanity-list', 'poll-create', 'poll-update', 'poll-copy',
+  'poll-delete', 'poll-open', 'poll-close', 'poll-reset', 'poll-reveal', 'answer-approve', 'answer-dismiss',
+];
+
+function actionName(action) {
+  return AUDIT_ACTIONS.includes(action) ? t(`audit.${action}`) : action;
+}
+
+/** The server writes details for logs ("into 17", "pending -> approved"): the known shapes are said in the reader's language. */
+function detailText(entry) {
+  const detail = entry.detail || '';
+  const status = (s) => (QUEUES.includes(s) ? t(`queue.${s}`) : s);
+  let m = /^into (\d+)$/.exec(detail);
+  if (entry.action === 'merge' && m) {
+    return t('mod.merged_into', { id: Number(m[1]) });
+  }
+  m = /^(\w+) -> (\w+)$/.exec(detail);
+  if (m) {
+    return `${status(m[1])} → ${status(m[2])}`;
+  }
+  m = /^(\d+) words$/.exec(detail);
+  if (entry.action === 'profanity-list' && m) {
+    return t('mod.audit.words', { count: Number(m[1]) });
+  }
+  if (entry.action === 'session-status') {
+    return detail === 'schedule' ? t('mod.status.schedule') : t(`session.status.${detail}`);
+  }
+  if (entry.action === 'moderation-mode' && ['pre', 'open'].includes(detail)) {
+    return t(detail === 'pre' ? 'mod.audit.mode_pre' : 'mod.audit.mode_open');
+  }
+  if (entry.action === 'edit' && detail.startsWith('was: ')) {
+    return t('mod.audit.was', { text: detail.slice(5) });
+  }
+  return detail;
+}
+
+function renderAudit() {
+  if (sessionId === null) {
+    return;
+  }
+  ui.auditDownload.href = auditUrl();
+  if (!ui.audit.open) {
+    return;
+  }
+  ui.auditStatus.textContent = auditError ? errorText(auditError)
+    : auditEntries === null ? t('loading') : t('mod.audit.count', { count: auditEntries.length });
+  const sig = JSON.stringify([getLanguage(), auditEntries && auditEntries.map((e) => e.id), event && event.timeZone]);
+  if (ui.auditEntries._sig === sig) {
+    return;
+  }
+  ui.auditEntries._sig = sig;
+  ui.auditEntries.replaceChildren(...(auditEntries || []).map((e) => el('tr', {
+    attrs: { 'data-testid': 'audit-entry', 'data-action': e.action, 'data-question-id': e.questionId ?? null },
+  }, [
+    el('td', { class: 'audit-time' }, [
+      el('span', { class: 'audit-day', text: formatDay(e.at, event.timeZone) }),
+      el('span', { class: 'audit-clock', text: formatTime(e.at, event.timeZone) }),
+    ]),
+    el('td', { class: 'audit-actor', text: e.actor || t('mod.audit.no_name') }),
+    el('td', { class: 'audit-action', text: actionName(e.action) }),
+    el('td', { class: 'audit-question', text: e.questionId ? `#${e.questionId}` : (e.pollId ? t('mod.audit.poll', { id: e.pollId }) : '—') }),
+    el('td', { class: 'audit-detail', text: detailText(e) }),
+  ])));
+}
+
+async function loadAudit() {
+  clearTimeout(auditTimer);
+  if (!ui.audit.open || sessionId === null) {
+    return;
+  }
+  const url = auditUrl();
+  const r = await api('GET', url);
+  if (url !== auditUrl()) {
+    return;
+  }
+  if (!r.ok) {
+    if (r.status === 403) {
+      await lostModeratorRights(r.error);
+      return;
+    }
+    auditError = r.error;
+  } else {
+    auditError = null;
+    auditEntries = Array.isArray(r.value) ? r.value : [];
+  }
+  renderAudit();
+}
+
+ui.audit.addEventListener('toggle', () => {
+  if (ui.audit.open) {
+    auditEntries = null;
+    renderAudit();
+    loadAudit();
+  }
+});
+ui.auditRefresh.addEventListener('click', loadAudit);
+ui.auditScope.addEventListener('change', () => {
+  auditEntries = null;
+  renderAudit();
+  loadAudit();
+});
+
 // ------------------------------------------------------------ rendering
 
 function showFatal(error) {
@@ -1182,6 +1943,12 @@ function render() {
   }
   renderSessionPicker(ui.select, ui.summary, event, sessionId, state.session || event.sessions.find((s) => s.id === sessionId));
   ui.projector.href = `/e/${encodeURIComponent(code)}/projector${sessionId ? `?session=${sessionId}` : ''}`;
+  renderPresence();
+  renderStatus();
+  renderPresenceToggle();
+  renderReactionCounter();
+  renderAnnouncements();
+  renderAudit();
   renderMode();
   renderOnScreen();
   renderTabs();
@@ -1209,14 +1976,16 @@ function renderOnScreen() {
   } else {
     delete ui.onScreen.dataset.questionId;
   }
-  const sig = JSON.stringify([getLanguage(), q && [q.id, q.text, q.authorName, q.upvotes, q.status], q && busy.has(q.id)]);
+  const sig = JSON.stringify([getLanguage(), q && [q.id, q.text, q.authorName, q.upvotes, q.status, q.reply], q && busy.has(q.id)]);
   if (ui.onScreen._sig !== sig) {
     ui.onScreen._sig = sig;
     const focused = ui.onScreen.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
     ui.onScreen.replaceChildren(...(q
       ? [
         el('p', { class: 'q-text', text: q.text }),
+        replyBlock(q.reply),
         el('p', { class: 'q-meta' }, [
+          el('span', { class: 'q-id', text: `#${q.id}` }),
           el('span', { class: 'author', text: q.authorName || t('question.anonymous') }),
           el('span', { text: t('question.upvotes', { count: q.upvotes }) }),
         ]),
@@ -1263,16 +2032,33 @@ function renderTabs() {
   $('#queue-panel').setAttribute('aria-labelledby', `tab-${queue}`);
 }
 
+function renderLabelFilter() {
+  const labels = sessionLabels();
+  if (labelFilter && !labels.some((l) => l.toLowerCase() === labelFilter.toLowerCase())) {
+    labelFilter = '';
+  }
+  ui.labelFilterBox.hidden = labels.length === 0;
+  const sig = JSON.stringify([getLanguage(), labels, labelFilter]);
+  if (ui.labelFilter._sig === sig) {
+    return;
+  }
+  ui.labelFilter._sig = sig;
+  ui.labelFilter.replaceChildren(
+    el('option', { text: t('mod.labels.all'), attrs: { value: '' } }),
+    ...labels.map((l) => el('option', { text: l, attrs: { value: l, selected: labelFilter.toLowerCase() === l.toLowerCase() } })),
+  );
+  ui.labelFilter.value = labels.find((l) => l.toLowerCase() === labelFilter.toLowerCase()) || '';
+}
+
 function renderQueue() {
-  const items = sorted(queue);
-  ui.hint.textContent = queue === 'pending' ? t('queue.order.pending') : queue === 'approved' ? t('queue.order.approved') : '';
+  renderLabelFilter();
+  const all = sorted(queue);
+  const items = labelFilter ? all.filter((q) => hasLabel(q, labelFilter)) : all;
+  const order = queue === 'pending' ? t('queue.order.pending') : queue === 'approved' ? t('queue.order.approved') : '';
+  ui.hint.textContent = [labelFilter ? t('mod.labels.filtered', { label: labelFilter, count: items.length, total: all.length }) : null, order]
+    .filter(Boolean).join(' ');
   ui.hint.hidden = !ui.hint.textContent;
-  reconcile(ui.list, items, {
-    key: (q) => q.id,
-    sig: (q) => JSON.stringify([getLanguage(), q.text, q.authorName, q.upvotes, q.status, q.id === state.onScreenQuestionId,
-      busy.has(q.id), editing && editing.id === q.id && [editing.error && editing.error.messageKey]]),
-    build: card,
-  });
+  reconcile(ui.list, items, { key: (q) => q.id, sig: cardSig, build: card });
   ui.empty.hidden = items.length > 0 || !state.loaded;
 }
 
@@ -1281,18 +2067,156 @@ function actionButton(q, action, style = '') {
     class: ['btn', style],
     text: t(`action.${action}`),
     attrs: { type: 'button', 'data-testid': `action-${action}`, 'aria-disabled': busy.has(q.id) ? 'true' : null },
-    on: { click: () => moderate(q, action) },
+    on: {
+      click: (e) => {
+        if (e.currentTarget.getAttribute('aria-disabled') !== 'true') {
+          moderate(q, action);
+        }
+      },
+    },
   });
 }
 
 const ACTIONS = {
-  pending: ['approve', 'dismiss', 'show', 'edit', 'archive'],
-  approved: ['show', 'answer', 'dismiss', 'edit', 'archive'],
-  answered: ['restore', 'show', 'edit', 'archive'],
-  dismissed: ['restore', 'edit', 'archive'],
-  archived: ['restore', 'edit'],
+  pending: ['approve', 'dismiss', 'show', 'archive'],
+  approved: ['show', 'answer', 'dismiss', 'archive'],
+  answered: ['restore', 'show', 'archive'],
+  dismissed: ['restore', 'archive'],
+  archived: ['restore'],
+};
+const TOOLS = {
+  pending: ['edit', 'reply', 'labels', 'merge'],
+  approved: ['edit', 'reply', 'labels', 'merge'],
+  answered: ['edit', 'reply', 'labels', 'merge'],
+  dismissed: ['edit', 'labels'],
+  archived: ['edit', 'labels'],
 };
 const STYLE = { approve: 'btn-primary', dismiss: 'btn-danger', show: '', answer: 'btn-ok', restore: 'btn-primary' };
+const START = { edit: startEdit, reply: startReply, labels: startLabels, merge: startMerge };
+
+function toolButton(q, tool, open) {
+  return el('button', {
+    class: ['btn', 'btn-small', open && 'is-open'],
+    text: t(`action.${tool}`),
+    attrs: {
+      type: 'button',
+      'data-testid': `action-${tool}`,
+      'aria-expanded': tool === 'edit' ? null : (open ? 'true' : 'false'),
+      'aria-disabled': busy.has(q.id) ? 'true' : null,
+    },
+    on: {
+      click: (e) => {
+        if (e.currentTarget.getAttribute('aria-disabled') === 'true') {
+          return;
+        }
+        if (open) {
+          closeEditors();
+          render();
+          focusIn(q.id, `[data-testid="action-${tool}"]`);
+        } else {
+          START[tool](q);
+        }
+      },
+    },
+  });
+}
+
+function editorKeys(onSave, onCancel) {
+  return (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      onCancel();
+    }
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.target.tagName === 'INPUT')) {
+      e.preventDefault();
+      onSave();
+    }
+  };
+}
+
+function cancelTool(q, tool) {
+  closeEditors();
+  render();
+  focusIn(q.id, `[data-testid="action-${tool}"]`);
+}
+
+function replyEditor(q) {
+  const id = `reply-${q.id}`;
+  const cancel = () => cancelTool(q, 'reply');
+  return el('div', { class: 'tool-box reply-box' }, [
+    el('label', { attrs: { for: id }, text: t(q.status === 'pending' ? 'mod.reply.label_pending' : 'mod.reply.label') }),
+    el('textarea', {
+      attrs: { id, rows: 3, 'data-testid': 'reply-text', 'data-fk': 'reply-text', 'aria-describedby': `${id}-hint` },
+      props: { value: replying.draft },
+      on: { input: (e) => { replying.draft = e.target.value; }, keydown: editorKeys(() => saveReply(q), cancel) },
+    }),
+    el('p', { class: 'hint', attrs: { id: `${id}-hint` }, text: t('mod.reply.hint', { max: REPLY_MAX }) }),
+    replying.error ? el('p', { class: 'field-error', attrs: { role: 'alert' }, text: errorText(replying.error, { max: REPLY_MAX }) }) : null,
+    el('div', { class: 'form-actions' }, [
+      el('button', { class: 'btn btn-primary', text: t('mod.reply.save'), attrs: { type: 'button', 'data-testid': 'reply-save' }, on: { click: () => saveReply(q) } }),
+      el('button', { class: 'btn', text: t('action.cancel'), attrs: { type: 'button', 'data-testid': 'reply-cancel' }, on: { click: cancel } }),
+    ]),
+  ]);
+}
+
+function labelsEditor(q) {
+  const id = `labels-${q.id}`;
+  const cancel = () => cancelTool(q, 'labels');
+  return el('div', { class: 'tool-box labels-box' }, [
+    el('label', { attrs: { for: id }, text: t('mod.labels.label') }),
+    el('input', {
+      attrs: { id, type: 'text', 'data-testid': 'labels-input', 'data-fk': 'labels-input', autocomplete: 'off', 'aria-describedby': `${id}-hint` },
+      props: { value: labeling.draft },
+      on: { input: (e) => { labeling.draft = e.target.value; }, keydown: editorKeys(() => saveLabels(q), cancel) },
+    }),
+    el('p', { class: 'hint', attrs: { id: `${id}-hint` }, text: t('mod.labels.hint', { count: LABELS_MAX, max: LABEL_MAX }) }),
+    labeling.error ? el('p', { class: 'field-error', attrs: { role: 'alert' }, text: errorText(labeling.error) }) : null,
+    el('div', { class: 'form-actions' }, [
+      el('button', { class: 'btn btn-primary', text: t('mod.labels.save'), attrs: { type: 'button', 'data-testid': 'labels-save' }, on: { click: () => saveLabels(q) } }),
+      el('button', { class: 'btn', text: t('action.cancel'), attrs: { type: 'button', 'data-testid': 'labels-cancel' }, on: { click: cancel } }),
+    ]),
+  ]);
+}
+
+function mergePicker(q) {
+  const id = `merge-${q.id}`;
+  const candidates = mergeCandidates(q, merging.search);
+  return el('div', { class: 'tool-box merge-box', attrs: { role: 'group', 'aria-labelledby': `${id}-title` } }, [
+    el('p', { class: 'merge-title', attrs: { id: `${id}-title` }, text: t('mod.merge.title', { id: q.id }) }),
+    el('p', { class: 'hint', text: t('mod.merge.hint') }),
+    el('label', { attrs: { for: id }, text: t('mod.merge.search') }),
+    el('input', {
+      attrs: { id, type: 'search', 'data-testid': 'merge-search', 'data-fk': 'merge-search', autocomplete: 'off' },
+      props: { value: merging.search },
+      on: {
+        input: (e) => { merging.search = e.target.value; render(); },
+        keydown: (e) => { if (e.key === 'Escape') { e.preventDefault(); cancelTool(q, 'merge'); } },
+      },
+    }),
+    candidates.length
+      ? el('ul', { class: 'merge-list' }, candidates.map((c) => el('li', {}, [el('button', {
+        class: 'merge-target',
+        attrs: { type: 'button', 'data-testid': 'merge-target', 'data-question-id': c.id, 'data-fk': `merge-${c.id}` },
+        on: { click: () => mergeInto(q, c) },
+      }, [
+        el('span', { class: 'merge-target-head' }, [
+          el('span', { class: 'q-id', text: `#${c.id}` }),
+          el('span', { class: ['badge', `badge-${c.status}`], text: t(`queue.${c.status}`) }),
+          el('span', { class: 'merge-votes', text: t('question.upvotes', { count: c.upvotes }) }),
+        ]),
+        el('span', { class: 'merge-target-text', text: c.text }),
+      ])])))
+      : el('p', { class: 'empty merge-empty', text: t('mod.merge.none') }),
+    el('div', { class: 'form-actions' }, [
+      el('button', { class: 'btn', text: t('action.cancel'), attrs: { type: 'button', 'data-testid': 'merge-cancel' }, on: { click: () => cancelTool(q, 'merge') } }),
+    ]),
+  ]);
+}
+
+/** The questions merged into this one (moderators see them under their target). */
+function mergedInto(q) {
+  return [...state.questions.values()].filter((x) => x.mergedIntoId === q.id).sort(byOldest);
+}
 
 function card(q) {
   const onScreen = q.id === state.onScreenQuestionId;
@@ -1300,6 +2224,24 @@ function card(q) {
   const body = [];
   body.push(el('div', { class: 'q-badges' }, [
     onScreen ? el('span', { class: 'badge badge-on-screen', text: t('badge.on_screen') }) : null,
+    q.flagged && q.status === 'pending'
+      ? el('span', { class: 'badge badge-flagged', attrs: { 'data-testid': 'flagged-badge', title: t('mod.flagged_hint') } }, [
+        el('span', { attrs: { 'aria-hidden': 'true' }, text: '⚠ ' }), t('mod.flagged'),
+      ])
+      : null,
+    ...(q.labels || []).map((label) => el('button', {
+      class: 'label-chip',
+      text: label,
+      attrs: {
+        type: 'button',
+        'data-testid': 'label-chip',
+        'data-label': label,
+        'data-fk': `chip-${label}`,
+        'aria-pressed': labelFilter && labelFilter.toLowerCase() === label.toLowerCase() ? 'true' : 'false',
+        'aria-label': t('mod.labels.chip', { label }),
+      },
+      on: { click: () => setLabelFilter(labelFilter.toLowerCase() === label.toLowerCase() ? '' : label) },
+    })),
   ]));
   if (isEditing) {
     const box = el('textarea', {
@@ -1320,34 +2262,90 @@ function card(q) {
   } else {
     body.push(el('p', { class: 'q-text', text: q.text }));
   }
+  if (!(replying && replying.id === q.id)) {
+    body.push(replyBlock(q.reply));
+  }
   body.push(el('div', { class: 'q-meta' }, [
+    el('span', { class: 'q-id', text: `#${q.id}` }),
+    el('span', { attrs: { 'aria-hidden': 'true' }, text: '·' }),
     el('span', { class: 'author', text: q.authorName || t('question.anonymous') }),
     el('span', { attrs: { 'aria-hidden': 'true' }, text: '·' }),
     el('time', { text: relativeTime(q.createdAt), data: { ts: q.createdAt }, attrs: { datetime: new Date(q.createdAt).toISOString() } }),
     el('span', { attrs: { 'aria-hidden': 'true' }, text: '·' }),
     el('span', { text: t('question.upvotes', { count: q.upvotes }) }),
   ]));
-  let actions;
+  if (q.mergedIntoId) {
+    body.push(el('p', {
+      class: 'merged-note',
+      attrs: { 'data-testid': 'merged-note', 'data-kind': 'source', 'data-target-id': q.mergedIntoId },
+      text: t('mod.merged_into', { id: q.mergedIntoId }),
+    }));
+  }
+  const sources = mergedInto(q);
+  if (sources.length) {
+    body.push(el('div', { class: 'merged-sources' }, [
+      el('p', {
+        class: 'merged-note',
+        attrs: { 'data-testid': 'merged-note', 'data-kind': 'target' },
+        text: t('mod.merged_count', { count: sources.length }),
+      }),
+      el('ul', { class: 'merged-list' }, sources.map((x) => el('li', { class: 'merged-source', attrs: { 'data-question-id': x.id } }, [
+        el('span', { class: 'q-id', text: `#${x.id}` }), ' ', x.text, ' ',
+        el('span', { class: 'author', text: `— ${x.authorName || t('question.anonymous')}` }),
+      ]))),
+    ]));
+  }
   if (isEditing) {
-    actions = [
+    body.push(el('div', { class: 'q-actions' }, [
       el('button', { class: 'btn btn-primary', text: t('action.save'), attrs: { type: 'button', 'data-testid': 'action-save' }, on: { click: () => saveEdit(q) } }),
       el('button', { class: 'btn', text: t('action.cancel'), attrs: { type: 'button', 'data-testid': 'action-cancel' }, on: { click: () => { editing = null; render(); } } }),
-    ];
+    ]));
   } else {
-    // The question on screen is taken down from the "on screen" panel, so each control exists once.
-    actions = ACTIONS[q.status].filter((a) => !(onScreen && a === 'show')).map((a) => (a === 'edit'
-      ? el('button', { class: 'btn', text: t('action.edit'), attrs: { type: 'button', 'data-testid': 'action-edit' }, on: { click: () => startEdit(q) } })
-      : actionButton(q, a, STYLE[a])));
+    // The question on screen is taken down from the "on screen" panel, so each control exists once. A merged
+    // duplicate stays archived: its votes already went to the target.
+    const actions = ACTIONS[q.status].filter((a) => !(onScreen && a === 'show') && !(q.mergedIntoId && a === 'restore'));
+    const tools = TOOLS[q.status].filter((a) => !(q.mergedIntoId && a === 'merge'));
+    body.push(el('div', { class: 'q-actions' }, actions.map((a) => actionButton(q, a, STYLE[a]))));
+    body.push(el('div', { class: 'q-tools' }, tools.map((a) => toolButton(q, a,
+      (a === 'reply' && replying && replying.id === q.id) || (a === 'labels' && labeling && labeling.id === q.id)
+      || (a === 'merge' && merging && merging.id === q.id)))));
   }
-  body.push(el('div', { class: 'q-actions' }, actions));
+  if (replying && replying.id === q.id) {
+    body.push(replyEditor(q));
+  }
+  if (labeling && labeling.id === q.id) {
+    body.push(labelsEditor(q));
+  }
+  if (merging && merging.id === q.id) {
+    body.push(mergePicker(q));
+  }
   return el('li', {
-    class: ['q-card', 'mod-card', onScreen && 'is-on-screen', busy.has(q.id) && 'is-busy'],
-    attrs: { 'data-testid': 'mod-question', 'data-question-id': q.id, 'data-status': q.status, 'aria-busy': busy.has(q.id) ? 'true' : null },
+    class: ['q-card', 'mod-card', onScreen && 'is-on-screen', busy.has(q.id) && 'is-busy', q.flagged && q.status === 'pending' && 'is-flagged'],
+    attrs: {
+      'data-testid': 'mod-question',
+      'data-question-id': q.id,
+      'data-status': q.status,
+      'data-flagged': q.flagged ? 'true' : null,
+      'data-merged-into': q.mergedIntoId || null,
+      'aria-busy': busy.has(q.id) ? 'true' : null,
+    },
   }, body);
+}
+
+function cardSig(q) {
+  const sources = mergedInto(q).map((x) => [x.id, x.text, x.authorName]);
+  return JSON.stringify([getLanguage(), q.text, q.authorName, q.upvotes, q.status, q.reply, q.labels, q.flagged, q.mergedIntoId,
+    sources, q.id === state.onScreenQuestionId, busy.has(q.id), labelFilter,
+    editing && editing.id === q.id && [editing.error && editing.error.messageKey],
+    replying && replying.id === q.id && [replying.error && replying.error.messageKey],
+    labeling && labeling.id === q.id && [labeling.error && labeling.error.messageKey],
+    merging && merging.id === q.id && [merging.search, mergeCandidates(q, merging.search).map((c) => [c.id, c.status, c.upvotes, c.text])]]);
 }
 
 onLanguageChange(() => {
   showSignInError(signinError);
+  showAnnouncementError(annError);
+  showProfanity();
   ui.onScreen._sig = null;
   pollResultsViews.clear();
   renderPollForm();

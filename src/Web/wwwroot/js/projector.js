@@ -1,16 +1,24 @@
 // The room's big screen: join code, URL and QR always; then what the moderator chose to show: the question on screen
-// with the top approved questions, a poll with its results, or a holding screen.
-// Nobody touches it: it follows the live session, keeps the display awake and recovers by itself.
+// with the top approved questions, a poll with its results, or a holding screen; over it announcements and the
+// audience's reactions. Nobody touches it: it follows the live session (of its room with ?room=), keeps the display
+// awake and recovers by itself.
 import {
-  $, OPTION_KINDS, SessionState, VERSIONED_EVENTS, applyI18n, bindStatus, byPopular, connect, createResultsView, el,
-  errorText, eventCodeFromPath, formatCountdown, getLanguage, onLanguageChange, relativeTime, secondsLeft, serverNow,
-  setLanguage, storage, t,
+  $, ANNOUNCEMENT_FRESH_MS, OPTION_KINDS, SessionState, VERSIONED_EVENTS, api, applyI18n, applySessionView, bindStatus,
+  byPopular, connect, createResultsView, el, errorText, eventCodeFromPath, formatCountdown, getLanguage, onLanguageChange,
+  relativeTime, relevantAnnouncements, replyBlock, roomById, roomByKey, roomTarget, secondsLeft, serverNow, setLanguage,
+  storage, t, upsertAnnouncement,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
 const params = new URLSearchParams(location.search);
 const pinnedSession = params.get('session');
+// ?room= (a room's projector): always the session live in that room. ?session= pins one session and wins.
+const followKey = pinnedSession ? null : params.get('room');
 const TOP = 5;
+const BANNER_MS = 20000; // a new announcement fills the screen this long, then stays as a ticker
+const MAX_BURST = 30; // emoji floated per reaction burst, however many came
+const MAX_FLOATING = 90; // emoji on screen at once: a kiosk browser must not drown in nodes
+const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', think: '🤔', up: '👍' };
 
 const ui = {
   proj: $('#proj'),
@@ -35,6 +43,9 @@ const ui = {
   idleEvent: $('#idle-event'),
   idleUrl: $('#idle-url'),
   idleCode: $('#idle-code'),
+  reactions: $('#reactions'),
+  announcement: $('#announcement'),
+  presence: $('#presence'),
 };
 
 let event = null;
@@ -42,6 +53,8 @@ let sessionId = null;
 let lastSnapshotAt = 0;
 let eventTimer = null;
 let languageChosen = false;
+let announcements = [];
+let bannerTimer = null;
 
 // A kiosk nobody touches: ?lang= wins, then a remembered choice, then the event's own language.
 if (params.get('lang')) {
@@ -73,9 +86,14 @@ const state = new SessionState({
     if (change.kind === 'PollResultsChanged' && !(state.projectorMode === 'poll' && change.frame.pollId === state.projectorPollId)) {
       return;
     }
+    if (change.kind === 'ProjectorChanged' && change.delta.showPresence && !presenceWasShown) {
+      refreshPresence();
+    }
+    presenceWasShown = state.projectorPresence;
     render();
   },
 });
+let presenceWasShown = false;
 
 const live = connect({ onConnected: rejoin });
 bindStatus($('#conn'), live);
@@ -83,6 +101,37 @@ for (const name of VERSIONED_EVENTS) {
   live.on(name, (delta) => state.handle(name, delta));
 }
 live.on('PollResultsChanged', (frame) => state.handleResults(frame));
+live.on('SessionStatusChanged', (view) => {
+  if (!event || view.eventId !== event.id) {
+    return;
+  }
+  applySessionView(event, view);
+  if (state.session && state.session.id === view.id) {
+    state.session = { ...state.session, status: view.status };
+  }
+  followLiveSession();
+});
+live.on('AnnouncementPosted', (a) => {
+  if (event && a.eventId === event.id) {
+    announcements = upsertAnnouncement(announcements, a);
+    renderAnnouncement();
+  }
+});
+live.on('AnnouncementDeleted', (a) => {
+  announcements = announcements.filter((x) => x.id !== a.id);
+  renderAnnouncement();
+});
+live.on('ReactionsSent', (delta) => {
+  if (event && delta && delta.sessionId === sessionId) {
+    floatBurst(delta.counts || {});
+  }
+});
+live.on('PresenceChanged', (delta) => {
+  if (delta && delta.sessionId === sessionId) {
+    state.present = delta.session;
+    renderPresence();
+  }
+});
 
 async function rejoin() {
   const r = await live.call('JoinEvent', code);
@@ -98,13 +147,29 @@ async function rejoin() {
   await joinSession(chooseSession().id);
 }
 
-/** ?session= pins a session; otherwise the first live one, else the first session. */
+function followedRoom() {
+  return followKey ? roomByKey(event, followKey) : null;
+}
+
+/** ?session= pins a session; ?room= follows that room's live (else next, else last) session; otherwise the first live one. */
 function chooseSession() {
   const sessions = event.sessions;
+  const room = followedRoom();
   return (pinnedSession && sessions.find((s) => String(s.id) === pinnedSession))
+    || (room && roomTarget(event, room.id))
     || sessions.find((s) => s.status === 'live')
     || (sessionId && sessions.find((s) => s.id === sessionId))
     || sessions[0];
+}
+
+/** After the agenda changed (a pushed status or a re-read at a schedule boundary): go where the screen should be. */
+function followLiveSession() {
+  const wanted = chooseSession();
+  if (wanted && wanted.id !== sessionId && live.isConnected()) {
+    joinSession(wanted.id).catch(() => {});
+  } else {
+    render();
+  }
 }
 
 async function joinSession(id) {
@@ -122,16 +187,18 @@ async function joinSession(id) {
   }
   lastSnapshotAt = Date.now();
   state.load(r.value);
+  presenceWasShown = state.projectorPresence;
 }
 
 function setEvent(snapshot) {
   event = snapshot;
+  announcements = [...(snapshot.announcements || [])].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
   storage.set(`lh.event.${code}`, snapshot);
   document.title = `${event.name} · LiveHub`;
   if (!languageChosen && (event.defaultLanguage === 'id' || event.defaultLanguage === 'en')) {
     setLanguage(event.defaultLanguage, { remember: false });
   }
-  // Status is not pushed: look at the agenda again at the next start or end, and follow the live session.
+  // A moderator's override is pushed; the schedule is not: look at the agenda again at the next start or end.
   clearTimeout(eventTimer);
   const now = serverNow();
   const next = event.sessions.flatMap((s) => [s.startsAt, s.endsAt]).filter((ms) => ms > now).sort((a, b) => a - b)[0];
@@ -142,12 +209,7 @@ function setEvent(snapshot) {
       return;
     }
     setEvent(r.value);
-    const wanted = chooseSession();
-    if (wanted && wanted.id !== sessionId && live.isConnected()) {
-      joinSession(wanted.id).catch(() => {});
-    } else {
-      render();
-    }
+    followLiveSession();
   }, Math.min(next ? next - now + 2000 : Infinity, 5 * 60 * 1000));
 }
 
@@ -159,6 +221,8 @@ function render() {
   if (!event) {
     return;
   }
+  renderPresence();
+  renderAnnouncement();
   const session = state.session || event.sessions.find((s) => s.id === sessionId);
   const mode = state.loaded ? state.projectorMode : 'questions';
   ui.proj.dataset.mode = mode;
@@ -180,7 +244,8 @@ function render() {
     return;
   }
   ui.sessionTitle.hidden = false;
-  ui.sessionTitle.textContent = session ? session.title : '';
+  const room = followedRoom();
+  ui.sessionTitle.textContent = [room ? room.name : null, session ? session.title : null].filter(Boolean).join(' · ');
   const questions = [...state.questions.values()].filter((q) => q.status === 'approved' || q.status === 'answered');
   const onScreen = state.onScreenQuestionId ? questions.find((q) => q.id === state.onScreenQuestionId) : null;
   const top = questions.filter((q) => q.status === 'approved' && q !== onScreen).sort(byPopular).slice(0, TOP);
@@ -195,6 +260,7 @@ function render() {
         el('span', { text: onScreen.authorName || t('question.anonymous') }),
         el('span', { class: 'votes', text: `▲ ${t('question.upvotes', { count: onScreen.upvotes })}` }),
       ]),
+      replyBlock(onScreen.reply, 'proj-reply'),
     );
   } else {
     delete ui.onScreen.dataset.questionId;
@@ -217,6 +283,135 @@ function render() {
     ui.holdingEvent.textContent = event.name;
   }
   fitTop();
+}
+
+// ------------------------------------------------------------ presence, announcements, reactions
+
+function renderPresence() {
+  const show = state.loaded && state.projectorPresence && typeof state.present === 'number';
+  ui.presence.hidden = !show;
+  if (show) {
+    ui.presence.textContent = t('proj.presence', { count: state.present });
+  }
+}
+
+/** Head counts reach the projector only when they change: when the moderator turns them on, read the count now. */
+async function refreshPresence() {
+  const id = sessionId;
+  const r = await api('GET', `/api/sessions/${id}?view=projector`);
+  if (r.ok && r.value && id === sessionId && typeof r.value.present === 'number') {
+    state.present = r.value.present;
+    renderPresence();
+  }
+}
+
+function currentRoomId() {
+  const session = state.session || (event && event.sessions.find((s) => s.id === sessionId));
+  if (session) {
+    return session.roomId;
+  }
+  const room = followedRoom();
+  return room ? room.id : null;
+}
+
+/** The newest announcement for this room: the whole width of the screen for 20 seconds, then a ticker along the bottom. */
+function renderAnnouncement() {
+  if (!event) {
+    return;
+  }
+  const newest = relevantAnnouncements(announcements, currentRoomId())[0] || null;
+  const now = serverNow();
+  const shown = newest && newest.createdAt >= now - ANNOUNCEMENT_FRESH_MS ? newest : null;
+  clearTimeout(bannerTimer);
+  if (!shown) {
+    ui.announcement.hidden = true;
+    ui.announcement._sig = null;
+    ui.announcement.replaceChildren();
+    if (ui.proj.classList.contains('has-ticker')) {
+      ui.proj.classList.remove('has-ticker');
+      fitTop();
+    }
+    return;
+  }
+  const age = Math.max(0, now - shown.createdAt);
+  const large = age < BANNER_MS;
+  if (large) {
+    bannerTimer = setTimeout(renderAnnouncement, BANNER_MS - age + 50);
+  }
+  const room = shown.roomId ? roomById(event, shown.roomId) : null;
+  const sig = JSON.stringify([getLanguage(), shown.id, shown.text, large, room && room.name]);
+  if (ui.announcement._sig === sig) {
+    return;
+  }
+  ui.announcement._sig = sig;
+  ui.announcement.hidden = false;
+  ui.announcement.dataset.size = large ? 'large' : 'ticker';
+  ui.announcement.dataset.announcementId = String(shown.id);
+  const label = [t('announcement.title'), room ? room.name : null].filter(Boolean).join(' · ');
+  if (large) {
+    ui.announcement.replaceChildren(
+      el('p', { class: 'proj-announcement-label' }, [el('span', { attrs: { 'aria-hidden': 'true' }, text: '📢 ' }), label]),
+      el('p', { class: ['proj-announcement-text', shown.text.length > 160 && 'long'], text: shown.text }),
+    );
+  } else {
+    const inner = el('span', { class: 'ticker-inner', text: shown.text });
+    const track = el('span', { class: 'ticker-track' }, [inner]);
+    ui.announcement.replaceChildren(el('span', { class: 'proj-announcement-label', text: label }), track);
+    // Text longer than the strip glides to its end and back, slowly enough to read from the back row.
+    requestAnimationFrame(() => {
+      const overflow = inner.scrollWidth - track.clientWidth;
+      if (overflow > 4) {
+        inner.style.setProperty('--ticker-shift', `${-overflow}px`);
+        inner.style.animationDuration = `${Math.max(8, overflow / 60 + 4)}s`;
+        inner.classList.add('is-scrolling');
+      }
+    });
+  }
+  const ticker = !large;
+  if (ui.proj.classList.contains('has-ticker') !== ticker) {
+    ui.proj.classList.toggle('has-ticker', ticker);
+    fitTop();
+  }
+}
+
+/** One burst of reactions floats up from the bottom of the main area (never over the join code and QR at the side). */
+function floatBurst(counts) {
+  const kinds = (event && event.reactions && Object.keys(event.reactions).length) ? event.reactions : DEFAULT_REACTIONS;
+  const entries = Object.entries(counts).filter(([key, n]) => kinds[key] && n > 0);
+  const total = entries.reduce((sum, [, n]) => sum + n, 0);
+  if (!total) {
+    return;
+  }
+  const share = Math.min(1, MAX_BURST / total);
+  const emoji = [];
+  for (const [key, n] of entries) {
+    for (let i = 0, count = Math.max(1, Math.round(n * share)); i < count; i += 1) {
+      emoji.push(kinds[key]);
+    }
+  }
+  for (let i = emoji.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [emoji[i], emoji[j]] = [emoji[j], emoji[i]];
+  }
+  // Spread over the half second the server counted them in, so a burst reads as a stream.
+  emoji.slice(0, MAX_BURST).forEach((e) => spawnFloat(e, Math.round(Math.random() * 500)));
+}
+
+function spawnFloat(emoji, delay) {
+  if (ui.reactions.childElementCount >= MAX_FLOATING) {
+    return;
+  }
+  const node = el('span', { class: 'reaction-float', attrs: { 'data-testid': 'reaction-float' }, text: emoji });
+  const duration = 3200 + Math.round(Math.random() * 1600);
+  node.style.left = `${(3 + Math.random() * 90).toFixed(1)}%`;
+  node.style.animationDelay = `${delay}ms`;
+  node.style.animationDuration = `${duration}ms`;
+  node.style.setProperty('--drift', `${(Math.random() * 8 - 4).toFixed(1)}vw`);
+  node.style.setProperty('--scale', (0.8 + Math.random() * 0.6).toFixed(2));
+  ui.reactions.append(node);
+  const done = () => node.remove();
+  node.addEventListener('animationend', done, { once: true });
+  setTimeout(done, delay + duration + 500);
 }
 
 // ------------------------------------------------------------ poll

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LiveHub.Tests.Infrastructure;
+
+/// <summary>
+/// Real servers for the tests, each started on 127.0.0.1 and a port of its own and stopped on dispose. A missing server skips
+/// the test on a developer machine and fails it in CI (CI=true), so CI can never pass without really running them.
+/// </summary>
+public static class Services
+{
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Skips locally or fails in CI when a server the test needs is missing.</summary>
+    public static void Require(bool available, string what)
+    {
+        if (available)
+        {
+            return;
+        }
+        if (Repo.InCi)
+        {
+            Assert.Fail($"{what} is required in CI but is not available.");
+        }
+        Skip.If(true, $"{what} is not available on this machine.");
+    }
+
+    public static string? Which(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
+
+    /// <summary>Runs a command to completion and returns its output; throws when it fails.</summary>
+    public static async Task<string> RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await error}{await output}");
+        }
+        return await output;
+    }
+
+    public static async Task WaitForPortAsync(int port, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+}
+
+/// <summary>A throwaway PostgreSQL cluster made with initdb and pg_ctl, or the one named by LIVEHUB_TEST_POSTGRES.</summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private readonly string? _dataDir;
+    private readonly string? _bin;
+
+    private PostgresServer(string connectionString, string? dataDir, string? bin)
+    {
+        ConnectionString = connectionString;
+        _dataDir = dataDir;
+        _bin = bin;
+    }
+
+    /// <summary>Connection string to the server's "postgres" maintenance database; tests add their own database name.</summary>
+    public string ConnectionString { get; }
+
+    public static string? Binaries() =>
+        Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(v => Path.Combine(v, "bin")).FirstOrDefault(b => File.Exists(Path.Combine(b, "initdb")))
+            : null;
+
+    public static bool Available => Environment.GetEnvironmentVariable("LIVEHUB_TEST_POSTGRES") is not null || (Binaries() is not null && Services.Which("runuser") is not null);
+
+    public static async Task<PostgresServer> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable("LIVEHUB_TEST_POSTGRES") is { } given)
+        {
+            return new PostgresServer(given, null, null);
+        }
+        var bin = Binaries()!;
+        var dir = Path.Combine("/tmp", $"livehub-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        // PostgreSQL refuses to run as root: the cluster belongs to the postgres user.
+        await Services.RunAsync("chown", "postgres:postgres", dir);
+        await Services.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", dir, "-A", "trust", "-U", "postgres", "--no-sync");
+        var port = Services.FreePort();
+        await Services.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-o",
+            $"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300", "start");
+        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50", dir, bin);
+    }
+
+    /// <summary>A connection string to a fresh database of its own on this server.</summary>
+    public string NewDatabase() =>
+        new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Database = $"livehub_{Guid.NewGuid():N}"[..24] }.ToString();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataDir is null)
+        {
+            return;
+        }
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await Services.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_bin!, "pg_ctl"), "-D", _dataDir, "-m", "immediate", "-w", "stop");
+        Directory.Delete(_dataDir, recursive: true);
+    }
+}
+
+/// <summary>A redis-server on 127.0.0.1 (never every interface), without persistence, or the one named by LIVEHUB_TEST_REDIS.</summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private Process? _process;
+    private readonly int _port;
+
+    private RedisServer(string connectionString, int port, Process? process)
+    {
+        ConnectionString = connectionString;
+        _port = port;
+        _process = process;
+    }
+
+    public string ConnectionString { get; }
+
+    public static bool Available => Environment.GetEnvironmentVariable("LIVEHUB_TEST_REDIS") is not null || Services.Which("redis-server") is not null;
+
+    public static async Task<RedisServer> StartAsync()
+    {
+        if (Environment.GetEnvironmentVariable("LIVEHUB_TEST_REDIS") is { } given)
+        {
+            return new RedisServer(given, 0, null);
+        }
+        var port = Services.FreePort();
+        var server = new RedisServer($"127.0.0.1:{port}", port, null);
+        await server.RestartAsync();
+        return server;
+    }
+
+    /// <summary>Starts (again) the redis-server process on the same port: a Redis restart, empty, as after a crash.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        var start = new ProcessStartInfo(Services.Which("redis-server")!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--bind", "127.0.0.1", "--port", _port.ToString(), "--save", "", "--appendonly", "no" })
+        {
+            start.ArgumentList.Add(a);
+        }
+        _process = Process.Start(start)!;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Services.WaitForPortAsync(_port, TimeSpan.FromSeconds(10));
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } p)
+        {
+            p.Kill();
+            await p.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
