@@ -48,7 +48,8 @@ public sealed record AskOutcome(QuestionRow Question, bool Created, Events.Sessi
 public sealed record QuestionChange(QuestionRow Before, QuestionRow After, long? OnScreenQuestionId, Events.SessionVersions Versions, bool PublicChanged);
 
 /// <summary>A merge: the duplicate (now archived), the question it went into, and the versions after.</summary>
-public sealed record MergeOutcome(QuestionRow Source, QuestionRow Target, long? OnScreenQuestionId, Events.SessionVersions Versions);
+public sealed record MergeOutcome(
+    QuestionRow SourceBefore, QuestionRow Source, QuestionRow Target, long? OnScreenQuestionId, Events.SessionVersions Versions, bool PublicChanged);
 
 public sealed record UpvoteOutcome(long QuestionId, long SessionId, long Upvotes, bool Changed);
 

@@ -154,7 +154,7 @@ public sealed class QuestionStore(Database db)
         var after = await ReadInSessionAsync(connection, tx, sessionId, sourceId, ct);
         var targetAfter = await ReadInSessionAsync(connection, tx, sessionId, targetId, ct);
         await tx.CommitAsync(ct);
-        return new MergeOutcome(after!, targetAfter!, onScreen, versions);
+        return new MergeOutcome(source, after!, targetAfter!, onScreen, versions, publicChange);
     }
 
     private async Task<QuestionChange?> UpdateFieldsAsync(

@@ -15,7 +15,6 @@ public sealed class AgendaService(
     SessionAccess access,
     SessionLocks locks,
     AuditLog audit,
-    ProfanityFilter profanity,
     IHubContext<EventHub, ILiveClient> hub)
 {
     /// <summary>Sets live / upcoming / ended, or with a null status returns the session to its schedule.</summary>
@@ -56,7 +55,6 @@ public sealed class AgendaService(
             return ErrorCodes.ForbiddenError();
         }
         await store.SetProfanityWordsAsync(request.EventId, words.Count == 0 ? null : string.Join('\n', words), ct);
-        profanity.Invalidate(request.EventId);
         await audit.RecordAsync(caller, request.EventId, null, "profanity-list", detail: $"{words.Count} words", ct: ct);
         var e = await events.FindEventAsync(request.EventId, ct);
         return HubResult<IReadOnlyList<string>>.Success(e is null ? [] : WordsOf(e));

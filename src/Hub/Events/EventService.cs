@@ -44,7 +44,7 @@ public sealed class EventService(EventStore store, TimeProvider clock, IOptions<
     public SessionView View(SessionRow s) => new(
         s.Id, s.EventId, s.RoomId, s.SessionKey, s.Title, s.Kind,
         s.Speakers.Split('\n', StringSplitOptions.RemoveEmptyEntries),
-        s.StartsAt, s.EndsAt, StatusOf(s), s.Moderation);
+        s.StartsAt, s.EndsAt, StatusOf(s), s.Moderation, SessionStatus.IsKnown(s.StatusOverride));
 
     /// <summary>A moderator's override wins; otherwise the schedule decides.</summary>
     public string StatusOf(SessionRow s)

@@ -16,7 +16,8 @@ public sealed record SessionView(
     long StartsAt,
     long EndsAt,
     string Status,
-    string Moderation);
+    string Moderation,
+    bool StatusOverridden = false);
 
 public sealed record EventSnapshot(
     long Id,

@@ -26,14 +26,23 @@ public sealed class ProfanityFilter
     ];
 
     private static readonly HashSet<string> Defaults = Build(Indonesian.Concat(English));
-    private readonly ConcurrentDictionary<long, HashSet<string>> _custom = new();
+
+    // Keyed by the list's text, not the event: a list edited on another node is a new key here, so nothing needs invalidating.
+    private readonly ConcurrentDictionary<string, HashSet<string>> _custom = new(StringComparer.Ordinal);
 
     /// <summary>The list in force for an event: its own, if it set one, else the built-in lists.</summary>
-    public IReadOnlySet<string> ListFor(EventRow e) =>
-        e.ProfanityWords is null ? Defaults : _custom.GetOrAdd(e.Id, _ => Build(e.ProfanityWords.Split('\n')));
-
-    /// <summary>Forget a cached list after the event's words change.</summary>
-    public void Invalidate(long eventId) => _custom.TryRemove(eventId, out _);
+    public IReadOnlySet<string> ListFor(EventRow e)
+    {
+        if (e.ProfanityWords is null)
+        {
+            return Defaults;
+        }
+        if (_custom.Count > 1000)
+        {
+            _custom.Clear();
+        }
+        return _custom.GetOrAdd(e.ProfanityWords, words => Build(words.Split('\n')));
+    }
 
     public bool IsFlagged(EventRow e, string text) => FirstMatch(ListFor(e), text) is not null;
 

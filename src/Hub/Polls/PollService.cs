@@ -187,9 +187,10 @@ public sealed class PollService(
                 return ErrorCodes.NotFoundError("session");
             }
             var showPresence = request.ShowPresence ?? session.ProjectorPresence != 0;
+            long? present = showPresence ? presence.Count(session.Id) : null;
             await hub.Clients.Group(GroupNames.Moderators(session.Id))
-                .ProjectorChanged(new ProjectorDelta(session.Id, versions.ModVersion, request.Mode!, pollId, showPresence));
-            var delta = new ProjectorDelta(session.Id, versions.Version, request.Mode!, pollId, showPresence);
+                .ProjectorChanged(new ProjectorDelta(session.Id, versions.ModVersion, request.Mode!, pollId, showPresence, present));
+            var delta = new ProjectorDelta(session.Id, versions.Version, request.Mode!, pollId, showPresence, present);
             await PublicClients(session.Id).ProjectorChanged(delta);
             if (pollId is { } shown)
             {

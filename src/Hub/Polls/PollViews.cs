@@ -46,7 +46,8 @@ public sealed record AnswerResult(long Id, string Text, string? DisplayName, str
 
 public sealed record LeaderboardEntry(int Rank, string Name, long Score, long Correct);
 
-public sealed record ProjectorDelta(long SessionId, long Version, string Mode, long? PollId, bool ShowPresence = false);
+/// <summary>What the projector shows; <see cref="Present"/> is the head count when <see cref="ShowPresence"/> is on.</summary>
+public sealed record ProjectorDelta(long SessionId, long Version, string Mode, long? PollId, bool ShowPresence = false, long? Present = null);
 
 /// <summary>The caller's own answer to a poll, so it stays marked after a reload.</summary>
 public sealed record MyVote(long PollId, IReadOnlyList<int> Choices, int? Rating, IReadOnlyList<int> Ranking, string? Text, string Status);

@@ -273,8 +273,7 @@ public sealed class QuestionService(
             {
                 return new HubError(ErrorCodes.InvalidState, "error.merge_refused", "Both questions must be in this session and not merged already.");
             }
-            var publicChange = QuestionStatus.IsPublic(merge.Target.Status);
-            var change = new QuestionChange(merge.Source, merge.Source, merge.OnScreenQuestionId, merge.Versions, publicChange);
+            var change = new QuestionChange(merge.SourceBefore, merge.Source, merge.OnScreenQuestionId, merge.Versions, merge.PublicChanged);
             await PushChangeAsync(Merged, change);
             upvotes.Mark(session.Id, merge.Target.Id);
             await audit.RecordAsync(caller, session.EventId, session.Id, "merge", merge.Source.Id, detail: $"into {merge.Target.Id}", ct: ct);

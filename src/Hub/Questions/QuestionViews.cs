@@ -4,8 +4,8 @@ namespace LiveHub.Questions;
 
 /// <summary>
 /// A question as a screen sees it. Carries no participant id or address; <see cref="ClientId"/> is set only
-/// on views sent to the question's own author, so their outbox can match acknowledgements. <see cref="Labels"/>,
-/// <see cref="Flagged"/> and <see cref="MergedIntoId"/> are for moderators and null elsewhere.
+/// on views sent to the question's own author, so their outbox can match acknowledgements. <see cref="Labels"/> and
+/// <see cref="Flagged"/> are for moderators and null elsewhere; <see cref="MergedIntoId"/> tells anyone a duplicate went into another question.
 /// </summary>
 public sealed record QuestionView(
     long Id,
@@ -24,7 +24,8 @@ public sealed record QuestionView(
     long? MergedIntoId = null)
 {
     public static QuestionView Public(QuestionRow row) =>
-        new(row.Id, row.SessionId, row.Text, row.AuthorName, row.Upvotes, row.Status, row.CreatedAt, row.AnsweredAt, null, row.Reply, row.RepliedAt);
+        new(row.Id, row.SessionId, row.Text, row.AuthorName, row.Upvotes, row.Status, row.CreatedAt, row.AnsweredAt, null, row.Reply, row.RepliedAt,
+            MergedIntoId: row.MergedIntoId);
 
     public static QuestionView ForAuthor(QuestionRow row) => Public(row) with { ClientId = row.ClientId };
 
@@ -32,7 +33,6 @@ public sealed record QuestionView(
     {
         Labels = row.Labels.Split(',', StringSplitOptions.RemoveEmptyEntries),
         Flagged = row.Flagged != 0,
-        MergedIntoId = row.MergedIntoId,
     };
 }
 

@@ -85,7 +85,8 @@ public sealed partial class ReactionService(
             var burst = counts.ToDictionary(c => c.Key, c => c.Value);
             try
             {
-                await hub.Clients.Groups(GroupNames.Audience(sessionId), GroupNames.Projector(sessionId), GroupNames.Moderators(sessionId))
+                // Phones only send reactions; the floating show is the projector's (and the moderator's counter), so spare the Wi-Fi.
+                await hub.Clients.Groups(GroupNames.Projector(sessionId), GroupNames.Moderators(sessionId))
                     .ReactionsSent(new ReactionsDelta(sessionId, burst));
                 await store.AddAsync(sessionId, burst, ct);
             }

@@ -52,6 +52,7 @@ public sealed class ModeratorToolTests(ServerFixture fixture)
                 "the audience sees the merged count");
             var modSnapshot = await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
             Assert.Equal(target.Id, modSnapshot.Questions.Single(q => q.Id == duplicate.Id).MergedIntoId);
+            await TestClient.EventuallyAsync(() => phones[1].MyQuestionChanges.Any(m => m.Id == duplicate.Id && m.MergedIntoId == target.Id), "the duplicate's author learns where it went");
 
             var again = await moderator.InvokeAsync<QuestionView>(nameof(EventHub.MergeQuestions), new MergeQuestionsRequest(e.Keynote, duplicate.Id, target.Id));
             Assert.Equal(ErrorCodes.InvalidState, again.Error!.Code);
@@ -152,5 +153,29 @@ public sealed class ModeratorToolTests(ServerFixture fixture)
     {
         await using var connection = await Server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
         return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+}
+
+[Collection(ServerCollection.Name)]
+public sealed class MergeVisibilityTests(ServerFixture fixture)
+{
+    [Fact]
+    public async Task APublicDuplicateMergedIntoAPendingQuestionLeavesTheAudiencesScreens()
+    {
+        var e = await fixture.Server.CreateEventAsync();
+        await using var moderator = await TestClient.ConnectAsync(fixture.Server, moderatorOf: e.Code);
+        await using var phone = await TestClient.ConnectAsync(fixture.Server);
+        await phone.JoinAsync(e.Keynote);
+        var pending = await phone.AskAsync(e.Keynote, "Masih menunggu");
+        var duplicate = await phone.AskAsync(e.Keynote, "Sudah tampil");
+        await moderator.ModerateAsync(e.Keynote, duplicate.Id, ModerationActions.Approve);
+
+        await moderator.OkAsync<QuestionView>(nameof(EventHub.MergeQuestions), new MergeQuestionsRequest(e.Keynote, duplicate.Id, pending.Id));
+
+        await TestClient.EventuallyAsync(
+            () => phone.Received.Any(r => r.Name == nameof(ILiveClient.QuestionMerged) && ((QuestionDelta)r.Payload).Question.Id == duplicate.Id),
+            "the audience drops the merged duplicate");
+        var snapshot = await phone.JoinAsync(e.Keynote);
+        Assert.DoesNotContain(snapshot.Questions, q => q.Id == duplicate.Id);
     }
 }

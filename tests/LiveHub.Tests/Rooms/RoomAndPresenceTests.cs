@@ -107,6 +107,7 @@ public sealed class RoomAndPresenceTests(ServerFixture fixture)
         await using var projector = await TestClient.ConnectAsync(Server);
         await projector.JoinAsync(e.Keynote, SessionViews.Projector);
         await using var phone = await TestClient.ConnectAsync(Server);
+        await phone.JoinAsync(e.Keynote);
         await using var other = await TestClient.ConnectAsync(Server);
 
         var results = new List<HubResult<bool>>();
@@ -124,6 +125,7 @@ public sealed class RoomAndPresenceTests(ServerFixture fixture)
         long Sum(string kind) => projector.Received.Where(r => r.Payload is ReactionsDelta).Sum(r => ((ReactionsDelta)r.Payload).Counts.GetValueOrDefault(kind));
         await TestClient.EventuallyAsync(() => Sum("clap") == accepted && Sum("heart") == 1, "the projector gets every accepted reaction");
         Assert.True(projector.Received.Count(r => r.Payload is ReactionsDelta) <= 3, "reactions are pushed in bursts, not one by one");
+        Assert.DoesNotContain(phone.Received, r => r.Payload is ReactionsDelta);
 
         await TestClient.EventuallyAsync(() => Totals(e.Keynote).GetValueOrDefault("clap") == accepted, "totals are stored");
     }
