@@ -21,7 +21,7 @@ public sealed partial class PollResultsCoalescer(
     LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
     IOptions<PollOptions> options,
-    ILogger<PollResultsCoalescer> logger) : BackgroundService
+    ILogger<PollResultsCoalescer> logger) : TickingService(logger)
 {
     private sealed class Pending
     {
@@ -56,20 +56,9 @@ public sealed partial class PollResultsCoalescer(
         return tally is null ? null : await BuildAsync(tally, forModerators, ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000.0 / options.Value.ScreenFramesPerSecond));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(1000.0 / options.Value.ScreenFramesPerSecond);
+
+    protected override Task TickAsync(CancellationToken ct) => FlushAsync(ct);
 
     public async Task FlushAsync(CancellationToken ct)
     {
@@ -150,37 +139,19 @@ public sealed partial class PollResultsCoalescer(
 }
 
 /// <summary>Closes quizzes whose answer timer has run out. Reads the database, so it works on any node and after a restart.</summary>
-public sealed partial class QuizTimer(PollStore store, PollService polls, TimeProvider clock, ILogger<QuizTimer> logger) : BackgroundService
+public sealed class QuizTimer(PollStore store, PollService polls, TimeProvider clock, ILogger<QuizTimer> logger) : TickingService(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(500);
+
+    protected override async Task TickAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-        try
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var poll in await store.ListOpenTimedAsync(ct))
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            if (poll.OpenedAt is { } opened && poll.TimeLimitSeconds is { } limit && now >= opened + limit * 1000)
             {
-                try
-                {
-                    var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-                    foreach (var poll in await store.ListOpenTimedAsync(stoppingToken))
-                    {
-                        if (poll.OpenedAt is { } opened && poll.TimeLimitSeconds is { } limit && now >= opened + limit * 1000)
-                        {
-                            await polls.CloseExpiredAsync(poll.Id, stoppingToken);
-                        }
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogTimerFailed(logger, ex);
-                }
+                await polls.CloseExpiredAsync(poll.Id, ct);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
     }
-
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Quiz timer check failed")]
-    private static partial void LogTimerFailed(ILogger logger, Exception ex);
 }

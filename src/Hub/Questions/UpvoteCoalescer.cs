@@ -18,27 +18,16 @@ public sealed partial class UpvoteCoalescer(
     LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
     IOptions<QuestionOptions> options,
-    ILogger<UpvoteCoalescer> logger) : BackgroundService
+    ILogger<UpvoteCoalescer> logger) : TickingService(logger)
 {
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<long, byte>> _dirty = new();
 
     public void Mark(long sessionId, long questionId) =>
         _dirty.GetOrAdd(sessionId, _ => new ConcurrentDictionary<long, byte>())[questionId] = 0;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.UpvoteFlushMilliseconds));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.UpvoteFlushMilliseconds);
+
+    protected override Task TickAsync(CancellationToken ct) => FlushAsync(ct);
 
     public async Task FlushAsync(CancellationToken ct)
     {

@@ -23,7 +23,7 @@ public sealed partial class ReactionService(
     RateLimits limits,
     ReactionStore store,
     IHubContext<EventHub, ILiveClient> hub,
-    ILogger<ReactionService> logger) : BackgroundService
+    ILogger<ReactionService> logger) : TickingService(logger)
 {
     /// <summary>The reactions on offer; clients draw each as its emoji.</summary>
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
@@ -59,20 +59,9 @@ public sealed partial class ReactionService(
         return HubResult<bool>.Success(true);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Tick);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await FlushAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => Tick;
+
+    protected override Task TickAsync(CancellationToken ct) => FlushAsync(ct);
 
     public async Task FlushAsync(CancellationToken ct)
     {

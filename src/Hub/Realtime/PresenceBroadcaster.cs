@@ -12,37 +12,19 @@ public sealed record PresenceDelta(long EventId, long SessionId, long RoomId, lo
 /// Every two seconds, for each session whose head count changed: the session's and its room's count to the event's moderators,
 /// and to the session's projector when its moderator chose to show it.
 /// </summary>
-public sealed partial class PresenceBroadcaster(
+public sealed class PresenceBroadcaster(
     Presence presence,
     EventStore events,
     IHubContext<EventHub, ILiveClient> hub,
-    ILogger<PresenceBroadcaster> logger) : BackgroundService
+    ILogger<PresenceBroadcaster> logger) : TickingService(logger)
 {
     public static readonly TimeSpan Tick = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<long, long> _lastSent = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Tick);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await FlushAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Interval => Tick;
+
+    protected override Task TickAsync(CancellationToken ct) => FlushAsync(ct);
 
     private async Task FlushAsync(CancellationToken ct)
     {
@@ -65,7 +47,4 @@ public sealed partial class PresenceBroadcaster(
             }
         }
     }
-
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Warning, Message = "Presence broadcast failed")]
-    private static partial void LogFailed(ILogger logger, Exception ex);
 }
