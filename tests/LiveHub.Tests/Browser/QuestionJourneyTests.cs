@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using LiveHub.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -57,5 +58,56 @@ public sealed class QuestionJourneyTests(ServerFixture fixture)
         Assert.Empty(audienceErrors);
         Assert.Empty(moderatorErrors);
         Assert.Empty(projectorErrors);
+    }
+
+    [SkippableFact]
+    public async Task AQuestionAskedWhileOfflineWaitsInTheOutboxAndIsDeliveredOnceOnReconnect()
+    {
+        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var e = await Server.CreateEventAsync();
+        var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
+        const string text = "Apakah pertanyaan ini sampai walau sinyal putus?";
+
+        var (phone, _) = await Infrastructure.Browser.OpenAsync(browser, 360, 740);
+        // The page's WebSockets pass through a switch the test controls: "down" drops them and refuses reconnects, as dead venue Wi-Fi does.
+        await phone.AddInitScriptAsync("""
+            (() => {
+              const Native = window.WebSocket;
+              const open = [];
+              window.__lhNetwork = { down: false, drop() { this.down = true; open.forEach(s => s.close()); } };
+              window.WebSocket = function (url, protocols) {
+                const socket = new Native(window.__lhNetwork.down ? 'ws://127.0.0.1:9/' : url, protocols);
+                open.push(socket);
+                return socket;
+              };
+              window.WebSocket.prototype = Native.prototype;
+              Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+            })();
+            """);
+        await phone.GotoAsync($"{baseUrl}/e/{e.Code}?session={e.Keynote}");
+        await Expect(phone.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
+
+        await phone.EvaluateAsync("() => window.__lhNetwork.drop()");
+        await Expect(phone.GetByTestId("connection-status")).Not.ToHaveAttributeAsync("data-state", "connected");
+        await phone.GetByTestId("ask-text").FillAsync(text);
+        await phone.GetByTestId("ask-send").ClickAsync();
+        var item = phone.GetByTestId("outbox-item").Filter(new LocatorFilterOptions { HasText = text });
+        await Expect(item).ToHaveAttributeAsync("data-state", "sending");
+        await Infrastructure.Browser.ScreenshotAsync(phone, "audience-offline-outbox");
+
+        // The network comes back: the page reconnects at once rather than waiting out its back-off.
+        await phone.EvaluateAsync("() => { window.__lhNetwork.down = false; window.dispatchEvent(new Event('online')); }");
+        await Expect(phone.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        await Expect(phone.GetByTestId("my-questions")).ToContainTextAsync("Menunggu persetujuan moderator");
+        var questions = Server.Services.GetRequiredService<LiveHub.Data.Questions.QuestionStore>();
+        await TestClient.EventuallyAsync(() => questions.CountAsync(e.Keynote, CancellationToken.None).GetAwaiter().GetResult() == 1, "the question is stored");
+
+        // A reload after delivery resends nothing: still exactly one.
+        await phone.ReloadAsync();
+        await Expect(phone.GetByTestId("my-questions")).ToContainTextAsync(text);
+        await Expect(phone.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
+        Assert.Equal(1, await questions.CountAsync(e.Keynote, CancellationToken.None));
     }
 }
