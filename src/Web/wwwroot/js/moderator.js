@@ -305,8 +305,7 @@ async function joinSession(id) {
     return;
   }
   if (!r.ok) {
-    if (r.error && r.error.messageKey === 'error.forbidden') {
-      await lostModeratorRights(r.error);
+    if (await failed(r)) {
       return;
     }
     throw r.error;
@@ -339,7 +338,7 @@ async function switchSession(id) {
       render();
     }
   } catch (error) {
-    toast(errorText(error), { kind: 'error' });
+    toastError(error);
   }
 }
 
@@ -415,21 +414,9 @@ function onStateChange(change) {
 const UNDO = { dismiss: 'restore', answer: 'restore', archive: 'restore' };
 
 async function moderate(question, action, { quiet = false } = {}) {
-  if (busy.has(question.id)) {
-    return;
-  }
   const previousOnScreen = state.onScreenQuestionId;
-  busy.add(question.id);
-  render();
-  const r = await live.request('ModerateQuestion', { sessionId, questionId: question.id, action });
-  busy.delete(question.id);
-  if (!r.ok) {
-    render();
-    if (r.error && r.error.messageKey === 'error.forbidden') {
-      await lostModeratorRights(r.error);
-      return;
-    }
-    toast(errorText(r.error), { kind: 'error' });
+  const r = await questionCall(question.id, 'ModerateQuestion', { sessionId, questionId: question.id, action }, toastError);
+  if (!r) {
     return;
   }
   // Show the outcome now; the versioned delta that follows carries the same state.
@@ -470,19 +457,12 @@ async function saveEdit(question) {
     render();
     return;
   }
-  busy.add(question.id);
-  render();
-  const r = await live.request('EditQuestion', { sessionId, questionId: question.id, text });
-  busy.delete(question.id);
-  if (!r.ok) {
-    if (r.error && r.error.messageKey === 'error.forbidden') {
-      await lostModeratorRights(r.error);
-      return;
-    }
+  const r = await questionCall(question.id, 'EditQuestion', { sessionId, questionId: question.id, text }, (error) => {
     if (editing && editing.id === question.id) {
-      editing.error = r.error;
+      editing.error = error;
     }
-    render();
+  });
+  if (!r) {
     return;
   }
   editing = null;
@@ -490,8 +470,7 @@ async function saveEdit(question) {
     state.questions.set(r.value.id, r.value);
   }
   render();
-  const card = ui.list.querySelector(`[data-question-id="${question.id}"] [data-testid="action-edit"]`);
-  card?.focus();
+  focusIn(question.id, '[data-testid="action-edit"]');
   toast(t('done.edit'));
 }
 
@@ -499,11 +478,7 @@ function startEdit(question) {
   closeEditors();
   editing = { id: question.id, draft: question.text, error: null };
   render();
-  const box = document.querySelector(`[data-question-id="${question.id}"] textarea`);
-  if (box) {
-    box.focus();
-    box.setSelectionRange(box.value.length, box.value.length);
-  }
+  focusEditor(question.id, '[data-testid="edit-text"]');
 }
 
 function closeEditors() {
@@ -522,8 +497,50 @@ async function failed(r) {
   return false;
 }
 
+/** A failed call said in a toast, unless lost rights sent the moderator back to sign-in. */
+async function toastFailure(r) {
+  if (!(await failed(r))) {
+    toastError(r.error);
+  }
+}
+
+function toastError(error) {
+  toast(errorText(error), { kind: 'error' });
+}
+
+/**
+ * One question's tool call, with its card busy meanwhile (a second call while it is busy is ignored). Resolves to
+ * the result when it worked; a failure goes to onError (before the queue is drawn again) and resolves to null.
+ */
+async function questionCall(questionId, method, args, onError) {
+  if (busy.has(questionId)) {
+    return null;
+  }
+  busy.add(questionId);
+  render();
+  const r = await live.request(method, args);
+  busy.delete(questionId);
+  if (r.ok) {
+    return r;
+  }
+  if (!(await failed(r))) {
+    onError(r.error);
+    render();
+  }
+  return null;
+}
+
 function focusIn(questionId, selector) {
   document.querySelector(`#queue-list [data-question-id="${questionId}"] ${selector}`)?.focus();
+}
+
+/** Focuses a card's open editor with the caret after its text. */
+function focusEditor(questionId, selector) {
+  const box = document.querySelector(`#queue-list [data-question-id="${questionId}"] ${selector}`);
+  if (box) {
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  }
 }
 
 function storeQuestion(view) {
@@ -538,11 +555,7 @@ function startReply(question) {
   closeEditors();
   replying = { id: question.id, draft: question.reply || '', error: null };
   render();
-  const box = document.querySelector(`#queue-list [data-question-id="${question.id}"] [data-testid="reply-text"]`);
-  if (box) {
-    box.focus();
-    box.setSelectionRange(box.value.length, box.value.length);
-  }
+  focusEditor(question.id, '[data-testid="reply-text"]');
 }
 
 async function saveReply(question) {
@@ -555,18 +568,12 @@ async function saveReply(question) {
     render();
     return;
   }
-  busy.add(question.id);
-  render();
-  const r = await live.request('ReplyToQuestion', { sessionId, questionId: question.id, text });
-  busy.delete(question.id);
-  if (!r.ok) {
-    if (await failed(r)) {
-      return;
-    }
+  const r = await questionCall(question.id, 'ReplyToQuestion', { sessionId, questionId: question.id, text }, (error) => {
     if (replying && replying.id === question.id) {
-      replying.error = r.error;
+      replying.error = error;
     }
-    render();
+  });
+  if (!r) {
     return;
   }
   replying = null;
@@ -595,11 +602,7 @@ function startLabels(question) {
   closeEditors();
   labeling = { id: question.id, draft: (question.labels || []).join(', '), error: null };
   render();
-  const box = document.querySelector(`#queue-list [data-question-id="${question.id}"] [data-testid="labels-input"]`);
-  if (box) {
-    box.focus();
-    box.setSelectionRange(box.value.length, box.value.length);
-  }
+  focusEditor(question.id, '[data-testid="labels-input"]');
 }
 
 async function saveLabels(question) {
@@ -612,18 +615,12 @@ async function saveLabels(question) {
     render();
     return;
   }
-  busy.add(question.id);
-  render();
-  const r = await live.request('LabelQuestion', { sessionId, questionId: question.id, labels });
-  busy.delete(question.id);
-  if (!r.ok) {
-    if (await failed(r)) {
-      return;
-    }
+  const r = await questionCall(question.id, 'LabelQuestion', { sessionId, questionId: question.id, labels }, (error) => {
     if (labeling && labeling.id === question.id) {
-      labeling.error = r.error;
+      labeling.error = error;
     }
-    render();
+  });
+  if (!r) {
     return;
   }
   labeling = null;
@@ -677,19 +674,8 @@ function startMerge(question) {
 }
 
 async function mergeInto(source, target) {
-  if (busy.has(source.id)) {
-    return;
-  }
-  busy.add(source.id);
-  render();
-  const r = await live.request('MergeQuestions', { sessionId, sourceId: source.id, targetId: target.id });
-  busy.delete(source.id);
-  if (!r.ok) {
-    if (await failed(r)) {
-      return;
-    }
-    toast(errorText(r.error), { kind: 'error' });
-    render();
+  const r = await questionCall(source.id, 'MergeQuestions', { sessionId, sourceId: source.id, targetId: target.id }, toastError);
+  if (!r) {
     return;
   }
   merging = null;
@@ -712,11 +698,7 @@ ui.mode.addEventListener('click', async () => {
   const r = await live.request('SetModerationMode', { sessionId, mode });
   ui.mode.removeAttribute('aria-busy');
   if (!r.ok) {
-    if (r.error && r.error.messageKey === 'error.forbidden') {
-      await lostModeratorRights(r.error);
-      return;
-    }
-    toast(errorText(r.error), { kind: 'error' });
+    await toastFailure(r);
     return;
   }
   state.session = { ...state.session, moderation: r.value.moderation };
@@ -873,8 +855,7 @@ async function savePollForm() {
   }
   f.busy = false;
   if (!r.ok) {
-    if (r.error && r.error.messageKey === 'error.forbidden') {
-      await lostModeratorRights(r.error);
+    if (await failed(r)) {
       return;
     }
     f.error = r.error;
@@ -1083,11 +1064,7 @@ async function pollAction(poll, method, arg, doneKey, kind = 'PollChanged') {
   busyPolls.delete(poll.id);
   if (!r.ok) {
     renderPolls();
-    if (r.error && r.error.messageKey === 'error.forbidden') {
-      await lostModeratorRights(r.error);
-      return null;
-    }
-    toast(errorText(r.error), { kind: 'error' });
+    await toastFailure(r);
     return null;
   }
   if (method === 'SetProjector') {
@@ -1164,11 +1141,7 @@ async function setProjectorMode(mode) {
   const r = await live.request('SetProjector', { sessionId, mode, pollId });
   ui.projectorMode.removeAttribute('aria-busy');
   if (!r.ok) {
-    if (r.error && r.error.messageKey === 'error.forbidden') {
-      await lostModeratorRights(r.error);
-      return;
-    }
-    toast(errorText(r.error), { kind: 'error' });
+    await toastFailure(r);
     return;
   }
   state.projectorMode = r.value.mode;
@@ -1186,11 +1159,7 @@ async function moderateAnswer(poll, answer, action) {
   const r = await live.request('ModeratePollAnswer', { pollId: poll.id, answerId: answer.id, action });
   busy.delete(key);
   if (!r.ok) {
-    if (r.error && r.error.messageKey === 'error.forbidden') {
-      await lostModeratorRights(r.error);
-      return;
-    }
-    toast(errorText(r.error), { kind: 'error' });
+    await toastFailure(r);
     return;
   }
   // Show the outcome now; the next frame (a higher version) carries the same.
@@ -1542,7 +1511,7 @@ ui.status.addEventListener('change', async () => {
     if (await failed(r)) {
       return;
     }
-    toast(errorText(r.error), { kind: 'error' });
+    toastError(r.error);
     renderStatus();
     return;
   }
@@ -1575,10 +1544,7 @@ ui.presenceToggle.addEventListener('click', async () => {
   });
   ui.presenceToggle.removeAttribute('aria-busy');
   if (!r.ok) {
-    if (await failed(r)) {
-      return;
-    }
-    toast(errorText(r.error), { kind: 'error' });
+    await toastFailure(r);
     return;
   }
   state.projectorPresence = !!r.value.showPresence;
@@ -1745,7 +1711,7 @@ async function deleteAnnouncement(a) {
       return;
     }
     renderAnnouncements();
-    toast(errorText(r.error), { kind: 'error' });
+    toastError(r.error);
     return;
   }
   announcements = announcements.filter((x) => x.id !== a.id);
@@ -2110,9 +2076,7 @@ function toolButton(q, tool, open) {
           return;
         }
         if (open) {
-          closeEditors();
-          render();
-          focusIn(q.id, `[data-testid="action-${tool}"]`);
+          cancelTool(q, tool);
         } else {
           START[tool](q);
         }
