@@ -2,12 +2,12 @@
 // poll, ask (through the outbox), upvote, react, read announcements, follow one's own questions. Votes go through
 // their own outbox, so a tap on a flaky network is never lost.
 import {
-  $, ANNOUNCEMENT_FRESH_MS, CHOICE_KINDS, SessionState, VERSIONED_EVENTS, agendaDays, announce, applyI18n, applyLimits,
-  applySessionView, bindStatus, byNewest, byPopular, connect, createOutbox, createResultsView, createVoteOutbox, dayLabel,
-  el, errorText, eventCodeFromPath, formatCountdown, formatTime, getLanguage, languageSwitch, limits, onLanguageChange,
-  pickSession, relativeTime, relevantAnnouncements, reconcile, renderSessionPicker, replyBlock, roomAgenda, roomById,
-  roomByKey, roomTarget, sameVote, secondsLeft, serverNow, setLanguage, startRelativeTimeTicker, storage, t, toast,
-  upsertAnnouncement,
+  $, ANNOUNCEMENT_FRESH_MS, CHOICE_KINDS, SessionState, agendaDays, announce, applyI18n, applyLimits, applySessionStatus,
+  bindStatus, byNewest, byPopular, changeSession, connect, createOutbox, createResultsView, createVoteOutbox, dayLabel, el,
+  errorText, eventCodeFromPath, followSessionState, formatCountdown, formatTime, getLanguage, joinEvent, languageSwitch,
+  limits, onLanguageChange, pickSession, relativeTime, relevantAnnouncements, reconcile, rememberSession,
+  renderSessionPicker, replyBlock, roomAgenda, roomById, roomByKey, roomTarget, sameVote, secondsLeft, serverNow,
+  setLanguage, startRelativeTimeTicker, storage, t, toast, untilAgendaChanges, upsertAnnouncement,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
@@ -95,10 +95,7 @@ const state = new SessionState({
 const live = connect({ onConnected: rejoin });
 bindStatus($('#conn'), live);
 
-for (const name of VERSIONED_EVENTS) {
-  live.on(name, (delta) => state.handle(name, delta));
-}
-live.on('PollResultsChanged', (frame) => state.handleResults(frame));
+followSessionState(live, state);
 live.on('MyQuestionChanged', (question) => {
   const before = state.mine.get(question.id);
   state.applyMine(question);
@@ -114,12 +111,8 @@ live.on('MyQuestionChanged', (question) => {
 });
 
 live.on('SessionStatusChanged', (view) => {
-  if (!event || view.eventId !== event.id) {
+  if (!applySessionStatus(event, state, view)) {
     return;
-  }
-  applySessionView(event, view);
-  if (state.session && state.session.id === view.id) {
-    state.session = { ...state.session, status: view.status };
   }
   storage.set(EVENT_CACHE_KEY, event);
   followRoom();
@@ -160,15 +153,11 @@ const outbox = createOutbox(code, live, {
 // ------------------------------------------------------------ joining
 
 async function rejoin() {
-  const r = await live.call('JoinEvent', code);
-  if (!r.ok) {
-    if (r.error && r.error.messageKey === 'error.not_found.event') {
-      showFatal(r.error);
-      return;
-    }
-    throw r.error;
+  const snapshot = await joinEvent(live, code, showFatal);
+  if (!snapshot) {
+    return;
   }
-  setEvent(r.value);
+  setEvent(snapshot);
   const chosen = chooseSession();
   if (!chosen) {
     return;
@@ -253,43 +242,27 @@ async function switchSession(id, { auto = false } = {}) {
     return;
   }
   const old = sessionId;
-  storage.setRaw(SESSION_KEY, String(id));
-  if (!following) {
-    const url = new URL(location.href);
-    url.searchParams.set('session', String(id));
-    history.replaceState(null, '', url);
-  }
-  if (old !== null) {
-    live.request('LeaveSession', old);
-  }
-  try {
-    if (live.isConnected()) {
-      await joinSession(id);
-    } else {
+  rememberSession(SESSION_KEY, id, { inUrl: !following });
+  await changeSession(live, old, {
+    join: () => joinSession(id),
+    show: () => {
       sessionId = id;
       state.begin(id);
       renderAll();
-    }
-  } catch (error) {
-    toast(errorText(error), { kind: 'error' });
-  }
+    },
+  });
 }
 
 function setEvent(snapshot) {
   event = snapshot;
-  announcements = [...(snapshot.announcements || [])].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  announcements = [...(snapshot.announcements || [])].sort(byNewest);
   applyLimits(snapshot);
   ui.name.maxLength = limits.nameMaxLength;
   storage.set(EVENT_CACHE_KEY, snapshot);
   document.title = `${event.name} · LiveHub`;
   ui.eventName.removeAttribute('data-i18n');
   ui.eventName.textContent = event.name;
-  if (state.session) {
-    const fresh = event.sessions.find((s) => s.id === state.session.id);
-    if (fresh) {
-      state.session = { ...state.session, status: fresh.status };
-    }
-  }
+  state.takeStatus(event.sessions.find((s) => s.id === state.sessionId));
   scheduleEventRefresh();
   renderAll();
 }
@@ -297,9 +270,7 @@ function setEvent(snapshot) {
 /** A moderator's override is pushed (SessionStatusChanged); the schedule is not: read the agenda again at the next start or end. */
 function scheduleEventRefresh() {
   clearTimeout(eventTimer);
-  const now = serverNow();
-  const next = event.sessions.flatMap((s) => [s.startsAt, s.endsAt]).filter((ms) => ms > now).sort((a, b) => a - b)[0];
-  const wait = Math.min(next ? next - now + 2000 : Infinity, 10 * 60 * 1000);
+  const wait = untilAgendaChanges(event, 10 * 60 * 1000);
   eventTimer = setTimeout(async () => {
     const r = await live.request('JoinEvent', code);
     if (r.ok) {

@@ -533,6 +533,23 @@ export function applySessionView(event, view) {
   return before.status !== view.status || before.title !== view.title;
 }
 
+/** A pushed SessionStatusChanged: the agenda and the joined session take the new status. False when it is another event's. */
+export function applySessionStatus(event, state, view) {
+  if (!event || view.eventId !== event.id) {
+    return false;
+  }
+  applySessionView(event, view);
+  state.takeStatus(view);
+  return true;
+}
+
+/** Milliseconds until just after the agenda's next start or end (the schedule is not pushed, so it is read again then). */
+export function untilAgendaChanges(event, atMostMs) {
+  const now = serverNow();
+  const next = event.sessions.flatMap((s) => [s.startsAt, s.endsAt]).filter((ms) => ms > now).sort((a, b) => a - b)[0];
+  return Math.min(next ? next - now + 2000 : Infinity, atMostMs);
+}
+
 /** Announcements older than this leave the banners (they stay in the list): yesterday's delay is no news today. */
 export const ANNOUNCEMENT_FRESH_MS = 3 * 60 * 60 * 1000;
 
@@ -540,13 +557,13 @@ export const ANNOUNCEMENT_FRESH_MS = 3 * 60 * 60 * 1000;
 export function relevantAnnouncements(list, roomId) {
   return (list || [])
     .filter((a) => a.roomId === null || a.roomId === undefined || a.roomId === roomId)
-    .sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+    .sort(byNewest);
 }
 
 /** Adds or replaces one announcement in a list kept newest first (at most 50, like the server's snapshot). */
 export function upsertAnnouncement(list, announcement) {
   const rest = (list || []).filter((a) => a.id !== announcement.id);
-  return [announcement, ...rest].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id).slice(0, 50);
+  return [announcement, ...rest].sort(byNewest).slice(0, 50);
 }
 
 /** A moderator's reply under a question, on any screen: "Jawaban moderator" and the text. */
@@ -827,6 +844,58 @@ export function bindStatus(node, live) {
   paint();
 }
 
+// ---------------------------------------------------------------- joining an event and its sessions
+
+/** The event's snapshot (JoinEvent); null when there is no such event, after onMissing was told. Anything else throws. */
+export async function joinEvent(live, code, onMissing) {
+  const r = await live.call('JoinEvent', code);
+  if (r.ok) {
+    return r.value;
+  }
+  if (r.error && r.error.messageKey === 'error.not_found.event') {
+    onMissing(r.error);
+    return null;
+  }
+  throw r.error;
+}
+
+/** Feeds the session's versioned deltas and its poll results frames into the page's SessionState. */
+export function followSessionState(live, state) {
+  for (const name of VERSIONED_EVENTS) {
+    live.on(name, (delta) => state.handle(name, delta));
+  }
+  live.on('PollResultsChanged', (frame) => state.handleResults(frame));
+}
+
+/** Keeps a session picked by hand on this device and, with inUrl, in the address (?session=) so a reload keeps it. */
+export function rememberSession(storageKey, id, { inUrl = true } = {}) {
+  storage.setRaw(storageKey, String(id));
+  if (inUrl) {
+    const url = new URL(location.href);
+    url.searchParams.set('session', String(id));
+    history.replaceState(null, '', url);
+  }
+}
+
+/**
+ * Leaves the old session (null: none) for another: join() when connected; offline, show() it and let the reconnect
+ * join. A failure is said in a toast.
+ */
+export async function changeSession(live, oldId, { join, show }) {
+  if (oldId !== null) {
+    live.request('LeaveSession', oldId);
+  }
+  try {
+    if (live.isConnected()) {
+      await join();
+    } else {
+      show();
+    }
+  } catch (error) {
+    toast(errorText(error), { kind: 'error' });
+  }
+}
+
 // ---------------------------------------------------------------- versioned session state
 
 export const POLL_EVENTS = ['PollDrafted', 'PollOpened', 'PollClosed', 'PollRevealed', 'PollReset', 'PollDeleted'];
@@ -884,6 +953,13 @@ export class SessionState {
 
   get loaded() {
     return this.session !== null;
+  }
+
+  /** The joined session's status as the agenda now has it (a pushed override, a re-read at a schedule boundary). */
+  takeStatus(view) {
+    if (view && this.session && this.session.id === view.id) {
+      this.session = { ...this.session, status: view.status };
+    }
   }
 
   visible(question) {

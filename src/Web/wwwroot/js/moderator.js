@@ -2,11 +2,12 @@
 // run the session's polls, drive the screen, watch head counts and reactions, post announcements, keep the
 // profanity list and read the audit log.
 import {
-  $, OPTION_KINDS, POLL_KINDS, SessionState, VERSIONED_EVENTS, announce, api, applyI18n, applyLimits, applySessionView,
-  bindStatus, byNewest, byOldest, byPopular, connect, createResultsView, el, errorText, eventCodeFromPath, fillSessionSelect,
-  formatCountdown, formatDay, formatTime, getLanguage, languageSwitch, onLanguageChange, pickSession, reconcile,
-  relativeTime, renderSessionPicker, replyBlock, resultsPublic, roomById, secondsLeft, serverNow, setLanguage,
-  startRelativeTimeTicker, storage, t, toast, upsertAnnouncement,
+  $, OPTION_KINDS, POLL_KINDS, SessionState, announce, api, applyI18n, applyLimits, applySessionStatus, applySessionView,
+  bindStatus, byNewest, byOldest, byPopular, changeSession, connect, createResultsView, el, errorText, eventCodeFromPath,
+  fillSessionSelect, followSessionState, formatCountdown, formatDay, formatTime, getLanguage, joinEvent, languageSwitch,
+  onLanguageChange, pickSession, reconcile, relativeTime, rememberSession, renderSessionPicker, replyBlock, resultsPublic,
+  roomById, secondsLeft, serverNow, setLanguage, startRelativeTimeTicker, storage, t, toast, untilAgendaChanges,
+  upsertAnnouncement,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
@@ -126,17 +127,10 @@ const state = new SessionState({
 // The moderator cookie rides on the WebSocket handshake, so the hub is started only once signed in.
 const live = connect({ onConnected: rejoin, autoStart: false });
 bindStatus(ui.conn, live);
-for (const name of VERSIONED_EVENTS) {
-  live.on(name, (delta) => state.handle(name, delta));
-}
-live.on('PollResultsChanged', (frame) => state.handleResults(frame));
+followSessionState(live, state);
 live.on('SessionStatusChanged', (view) => {
-  if (!event || view.eventId !== event.id) {
+  if (!applySessionStatus(event, state, view)) {
     return;
-  }
-  applySessionView(event, view);
-  if (state.session && state.session.id === view.id) {
-    state.session = { ...state.session, status: view.status };
   }
   render();
 });
@@ -263,15 +257,11 @@ async function lostModeratorRights(error) {
 // ------------------------------------------------------------ joining
 
 async function rejoin() {
-  const r = await live.call('JoinEvent', code);
-  if (!r.ok) {
-    if (r.error && r.error.messageKey === 'error.not_found.event') {
-      showFatal(r.error);
-      return;
-    }
-    throw r.error;
+  const snapshot = await joinEvent(live, code, showFatal);
+  if (!snapshot) {
+    return;
   }
-  setEvent(r.value);
+  setEvent(snapshot);
   if (!event.isModerator) {
     await lostModeratorRights({ messageKey: 'error.forbidden' });
     return;
@@ -322,24 +312,15 @@ async function switchSession(id) {
     return;
   }
   const old = sessionId;
-  storage.setRaw(SESSION_KEY, String(id));
-  const url = new URL(location.href);
-  url.searchParams.set('session', String(id));
-  history.replaceState(null, '', url);
-  if (old !== null) {
-    live.request('LeaveSession', old);
-  }
-  try {
-    if (live.isConnected()) {
-      await joinSession(id);
-    } else {
+  rememberSession(SESSION_KEY, id);
+  await changeSession(live, old, {
+    join: () => joinSession(id),
+    show: () => {
       sessionId = id;
       state.begin(id);
       render();
-    }
-  } catch (error) {
-    toastError(error);
-  }
+    },
+  });
 }
 
 function setEvent(snapshot) {
@@ -350,29 +331,22 @@ function setEvent(snapshot) {
   for (const s of event.sessions) {
     roomPresence.set(s.roomId, (roomPresence.get(s.roomId) || 0) + (presence.get(s.id) || 0));
   }
-  announcements = [...(snapshot.announcements || [])].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  announcements = [...(snapshot.announcements || [])].sort(byNewest);
   if (!profanityDirty && Array.isArray(snapshot.profanityWords)) {
     ui.profanityWords.value = snapshot.profanityWords.join('\n');
   }
   document.title = `${t('mod.title')} · ${event.name}`;
   ui.eventName.removeAttribute('data-i18n');
   ui.eventName.textContent = event.name;
-  if (state.session) {
-    const fresh = event.sessions.find((s) => s.id === state.session.id);
-    if (fresh) {
-      state.session = { ...state.session, status: fresh.status };
-    }
-  }
+  state.takeStatus(event.sessions.find((s) => s.id === state.sessionId));
   clearTimeout(eventTimer);
-  const now = serverNow();
-  const next = event.sessions.flatMap((s) => [s.startsAt, s.endsAt]).filter((ms) => ms > now).sort((a, b) => a - b)[0];
   eventTimer = setTimeout(async () => {
     const r = await live.request('JoinEvent', code);
     if (r.ok) {
       setEvent(r.value);
       render();
     }
-  }, Math.min(next ? next - now + 2000 : Infinity, 10 * 60 * 1000));
+  }, untilAgendaChanges(event, 10 * 60 * 1000));
 }
 
 // ------------------------------------------------------------ state changes
@@ -1519,9 +1493,7 @@ ui.status.addEventListener('change', async () => {
   mine[session.id] = status;
   storage.set(OVERRIDES_KEY, mine);
   applySessionView(event, r.value);
-  if (state.session && state.session.id === r.value.id) {
-    state.session = { ...state.session, status: r.value.status };
-  }
+  state.takeStatus(r.value);
   render();
   toast(status ? t('mod.status.done', { status: t(`session.status.${status}`) }) : t('mod.status.done_schedule'));
 });

@@ -3,10 +3,10 @@
 // audience's reactions. Nobody touches it: it follows the live session (of its room with ?room=), keeps the display
 // awake and recovers by itself.
 import {
-  $, ANNOUNCEMENT_FRESH_MS, OPTION_KINDS, SessionState, VERSIONED_EVENTS, api, applyI18n, applySessionView, bindStatus,
-  byPopular, connect, createResultsView, el, errorText, eventCodeFromPath, formatCountdown, getLanguage, onLanguageChange,
-  relativeTime, relevantAnnouncements, replyBlock, roomById, roomByKey, roomTarget, secondsLeft, serverNow, setLanguage,
-  storage, t, upsertAnnouncement,
+  $, ANNOUNCEMENT_FRESH_MS, OPTION_KINDS, SessionState, api, applyI18n, applySessionStatus, bindStatus, byNewest, byPopular,
+  connect, createResultsView, el, errorText, eventCodeFromPath, followSessionState, formatCountdown, getLanguage,
+  joinEvent, onLanguageChange, relativeTime, relevantAnnouncements, replyBlock, roomById, roomByKey, roomTarget,
+  secondsLeft, serverNow, setLanguage, storage, t, untilAgendaChanges, upsertAnnouncement,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
@@ -97,19 +97,11 @@ let presenceWasShown = false;
 
 const live = connect({ onConnected: rejoin });
 bindStatus($('#conn'), live);
-for (const name of VERSIONED_EVENTS) {
-  live.on(name, (delta) => state.handle(name, delta));
-}
-live.on('PollResultsChanged', (frame) => state.handleResults(frame));
+followSessionState(live, state);
 live.on('SessionStatusChanged', (view) => {
-  if (!event || view.eventId !== event.id) {
-    return;
+  if (applySessionStatus(event, state, view)) {
+    followLiveSession();
   }
-  applySessionView(event, view);
-  if (state.session && state.session.id === view.id) {
-    state.session = { ...state.session, status: view.status };
-  }
-  followLiveSession();
 });
 live.on('AnnouncementPosted', (a) => {
   if (event && a.eventId === event.id) {
@@ -134,16 +126,14 @@ live.on('PresenceChanged', (delta) => {
 });
 
 async function rejoin() {
-  const r = await live.call('JoinEvent', code);
-  if (!r.ok) {
-    if (r.error && r.error.messageKey === 'error.not_found.event') {
-      ui.fatal.hidden = false;
-      ui.fatal.textContent = errorText(r.error);
-      return;
-    }
-    throw r.error;
+  const snapshot = await joinEvent(live, code, (error) => {
+    ui.fatal.hidden = false;
+    ui.fatal.textContent = errorText(error);
+  });
+  if (!snapshot) {
+    return;
   }
-  setEvent(r.value);
+  setEvent(snapshot);
   await joinSession(chooseSession().id);
 }
 
@@ -192,7 +182,7 @@ async function joinSession(id) {
 
 function setEvent(snapshot) {
   event = snapshot;
-  announcements = [...(snapshot.announcements || [])].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  announcements = [...(snapshot.announcements || [])].sort(byNewest);
   storage.set(`lh.event.${code}`, snapshot);
   document.title = `${event.name} · LiveHub`;
   if (!languageChosen && (event.defaultLanguage === 'id' || event.defaultLanguage === 'en')) {
@@ -200,8 +190,6 @@ function setEvent(snapshot) {
   }
   // A moderator's override is pushed; the schedule is not: look at the agenda again at the next start or end.
   clearTimeout(eventTimer);
-  const now = serverNow();
-  const next = event.sessions.flatMap((s) => [s.startsAt, s.endsAt]).filter((ms) => ms > now).sort((a, b) => a - b)[0];
   eventTimer = setTimeout(async () => {
     const r = await live.request('JoinEvent', code);
     if (!r.ok) {
@@ -210,7 +198,7 @@ function setEvent(snapshot) {
     }
     setEvent(r.value);
     followLiveSession();
-  }, Math.min(next ? next - now + 2000 : Infinity, 5 * 60 * 1000));
+  }, untilAgendaChanges(event, 5 * 60 * 1000));
 }
 
 function textSize(text) {
