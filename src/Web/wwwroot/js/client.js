@@ -1157,6 +1157,72 @@ export class SessionState {
 
 const DELIVERED_SHOWN_MS = 6000;
 
+/** An outbox's stored list, keeping only entries valid() accepts (the stored copy may be old or edited by hand). */
+function readStoredList(key, valid) {
+  const stored = storage.get(key, []);
+  return Array.isArray(stored) ? stored.filter((i) => i && valid(i)) : [];
+}
+
+/** A new outbox entry, stored before its first send. */
+function outboxItem(fields) {
+  return { clientId: newClientId(), ...fields, state: 'sending', createdAt: Date.now(), error: null, retryAt: 0, attempts: 0 };
+}
+
+/** The error a failed send keeps with its entry (stored, so plain data only). */
+function plainError(result) {
+  const error = (result && result.error) || { code: 'unknown', messageKey: 'error.generic' };
+  return { code: error.code, messageKey: error.messageKey, retryable: !!error.retryable, retryAfterSeconds: error.retryAfterSeconds ?? null };
+}
+
+/** Counts one more attempt and sets when the entry goes again: after the server's retry-after, else the back-off. Returns the wait. */
+function retryLater(item, retryAfterSeconds = null) {
+  item.attempts = (item.attempts || 0) + 1;
+  const wait = retryAfterSeconds ? retryAfterSeconds * 1000 : backoff(item.attempts);
+  item.retryAt = Date.now() + wait;
+  return wait;
+}
+
+/** A timer for an outbox's next round; setting it again replaces the one waiting. */
+function retryTimer(run) {
+  let timer = null;
+  return (ms) => {
+    clearTimeout(timer);
+    timer = setTimeout(run, Math.max(250, ms));
+  };
+}
+
+/** Runs one round at a time: a call during a round asks for exactly one more round after it. */
+function oneRoundAtATime(round) {
+  let running = false;
+  let again = false;
+  return async function run() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      await round();
+    } finally {
+      running = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    }
+  };
+}
+
+/** Another tab of the same event changed the stored list: reload(). Back online: flush() what waits. */
+function keepOutboxCurrent(key, live, reload, flush) {
+  window.addEventListener('storage', (e) => {
+    if (e.key === key) {
+      reload();
+    }
+  });
+  live.onConnected(() => { flush(); });
+}
+
 /**
  * Questions on their way to the server, kept in localStorage (lh.outbox.{code}) so a reload or a dropped connection
  * loses nothing. Each has a client id; the server is idempotent on it, so resending is always safe.
@@ -1166,13 +1232,11 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
   const key = `lh.outbox.${code}`;
   let items = read().filter((i) => i.state !== 'delivered');
   const inFlight = new Set();
-  let flushing = false;
-  let again = false;
-  let timer = null;
+  const flush = oneRoundAtATime(sendWaiting);
+  const schedule = retryTimer(flush);
 
   function read() {
-    const stored = storage.get(key, []);
-    return Array.isArray(stored) ? stored.filter((i) => i && typeof i.clientId === 'string' && typeof i.text === 'string') : [];
+    return readStoredList(key, (i) => typeof i.clientId === 'string' && typeof i.text === 'string');
   }
 
   function save() {
@@ -1182,11 +1246,6 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
 
   function find(clientId) {
     return items.find((i) => i.clientId === clientId);
-  }
-
-  function schedule(ms) {
-    clearTimeout(timer);
-    timer = setTimeout(flush, Math.max(250, ms));
   }
 
   function delivered(item, question) {
@@ -1211,9 +1270,9 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
     } catch (error) {
       inFlight.delete(item.clientId);
       if (error.code !== 'offline') {
-        item.retryAt = Date.now() + backoff(item.attempts = (item.attempts || 0) + 1);
+        const wait = retryLater(item);
         save();
-        schedule(item.retryAt - Date.now());
+        schedule(wait);
       }
       return; // offline: stays queued and goes again after the reconnect
     }
@@ -1225,13 +1284,10 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
       delivered(item, result.value);
       return;
     }
-    const error = (result && result.error) || { code: 'unknown', messageKey: 'error.generic' };
-    const plain = { code: error.code, messageKey: error.messageKey, retryable: !!error.retryable, retryAfterSeconds: error.retryAfterSeconds ?? null };
+    const plain = plainError(result);
     item.error = plain;
     if (plain.retryable) {
-      item.attempts = (item.attempts || 0) + 1;
-      const wait = plain.retryAfterSeconds ? plain.retryAfterSeconds * 1000 : backoff(item.attempts);
-      item.retryAt = Date.now() + wait;
+      const wait = retryLater(item, plain.retryAfterSeconds);
       save();
       schedule(wait);
     } else {
@@ -1241,51 +1297,28 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
     onError?.(plain, item);
   }
 
-  async function flush() {
-    if (flushing) {
-      again = true;
-      return;
-    }
-    flushing = true;
-    try {
-      for (const item of [...items]) {
-        if (item.state !== 'sending' || inFlight.has(item.clientId) || !find(item.clientId)) {
-          continue;
-        }
-        if (!live.isConnected()) {
-          break;
-        }
-        // Questions go in the order they were asked: one waiting for its retry holds the ones behind it.
-        if (item.retryAt && item.retryAt > Date.now()) {
-          schedule(item.retryAt - Date.now());
-          break;
-        }
-        await send(item);
-        if (item.state === 'sending' && find(item.clientId)) {
-          break;
-        }
+  async function sendWaiting() {
+    for (const item of [...items]) {
+      if (item.state !== 'sending' || inFlight.has(item.clientId) || !find(item.clientId)) {
+        continue;
       }
-    } finally {
-      flushing = false;
-      if (again) {
-        again = false;
-        flush();
+      if (!live.isConnected()) {
+        break;
+      }
+      // Questions go in the order they were asked: one waiting for its retry holds the ones behind it.
+      if (item.retryAt && item.retryAt > Date.now()) {
+        schedule(item.retryAt - Date.now());
+        break;
+      }
+      await send(item);
+      if (item.state === 'sending' && find(item.clientId)) {
+        break;
       }
     }
   }
 
   function add({ sessionId, text, authorName }) {
-    const item = {
-      clientId: newClientId(),
-      sessionId,
-      text,
-      authorName: authorName || null,
-      state: 'sending',
-      createdAt: Date.now(),
-      error: null,
-      retryAt: 0,
-      attempts: 0,
-    };
+    const item = outboxItem({ sessionId, text, authorName: authorName || null });
     items.push(item); // stored before the first invoke
     save();
     flush();
@@ -1322,15 +1355,10 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
     }
   }
 
-  // Another tab of the same event changed the outbox.
-  window.addEventListener('storage', (e) => {
-    if (e.key === key) {
-      items = read();
-      onChange?.();
-    }
-  });
-
-  live.onConnected(() => { flush(); });
+  keepOutboxCurrent(key, live, () => {
+    items = read();
+    onChange?.();
+  }, flush);
 
   return {
     get items() { return items; },
@@ -1367,15 +1395,11 @@ export function createVoteOutbox(code, live, { onChange, onDelivered, onError } 
   const key = `lh.votes.${code}`;
   let items = read().filter((i) => i.state === 'sending');
   const inFlight = new Map(); // pollId -> clientId
-  let flushing = false;
-  let again = false;
-  let timer = null;
+  const flush = oneRoundAtATime(sendWaiting);
+  const schedule = retryTimer(flush);
 
   function read() {
-    const stored = storage.get(key, []);
-    return Array.isArray(stored)
-      ? stored.filter((i) => i && typeof i.clientId === 'string' && typeof i.pollId === 'number' && i.vote && typeof i.vote === 'object')
-      : [];
+    return readStoredList(key, (i) => typeof i.clientId === 'string' && typeof i.pollId === 'number' && i.vote && typeof i.vote === 'object');
   }
 
   function save() {
@@ -1385,11 +1409,6 @@ export function createVoteOutbox(code, live, { onChange, onDelivered, onError } 
 
   const forPoll = (pollId) => items.find((i) => i.pollId === pollId) || null;
   const current = (item) => items.includes(item);
-
-  function schedule(ms) {
-    clearTimeout(timer);
-    timer = setTimeout(flush, Math.max(250, ms));
-  }
 
   function delivered(item, vote) {
     item.state = 'delivered';
@@ -1426,29 +1445,26 @@ export function createVoteOutbox(code, live, { onChange, onDelivered, onError } 
     } catch (error) {
       inFlight.delete(item.pollId);
       if (current(item) && error.code !== 'offline') {
-        item.retryAt = Date.now() + backoff(item.attempts = (item.attempts || 0) + 1);
+        const wait = retryLater(item);
         save();
-        schedule(item.retryAt - Date.now());
+        schedule(wait);
       }
       return; // offline: stays queued and goes again after the reconnect
     }
     inFlight.delete(item.pollId);
     if (!current(item)) {
-      // A newer answer replaced this one while it was on its way: that one goes next and has the last word.
-      again = true;
+      // A newer answer replaced this one while it was on its way: that one goes next (one more round) and has the last word.
+      flush();
       return;
     }
     if (result && result.ok) {
       delivered(item, result.value);
       return;
     }
-    const error = (result && result.error) || { code: 'unknown', messageKey: 'error.generic' };
-    const plain = { code: error.code, messageKey: error.messageKey, retryable: !!error.retryable, retryAfterSeconds: error.retryAfterSeconds ?? null };
+    const plain = plainError(result);
     if (plain.retryable) {
       item.error = plain;
-      item.attempts = (item.attempts || 0) + 1;
-      const wait = plain.retryAfterSeconds ? plain.retryAfterSeconds * 1000 : backoff(item.attempts);
-      item.retryAt = Date.now() + wait;
+      const wait = retryLater(item, plain.retryAfterSeconds);
       save();
       schedule(wait);
       return;
@@ -1456,48 +1472,25 @@ export function createVoteOutbox(code, live, { onChange, onDelivered, onError } 
     drop(item, plain);
   }
 
-  async function flush() {
-    if (flushing) {
-      again = true;
-      return;
-    }
-    flushing = true;
-    try {
-      for (const item of [...items]) {
-        if (item.state !== 'sending' || inFlight.has(item.pollId) || !current(item)) {
-          continue;
-        }
-        if (!live.isConnected()) {
-          break;
-        }
-        if (item.retryAt && item.retryAt > Date.now()) {
-          schedule(item.retryAt - Date.now());
-          continue;
-        }
-        await send(item);
+  async function sendWaiting() {
+    for (const item of [...items]) {
+      if (item.state !== 'sending' || inFlight.has(item.pollId) || !current(item)) {
+        continue;
       }
-    } finally {
-      flushing = false;
-      if (again) {
-        again = false;
-        flush();
+      if (!live.isConnected()) {
+        break;
       }
+      if (item.retryAt && item.retryAt > Date.now()) {
+        schedule(item.retryAt - Date.now());
+        continue;
+      }
+      await send(item);
     }
   }
 
   /** Queues an answer; it replaces any unacknowledged answer to the same poll. */
   function add(pollId, sessionId, vote) {
-    const item = {
-      clientId: newClientId(),
-      pollId,
-      sessionId,
-      vote,
-      state: 'sending',
-      createdAt: Date.now(),
-      error: null,
-      retryAt: 0,
-      attempts: 0,
-    };
+    const item = outboxItem({ pollId, sessionId, vote });
     items = items.filter((i) => i.pollId !== pollId);
     items.push(item); // stored before the first invoke
     save();
@@ -1526,14 +1519,10 @@ export function createVoteOutbox(code, live, { onChange, onDelivered, onError } 
     }
   }
 
-  window.addEventListener('storage', (e) => {
-    if (e.key === key) {
-      items = read();
-      onChange?.();
-    }
-  });
-
-  live.onConnected(() => { flush(); });
+  keepOutboxCurrent(key, live, () => {
+    items = read();
+    onChange?.();
+  }, flush);
 
   return {
     get items() { return items; },
