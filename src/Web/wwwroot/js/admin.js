@@ -1,6 +1,8 @@
 // The organizer's page: sign in with the admin key, then create events from JSON, edit their rooms, sessions and
 // passcode, and reach every link, QR code, kiosk link, export and report. Everything goes through /api/admin.
-import { $, api, applyI18n, el, formatDay, languageSwitch, onLanguageChange, setLanguage, t, toast } from '/js/client.js';
+import {
+  $, api, applyI18n, el, formatDay, languageFromUrl, languageSwitch, onLanguageChange, t, toast,
+} from '/js/client.js';
 import { adminErrorText, applyAdminI18n, ta } from '/js/admin-i18n.js';
 
 const params = new URLSearchParams(location.search);
@@ -37,9 +39,7 @@ let current = null; // the event being edited (AdminEventDetail)
 let sessionForm = null; // null, { key: null } for a new session, or { key } of the one being edited
 const kioskLinks = new Map(); // room key -> kiosk URL, shown until the page changes event
 
-if (params.get('lang')) {
-  setLanguage(params.get('lang'), { remember: false });
-}
+languageFromUrl(params);
 applyI18n();
 applyAdminI18n();
 document.title = ta('admin.doc_title');

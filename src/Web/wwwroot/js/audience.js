@@ -2,12 +2,13 @@
 // poll, ask (through the outbox), upvote, react, read announcements, follow one's own questions. Votes go through
 // their own outbox, so a tap on a flaky network is never lost.
 import {
-  $, ANNOUNCEMENT_FRESH_MS, CHOICE_KINDS, SessionState, agendaDays, announce, applyI18n, applyLimits, applySessionStatus,
-  bindStatus, byNewest, byPopular, changeSession, connect, createOutbox, createResultsView, createVoteOutbox, dayLabel, el,
-  errorText, eventCodeFromPath, followSessionState, formatCountdown, formatTime, getLanguage, joinEvent, languageSwitch,
-  limits, onLanguageChange, pickSession, relativeTime, relevantAnnouncements, reconcile, rememberSession,
-  renderSessionPicker, replyBlock, roomAgenda, roomById, roomByKey, roomTarget, sameVote, secondsLeft, serverNow,
-  setLanguage, startRelativeTimeTicker, storage, t, toast, untilAgendaChanges, upsertAnnouncement,
+  $, ANNOUNCEMENT_FRESH_MS, CHOICE_KINDS, SessionState, agendaDays, announce, applyI18n, applyLimits,
+  applySessionStatus, bindStatus, byNewest, byPopular, changeSession, connect, createOutbox, createResultsView,
+  createVoteOutbox, dayLabel, el, errorText, eventCodeFromPath, fatalNotice, followSessionState, formatCountdown,
+  formatTime, getLanguage, joinEvent, languageFromUrl, languageSwitch, limits, onLanguageChange, pickSession,
+  reconcile, relativeTime, relevantAnnouncements, rememberSession, renderSessionPicker, replyBlock, roomAgenda,
+  roomById, roomByKey, roomTarget, sameVote, secondsLeft, serverNow, startRelativeTimeTicker, storage, t, toast,
+  untilAgendaChanges, upsertAnnouncement,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
@@ -74,9 +75,7 @@ let agendaFullOpen = false;
 let followSwitched = null; // the last automatic switch, said in the follow note
 const upvoteBusy = new Set();
 
-if (params.get('lang')) {
-  setLanguage(params.get('lang'), { remember: false });
-}
+languageFromUrl(params);
 applyI18n();
 $('#tools').append(languageSwitch());
 ui.name.value = storage.getRaw(NAME_KEY) || '';
@@ -1413,10 +1412,7 @@ function renderReactions() {
 function showFatal(error) {
   ui.app.hidden = true;
   ui.fatal.hidden = false;
-  ui.fatal.replaceChildren(
-    el('p', { text: errorText(error) }),
-    el('p', {}, [el('a', { text: t('home.link'), attrs: { href: '/' } })]),
-  );
+  ui.fatal.replaceChildren(...fatalNotice(error));
 }
 
 function renderAll() {

@@ -83,6 +83,15 @@ export function setLanguage(next, { remember = true } = {}) {
   }
 }
 
+/** ?lang= sets the page's language for this visit only (not remembered); answers whether it was given. */
+export function languageFromUrl(params) {
+  const asked = params.get('lang');
+  if (asked) {
+    setLanguage(asked, { remember: false });
+  }
+  return !!asked;
+}
+
 export function onLanguageChange(fn) {
   langListeners.add(fn);
   return () => langListeners.delete(fn);
@@ -188,6 +197,14 @@ export function el(tag, opts = {}, children = []) {
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return node;
+}
+
+/** What a page says when it cannot go on (no such event): why, and the way back to the start page. */
+export function fatalNotice(error) {
+  return [
+    el('p', { text: errorText(error) }),
+    el('p', {}, [el('a', { text: t('home.link'), attrs: { href: '/' } })]),
+  ];
 }
 
 export function $(selector, root = document) {

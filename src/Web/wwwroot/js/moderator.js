@@ -2,12 +2,12 @@
 // run the session's polls, drive the screen, watch head counts and reactions, post announcements, keep the
 // profanity list and read the audit log.
 import {
-  $, OPTION_KINDS, POLL_KINDS, SessionState, announce, api, applyI18n, applyLimits, applySessionStatus, applySessionView,
-  bindStatus, byNewest, byOldest, byPopular, changeSession, connect, createResultsView, el, errorText, eventCodeFromPath,
-  fillSessionSelect, followSessionState, formatCountdown, formatDay, formatTime, getLanguage, joinEvent, languageSwitch,
-  onLanguageChange, pickSession, reconcile, relativeTime, rememberSession, renderSessionPicker, replyBlock, resultsPublic,
-  roomById, secondsLeft, serverNow, setLanguage, startRelativeTimeTicker, storage, t, toast, untilAgendaChanges,
-  upsertAnnouncement,
+  $, OPTION_KINDS, POLL_KINDS, SessionState, announce, api, applyI18n, applyLimits, applySessionStatus,
+  applySessionView, bindStatus, byNewest, byOldest, byPopular, changeSession, connect, createResultsView, el,
+  errorText, eventCodeFromPath, fatalNotice, fillSessionSelect, followSessionState, formatCountdown, formatDay,
+  formatTime, getLanguage, joinEvent, languageFromUrl, languageSwitch, onLanguageChange, pickSession, reconcile,
+  relativeTime, rememberSession, renderSessionPicker, replyBlock, resultsPublic, roomById, secondsLeft, serverNow,
+  startRelativeTimeTicker, storage, t, toast, untilAgendaChanges, upsertAnnouncement,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
@@ -109,9 +109,7 @@ let auditEntries = null;
 let auditError = null;
 const busy = new Set();
 
-if (params.get('lang')) {
-  setLanguage(params.get('lang'), { remember: false });
-}
+languageFromUrl(params);
 applyI18n();
 $('#tools').append(languageSwitch());
 
@@ -1855,10 +1853,7 @@ function showFatal(error) {
   ui.signin.hidden = true;
   ui.app.hidden = true;
   ui.fatal.hidden = false;
-  ui.fatal.replaceChildren(
-    el('p', { text: errorText(error) }),
-    el('p', {}, [el('a', { text: t('home.link'), attrs: { href: '/' } })]),
-  );
+  ui.fatal.replaceChildren(...fatalNotice(error));
 }
 
 function nextQuestion() {

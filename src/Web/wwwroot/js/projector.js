@@ -3,10 +3,10 @@
 // audience's reactions. Nobody touches it: it follows the live session (of its room with ?room=), keeps the display
 // awake and recovers by itself.
 import {
-  $, ANNOUNCEMENT_FRESH_MS, OPTION_KINDS, SessionState, api, applyI18n, applySessionStatus, bindStatus, byNewest, byPopular,
-  connect, createResultsView, el, errorText, eventCodeFromPath, followSessionState, formatCountdown, getLanguage,
-  joinEvent, onLanguageChange, relativeTime, relevantAnnouncements, replyBlock, roomById, roomByKey, roomTarget,
-  secondsLeft, serverNow, setLanguage, storage, t, untilAgendaChanges, upsertAnnouncement,
+  $, ANNOUNCEMENT_FRESH_MS, OPTION_KINDS, SessionState, api, applyI18n, applySessionStatus, bindStatus, byNewest,
+  byPopular, connect, createResultsView, el, errorText, eventCodeFromPath, followSessionState, formatCountdown,
+  getLanguage, joinEvent, languageFromUrl, onLanguageChange, relativeTime, relevantAnnouncements, replyBlock, roomById,
+  roomByKey, roomTarget, secondsLeft, serverNow, setLanguage, storage, t, untilAgendaChanges, upsertAnnouncement,
 } from '/js/client.js';
 
 const code = eventCodeFromPath();
@@ -57,12 +57,7 @@ let announcements = [];
 let bannerTimer = null;
 
 // A kiosk nobody touches: ?lang= wins, then a remembered choice, then the event's own language.
-if (params.get('lang')) {
-  setLanguage(params.get('lang'), { remember: false });
-  languageChosen = true;
-} else if (storage.getRaw('lh.lang')) {
-  languageChosen = true;
-}
+languageChosen = languageFromUrl(params) || !!storage.getRaw('lh.lang');
 applyI18n();
 
 const joinUrl = `${location.origin}/e/${code}`;

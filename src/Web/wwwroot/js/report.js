@@ -2,7 +2,7 @@
 // came out. Built from the moderator snapshot and the session's export JSON; prints cleanly to PDF from the browser.
 import {
   $, api, applyI18n, el, errorText, eventCodeFromPath, fillSessionSelect, formatDay, formatTime, getLanguage,
-  languageSwitch, onLanguageChange, pickSession, setLanguage, t,
+  languageFromUrl, languageSwitch, onLanguageChange, pickSession, t,
 } from '/js/client.js';
 import { adminErrorText, applyAdminI18n, ta } from '/js/admin-i18n.js';
 
@@ -38,9 +38,7 @@ const ui = {
 let event = null;
 let data = null; // { session, questions, polls, at }
 
-if (params.get('lang')) {
-  setLanguage(params.get('lang'), { remember: false });
-}
+languageFromUrl(params);
 applyI18n();
 applyAdminI18n();
 document.title = ta('report.doc_title');
