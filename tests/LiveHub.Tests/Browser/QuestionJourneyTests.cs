@@ -88,6 +88,8 @@ public sealed class QuestionJourneyTests(ServerFixture fixture)
             """);
         await phone.GotoAsync($"{baseUrl}/e/{e.Code}?session={e.Keynote}");
         await Expect(phone.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
+        // The session must be on the page before the network goes: that is what the person sees when they type.
+        await Expect(phone.GetByTestId("session-select")).ToHaveValueAsync(e.Keynote.ToString());
 
         await phone.EvaluateAsync("() => window.__lhNetwork.drop()");
         await Expect(phone.GetByTestId("connection-status")).Not.ToHaveAttributeAsync("data-state", "connected");
