@@ -17,6 +17,14 @@ public sealed partial class HubGuardFilter(RateLimits limits, ILogger<HubGuardFi
         {
             return Failure(context, ErrorCodes.SlowDownError(retryAfter));
         }
+        // Logs inside a call carry what it was about; never the participant id, cookies or passcodes.
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["HubMethod"] = context.HubMethodName,
+            ["SessionId"] = ScopeValue(context, "SessionId"),
+            ["EventId"] = ScopeValue(context, "EventId"),
+            ["PollId"] = ScopeValue(context, "PollId"),
+        });
         try
         {
             return await next(context);
@@ -26,6 +34,21 @@ public sealed partial class HubGuardFilter(RateLimits limits, ILogger<HubGuardFi
             LogStoreFailure(logger, ex, context.HubMethodName);
             return Failure(context, ErrorCodes.UnavailableError());
         }
+    }
+
+    /// <summary>A request's id for the log scope: the named property of the request record, or a plain sessionId argument.</summary>
+    private static object? ScopeValue(HubInvocationContext context, string name)
+    {
+        var args = context.HubMethodArguments;
+        if (args.Count == 0 || args[0] is null)
+        {
+            return null;
+        }
+        if (args[0] is long id)
+        {
+            return name == "SessionId" && context.HubMethodName != "JoinEvent" ? id : null;
+        }
+        return args[0]!.GetType().GetProperty(name)?.GetValue(args[0]);
     }
 
     /// <summary>Builds a failed <c>HubResult&lt;T&gt;</c> for whatever T the method returns.</summary>
