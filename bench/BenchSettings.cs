@@ -76,6 +76,8 @@ public sealed record BenchSettings
           --only 1,2,3          run some scenarios only
           --audience N          scenario 1's audience size
           --votes-per-second V  scenario 2's vote rate
+          --voters N            scenario 2's voter connections
+          --askers N            scenario 5's concurrent askers
           --no-pin              do not pin servers to core 0 and the clients to core 1 (taskset)
           --redis-server PATH   redis-server for scenario 6 (default: from PATH; missing skips scenario 6)
         """;
@@ -98,6 +100,8 @@ public sealed record BenchSettings
                 "--only" => s with { Only = Next().Split(',').Select(int.Parse).ToHashSet() },
                 "--audience" => s with { Audience = int.Parse(Next()) },
                 "--votes-per-second" => s with { VotesPerSecond = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--askers" => s with { Askers = int.Parse(Next()) },
+                "--voters" => s with { Voters = int.Parse(Next()) },
                 "--no-pin" => s with { Pin = false },
                 "--redis-server" => s with { RedisServer = Next() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}\n{Usage}"),
