@@ -1,0 +1,134 @@
+namespace LiveHub.Bench;
+
+/// <summary>What one run measures and how hard. Three sizes: <c>--smoke</c> (the harness test), <c>--quick</c> (under two minutes) and the full run.</summary>
+public sealed record BenchSettings
+{
+    public string Mode { get; init; } = "full";
+    public bool Help { get; init; }
+
+    /// <summary>A running LiveHub to drive instead of starting one (scenarios that need a fresh server or its database are then skipped).</summary>
+    public Uri? Target { get; init; }
+    public string? LiveHubDll { get; init; }
+    public string Configuration { get; init; } = "Release";
+    public string EventCode { get; init; } = "KUPANG";
+    public string SessionKey { get; init; } = "keynote";
+    public string Passcode { get; init; } = "bench";
+    public string ResultsDir { get; init; } = Path.Combine(RepoPaths.Root, "bench", "results");
+    public bool Pin { get; init; } = true;
+    public string? RedisServer { get; init; } = Which("redis-server");
+    public HashSet<int> Only { get; init; } = [1, 2, 3, 4, 5, 6, 7];
+
+    // 1. Room fan-out
+    public int Audience { get; init; } = 1000;
+    public double UpdatesPerSecond { get; init; } = 10;
+    public double RunSeconds { get; init; } = 10;
+
+    // 2. Vote storm
+    public int Voters { get; init; } = 200;
+    public double VotesPerSecond { get; init; } = 2000;
+    public double StormSeconds { get; init; } = 10;
+    public int[] StormSteps { get; init; } = [10, 50, 250, 1000, 3000];
+    public double StormStepSeconds { get; init; } = 4;
+
+    // 3. Capacity ramp
+    public int[] RampSteps { get; init; } = [1000, 2000, 3500, 5000];
+    public double RampStepSeconds { get; init; } = 4;
+    public double LatencyLimitMs { get; init; } = 250;
+
+    // 4. Memory
+    public int[] MemorySteps { get; init; } = [1000, 10000];
+
+    // 5. Question burst
+    public int BurstQuestions { get; init; } = 5000;
+    public double BurstSeconds { get; init; } = 10;
+    public int Askers { get; init; } = 50;
+
+    // 7. Slow clients
+    public double SlowFraction { get; init; } = 0.01;
+    public double SlowSeconds { get; init; } = 20;
+    public double SlowUpdatesPerSecond { get; init; } = 20;
+
+    public static BenchSettings Quick { get; } = new()
+    {
+        Mode = "quick", Audience = 200, RunSeconds = 3, Voters = 50, VotesPerSecond = 500, StormSeconds = 3,
+        StormSteps = [10, 100, 300], StormStepSeconds = 2, RampSteps = [200, 500], RampStepSeconds = 2,
+        MemorySteps = [250, 500], BurstQuestions = 1000, Askers = 20, SlowSeconds = 4,
+    };
+
+    public static BenchSettings Smoke { get; } = new()
+    {
+        Mode = "smoke", Audience = 20, RunSeconds = 1.5, Voters = 10, VotesPerSecond = 100, StormSeconds = 2,
+        StormSteps = [5, 10], StormStepSeconds = 1.5, RampSteps = [20, 40], RampStepSeconds = 1.5,
+        MemorySteps = [25, 50], BurstQuestions = 100, Askers = 5, SlowSeconds = 2, SlowFraction = 0.05,
+    };
+
+    public const string Usage = """
+        LiveHub.Bench: drives LiveHub and a bare SignalR hub with the same load and reports the ratios.
+
+          dotnet bench/bin/Release/net10.0/LiveHub.Bench.dll [--quick | --smoke] [options]
+
+          --quick               the small run (under two minutes)
+          --smoke               the tiny run the harness test uses
+          --target URL          drive a running LiveHub instead of starting one (passcode: --passcode)
+          --livehub-dll PATH    LiveHub.Web.dll to start (default: src/Web/bin/<config>/net10.0, built if missing)
+          --configuration C     Release (default) or Debug, for the default LiveHub.Web.dll
+          --results DIR         where the JSON, markdown and SVG go (default bench/results)
+          --only 1,2,3          run some scenarios only
+          --audience N          scenario 1's audience size
+          --votes-per-second V  scenario 2's vote rate
+          --voters N            scenario 2's voter connections
+          --askers N            scenario 5's concurrent askers
+          --no-pin              do not pin servers to core 0 and the clients to core 1 (taskset)
+          --redis-server PATH   redis-server for scenario 6 (default: from PATH; missing skips scenario 6)
+        """;
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var s = args.Contains("--smoke") ? Smoke : args.Contains("--quick") ? Quick : new BenchSettings();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            s = args[i] switch
+            {
+                "--smoke" or "--quick" => s,
+                "-h" or "--help" => s with { Help = true },
+                "--target" => s with { Target = new Uri(Next()) },
+                "--livehub-dll" => s with { LiveHubDll = Path.GetFullPath(Next()) },
+                "--configuration" => s with { Configuration = Next() },
+                "--results" => s with { ResultsDir = Path.GetFullPath(Next()) },
+                "--passcode" => s with { Passcode = Next() },
+                "--only" => s with { Only = Next().Split(',').Select(int.Parse).ToHashSet() },
+                "--audience" => s with { Audience = int.Parse(Next()) },
+                "--votes-per-second" => s with { VotesPerSecond = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--askers" => s with { Askers = int.Parse(Next()) },
+                "--voters" => s with { Voters = int.Parse(Next()) },
+                "--no-pin" => s with { Pin = false },
+                "--redis-server" => s with { RedisServer = Next() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}\n{Usage}"),
+            };
+        }
+        return s;
+    }
+
+    public static string? Which(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
+}
+
+public static class RepoPaths
+{
+    /// <summary>The checkout's root: the folder holding LiveHub.sln, found above the bench's own files or the working directory.</summary>
+    public static string Root { get; } = Find(AppContext.BaseDirectory) ?? Find(Directory.GetCurrentDirectory()) ?? Directory.GetCurrentDirectory();
+
+    private static string? Find(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LiveHub.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        return null;
+    }
+}

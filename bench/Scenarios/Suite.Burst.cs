@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using LiveHub.Bench.Clients;
+using LiveHub.Bench.Measure;
+using LiveHub.Bench.Report;
+using Microsoft.Data.Sqlite;
+
+namespace LiveHub.Bench.Scenarios;
+
+public sealed partial class Suite
+{
+    /// <summary>
+    /// 5. A burst of questions, as fast as the askers' acknowledgements come back (each asker waits for its ack: a question is
+    /// acknowledged only once committed), while the room's fan-out runs as in scenario 1. Persistence is compared with the same
+    /// rows inserted into a copy of the database in one transaction.
+    /// </summary>
+    private async Task QuestionBurstAsync(LiveHubRoom lh, ScenarioResult r, CancellationToken ct)
+    {
+        await lh.SetAudienceAsync(settings.Audience, ct);
+        var askers = await Many.OpenAsync(settings.Askers, 16, _ => LiveHubClient.ConnectAsync(lh.BaseUri, ct: ct));
+        var text = LiveHubRoom.QuestionText(120);
+        var next = 0;
+        var acked = 0;
+        var failed = 0;
+        var ackLatency = new Histogram();
+        using var burstDone = new CancellationTokenSource();
+        await lh.PrepareUpdatesAsync((int)Math.Ceiling(settings.UpdatesPerSecond * settings.BurstSeconds * 3) + 4, 120, ct);
+        var fanOutTask = FanOut.RunAsync(lh, settings.UpdatesPerSecond, settings.BurstSeconds * 3, ct, stopEarly: burstDone.Token);
+        var start = Stopwatch.GetTimestamp();
+        long lastAck = start;
+        await Task.WhenAll(askers.Select(async asker =>
+        {
+            while (Interlocked.Increment(ref next) <= settings.BurstQuestions)
+            {
+                var t = Stopwatch.GetTimestamp();
+                var result = await asker.InvokeAsync<QuestionLite>("AskQuestion",
+                    new AskQuestionRequest(lh.SessionId, $"burst-{Guid.NewGuid():N}", text, null));
+                if (result.Ok)
+                {
+                    ackLatency.Record(Histogram.MsSince(t));
+                    Interlocked.Increment(ref acked);
+                    Interlocked.Exchange(ref lastAck, Stopwatch.GetTimestamp());
+                }
+                else
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        }));
+        burstDone.Cancel();
+        var fanOut = await fanOutTask;
+        Log(fanOut);
+        await Many.DisposeAllAsync(askers);
+        var burstSeconds = Histogram.Ms(start, lastAck) / 1000;
+        var liveRate = acked / burstSeconds;
+        log.WriteLine($"  LiveHub: {acked} questions acknowledged ({failed} failed) in {burstSeconds:0.00} s = {liveRate:0}/s, ack p95 {ackLatency.Percentile(95):0.0} ms");
+
+        double? rawRate = null, perRowRate = null;
+        if (lh.Server?.DataDir is { } dataDir)
+        {
+            (rawRate, perRowRate) = await RawInsertAsync(Path.Combine(dataDir, "livehub.db"), ct);
+            log.WriteLine($"  raw insert: one transaction {rawRate:0}/s, one transaction per row {perRowRate:0}/s");
+        }
+        else
+        {
+            r.Notes.Add("--target: the server's database is not at hand, so the raw insert was not measured.");
+        }
+        r.Add("questions acknowledged", acked, settings.BurstQuestions, "questions");
+        r.Add("burst duration", burstSeconds, settings.BurstSeconds, "s");
+        r.Add("persisted questions/s (raw: one transaction)", liveRate, rawRate, "rows/s");
+        r.Add("persisted questions/s (raw: one transaction per row)", liveRate, perRowRate, "rows/s");
+        r.Add("ask ack latency p95", ackLatency.Percentile(95), null, "ms");
+        if (_fanOutLiveHub is { } quiet)
+        {
+            AddFanOut(r, fanOut, quiet, "fan-out during burst (ref: scenario 1): ");
+        }
+        r.Checks.Add(new Check("persistence vs raw single-transaction insert", liveRate, rawRate, "raw insert", ">=", 0.8, "rows/s"));
+        r.Checks.Add(new Check("fan-out during burst vs without", fanOut.MsgsPerSecond, _fanOutLiveHub?.MsgsPerSecond, "scenario 1 LiveHub", ">=", 0.9, "msg/s"));
+        r.Notes.Add($"{settings.Askers} askers, each waiting for its acknowledgement before the next question (closed loop); the target is " +
+                    $"{settings.BurstQuestions} questions within {settings.BurstSeconds} s. The raw insert copies the database (VACUUM INTO), " +
+                    "deletes the burst's rows and inserts them again with the same columns, pragmas (WAL, synchronous=NORMAL, foreign keys) and indexes.");
+    }
+
+    private static async Task<(double Single, double PerRow)> RawInsertAsync(string dbPath, CancellationToken ct)
+    {
+        var copy = Path.Combine(Path.GetTempPath(), $"livehub-bench-raw-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using (var source = new SqliteConnection($"Data Source={dbPath};Mode=ReadOnly;Pooling=false"))
+            {
+                await source.OpenAsync(ct);
+                await using var vacuum = source.CreateCommand();
+                vacuum.CommandText = $"VACUUM INTO '{copy}'";
+                await vacuum.ExecuteNonQueryAsync(ct);
+            }
+            await using var db = new SqliteConnection($"Data Source={copy};Pooling=false");
+            await db.OpenAsync(ct);
+            await Exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+            var rows = new List<object?[]>();
+            await using (var read = db.CreateCommand())
+            {
+                read.CommandText = "SELECT session_id, participant_id, client_id, author_name, text, status, created_at, updated_at FROM questions WHERE client_id LIKE 'burst-%'";
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var row = new object?[8];
+                    reader.GetValues(row!);
+                    rows.Add(row);
+                }
+            }
+            async Task<double> TimedInsert(bool oneTransaction)
+            {
+                await Exec(db, "DELETE FROM questions WHERE client_id LIKE 'burst-%'");
+                var sw = Stopwatch.StartNew();
+                var tx = oneTransaction ? db.BeginTransaction() : null;
+                foreach (var row in rows)
+                {
+                    var rowTx = oneTransaction ? tx : db.BeginTransaction();
+                    await using var insert = db.CreateCommand();
+                    insert.Transaction = rowTx;
+                    insert.CommandText = """
+                        INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, created_at, updated_at)
+                        VALUES ($s, $p, $c, $a, $t, $st, $ca, $ua)
+                        """;
+                    string[] names = ["$s", "$p", "$c", "$a", "$t", "$st", "$ca", "$ua"];
+                    for (var i = 0; i < names.Length; i++)
+                    {
+                        insert.Parameters.AddWithValue(names[i], row[i] ?? DBNull.Value);
+                    }
+                    await insert.ExecuteNonQueryAsync(ct);
+                    if (!oneTransaction)
+                    {
+                        rowTx!.Commit();
+                        rowTx.Dispose();
+                    }
+                }
+                tx?.Commit();
+                tx?.Dispose();
+                return rows.Count / sw.Elapsed.TotalSeconds;
+            }
+            var single = await TimedInsert(oneTransaction: true);
+            var perRow = await TimedInsert(oneTransaction: false);
+            return (single, perRow);
+
+            async Task Exec(SqliteConnection c, string sql)
+            {
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = sql;
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            foreach (var f in new[] { copy, copy + "-wal", copy + "-shm" })
+            {
+                File.Delete(f);
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using LiveHub.Bench.Clients;
+using LiveHub.Bench.Report;
+using LiveHub.Bench.Servers;
+
+namespace LiveHub.Bench.Scenarios;
+
+public sealed partial class Suite
+{
+    /// <summary>3. Audience added in steps until the update's p95 crosses the limit, at 10 and at 4 room updates per second, both sides.</summary>
+    private async Task CapacityRampAsync(LiveHubRoom lh, BaselineRoom bl, ScenarioResult r, CancellationToken ct)
+    {
+        foreach (var rate in new[] { 10.0, 4.0 })
+        {
+            var caps = new Dictionary<string, (int Cap, bool Crossed)>();
+            foreach (IRoom room in new IRoom[] { lh, bl })
+            {
+                var series = new RampSeries(room.Side, rate, []);
+                var cap = 0;
+                var crossed = false;
+                foreach (var step in settings.RampSteps)
+                {
+                    await room.SetAudienceAsync(step, ct);
+                    var s = await FanOut.RunAsync(room, rate, settings.RampStepSeconds, ct);
+                    Log(s);
+                    series.Points.Add(new RampPoint(step, s.P95, s.P50, s.MsgsPerSecond, s.DeliveredShare));
+                    if (!(s.P95 < settings.LatencyLimitMs) || s.DeliveredShare < 0.99)
+                    {
+                        crossed = true;
+                        break;
+                    }
+                    cap = step;
+                }
+                caps[room.Side] = (cap, crossed);
+                report.Ramps.Add(series);
+                await room.SetAudienceAsync(0, ct);
+            }
+            var (liveCap, liveCrossed) = caps["LiveHub"];
+            var (bareCap, bareCrossed) = caps["baseline"];
+            r.Add($"capacity at {rate:0} updates/s (last step with p95 < {settings.LatencyLimitMs} ms)", liveCap, bareCap, "connections");
+            r.Checks.Add(new Check($"capacity at {rate:0} updates/s vs baseline", liveCap, bareCap, "baseline", ">=", 0.85, "connections")
+            {
+                Bound = Bound(liveCrossed, bareCrossed),
+            });
+        }
+        r.Notes.Add($"Steps: {string.Join(", ", settings.RampSteps)} connections, {settings.RampStepSeconds} s each; a step passes with p95 < " +
+                    $"{settings.LatencyLimitMs} ms and 99% of messages delivered. The plot is bench/results/*-latency.svg.");
+    }
+
+    /// <summary>7. 1% of the audience stops reading: the others' delivery and p99 against all-healthy, and the server's memory.</summary>
+    private async Task SlowClientsAsync(LiveHubRoom lh, BaselineRoom bl, ScenarioResult r, CancellationToken ct)
+    {
+        var n = settings.Audience;
+        var stalledCount = Math.Max(1, (int)Math.Round(n * settings.SlowFraction));
+        var rate = settings.SlowUpdatesPerSecond;
+        const int text = 480;
+        var samples = new Dictionary<string, (FanOutSample Healthy, FanOutSample WithStalled, MemoryTrace Memory)>();
+        foreach (IRoom room in new IRoom[] { lh, bl })
+        {
+            await room.SetAudienceAsync(n, ct);
+            var healthy = await FanOut.RunAsync(room, rate, settings.SlowSeconds, ct, textLength: text);
+            Log(healthy);
+            if (room is LiveHubRoom)
+            {
+                bl.MatchPayload(lh.PayloadBytes);
+            }
+            var stalled = await Many.OpenAsync(stalledCount, 16, _ => room.ConnectStalledAsync(ct));
+            MemoryTrace? trace = null;
+            FanOutSample withStalled;
+            try
+            {
+                trace = room.Server is { } server ? MemoryTrace.Start(server) : null;
+                withStalled = await FanOut.RunAsync(room, rate, settings.SlowSeconds, ct, textLength: text);
+                trace?.Stop();
+            }
+            finally
+            {
+                await Many.DisposeAllAsync(stalled);
+            }
+            Log(withStalled);
+            if (trace is not null)
+            {
+                log.WriteLine($"  {room.Side} memory with stalled clients: {trace.Describe()}");
+            }
+            samples[room.Side] = (healthy, withStalled, trace ?? MemoryTrace.Empty);
+            await room.SetAudienceAsync(0, ct);
+        }
+        var (lHealthy, lStalled, lMem) = samples["LiveHub"];
+        var (bHealthy, bStalled, bMem) = samples["baseline"];
+        r.Add("stalled connections", stalledCount, stalledCount, "connections");
+        r.Add("healthy msgs/s, all healthy", lHealthy.MsgsPerSecond, bHealthy.MsgsPerSecond, "msg/s");
+        r.Add("healthy msgs/s, 1% stalled", lStalled.MsgsPerSecond, bStalled.MsgsPerSecond, "msg/s");
+        r.Add("healthy delivered share, 1% stalled", lStalled.DeliveredShare, bStalled.DeliveredShare, "");
+        r.Add("healthy p99, all healthy", lHealthy.P99, bHealthy.P99, "ms");
+        r.Add("healthy p99, 1% stalled", lStalled.P99, bStalled.P99, "ms");
+        r.Add("updates unanswered or failed, 1% stalled", lStalled.Errors, bStalled.Errors, "updates");
+        r.Add("server RSS before / peak growth", Mib(lMem.Peak - lMem.First), Mib(bMem.Peak - bMem.First), "MiB");
+        r.Add("server RSS growth rate, second half", lMem.SecondHalfSlopeMibPerSecond, bMem.SecondHalfSlopeMibPerSecond, "MiB/s");
+        r.Checks.Add(new Check("healthy delivery rate with 1% stalled vs all healthy", lStalled.MsgsPerSecond, lHealthy.MsgsPerSecond, "LiveHub all healthy", ">=", 0.9, "msg/s"));
+        r.Checks.Add(new Check("server memory peak with 1% stalled vs before", lMem.Peak, lMem.First, "LiveHub RSS before", "<=", 1.5, "bytes"));
+        r.Notes.Add($"Stalled clients are raw WebSockets with a 4 KiB receive buffer that join the session and never read again (they keep pinging, " +
+                    $"so the server keeps them). {rate}/s updates with {text}-character questions for {settings.SlowSeconds} s. " +
+                    "Memory counts as bounded when the peak stays within 1.5 x the RSS before the run; the growth rate over the run's second half is reported too. " +
+                    "The baseline column is the same experiment on the bare hub.");
+    }
+}
+
+/// <summary>The server's RSS sampled every 250 ms while a run lasts.</summary>
+public sealed class MemoryTrace
+{
+    private readonly List<(double Seconds, long Rss)> _samples = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
+
+    public static MemoryTrace Empty { get; } = new();
+
+    public long First => _samples.Count > 0 ? _samples[0].Rss : 0;
+    public long Peak => _samples.Count > 0 ? _samples.Max(s => s.Rss) : 0;
+    public long Last => _samples.Count > 0 ? _samples[^1].Rss : 0;
+
+    public double? SecondHalfSlopeMibPerSecond
+    {
+        get
+        {
+            var half = _samples.Skip(_samples.Count / 2).ToList();
+            if (half.Count < 2)
+            {
+                return null;
+            }
+            return (half[^1].Rss - half[0].Rss) / 1048576.0 / Math.Max(0.001, half[^1].Seconds - half[0].Seconds);
+        }
+    }
+
+    public static MemoryTrace Start(ServerProcess server)
+    {
+        var trace = new MemoryTrace();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        trace._loop = Task.Run(async () =>
+        {
+            while (!trace._stop.IsCancellationRequested)
+            {
+                lock (trace._samples)
+                {
+                    trace._samples.Add((watch.Elapsed.TotalSeconds, server.RssBytes()));
+                }
+                try
+                {
+                    await Task.Delay(250, trace._stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        });
+        return trace;
+    }
+
+    public void Stop()
+    {
+        _stop.Cancel();
+        _loop.Wait();
+    }
+
+    public string Describe() =>
+        $"RSS first {First / 1048576.0:0} MiB, peak {Peak / 1048576.0:0} MiB, last {Last / 1048576.0:0} MiB, second-half slope {SecondHalfSlopeMibPerSecond:0.00} MiB/s";
+}

@@ -1,0 +1,52 @@
+using LiveHub.Bench;
+using LiveHub.Bench.Report;
+using LiveHub.Tests.Infrastructure;
+
+namespace LiveHub.Tests.Bench;
+
+/// <summary>
+/// Runs the bench in its tiny <c>--smoke</c> size, in process, against LiveHub and the baseline hub it starts as child processes,
+/// and checks the harness, not the numbers: every scenario ran and every target has a value for both sides and a ratio.
+/// </summary>
+public sealed class BenchHarnessTests
+{
+    [SkippableFact]
+    public async Task EveryScenarioProducesBothSidesAndARatio()
+    {
+        var results = Path.Combine(Path.GetTempPath(), "livehub-bench-test", Guid.NewGuid().ToString("N"));
+        var settings = BenchSettings.Smoke with
+        {
+            ResultsDir = results,
+#if DEBUG
+            Configuration = "Debug",
+#endif
+        };
+        var log = new StringWriter();
+        var report = await BenchRunner.RunAsync(settings, log, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(4));
+
+        Assert.Equal(7, report.Scenarios.Count);
+        foreach (var scenario in report.Scenarios)
+        {
+            Assert.True(scenario.Error is null, $"scenario {scenario.Id} failed: {scenario.Error}\n{log}");
+            if (scenario.Id == 6 && scenario.Skipped is not null)
+            {
+                // The backplane needs redis-server: a developer machine without one skips it, CI installs it.
+                Services.Require(false, "redis-server (bench scenario 6)");
+            }
+            Assert.True(scenario.Skipped is null, $"scenario {scenario.Id} skipped: {scenario.Skipped}");
+            Assert.NotEmpty(scenario.Checks);
+            foreach (var check in scenario.Checks)
+            {
+                Assert.True(check.LiveHub is not null && check.Reference is not null && check.Ratio is not null,
+                    $"scenario {scenario.Id}, {check.Name}: LiveHub {check.LiveHub}, reference {check.Reference}, ratio {check.Ratio}");
+            }
+        }
+        Assert.Contains(report.Ramps, r => r.Side == "LiveHub" && r.Points.Count > 0);
+        Assert.Contains(report.Ramps, r => r.Side == "baseline" && r.Points.Count > 0);
+        var files = Directory.GetFiles(results);
+        Assert.Contains(files, f => f.EndsWith(".json"));
+        Assert.Contains(files, f => f.EndsWith(".md"));
+        Assert.Contains(files, f => f.EndsWith("-latency.svg"));
+        Directory.Delete(results, recursive: true);
+    }
+}
