@@ -34,6 +34,19 @@ public abstract class Database
 
     public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
 
+    /// <summary>
+    /// Taken around every write transaction. SQLite has one writer at a time; queueing writers here, in order, is far cheaper
+    /// than letting them collide on the file lock and sleep in SQLite's busy handler. PostgreSQL locks rows itself: no gate.
+    /// </summary>
+    public virtual ValueTask<IAsyncDisposable> WriteGateAsync(CancellationToken ct) => ValueTask.FromResult<IAsyncDisposable>(NoGate.Instance);
+
+    private sealed class NoGate : IAsyncDisposable
+    {
+        public static readonly NoGate Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     /// <summary>Applies the embedded, numbered migration scripts of this engine that have not run yet.</summary>
     public abstract void Migrate();
 
@@ -83,6 +96,28 @@ public sealed class SqliteDatabase : Database
     public string SqlitePath { get; }
 
     public override string Engine => "sqlite";
+
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public override async ValueTask<IAsyncDisposable> WriteGateAsync(CancellationToken ct)
+    {
+        await _writer.WaitAsync(ct);
+        return new Gate(_writer);
+    }
+
+    private sealed class Gate(SemaphoreSlim writer) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                writer.Release();
+            }
+            return ValueTask.CompletedTask;
+        }
+    }
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {

@@ -10,6 +10,7 @@ public sealed class AdminStore(Database db)
     public async Task<bool> UpdateEventAsync(long eventId, EventEdit edit, IReadOnlyList<SessionTimes> retimed, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var affected = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE events SET name = @Name, theme = @Theme, host = @Host, city = @City, time_zone = @TimeZone
@@ -55,6 +56,7 @@ public sealed class AdminStore(Database db)
     public async Task<DeleteOutcome> DeleteRoomAsync(long eventId, string roomKey, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var roomId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT id FROM rooms WHERE event_id = @eventId AND room_key = @roomKey", new { eventId, roomKey }, tx, cancellationToken: ct));
@@ -94,6 +96,7 @@ public sealed class AdminStore(Database db)
     public async Task<(SessionRow Before, SessionRow After, SessionVersions Versions)?> UpdateSessionAsync(long sessionId, SessionWrite s, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var before = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
             "SELECT * FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
@@ -122,6 +125,7 @@ public sealed class AdminStore(Database db)
     public async Task<DeleteOutcome> DeleteSessionAsync(long sessionId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));

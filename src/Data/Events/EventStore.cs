@@ -8,6 +8,7 @@ public sealed class EventStore(Database db)
     public async Task<long> CreateAsync(NewEvent e, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var eventId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO events (code, name, theme, host, city, time_zone, default_language, languages,

@@ -8,6 +8,7 @@ public sealed class ReactionStore(Database db)
     public async Task AddAsync(long sessionId, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO reaction_counts (session_id, emoji, total) VALUES (@sessionId, @Key, @Value)

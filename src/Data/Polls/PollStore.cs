@@ -13,6 +13,7 @@ public sealed class PollStore(Database db)
     public async Task<PollChange> CreateAsync(long sessionId, PollDefinition d, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = Database.NowMs();
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
@@ -33,6 +34,7 @@ public sealed class PollStore(Database db)
     public async Task<PollChange?> UpdateDraftAsync(long pollId, PollDefinition d, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var affected = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE polls
@@ -55,6 +57,7 @@ public sealed class PollStore(Database db)
     public async Task<PollChange?> DeleteAsync(long pollId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var poll = await ReadAsync(connection, tx, pollId, ct);
         if (poll is null || poll.Status == PollStatus.Open)
@@ -111,6 +114,7 @@ public sealed class PollStore(Database db)
     public async Task<PollChange?> ResetAsync(long pollId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var before = await ReadAsync(connection, tx, pollId, ct);
         if (before is null)
@@ -134,11 +138,16 @@ public sealed class PollStore(Database db)
     public async Task<CastOutcome> CastAsync(NewVote v, long? deadline, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = Database.NowMs();
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO participants (id, created_at) VALUES (@ParticipantId, @now) ON CONFLICT (id) DO NOTHING",
-            new { v.ParticipantId, now }, tx, cancellationToken: ct));
+        // Votes are the hot path: each statement saved here is saved two thousand times a second in a storm.
+        if (!_knownParticipants.ContainsKey(v.ParticipantId))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO participants (id, created_at) VALUES (@ParticipantId, @now) ON CONFLICT (id) DO NOTHING",
+                new { v.ParticipantId, now }, tx, cancellationToken: ct));
+        }
         var fresh = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO vote_requests (participant_id, client_id, poll_id, created_at) VALUES (@ParticipantId, @ClientId, @PollId, @now)
             ON CONFLICT (participant_id, client_id) DO NOTHING
@@ -162,33 +171,48 @@ public sealed class PollStore(Database db)
             return new CastOutcome(CastResult.TooLate, null);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition("""
+        var vote = await connection.QuerySingleAsync<VoteRow>(new CommandDefinition("""
             INSERT INTO votes (poll_id, participant_id, display_name, text, status, correct, score, elapsed_ms, created_at, updated_at)
             VALUES (@PollId, @ParticipantId, @DisplayName, @Text, @Status, @Correct, @Score, @ElapsedMs, @now, @now)
             ON CONFLICT (poll_id, participant_id) DO UPDATE
             SET display_name = excluded.display_name, text = excluded.text, status = excluded.status, correct = excluded.correct,
                 score = excluded.score, elapsed_ms = excluded.elapsed_ms, updated_at = excluded.updated_at
+            RETURNING *
             """, new { v.PollId, v.ParticipantId, v.DisplayName, v.Text, v.Status, Correct = v.Correct is null ? (int?)null : v.Correct.Value ? 1 : 0, v.Score, v.ElapsedMs, now },
             tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM vote_choices WHERE poll_id = @PollId AND participant_id = @ParticipantId", new { v.PollId, v.ParticipantId }, tx, cancellationToken: ct));
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM vote_words WHERE poll_id = @PollId AND participant_id = @ParticipantId", new { v.PollId, v.ParticipantId }, tx, cancellationToken: ct));
+        // A poll's kind never changes, so a vote without choices (or words) never replaces any: skip those deletes.
         if (v.Choices.Count > 0)
         {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM vote_choices WHERE poll_id = @PollId AND participant_id = @ParticipantId", new { v.PollId, v.ParticipantId }, tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO vote_choices (poll_id, participant_id, option_index, points) VALUES (@PollId, @ParticipantId, @Option, @Points)
                 """, v.Choices.Select(c => new { v.PollId, v.ParticipantId, c.Option, c.Points }), tx, cancellationToken: ct));
         }
         if (v.Words.Count > 0)
         {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM vote_words WHERE poll_id = @PollId AND participant_id = @ParticipantId", new { v.PollId, v.ParticipantId }, tx, cancellationToken: ct));
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO vote_words (poll_id, participant_id, word) VALUES (@PollId, @ParticipantId, @Word)
                 """, v.Words.Select(w => new { v.PollId, v.ParticipantId, Word = w }), tx, cancellationToken: ct));
         }
-        var stored = await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct);
         await tx.CommitAsync(ct);
-        return new CastOutcome(CastResult.Stored, stored);
+        Remember(v.ParticipantId);
+        var choices = v.Choices.OrderByDescending(c => c.Points).ThenBy(c => c.Option).Select(c => new ChoiceRow(v.PollId, c.Option, c.Points)).ToList();
+        return new CastOutcome(CastResult.Stored, new StoredVote(vote, choices, v.Words));
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _knownParticipants = new(StringComparer.Ordinal);
+
+    /// <summary>Participants this node has stored already; bounded so a long event cannot grow it without end.</summary>
+    private void Remember(string participantId)
+    {
+        if (_knownParticipants.Count > 200_000)
+        {
+            _knownParticipants.Clear();
+        }
+        _knownParticipants.TryAdd(participantId, 0);
     }
 
     /// <summary>The vote as stored when this (participant, client id) request was already applied; null when it is new.</summary>
@@ -233,6 +257,7 @@ public sealed class PollStore(Database db)
     public async Task<PollTallyRows?> TallyAsync(long pollId, bool advance, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = advance ? await db.WriteGateAsync(ct) : null;
         await using var tx = advance ? await connection.BeginTransactionAsync(ct) : Database.BeginRead(connection);
         var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(advance
             ? "UPDATE polls SET results_version = results_version + 1 WHERE id = @pollId RETURNING results_version"
@@ -296,6 +321,7 @@ public sealed class PollStore(Database db)
     public async Task<SessionVersions?> SetProjectorAsync(long sessionId, string mode, long? pollId, bool? showPresence, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var affected = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE sessions SET projector_mode = @mode, projector_poll_id = @pollId,
@@ -314,6 +340,7 @@ public sealed class PollStore(Database db)
     private async Task<PollChange?> TransitionAsync(long pollId, string sql, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var affected = await connection.ExecuteAsync(new CommandDefinition(sql, new { pollId, now = Database.NowMs() }, tx, cancellationToken: ct));
         if (affected == 0)

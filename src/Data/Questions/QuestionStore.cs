@@ -10,6 +10,7 @@ public sealed class QuestionStore(Database db)
     public async Task<AskOutcome> AskAsync(NewQuestion q, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var now = Database.NowMs();
         await EnsureParticipantAsync(connection, tx, q.ParticipantId, now, ct);
@@ -53,6 +54,7 @@ public sealed class QuestionStore(Database db)
     public async Task<QuestionChange?> ChangeAsync(long sessionId, long questionId, Func<QuestionRow, string> nextStatus, bool? onScreen, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var before = await ReadInSessionAsync(connection, tx, sessionId, questionId, ct);
         if (before is null)
@@ -118,6 +120,7 @@ public sealed class QuestionStore(Database db)
     public async Task<MergeOutcome?> MergeAsync(long sessionId, long sourceId, long targetId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var source = await ReadInSessionAsync(connection, tx, sessionId, sourceId, ct);
         var target = await ReadInSessionAsync(connection, tx, sessionId, targetId, ct);
@@ -161,6 +164,7 @@ public sealed class QuestionStore(Database db)
         long sessionId, long questionId, string assignments, string? value, Func<QuestionRow, QuestionRow> apply, CancellationToken ct, bool? publicChange = null)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var before = await ReadInSessionAsync(connection, tx, sessionId, questionId, ct);
         if (before is null)
@@ -185,6 +189,7 @@ public sealed class QuestionStore(Database db)
     public async Task<UpvoteOutcome?> UpvoteAsync(long questionId, string participantId, bool on, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var question = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
             "SELECT * FROM questions WHERE id = @questionId", new { questionId }, tx, cancellationToken: ct));
@@ -227,6 +232,7 @@ public sealed class QuestionStore(Database db)
         long sessionId, IReadOnlyCollection<long> questionIds, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var rows = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(
             "SELECT * FROM questions WHERE session_id = @sessionId AND id IN @questionIds",
