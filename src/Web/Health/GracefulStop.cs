@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using LiveHub.Realtime;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -30,17 +31,22 @@ public sealed class ShutdownOptions
 
 /// <summary>
 /// A node that is told to stop (SIGTERM, <c>systemctl stop</c>, a rolling restart) leaves without losing anything:
-/// readiness answers 503 at once and new hub connections are refused, so the load balancer sends new people elsewhere;
-/// after the drain, new hub calls answer a retryable <c>unavailable</c> (the outbox resends them after the reconnect), the
-/// calls in flight finish, and every hub connection is closed so its client reconnects, through the load balancer, to
-/// another node. Then the host stops Kestrel, which finishes its HTTP requests in flight within the same budget.
+/// readiness answers 503 at once and new hub connections are refused, so the load balancer sends new people elsewhere, while
+/// the clients it has keep working for the drain; then new hub calls answer a retryable <c>unavailable</c> (the outbox resends
+/// them after the reconnect), the calls in flight finish, and every hub connection is closed so its client reconnects, through
+/// the load balancer, to another node. Only then does the host stop Kestrel, which finishes its HTTP requests in flight
+/// within the same budget.
 /// </summary>
-public sealed partial class GracefulStop(IOptions<ShutdownOptions> options, ILogger<GracefulStop> logger) : IHostedLifecycleService, IHubFilter
+public sealed partial class GracefulStop(IOptions<ShutdownOptions> options, IHostApplicationLifetime lifetime, ILogger<GracefulStop> logger)
+    : IHostedLifecycleService, IHubFilter
 {
     private static readonly HubError Restarting =
         new(ErrorCodes.Unavailable, "error.unavailable", "This server is restarting; the request can be retried.", Retryable: true, RetryAfterSeconds: 1);
 
     private readonly ConcurrentDictionary<string, HubCallerContext> _connections = new();
+    private readonly Lock _gate = new();
+    private Task? _drain;
+    private CancellationTokenRegistration _onStopping;
     private int _inFlight;
     private volatile bool _stopping;
     private volatile bool _closing;
@@ -48,20 +54,39 @@ public sealed partial class GracefulStop(IOptions<ShutdownOptions> options, ILog
     /// <summary>True from the moment the node is told to stop.</summary>
     public bool IsStopping => _stopping;
 
-    // The host calls StoppingAsync before it fires ApplicationStopping (where SignalR drops every connection at once) and
-    // before it stops Kestrel, so the node still answers while it drains.
-    public async Task StoppingAsync(CancellationToken cancellationToken)
+    // A signal (SIGTERM, Ctrl-C) fires ApplicationStopping before the host begins to stop, and SignalR drops every connection in
+    // its own ApplicationStopping callback, calls in flight or not. Token callbacks run newest first, so this one, registered
+    // once the hub is mapped and the server started, runs before SignalR's and holds it back until the drain is done.
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _onStopping = lifetime.ApplicationStopping.Register(() => Drain().GetAwaiter().GetResult());
+        return Task.CompletedTask;
+    }
+
+    // A host stopped from code (tests, an embedding app) comes here first; either way the drain runs once.
+    public Task StoppingAsync(CancellationToken cancellationToken) => Drain().WaitAsync(cancellationToken);
+
+    private Task Drain()
+    {
+        lock (_gate)
+        {
+            return _drain ??= Task.Run(DrainAsync);
+        }
+    }
+
+    private async Task DrainAsync()
     {
         _stopping = true;
         var o = options.Value;
         LogStopping(logger, _connections.Count, o.DrainSeconds);
+        using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(o.TimeoutSeconds));
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(o.DrainSeconds), cancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(o.DrainSeconds), budget.Token);
             _closing = true;
             while (Volatile.Read(ref _inFlight) > 0)
             {
-                await Task.Delay(20, cancellationToken);
+                await Task.Delay(20, budget.Token);
             }
         }
         catch (OperationCanceledException)
@@ -71,7 +96,16 @@ public sealed partial class GracefulStop(IOptions<ShutdownOptions> options, ILog
         var closed = 0;
         foreach (var connection in _connections.Values)
         {
-            connection.Abort();
+            // Asked to close, SignalR tells the client it may reconnect (CloseMessage.AllowReconnect), so clients with automatic
+            // reconnect come back through the load balancer; Abort() would tell them to stay away.
+            if (connection.Features.Get<IConnectionLifetimeNotificationFeature>() is { } notification)
+            {
+                notification.RequestClose();
+            }
+            else
+            {
+                connection.Abort();
+            }
             closed++;
         }
         LogClosed(logger, closed);
@@ -105,9 +139,13 @@ public sealed partial class GracefulStop(IOptions<ShutdownOptions> options, ILog
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        _onStopping.Dispose();
+        return Task.CompletedTask;
+    }
 
     /// <summary>Readiness: a stopping node is not ready, whatever it can still reach.</summary>
     public sealed class ReadinessCheck(GracefulStop stop) : IHealthCheck
