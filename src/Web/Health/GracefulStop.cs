@@ -70,13 +70,13 @@ public sealed partial class GracefulStop(IOptions<ShutdownOptions> options, IHos
     {
         lock (_gate)
         {
+            _stopping = true;
             return _drain ??= Task.Run(DrainAsync);
         }
     }
 
     private async Task DrainAsync()
     {
-        _stopping = true;
         var o = options.Value;
         LogStopping(logger, _connections.Count, o.DrainSeconds);
         using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(o.TimeoutSeconds));

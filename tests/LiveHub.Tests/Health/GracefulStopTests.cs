@@ -2,7 +2,6 @@ using System.Net;
 using Dapper;
 using LiveHub.Data;
 using LiveHub.Tests.Infrastructure;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveHub.Tests.Health;
