@@ -103,6 +103,7 @@ public sealed class LiveHubCluster : IAsyncDisposable
             }
             await postgres.DisposeAsync();
             await redis.DisposeAsync();
+            DeleteDirectory(dir);
             throw;
         }
     }
@@ -158,9 +159,14 @@ public sealed class LiveHubCluster : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         await Postgres.DisposeAsync();
         await Redis.DisposeAsync();
+        DeleteDirectory(_dir);
+    }
+
+    private static void DeleteDirectory(string dir)
+    {
         try
         {
-            Directory.Delete(_dir, recursive: true);
+            Directory.Delete(dir, recursive: true);
         }
         catch (IOException)
         {
