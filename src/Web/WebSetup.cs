@@ -30,6 +30,8 @@ public static partial class WebSetup
         services.AddSingleton<DemoLoader>();
         services.AddModeratorSignIn();
         services.AddLiveHubObservability();
+        services.AddGracefulStop();
+        services.AddLiveHubProxyHeaders();
         services.AddAdmin();
         services.AddExport();
         // Venue Wi-Fi is the bottleneck: pages, scripts and JSON go out compressed.
@@ -67,7 +69,9 @@ public static partial class WebSetup
     /// <summary>The request pipeline and every endpoint.</summary>
     public static WebApplication MapLiveHub(this WebApplication app)
     {
+        app.UseLiveHubProxyHeaders();
         app.UseLiveHubSecurityHeaders();
+        app.UseGracefulStop(HubPath);
         app.UseHubOriginCheck(HubPath);
         app.UseResponseCompression();
         app.UseStaticFiles(new StaticFileOptions

@@ -52,7 +52,7 @@ public sealed partial class HubGuardFilter(RateLimits limits, ILogger<HubGuardFi
     }
 
     /// <summary>Builds a failed <c>HubResult&lt;T&gt;</c> for whatever T the method returns.</summary>
-    private static object? Failure(HubInvocationContext context, HubError error)
+    public static object? Failure(HubInvocationContext context, HubError error)
     {
         var returnType = context.HubMethod.ReturnType;
         var resultType = returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>)

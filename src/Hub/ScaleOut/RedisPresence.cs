@@ -33,15 +33,18 @@ public sealed partial class RedisPresence(
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var mine = keys.Presence(o.NodeId);
         var local = Local();
-        var batch = db.CreateBatch();
-        var writes = new List<Task>
+        // The hash is replaced, not merged, in one transaction: a node restarted under the same id must not go on counting the
+        // sessions of its previous life, and no reader may see the hash half written.
+        var tx = db.CreateTransaction();
+        var writes = new List<Task> { tx.KeyDeleteAsync(mine) };
+        if (local.Count > 0)
         {
-            batch.HashSetAsync(mine, local.Select(c => new HashEntry(c.Key, c.Value)).ToArray()),
-            batch.KeyExpireAsync(mine, TimeSpan.FromMilliseconds(o.NodeTimeoutMilliseconds * 3)),
-            batch.SortedSetAddAsync(keys.Nodes, o.NodeId, now),
-            batch.SortedSetRemoveRangeByScoreAsync(keys.Nodes, double.NegativeInfinity, now - o.NodeTimeoutMilliseconds * 3),
-        };
-        batch.Execute();
+            writes.Add(tx.HashSetAsync(mine, local.Select(c => new HashEntry(c.Key, c.Value)).ToArray()));
+        }
+        writes.Add(tx.KeyExpireAsync(mine, TimeSpan.FromMilliseconds(o.NodeTimeoutMilliseconds * 3)));
+        writes.Add(tx.SortedSetAddAsync(keys.Nodes, o.NodeId, now));
+        writes.Add(tx.SortedSetRemoveRangeByScoreAsync(keys.Nodes, double.NegativeInfinity, now - o.NodeTimeoutMilliseconds * 3));
+        await tx.ExecuteAsync();
         await Task.WhenAll(writes);
 
         var alive = await db.SortedSetRangeByScoreAsync(keys.Nodes, now - o.NodeTimeoutMilliseconds, double.PositiveInfinity);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace LiveHub.Web.Pages;
 
 /// <summary>
-/// The host's settings. Section <c>LiveHub:Web</c>, e.g. <code>{ "LiveHub": { "Web": { "PublicUrl": "https://live.example.org", "SignInAttemptsPerMinute": 10 } } }</code>
+/// The host's settings. Section <c>LiveHub:Web</c>, e.g. <code>{ "LiveHub": { "Web": { "PublicUrl": "https://live.example.org", "SignInAttemptsPerMinute": 10, "TrustedProxies": ["10.0.0.5"] } } }</code>
 /// </summary>
 public sealed class WebOptions
 {
@@ -14,6 +14,12 @@ public sealed class WebOptions
 
     /// <summary>Moderator sign-in attempts one network address may make per minute (passcode guessing).</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int SignInAttemptsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// Reverse proxies on other machines (addresses or CIDR networks) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c>
+    /// are believed; a proxy on the loopback always is.
+    /// </summary>
+    public string[] TrustedProxies { get; set; } = [];
 }
 
 /// <summary>Builds the three screens' URLs in one place.</summary>

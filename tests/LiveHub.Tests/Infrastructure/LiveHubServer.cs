@@ -42,6 +42,8 @@ public sealed class LiveHubServer : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--LiveHub:Store:SqlitePath={Path.Combine(dataDir, "livehub.db")}",
             "--LiveHub:Demo:Load=false",
+            // Nothing polls a test server's readiness: stop at once unless a test wants to watch the drain.
+            "--LiveHub:Shutdown:DrainSeconds=0",
             "--Logging:LogLevel:Default=Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -83,6 +85,9 @@ public sealed class LiveHubServer : IAsyncDisposable
         var sessions = await Services.GetRequiredService<EventStore>().ListSessionsAsync(eventId, CancellationToken.None);
         return new TestEvent(eventId, code, sessions.ToDictionary(s => s.SessionKey, s => s.Id));
     }
+
+    /// <summary>Stops the server the way SIGTERM does; dispose still cleans up afterwards.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

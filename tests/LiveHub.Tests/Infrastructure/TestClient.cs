@@ -33,14 +33,19 @@ public sealed class TestClient : IAsyncDisposable
     ];
 
     private readonly Uri _baseUri;
+    private readonly IRetryPolicy? _reconnect;
 
-    private TestClient(Uri baseUri, CookieContainer cookies, HttpClient http)
+    private TestClient(Uri baseUri, CookieContainer cookies, HttpClient http, IRetryPolicy? reconnect)
     {
         _baseUri = baseUri;
+        _reconnect = reconnect;
         Cookies = cookies;
         Http = http;
         Connection = Build();
     }
+
+    /// <summary>The address this client talks to: a node, or the load balancer in front of several.</summary>
+    public Uri BaseUri => _baseUri;
 
     public CookieContainer Cookies { get; }
     public HttpClient Http { get; }
@@ -55,16 +60,25 @@ public sealed class TestClient : IAsyncDisposable
 
     public IEnumerable<QuestionView> MyQuestionChanges => Received.Where(r => r.Name == nameof(ILiveClient.MyQuestionChanged)).Select(r => (QuestionView)r.Payload);
 
-    public static async Task<TestClient> ConnectAsync(LiveHubServer server, string? moderatorOf = null, string? moderatorName = null)
+    public static Task<TestClient> ConnectAsync(LiveHubServer server, string? moderatorOf = null, string? moderatorName = null) =>
+        ConnectAsync(server.BaseUri, moderatorOf, moderatorName);
+
+    /// <summary>
+    /// A client of any LiveHub address. Given <paramref name="cookies"/> it is the same person (or signed-in moderator) as the
+    /// client those came from, wherever that one connected; given <paramref name="reconnect"/> SignalR reconnects by itself.
+    /// </summary>
+    public static async Task<TestClient> ConnectAsync(Uri baseUri, string? moderatorOf = null, string? moderatorName = null,
+        CookieContainer? cookies = null, IRetryPolicy? reconnect = null)
     {
-        var cookies = new CookieContainer();
-        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseUri, Timeout = Timeout };
+        cookies ??= new CookieContainer();
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = baseUri, Timeout = Timeout };
         // The first visit issues the participant cookie, as it does for a phone opening the page.
-        using (await http.GetAsync("/"))
+        using (var page = await http.GetAsync("/"))
         {
-            Assert.Contains(cookies.GetCookies(server.BaseUri), c => c.Name == LiveHub.Identity.CookieNames.Participant);
+            page.EnsureSuccessStatusCode();
+            Assert.Contains(cookies.GetCookies(baseUri), c => c.Name == LiveHub.Identity.CookieNames.Participant);
         }
-        var client = new TestClient(server.BaseUri, cookies, http);
+        var client = new TestClient(baseUri, cookies, http, reconnect);
         if (moderatorOf is not null)
         {
             var response = await http.PostAsJsonAsync($"/api/events/{moderatorOf}/moderator/session", new { passcode = LiveHubServer.Passcode, name = moderatorName });
@@ -138,14 +152,18 @@ public sealed class TestClient : IAsyncDisposable
 
     private HubConnection Build()
     {
-        var connection = new HubConnectionBuilder()
+        var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(_baseUri, "/hub"), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = true;
                 o.Cookies = Cookies;
-            })
-            .Build();
+            });
+        if (_reconnect is not null)
+        {
+            builder.WithAutomaticReconnect(_reconnect);
+        }
+        var connection = builder.Build();
         foreach (var name in VersionedQuestionEvents)
         {
             connection.On<QuestionDelta>(name, d => Received.Enqueue((name, d)));
