@@ -129,39 +129,66 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 }
 
-/// <summary>A redis-server on 127.0.0.1 (never every interface), without persistence, or the one named by LIVEHUB_TEST_REDIS.</summary>
+/// <summary>
+/// A redis-server on 127.0.0.1 (never every interface), without persistence, or the one named by LIVEHUB_TEST_REDIS. Where
+/// redis-server is not installed, an in-process Garnet server speaks the same protocol, so `dotnet test` runs the scale-out
+/// tests on a fresh machine too; CI installs redis-server and uses the real one.
+/// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private Process? _process;
+    private Garnet.GarnetServer? _garnet;
+    private string? _garnetDir;
     private readonly int _port;
 
-    private RedisServer(string connectionString, int port, Process? process)
+    private RedisServer(string connectionString, int port)
     {
         ConnectionString = connectionString;
         _port = port;
-        _process = process;
     }
 
     public string ConnectionString { get; }
 
-    public static bool Available => Environment.GetEnvironmentVariable("LIVEHUB_TEST_REDIS") is not null || Services.Which("redis-server") is not null;
+    /// <summary>Which server answers: "redis-server", "garnet" or "external".</summary>
+    public string Kind => Environment.GetEnvironmentVariable("LIVEHUB_TEST_REDIS") is not null ? "external" : UseRedisServer ? "redis-server" : "garnet";
+
+    public static bool Available => true;
+
+    /// <summary>redis-server when installed, unless LIVEHUB_TEST_GARNET=1 asks for the in-process server (to check that path).</summary>
+    private static bool UseRedisServer =>
+        Environment.GetEnvironmentVariable("LIVEHUB_TEST_GARNET") != "1" && Services.Which("redis-server") is not null;
 
     public static async Task<RedisServer> StartAsync()
     {
         if (Environment.GetEnvironmentVariable("LIVEHUB_TEST_REDIS") is { } given)
         {
-            return new RedisServer(given, 0, null);
+            return new RedisServer(given, 0);
+        }
+        if (!UseRedisServer && Repo.InCi)
+        {
+            Assert.Fail("redis-server is required in CI but is not installed.");
         }
         var port = Services.FreePort();
-        var server = new RedisServer($"127.0.0.1:{port}", port, null);
+        var server = new RedisServer($"127.0.0.1:{port}", port);
         await server.RestartAsync();
         return server;
     }
 
-    /// <summary>Starts (again) the redis-server process on the same port: a Redis restart, empty, as after a crash.</summary>
+    /// <summary>Starts (again) the server on the same port: a Redis restart, empty, as after a crash.</summary>
     public async Task RestartAsync()
     {
         await StopAsync();
+        if (!UseRedisServer)
+        {
+            // Garnet's files go to a folder of the test's own: its clean-up deletes its directories, never the working directory.
+            _garnetDir = Path.Combine(Path.GetTempPath(), $"livehub-garnet-{Guid.NewGuid():N}");
+            Directory.CreateDirectory(_garnetDir);
+            _garnet = new Garnet.GarnetServer(
+                ["--bind", "127.0.0.1", "--port", _port.ToString(), "--checkpointdir", _garnetDir], null, cleanupDir: false);
+            _garnet.Start();
+            await Services.WaitForPortAsync(_port, TimeSpan.FromSeconds(10));
+            return;
+        }
         var start = new ProcessStartInfo(Services.Which("redis-server")!) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--bind", "127.0.0.1", "--port", _port.ToString(), "--save", "", "--appendonly", "no" })
         {
@@ -175,6 +202,13 @@ public sealed class RedisServer : IAsyncDisposable
 
     public async Task StopAsync()
     {
+        _garnet?.Dispose();
+        _garnet = null;
+        if (_garnetDir is not null && Directory.Exists(_garnetDir))
+        {
+            Directory.Delete(_garnetDir, recursive: true);
+        }
+        _garnetDir = null;
         if (_process is { HasExited: false } p)
         {
             p.Kill();
