@@ -149,17 +149,34 @@ public sealed class LiveHubCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops everything the cluster started, each part even when another fails to stop.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Nginx.DisposeAsync();
+        var failures = new List<Exception>();
+        async Task Stop(Func<ValueTask> stop)
+        {
+            try
+            {
+                await stop();
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
+        }
+        await Stop(() => Nginx.DisposeAsync());
         foreach (var node in Nodes)
         {
-            await node.DisposeAsync();
+            await Stop(() => node.DisposeAsync());
         }
         NpgsqlConnection.ClearAllPools();
-        await Postgres.DisposeAsync();
-        await Redis.DisposeAsync();
+        await Stop(() => Postgres.DisposeAsync());
+        await Stop(() => Redis.DisposeAsync());
         DeleteDirectory(_dir);
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("Part of the cluster did not stop cleanly.", failures);
+        }
     }
 
     private static void DeleteDirectory(string dir)
