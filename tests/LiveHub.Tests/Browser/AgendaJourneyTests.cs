@@ -18,9 +18,8 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
     [SkippableFact]
     public async Task AgendaHomeShowsWhatIsLiveInEachRoomAndSwitchesRoomInOneTap()
     {
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var session = await Infrastructure.Browser.LaunchAsync();
+        var browser = session.Browser;
         var e = await Server.CreateEventAsync();
         await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
         var traffic = e.Sessions["traffic"];
@@ -50,9 +49,8 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
     [SkippableFact]
     public async Task TheRoomCodeOnTheDoorFollowsWhateverSessionIsLiveInTheRoom()
     {
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var session = await Infrastructure.Browser.LaunchAsync();
+        var browser = session.Browser;
         var e = await Server.CreateEventAsync();
         await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
         var snapshot = await Server.Services.GetRequiredService<EventService>().SnapshotAsync(e.Code, false, CancellationToken.None);
@@ -77,9 +75,8 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
     [SkippableFact]
     public async Task AnnouncementReachesTheProjectorAndThePhonesOfItsRoomOnly()
     {
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var session = await Infrastructure.Browser.LaunchAsync();
+        var browser = session.Browser;
         var e = await Server.CreateEventAsync();
         await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
         var rooms = (await Server.Services.GetRequiredService<EventService>().SnapshotAsync(e.Code, false, CancellationToken.None))!.Rooms;

@@ -15,9 +15,8 @@ public sealed class PollJourneyTests(ServerFixture fixture)
     [SkippableFact]
     public async Task ModeratorLaunchesTheSamplePollTwoPhonesVoteAndTheProjectorShowsTheBars()
     {
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var session = await Infrastructure.Browser.LaunchAsync();
+        var browser = session.Browser;
         var e = await Server.CreateEventAsync();
         var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
 
@@ -69,9 +68,8 @@ public sealed class PollJourneyTests(ServerFixture fixture)
     [SkippableFact]
     public async Task EveryPollKindIsLegibleOnTheProjector()
     {
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var session = await Infrastructure.Browser.LaunchAsync();
+        var browser = session.Browser;
         var e = await Server.CreateEventAsync();
         var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
         await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);

@@ -13,9 +13,8 @@ public sealed class QuestionJourneyTests(ServerFixture fixture)
     [SkippableFact]
     public async Task AudienceAsksModeratorApprovesAndPutsItOnScreenAndTheProjectorShowsIt()
     {
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var session = await Infrastructure.Browser.LaunchAsync();
+        var browser = session.Browser;
         var e = await Server.CreateEventAsync();
         var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
         const string text = "Bagaimana kota kecil dengan anggaran terbatas bisa memulai smart city?";
@@ -63,9 +62,8 @@ public sealed class QuestionJourneyTests(ServerFixture fixture)
     [SkippableFact]
     public async Task AQuestionAskedWhileOfflineWaitsInTheOutboxAndIsDeliveredOnceOnReconnect()
     {
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var session = await Infrastructure.Browser.LaunchAsync();
+        var browser = session.Browser;
         var e = await Server.CreateEventAsync();
         var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
         const string text = "Apakah pertanyaan ini sampai walau sinyal putus?";

@@ -17,9 +17,8 @@ public sealed class ReportPageTests(AdminServerFixture fixture)
     [SkippableFact]
     public async Task AModeratorSeesTheSessionReportAndItPrintsWithoutNavigation()
     {
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var chromium = await Infrastructure.Browser.LaunchAsync();
+        var browser = chromium.Browser;
         var e = await Server.CreateEventAsync(ModerationModes.Pre);
         await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
         await using var ani = await TestClient.ConnectAsync(Server);
@@ -93,9 +92,8 @@ public sealed class ReportPageTests(AdminServerFixture fixture)
     [SkippableFact]
     public async Task TheOrganizerManagesAnEventFromTheAdminPage()
     {
-        var (playwright, browser) = await Infrastructure.Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
+        await using var chromium = await Infrastructure.Browser.LaunchAsync();
+        var browser = chromium.Browser;
         var e = await Server.CreateEventAsync();
         var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
 

@@ -7,7 +7,19 @@ public static class Browser
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    /// <summary>Playwright and the launched Chromium, closed together.</summary>
+    public sealed class Session(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
+    {
+        public IBrowser Browser { get; } = browser;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+
+    public static async Task<Session> LaunchAsync()
     {
         var path = Environment.GetEnvironmentVariable("LIVEHUB_CHROMIUM") ?? ChromiumPath;
         if (!File.Exists(path))
@@ -29,7 +41,7 @@ public static class Browser
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
             ],
         });
-        return (playwright, browser);
+        return new Session(playwright, browser);
     }
 
     /// <summary>A page that records console errors and failed requests, so a test can assert the page ran cleanly.</summary>
