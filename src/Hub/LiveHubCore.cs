@@ -41,6 +41,7 @@ public static class LiveHubCore
         services.AddSingleton<EventStore>();
         services.AddSingleton<QuestionStore>();
         services.AddSingleton<PollStore>();
+        services.AddSingleton<OpenPolls>();
         services.AddSingleton<SessionAccess>();
         services.AddSingleton<Identity.PasscodeStamps>();
         services.AddSingleton<SessionSnapshots>();

@@ -95,7 +95,11 @@ public sealed record NewVote(
     int Score,
     long? ElapsedMs);
 
-public enum CastResult { Stored, Repeated, PollNotOpen, TooLate }
+/// <summary>What became of a vote. <see cref="Stale"/>: the poll was re-opened after the caller read it; read it again.</summary>
+public enum CastResult { Stored, Repeated, PollNotOpen, TooLate, Stale }
+
+/// <summary>The opening a vote was validated against, and the quiz's answer deadline if it has one (Unix ms).</summary>
+public sealed record VoteWindow(long? OpenedAt, long? Deadline);
 
 public sealed record CastOutcome(CastResult Result, StoredVote? Vote);
 

@@ -8,7 +8,7 @@ namespace LiveHub.Data.Polls;
 /// Polls, votes and tallies. A vote's rows are written in one transaction; tallies are aggregated by the database,
 /// so no process keeps the only count in memory.
 /// </summary>
-public sealed class PollStore(Database db)
+public sealed class PollStore(Database db) : IAsyncDisposable
 {
     public async Task<PollChange> CreateAsync(long sessionId, PollDefinition d, CancellationToken ct)
     {
@@ -133,15 +133,75 @@ public sealed class PollStore(Database db)
 
     /// <summary>
     /// Stores a participant's vote, replacing their earlier one on this poll. Idempotent on (participant, client id):
-    /// a request seen before changes nothing, even when it arrives after a newer vote.
+    /// a request seen before changes nothing, even when it arrives after a newer vote. Votes from every connection are
+    /// committed together (<see cref="GroupCommit{TItem, TResult}"/>); the outcome is returned once the vote's
+    /// transaction has committed.
     /// </summary>
-    public async Task<CastOutcome> CastAsync(NewVote v, long? deadline, CancellationToken ct)
+    /// <param name="window">
+    /// The poll's opening the caller validated the vote against (and a quiz's deadline): when the poll has been re-opened
+    /// since, the vote is not stored and the outcome is <see cref="CastResult.Stale"/>. Null checks only that it is open.
+    /// </param>
+    public Task<CastOutcome> CastAsync(NewVote v, VoteWindow? window, CancellationToken ct) =>
+        VoteWriter.SubmitAsync(new VoteWrite(v, window), ct);
+
+    private sealed record VoteWrite(NewVote Vote, VoteWindow? Window);
+
+    private sealed record PollGate(string Status, long? OpenedAt);
+
+    private GroupCommit<VoteWrite, CastOutcome>? _voteWriter;
+
+    private GroupCommit<VoteWrite, CastOutcome> VoteWriter => _voteWriter ?? CreateVoteWriter();
+
+    private readonly Lock _voteWriterLock = new();
+
+    private GroupCommit<VoteWrite, CastOutcome> CreateVoteWriter()
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        lock (_voteWriterLock)
+        {
+            if (_voteWriter is null)
+            {
+                var writer = new GroupCommit<VoteWrite, CastOutcome>(db, WriteVoteAsync,
+                    committed: (w, outcome) =>
+                    {
+                        if (outcome.Result == CastResult.Stored)
+                        {
+                            Remember(w.Vote.ParticipantId);
+                        }
+                    });
+                writer.BatchCommitted += (count, elapsed) => VotesCommitted?.Invoke(count, elapsed);
+                _voteWriter = writer;
+            }
+            return _voteWriter;
+        }
+    }
+
+    /// <summary>After each committed batch of votes: how many, and how long the transaction took.</summary>
+    public event Action<int, TimeSpan>? VotesCommitted;
+
+    // Votes are the hot path: each statement saved here is saved two thousand times a second in a storm. Nothing is written
+    // before every check has passed, so a refused vote leaves its batch untouched.
+    private async Task<CastOutcome> WriteVoteAsync(DbConnection connection, DbTransaction tx, VoteWrite w, CancellationToken ct)
+    {
+        var v = w.Vote;
         var now = Database.NowMs();
-        // Votes are the hot path: each statement saved here is saved two thousand times a second in a storm.
+        var poll = await connection.QuerySingleOrDefaultAsync<PollGate>(new CommandDefinition(
+            "SELECT status AS Status, opened_at AS OpenedAt FROM polls WHERE id = @PollId", new { v.PollId }, tx, cancellationToken: ct));
+        var stale = poll is not null && w.Window is { } expected && poll.OpenedAt != expected.OpenedAt;
+        var late = w.Window?.Deadline is { } deadline && now > deadline;
+        if (poll?.Status != PollStatus.Open || stale || late)
+        {
+            // A request applied before answers as it did then, whatever the poll's state now.
+            var seen = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM vote_requests WHERE participant_id = @ParticipantId AND client_id = @ClientId",
+                new { v.ParticipantId, v.ClientId }, tx, cancellationToken: ct));
+            if (seen > 0)
+            {
+                return new CastOutcome(CastResult.Repeated, await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct));
+            }
+            // Nothing is kept, not even the request key: the same request may be sent again when the poll reopens.
+            return new CastOutcome(poll?.Status != PollStatus.Open ? CastResult.PollNotOpen : stale ? CastResult.Stale : CastResult.TooLate, null);
+        }
+
         if (!_knownParticipants.ContainsKey(v.ParticipantId))
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -154,21 +214,7 @@ public sealed class PollStore(Database db)
             """, new { v.ParticipantId, v.ClientId, v.PollId, now }, tx, cancellationToken: ct));
         if (fresh == 0)
         {
-            var existing = await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct);
-            await tx.CommitAsync(ct);
-            return new CastOutcome(CastResult.Repeated, existing);
-        }
-
-        var status = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
-            "SELECT status FROM polls WHERE id = @PollId", new { v.PollId }, tx, cancellationToken: ct));
-        if (status != PollStatus.Open)
-        {
-            // Nothing is kept, not even the request key: the same request may be sent again when the poll reopens.
-            return new CastOutcome(CastResult.PollNotOpen, null);
-        }
-        if (deadline is { } d && now > d)
-        {
-            return new CastOutcome(CastResult.TooLate, null);
+            return new CastOutcome(CastResult.Repeated, await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct));
         }
 
         var vote = await connection.QuerySingleAsync<VoteRow>(new CommandDefinition("""
@@ -197,8 +243,6 @@ public sealed class PollStore(Database db)
                 INSERT INTO vote_words (poll_id, participant_id, word) VALUES (@PollId, @ParticipantId, @Word)
                 """, v.Words.Select(w => new { v.PollId, v.ParticipantId, Word = w }), tx, cancellationToken: ct));
         }
-        await tx.CommitAsync(ct);
-        Remember(v.ParticipantId);
         var choices = v.Choices.OrderByDescending(c => c.Points).ThenBy(c => c.Option).Select(c => new ChoiceRow(v.PollId, c.Option, c.Points)).ToList();
         return new CastOutcome(CastResult.Stored, new StoredVote(vote, choices, v.Words));
     }
@@ -383,4 +427,12 @@ public sealed class PollStore(Database db)
 
     private static Task<SessionVersions> BumpAsync(DbConnection connection, DbTransaction tx, long sessionId, bool publicChange, CancellationToken ct) =>
         SessionVersioning.BumpAsync(connection, tx, sessionId, publicChange, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_voteWriter is { } writer)
+        {
+            await writer.DisposeAsync();
+        }
+    }
 }

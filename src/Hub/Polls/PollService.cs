@@ -14,6 +14,7 @@ namespace LiveHub.Polls;
 /// </summary>
 public sealed class PollService(
     PollStore store,
+    OpenPolls openPolls,
     EventService events,
     SessionAccess access,
     SessionLocks locks,
@@ -63,6 +64,7 @@ public sealed class PollService(
         using (await locks.AcquireAsync(poll.SessionId, ct))
         {
             var change = await store.UpdateDraftAsync(poll.Id, definition, ct);
+            openPolls.Forget(poll.Id);
             if (change is null)
             {
                 return new HubError("poll_locked", "error.poll_locked", "Only a draft without votes can be edited; reset it first.");
@@ -125,6 +127,7 @@ public sealed class PollService(
         using (await locks.AcquireAsync(poll.SessionId, ct))
         {
             var change = await store.DeleteAsync(poll.Id, ct);
+            openPolls.Forget(poll.Id);
             if (change is null)
             {
                 return new HubError(ErrorCodes.InvalidState, "error.poll_open", "Close the poll before deleting it.");
@@ -238,49 +241,60 @@ public sealed class PollService(
         {
             return nameError;
         }
-        var poll = await store.FindAsync(request.PollId, ct);
-        if (poll is null || poll.Status == PollStatus.Draft)
+        for (var attempt = 0; ; attempt++)
         {
-            return ErrorCodes.NotFoundError("poll");
-        }
-        // A resent vote whose acknowledgement was lost answers as the first time, even after the poll closed, and costs no rate.
-        if (await store.FindAppliedAsync(poll.Id, caller.ParticipantId, request.ClientId!, ct) is { } applied)
-        {
-            return HubResult<MyVote>.Success(Mine(poll, applied));
-        }
-        if (poll.Status != PollStatus.Open)
-        {
-            return PollClosed();
-        }
-        if (PollRules.CheckVote(poll, request, out var vote) is { } voteError)
-        {
-            return voteError;
-        }
-        if (limits.TryVote(caller.ParticipantId, caller.Address) is { } retryAfter)
-        {
-            return ErrorCodes.SlowDownError(retryAfter);
-        }
+            var poll = await openPolls.FindAsync(request.PollId, ct);
+            if (poll is null || poll.Status == PollStatus.Draft)
+            {
+                return ErrorCodes.NotFoundError("poll");
+            }
+            if (poll.Status != PollStatus.Open)
+            {
+                // A resent vote whose acknowledgement was lost answers as the first time, even after the poll closed.
+                return await store.FindAppliedAsync(poll.Id, caller.ParticipantId, request.ClientId!, ct) is { } applied
+                    ? HubResult<MyVote>.Success(Mine(poll, applied))
+                    : PollClosed();
+            }
+            if (PollRules.CheckVote(poll, request, out var vote) is { } voteError)
+            {
+                return voteError;
+            }
+            if (limits.TryVote(caller.ParticipantId, caller.Address) is { } retryAfter)
+            {
+                // A resend is never refused for speed: only new votes count against the limit.
+                return await store.FindAppliedAsync(poll.Id, caller.ParticipantId, request.ClientId!, ct) is { } applied
+                    ? HubResult<MyVote>.Success(Mine(poll, applied))
+                    : ErrorCodes.SlowDownError(retryAfter);
+            }
 
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        long? elapsed = poll.OpenedAt is { } opened ? now - opened : null;
-        long? deadline = poll.Kind == PollKinds.Quiz && poll.OpenedAt is { } start && poll.TimeLimitSeconds is { } limit ? start + limit * 1000 : null;
-        var score = vote.Correct is { } correct ? PollRules.QuizScore(correct, elapsed ?? 0, (int)(poll.TimeLimitSeconds ?? 30)) : 0;
-        var outcome = await metrics.TimeAsync("vote", () => store.CastAsync(new NewVote(poll.Id, caller.ParticipantId, request.ClientId!, name, vote.Text, vote.Status,
-            vote.Choices, vote.Words, vote.Correct, score, elapsed), deadline, ct));
-        switch (outcome.Result)
-        {
-            case CastResult.PollNotOpen:
-                return PollClosed();
-            case CastResult.TooLate:
-                return new HubError("poll_time_up", "error.poll_time_up", "The answer time is over.");
-            case CastResult.Stored:
-                metrics.VoteStored();
-                results.Mark(poll.Id);
-                break;
+            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            long? elapsed = poll.OpenedAt is { } opened ? now - opened : null;
+            long? deadline = poll.Kind == PollKinds.Quiz && poll.OpenedAt is { } start && poll.TimeLimitSeconds is { } limit ? start + limit * 1000 : null;
+            var score = vote.Correct is { } correct ? PollRules.QuizScore(correct, elapsed ?? 0, (int)(poll.TimeLimitSeconds ?? 30)) : 0;
+            var outcome = await metrics.TimeAsync("vote", () => store.CastAsync(new NewVote(poll.Id, caller.ParticipantId, request.ClientId!, name,
+                vote.Text, vote.Status, vote.Choices, vote.Words, vote.Correct, score, elapsed), new VoteWindow(poll.OpenedAt, deadline), ct));
+            switch (outcome.Result)
+            {
+                case CastResult.Stale when attempt == 0:
+                    // Re-opened (or closed and re-opened) elsewhere since this node read it: validate against the poll as it is.
+                    openPolls.Forget(poll.Id);
+                    continue;
+                case CastResult.Stale:
+                    return ErrorCodes.UnavailableError();
+                case CastResult.PollNotOpen:
+                    openPolls.Forget(poll.Id);
+                    return PollClosed();
+                case CastResult.TooLate:
+                    return new HubError("poll_time_up", "error.poll_time_up", "The answer time is over.");
+                case CastResult.Stored:
+                    metrics.VoteStored();
+                    results.Mark(poll.Id);
+                    break;
+            }
+            return outcome.Vote is { } stored
+                ? HubResult<MyVote>.Success(Mine(poll, stored))
+                : ErrorCodes.NotFoundError("vote");
         }
-        return outcome.Vote is { } stored
-            ? HubResult<MyVote>.Success(Mine(poll, stored))
-            : ErrorCodes.NotFoundError("vote");
     }
 
     /// <summary>The polls part of a session snapshot: polls the view may see, their current results, and the caller's votes.</summary>
@@ -381,6 +395,7 @@ public sealed class PollService(
 
     private async Task PushAsync(PollChange change, Func<ILiveClient, PollDelta, Task> send)
     {
+        openPolls.Forget(change.Poll.Id);
         await send(hub.Clients.Group(GroupNames.Moderators(change.Poll.SessionId)), ModDelta(change));
         await send(PublicClients(change.Poll.SessionId), PublicDelta(change));
         // Lifecycle changes can change who may see results: push a fresh frame.

@@ -126,6 +126,93 @@ public abstract class StoreContractTests
         await using var connection = await db.OpenAsync(CancellationToken.None);
         Assert.Equal(2, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM votes WHERE poll_id = @Id", new { poll.Id }));
     }
+
+    [SkippableFact]
+    public async Task ConcurrentVotesAreCommittedTogetherEachExactlyOnce()
+    {
+        var (db, sessionId) = await SeedAsync();
+        await using var store = new PollStore(db);
+        var poll = (await store.CreateAsync(sessionId, new PollDefinition("single", "Pilih", "[\"A\",\"B\",\"C\"]", null, null, null, null, "live"), CancellationToken.None)).Poll;
+        poll = (await store.OpenAsync(poll.Id, CancellationToken.None))!.Poll;
+        var batches = new System.Collections.Concurrent.ConcurrentBag<int>();
+        store.VotesCommitted += (count, _) => batches.Add(count);
+
+        // 200 voters, each sending two votes and a resend of the first, all at once.
+        NewVote Vote(int who, string clientId, int option) =>
+            new(poll.Id, $"voter-{who}", clientId, null, null, VoteStatus.Counted, [(option, 1)], [], null, 0, 10);
+        var window = new VoteWindow(poll.OpenedAt, null);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 200).Select(async who =>
+        {
+            var first = await store.CastAsync(Vote(who, $"a{who}", 0), window, CancellationToken.None);
+            var second = await store.CastAsync(Vote(who, $"b{who}", who % 3), window, CancellationToken.None);
+            var resend = await store.CastAsync(Vote(who, $"a{who}", 0), window, CancellationToken.None);
+            return (First: first.Result, Second: second.Result, Resend: resend);
+        }));
+
+        Assert.All(outcomes, o => Assert.Equal((CastResult.Stored, CastResult.Stored), (o.First, o.Second)));
+        // The late resend answers with the vote as it stands (the second one), and changes nothing.
+        Assert.All(outcomes, o => Assert.Equal(CastResult.Repeated, o.Resend.Result));
+        Assert.All(outcomes.Select((o, who) => (o, who)), x => Assert.Equal(x.who % 3, (int)x.o.Resend.Vote!.Choices.Single().OptionIndex));
+        Assert.Equal(600, batches.Sum());
+        Assert.True(batches.Count < 600, $"{batches.Count} transactions for 600 writes: none were grouped");
+        var tally = await store.TallyAsync(poll.Id, advance: false, CancellationToken.None);
+        Assert.Equal(200, tally!.Voters);
+        Assert.Equal([67L, 67L, 66L], tally.Options.OrderBy(o => o.OptionIndex).Select(o => o.Votes));
+    }
+
+    [SkippableFact]
+    public async Task AFailingWriteInABatchFailsAloneAndItsNeighboursAreStored()
+    {
+        var (db, sessionId) = await SeedAsync();
+        var failures = 0;
+        await using var writer = new GroupCommit<string, long>(db, async (connection, tx, text, ct) =>
+        {
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                INSERT INTO announcements (event_id, room_id, text, author, created_at)
+                VALUES ((SELECT event_id FROM sessions WHERE id = @sessionId), NULL, @text, 'uji', 0) RETURNING id
+                """, new { sessionId, text }, tx, cancellationToken: ct));
+            if (text == "bad")
+            {
+                // Fails after writing: the batch must not keep this row, nor lose its neighbours'.
+                Interlocked.Increment(ref failures);
+                throw new InvalidOperationException("refused");
+            }
+            return id;
+        });
+
+        var texts = Enumerable.Range(0, 60).Select(i => i == 30 ? "bad" : $"pengumuman {i}").ToList();
+        var writes = texts.Select(t => writer.SubmitAsync(t, CancellationToken.None)).ToList();
+        var bad = await Assert.ThrowsAsync<InvalidOperationException>(() => writes[30]);
+        Assert.Equal("refused", bad.Message);
+        var ids = await Task.WhenAll(writes.Where((_, i) => i != 30));
+
+        Assert.Equal(59, ids.Distinct().Count());
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        var stored = (await connection.QueryAsync<string>("SELECT text FROM announcements WHERE author = 'uji'")).ToList();
+        Assert.Equal(texts.Where(t => t != "bad").Order(), stored.Order());
+        Assert.True(failures >= 1);
+    }
+
+    [SkippableFact]
+    public async Task AVoteCheckedAgainstAnEarlierOpeningIsNotStored()
+    {
+        var (db, sessionId) = await SeedAsync();
+        await using var store = new PollStore(db);
+        var poll = (await store.CreateAsync(sessionId, new PollDefinition("single", "Pilih", "[\"A\",\"B\"]", null, null, null, null, "live"), CancellationToken.None)).Poll;
+        var opened = (await store.OpenAsync(poll.Id, CancellationToken.None))!.Poll;
+        await store.CloseAsync(poll.Id, CancellationToken.None);
+        await Task.Delay(5);
+        var reopened = (await store.OpenAsync(poll.Id, CancellationToken.None))!.Poll;
+        Assert.NotEqual(opened.OpenedAt, reopened.OpenedAt);
+
+        NewVote Vote(string clientId) => new(poll.Id, "p1", clientId, null, null, VoteStatus.Counted, [(1, 1)], [], null, 0, 10);
+        Assert.Equal(CastResult.Stale, (await store.CastAsync(Vote("x"), new VoteWindow(opened.OpenedAt, null), CancellationToken.None)).Result);
+        // Nothing was kept: the same request validated against the current opening is stored.
+        Assert.Equal(CastResult.Stored, (await store.CastAsync(Vote("x"), new VoteWindow(reopened.OpenedAt, null), CancellationToken.None)).Result);
+        // A quiz answer past its deadline is refused, and a resend of a stored request still answers as stored.
+        Assert.Equal(CastResult.TooLate, (await store.CastAsync(Vote("y"), new VoteWindow(reopened.OpenedAt, Database.NowMs() - 1), CancellationToken.None)).Result);
+        Assert.Equal(CastResult.Repeated, (await store.CastAsync(Vote("x"), new VoteWindow(reopened.OpenedAt, Database.NowMs() - 1), CancellationToken.None)).Result);
+    }
 }
 
 public sealed class SqliteStoreContractTests : StoreContractTests, IDisposable
