@@ -47,6 +47,32 @@ public abstract class Database
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _knownParticipants = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Stores a participant row unless this process has seen it committed already: hot write paths skip a statement per write.
+    /// Call <see cref="RememberParticipant"/> once the transaction has committed, never before (a rolled-back row is not there).
+    /// </summary>
+    public async Task EnsureParticipantAsync(DbConnection connection, DbTransaction tx, string participantId, long now, CancellationToken ct)
+    {
+        if (!_knownParticipants.ContainsKey(participantId))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO participants (id, created_at) VALUES (@participantId, @now) ON CONFLICT (id) DO NOTHING",
+                new { participantId, now }, tx, cancellationToken: ct));
+        }
+    }
+
+    /// <summary>A participant row committed by this process; bounded so a long event cannot grow the set without end.</summary>
+    public void RememberParticipant(string participantId)
+    {
+        if (_knownParticipants.Count > 200_000)
+        {
+            _knownParticipants.Clear();
+        }
+        _knownParticipants.TryAdd(participantId, 0);
+    }
+
     /// <summary>Applies the embedded, numbered migration scripts of this engine that have not run yet.</summary>
     public abstract void Migrate();
 

@@ -21,7 +21,8 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
 
     private readonly Database _db;
     private readonly Write _write;
-    private readonly Action<TItem, TResult>? _committed;
+    private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IDisposable>>? _enter;
+    private readonly Func<IReadOnlyList<(TItem Item, TResult Result)>, Task>? _committed;
     private readonly int _maxBatch;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -29,14 +30,23 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
 
     /// <param name="db">The store written to.</param>
     /// <param name="write">One item's statements; runs in the batch's transaction, one item after another.</param>
-    /// <param name="committed">Called for each item once its transaction has committed (before its caller resumes).</param>
+    /// <param name="committed">
+    /// Runs once the batch has committed, with the items and results in write order, before the callers resume (pushing what
+    /// was committed, say). When it throws, the callers get its exception; their writes stay committed.
+    /// </param>
+    /// <param name="enter">
+    /// Taken before the batch's transaction and released after <paramref name="committed"/>: locks that keep what is pushed in
+    /// commit order. Take them in one global order, and never submit a write while holding one.
+    /// </param>
     /// <param name="maxBatch">The most items one transaction takes.</param>
-    public GroupCommit(Database db, Write write, Action<TItem, TResult>? committed = null, int maxBatch = 256)
+    public GroupCommit(Database db, Write write, Func<IReadOnlyList<(TItem Item, TResult Result)>, Task>? committed = null,
+        Func<IReadOnlyList<TItem>, CancellationToken, Task<IDisposable>>? enter = null, int maxBatch = 256)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _db = db;
         _write = write;
         _committed = committed;
+        _enter = enter;
         _maxBatch = maxBatch;
         _loop = Task.Run(RunAsync);
     }
@@ -68,76 +78,72 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
             {
                 batch.Add(next);
             }
-            try
-            {
-                await WriteBatchAsync(batch);
-            }
-            catch (Exception)
+            if (!await TryWriteAsync(batch, fallback: false))
             {
                 // The batch failed as a whole (often one bad write): each write gets a transaction of its own.
                 foreach (var pending in batch)
                 {
-                    await WriteAloneAsync(pending);
+                    await TryWriteAsync([pending], fallback: true);
                 }
             }
         }
     }
 
-    private async Task WriteBatchAsync(List<Pending> batch)
+    /// <summary>Writes the items in one transaction. False when it failed and was rolled back (unless it was the last chance).</summary>
+    private async Task<bool> TryWriteAsync(List<Pending> batch, bool fallback)
     {
         var ct = _stopping.Token;
+        var items = batch.ConvertAll(p => p.Item);
         var results = new TResult[batch.Count];
-        await using (var connection = await _db.OpenAsync(ct))
-        await using (await _db.WriteGateAsync(ct))
-        {
-            var started = Stopwatch.GetTimestamp();
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                results[i] = await _write(connection, tx, batch[i].Item, ct);
-            }
-            await tx.CommitAsync(ct);
-            BatchCommitted?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
-        }
-        for (var i = 0; i < batch.Count; i++)
-        {
-            Complete(batch[i], results[i]);
-        }
-    }
-
-    private async Task WriteAloneAsync(Pending pending)
-    {
+        IDisposable? entered = null;
         try
         {
-            var ct = _stopping.Token;
-            TResult result;
+            entered = _enter is null ? null : await _enter(items, ct);
             await using (var connection = await _db.OpenAsync(ct))
             await using (await _db.WriteGateAsync(ct))
             {
                 var started = Stopwatch.GetTimestamp();
                 await using var tx = await connection.BeginTransactionAsync(ct);
-                result = await _write(connection, tx, pending.Item, ct);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    results[i] = await _write(connection, tx, items[i], ct);
+                }
                 await tx.CommitAsync(ct);
-                BatchCommitted?.Invoke(1, Stopwatch.GetElapsedTime(started));
+                BatchCommitted?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
             }
-            Complete(pending, result);
         }
         catch (Exception e)
         {
-            pending.Done.TrySetException(e);
+            entered?.Dispose();
+            if (fallback)
+            {
+                batch[0].Done.TrySetException(e);
+            }
+            return fallback;
         }
-    }
 
-    private void Complete(Pending pending, TResult result)
-    {
         try
         {
-            _committed?.Invoke(pending.Item, result);
+            if (_committed is not null)
+            {
+                await _committed(items.Select((item, i) => (item, results[i])).ToList());
+            }
         }
-        finally
+        catch (Exception e)
         {
-            pending.Done.TrySetResult(result);
+            entered?.Dispose();
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(e);
+            }
+            return true;
         }
+        entered?.Dispose();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Done.TrySetResult(results[i]);
+        }
+        return true;
     }
 
     /// <summary>Stops taking writes and finishes those already queued.</summary>

@@ -40,7 +40,13 @@ public static class LiveHubCore
         });
         services.AddSingleton<EventStore>();
         services.AddSingleton<QuestionStore>();
-        services.AddSingleton<PollStore>();
+        services.AddSingleton(sp =>
+        {
+            var store = new PollStore(sp.GetRequiredService<Database>());
+            var metrics = sp.GetRequiredService<LiveHubMetrics>();
+            store.VotesCommitted += (count, elapsed) => metrics.BatchCommitted("vote", count, elapsed);
+            return store;
+        });
         services.AddSingleton<OpenPolls>();
         services.AddSingleton<SessionAccess>();
         services.AddSingleton<Identity.PasscodeStamps>();
@@ -63,6 +69,7 @@ public static class LiveHubCore
         services.AddSingleton<EventService>();
         services.AddSingleton<ScenarioImporter>();
         services.AddSingleton<QuestionService>();
+        services.AddSingleton<AskCommitter>();
         services.AddSingleton<SessionLocks>();
         services.AddSingleton<LiveHubMetrics>();
         services.AddSingleton<RateLimits>();

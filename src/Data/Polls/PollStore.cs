@@ -160,14 +160,17 @@ public sealed class PollStore(Database db) : IAsyncDisposable
         {
             if (_voteWriter is null)
             {
-                var writer = new GroupCommit<VoteWrite, CastOutcome>(db, WriteVoteAsync,
-                    committed: (w, outcome) =>
+                var writer = new GroupCommit<VoteWrite, CastOutcome>(db, WriteVoteAsync, committed: written =>
+                {
+                    foreach (var (w, outcome) in written)
                     {
                         if (outcome.Result == CastResult.Stored)
                         {
-                            Remember(w.Vote.ParticipantId);
+                            db.RememberParticipant(w.Vote.ParticipantId);
                         }
-                    });
+                    }
+                    return Task.CompletedTask;
+                });
                 writer.BatchCommitted += (count, elapsed) => VotesCommitted?.Invoke(count, elapsed);
                 _voteWriter = writer;
             }
@@ -202,12 +205,7 @@ public sealed class PollStore(Database db) : IAsyncDisposable
             return new CastOutcome(poll?.Status != PollStatus.Open ? CastResult.PollNotOpen : stale ? CastResult.Stale : CastResult.TooLate, null);
         }
 
-        if (!_knownParticipants.ContainsKey(v.ParticipantId))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO participants (id, created_at) VALUES (@ParticipantId, @now) ON CONFLICT (id) DO NOTHING",
-                new { v.ParticipantId, now }, tx, cancellationToken: ct));
-        }
+        await db.EnsureParticipantAsync(connection, tx, v.ParticipantId, now, ct);
         var fresh = await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO vote_requests (participant_id, client_id, poll_id, created_at) VALUES (@ParticipantId, @ClientId, @PollId, @now)
             ON CONFLICT (participant_id, client_id) DO NOTHING
@@ -245,18 +243,6 @@ public sealed class PollStore(Database db) : IAsyncDisposable
         }
         var choices = v.Choices.OrderByDescending(c => c.Points).ThenBy(c => c.Option).Select(c => new ChoiceRow(v.PollId, c.Option, c.Points)).ToList();
         return new CastOutcome(CastResult.Stored, new StoredVote(vote, choices, v.Words));
-    }
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _knownParticipants = new(StringComparer.Ordinal);
-
-    /// <summary>Participants this node has stored already; bounded so a long event cannot grow it without end.</summary>
-    private void Remember(string participantId)
-    {
-        if (_knownParticipants.Count > 200_000)
-        {
-            _knownParticipants.Clear();
-        }
-        _knownParticipants.TryAdd(participantId, 0);
     }
 
     /// <summary>The vote as stored when this (participant, client id) request was already applied; null when it is new.</summary>

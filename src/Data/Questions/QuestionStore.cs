@@ -7,38 +7,47 @@ namespace LiveHub.Data.Questions;
 /// <summary>Questions and their upvotes. Every write that changes what a screen shows moves the session's versions in the same transaction.</summary>
 public sealed class QuestionStore(Database db)
 {
+    /// <summary>Stores a question in a transaction of its own (see <see cref="AskInAsync"/>).</summary>
     public async Task<AskOutcome> AskAsync(NewQuestion q, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var now = Database.NowMs();
-        await EnsureParticipantAsync(connection, tx, q.ParticipantId, now, ct);
+        var outcome = await AskInAsync(connection, tx, q, ct);
+        await tx.CommitAsync(ct);
+        Asked(outcome);
+        return outcome;
+    }
 
-        var id = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+    /// <summary>
+    /// Stores a question in the caller's transaction, idempotent on (participant, client id): a repeated request returns the
+    /// question stored the first time and moves no version. Call <see cref="Asked"/> after the transaction commits.
+    /// </summary>
+    public async Task<AskOutcome> AskInAsync(DbConnection connection, DbTransaction tx, NewQuestion q, CancellationToken ct)
+    {
+        var now = Database.NowMs();
+        await db.EnsureParticipantAsync(connection, tx, q.ParticipantId, now, ct);
+        var row = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition("""
             INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at,
                                    approved_at, flagged)
             VALUES (@SessionId, @ParticipantId, @ClientId, @AuthorName, @Text, @Status, 0, @Now, @Now,
                     CASE WHEN @Status = 'approved' THEN @Now END, @Flagged)
             ON CONFLICT (participant_id, client_id) DO NOTHING
-            RETURNING id
+            RETURNING *
             """, new { q.SessionId, q.ParticipantId, q.ClientId, q.AuthorName, q.Text, q.Status, Now = now, Flagged = q.Flagged ? 1 : 0 }, tx, cancellationToken: ct));
-
-        if (id is null)
+        if (row is null)
         {
             var existing = await connection.QuerySingleAsync<QuestionRow>(new CommandDefinition(
                 "SELECT * FROM questions WHERE participant_id = @ParticipantId AND client_id = @ClientId",
                 new { q.ParticipantId, q.ClientId }, tx, cancellationToken: ct));
-            await tx.CommitAsync(ct);
             return new AskOutcome(existing, Created: false, Versions: null);
         }
-
         var versions = await BumpAsync(connection, tx, q.SessionId, QuestionStatus.IsPublic(q.Status), ct);
-        var row = await connection.QuerySingleAsync<QuestionRow>(new CommandDefinition(
-            "SELECT * FROM questions WHERE id = @id", new { id }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
         return new AskOutcome(row, Created: true, versions);
     }
+
+    /// <summary>After an ask's transaction has committed.</summary>
+    public void Asked(AskOutcome outcome) => db.RememberParticipant(outcome.Question.ParticipantId);
 
     public async Task<QuestionRow?> FindAsync(long id, CancellationToken ct)
     {

@@ -15,6 +15,7 @@ namespace LiveHub.Questions;
 /// </summary>
 public sealed class QuestionService(
     QuestionStore store,
+    AskCommitter asks,
     EventService events,
     SessionAccess access,
     SessionLocks locks,
@@ -47,12 +48,6 @@ public sealed class QuestionService(
             return nameError;
         }
 
-        // A retry of an acknowledged ask answers as the first call did, without spending the rate limit.
-        if (await store.FindByClientIdAsync(caller.ParticipantId, request.ClientId!, ct) is { } existing)
-        {
-            return HubResult<QuestionView>.Success(QuestionView.ForAuthor(existing));
-        }
-
         var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
@@ -60,36 +55,27 @@ public sealed class QuestionService(
         }
         if (events.StatusOf(session) == SessionStatus.Ended)
         {
-            return new HubError(ErrorCodes.InvalidState, "error.session_ended", "This session has ended; it takes no more questions.");
+            // A retry of an ask acknowledged before the session ended answers as the first call did.
+            return await store.FindByClientIdAsync(caller.ParticipantId, request.ClientId!, ct) is { } asked
+                ? HubResult<QuestionView>.Success(QuestionView.ForAuthor(asked))
+                : new HubError(ErrorCodes.InvalidState, "error.session_ended", "This session has ended; it takes no more questions.");
         }
         if (limits.TryAsk(caller.ParticipantId, caller.Address) is { } retryAfter)
         {
-            return ErrorCodes.SlowDownError(retryAfter);
+            // A retry is never refused for speed: only new questions count against the limit.
+            return await store.FindByClientIdAsync(caller.ParticipantId, request.ClientId!, ct) is { } asked
+                ? HubResult<QuestionView>.Success(QuestionView.ForAuthor(asked))
+                : ErrorCodes.SlowDownError(retryAfter);
         }
 
         // Abusive words hold a question for review even in an open session.
         var e = await events.FindEventAsync(session.EventId, ct);
         var flagged = e is not null && (profanity.IsFlagged(e, text) || (name is not null && profanity.IsFlagged(e, name)));
         var status = session.Moderation == ModerationModes.Open && !flagged ? QuestionStatus.Approved : QuestionStatus.Pending;
-        using (await locks.AcquireAsync(session.Id, ct))
-        {
-            var outcome = await metrics.TimeAsync("ask", () =>
-                store.AskAsync(new NewQuestion(session.Id, caller.ParticipantId, request.ClientId!, name, text, status, flagged), ct));
-            if (outcome is { Created: true, Versions: { } versions })
-            {
-                metrics.QuestionStored();
-                metrics.MessagesOut(QuestionStatus.IsPublic(status) ? 3 : 2);
-                await hub.Clients.Group(GroupNames.Moderators(session.Id)).QuestionAsked(
-                    new QuestionDelta(session.Id, versions.ModVersion, QuestionView.ForModerators(outcome.Question), session.OnScreenQuestionId));
-                if (QuestionStatus.IsPublic(status))
-                {
-                    await PublicClients(session.Id).QuestionAsked(
-                        new QuestionDelta(session.Id, versions.Version, QuestionView.Public(outcome.Question), session.OnScreenQuestionId));
-                }
-                await hub.Clients.User(caller.ParticipantId).MyQuestionChanged(QuestionView.ForAuthor(outcome.Question));
-            }
-            return HubResult<QuestionView>.Success(QuestionView.ForAuthor(outcome.Question));
-        }
+        // Committed with other connections' questions, pushed in version order; a repeated client id returns the first question.
+        var outcome = await metrics.TimeAsync("ask", () => asks.AskAsync(
+            new NewQuestion(session.Id, caller.ParticipantId, request.ClientId!, name, text, status, flagged), session.OnScreenQuestionId, ct));
+        return HubResult<QuestionView>.Success(QuestionView.ForAuthor(outcome.Question));
     }
 
     public async Task<HubResult<UpvoteView>> UpvoteAsync(Caller caller, UpvoteRequest? request, CancellationToken ct)

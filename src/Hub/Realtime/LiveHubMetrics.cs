@@ -17,6 +17,8 @@ public sealed class LiveHubMetrics
     private readonly Counter<long> _questions;
     private readonly Histogram<double> _coalescingLag;
     private readonly Histogram<double> _database;
+    private readonly Counter<long> _batchWrites;
+    private readonly Histogram<double> _batchDuration;
 
     public LiveHubMetrics(IMeterFactory meters)
     {
@@ -27,6 +29,8 @@ public sealed class LiveHubMetrics
         _questions = meter.CreateCounter<long>("livehub.questions", "{question}", "Questions stored.");
         _coalescingLag = meter.CreateHistogram<double>("livehub.coalescing.lag", "ms", "From the first vote of a tick to its results frame leaving.");
         _database = meter.CreateHistogram<double>("livehub.db.duration", "ms", "Duration of store operations.");
+        _batchWrites = meter.CreateCounter<long>("livehub.db.batch.writes", "{write}", "Writes committed in groups (votes, questions).");
+        _batchDuration = meter.CreateHistogram<double>("livehub.db.batch.duration", "ms", "Duration of one grouped write transaction, from begin to commit.");
     }
 
     public void Connected() => _connections.Add(1);
@@ -40,6 +44,14 @@ public sealed class LiveHubMetrics
     public void QuestionStored() => _questions.Add(1);
 
     public void CoalescingLag(TimeSpan lag) => _coalescingLag.Record(lag.TotalMilliseconds);
+
+    /// <summary>One grouped transaction committed: how many writes it held and how long it took.</summary>
+    public void BatchCommitted(string operation, int writes, TimeSpan elapsed)
+    {
+        var tag = new KeyValuePair<string, object?>("operation", operation);
+        _batchWrites.Add(writes, tag);
+        _batchDuration.Record(elapsed.TotalMilliseconds, tag);
+    }
 
     /// <summary>Times one store operation under a name (ask, upvote, vote, tally, snapshot).</summary>
     public async Task<T> TimeAsync<T>(string operation, Func<Task<T>> run)

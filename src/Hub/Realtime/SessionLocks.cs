@@ -15,6 +15,44 @@ public sealed class SessionLocks
         return new Releaser(stripe);
     }
 
+    /// <summary>
+    /// The locks of several sessions at once (a batch of writes), taken in stripe order so two callers never wait on each other
+    /// in a cycle. Released together.
+    /// </summary>
+    public async Task<IDisposable> AcquireAllAsync(IEnumerable<long> sessionIds, CancellationToken ct)
+    {
+        var stripes = sessionIds.Select(id => (int)((ulong)id % (ulong)_stripes.Length)).Distinct().Order().ToList();
+        var held = new Many(_stripes);
+        try
+        {
+            foreach (var stripe in stripes)
+            {
+                await _stripes[stripe].WaitAsync(ct);
+                held.Stripes.Add(stripe);
+            }
+            return held;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Many(SemaphoreSlim[] all) : IDisposable
+    {
+        public List<int> Stripes { get; } = [];
+
+        public void Dispose()
+        {
+            foreach (var stripe in Stripes)
+            {
+                all[stripe].Release();
+            }
+            Stripes.Clear();
+        }
+    }
+
     public readonly struct Releaser(SemaphoreSlim stripe) : IDisposable
     {
         public void Dispose() => stripe.Release();
