@@ -24,6 +24,7 @@ public sealed partial class Suite
         var ackLatency = new Histogram();
         using var burstDone = new CancellationTokenSource();
         await lh.PrepareUpdatesAsync((int)Math.Ceiling(settings.UpdatesPerSecond * settings.BurstSeconds * 3) + 4, 120, ct);
+        var batchesBefore = await StoreBatches.ReadAsync(lh.BaseUri, "ask", ct);
         var fanOutTask = FanOut.RunAsync(lh, settings.UpdatesPerSecond, settings.BurstSeconds * 3, ct, stopEarly: burstDone.Token);
         var start = Stopwatch.GetTimestamp();
         long lastAck = start;
@@ -47,12 +48,14 @@ public sealed partial class Suite
             }
         }));
         burstDone.Cancel();
+        var batches = (await StoreBatches.ReadAsync(lh.BaseUri, "ask", ct)) - batchesBefore;
         var fanOut = await fanOutTask;
         Log(fanOut);
         await Many.DisposeAllAsync(askers);
         var burstSeconds = Histogram.Ms(start, lastAck) / 1000;
         var liveRate = acked / burstSeconds;
         log.WriteLine($"  LiveHub: {acked} questions acknowledged ({failed} failed) in {burstSeconds:0.00} s = {liveRate:0}/s, ack p95 {ackLatency.Percentile(95):0.0} ms");
+        log.WriteLine($"  store: {batches.Writes} asks in {batches.Transactions} transactions, {batches.Milliseconds:0} ms inside them = {batches.WritesPerSecond:0}/s");
 
         double? rawRate = null, perRowRate = null;
         if (lh.Server?.DataDir is { } dataDir)
@@ -66,18 +69,23 @@ public sealed partial class Suite
         }
         r.Add("questions acknowledged", acked, settings.BurstQuestions, "questions");
         r.Add("burst duration", burstSeconds, settings.BurstSeconds, "s");
-        r.Add("persisted questions/s (raw: one transaction)", liveRate, rawRate, "rows/s");
-        r.Add("persisted questions/s (raw: one transaction per row)", liveRate, perRowRate, "rows/s");
+        r.Add("store: questions per second of write transaction (raw: one transaction)", batches.WritesPerSecond, rawRate, "rows/s");
+        r.Add("store: questions per write transaction", batches.WritesPerTransaction, null, "rows");
+        r.Add("acknowledged questions/s end to end (raw: one transaction)", liveRate, rawRate, "rows/s");
+        r.Add("acknowledged questions/s end to end (raw: one transaction per row)", liveRate, perRowRate, "rows/s");
         r.Add("ask ack latency p95", ackLatency.Percentile(95), null, "ms");
         if (_fanOutLiveHub is { } quiet)
         {
             AddFanOut(r, fanOut, quiet, "fan-out during burst (ref: scenario 1): ");
         }
-        r.Checks.Add(new Check("persistence vs raw single-transaction insert", liveRate, rawRate, "raw insert", ">=", 0.8, "rows/s"));
+        r.Checks.Add(new Check("persistence vs raw single-transaction insert", batches.WritesPerSecond, rawRate, "raw insert", ">=", 0.8, "rows/s"));
         r.Checks.Add(new Check("fan-out during burst vs without", fanOut.MsgsPerSecond, _fanOutLiveHub?.MsgsPerSecond, "scenario 1 LiveHub", ">=", 0.9, "msg/s"));
         r.Notes.Add($"{settings.Askers} askers, each waiting for its acknowledgement before the next question (closed loop); the target is " +
                     $"{settings.BurstQuestions} questions within {settings.BurstSeconds} s. The raw insert copies the database (VACUUM INTO), " +
-                    "deletes the burst's rows and inserts them again with the same columns, pragmas (WAL, synchronous=NORMAL, foreign keys) and indexes.");
+                    "deletes the burst's rows and inserts them again with the same columns, pragmas (WAL, synchronous=NORMAL, foreign keys) and indexes. " +
+                    "Persistence is the store's rate: questions committed per second of time spent inside LiveHub's write transactions " +
+                    "(from its /metrics: livehub.db.batch.writes and livehub.db.batch.duration for asks), the same span the raw insert times. " +
+                    "End to end, the askers' closed loop and the hub calls bound the rate; that figure is reported beside it.");
     }
 
     private static async Task<(double Single, double PerRow)> RawInsertAsync(string dbPath, CancellationToken ct)

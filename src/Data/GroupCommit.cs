@@ -16,8 +16,11 @@ namespace LiveHub.Data;
 /// </summary>
 public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
 {
-    /// <summary>One write inside the batch's transaction.</summary>
-    public delegate Task<TResult> Write(DbConnection connection, DbTransaction tx, TItem item, CancellationToken ct);
+    /// <summary>
+    /// A batch's statements, inside its transaction: one result per item, in order. Work shared by the batch (a version
+    /// counter moved once for many writes, a status read once) is done once here.
+    /// </summary>
+    public delegate Task<TResult[]> Write(DbConnection connection, DbTransaction tx, IReadOnlyList<TItem> items, CancellationToken ct);
 
     private readonly Database _db;
     private readonly Write _write;
@@ -29,7 +32,7 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     private readonly Task _loop;
 
     /// <param name="db">The store written to.</param>
-    /// <param name="write">One item's statements; runs in the batch's transaction, one item after another.</param>
+    /// <param name="write">A batch's statements; a batch of one when a failed batch is retried write by write.</param>
     /// <param name="committed">
     /// Runs once the batch has committed, with the items and results in write order, before the callers resume (pushing what
     /// was committed, say). When it throws, the callers get its exception; their writes stay committed.
@@ -94,7 +97,7 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     {
         var ct = _stopping.Token;
         var items = batch.ConvertAll(p => p.Item);
-        var results = new TResult[batch.Count];
+        TResult[] results;
         IDisposable? entered = null;
         try
         {
@@ -104,9 +107,10 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
             {
                 var started = Stopwatch.GetTimestamp();
                 await using var tx = await connection.BeginTransactionAsync(ct);
-                for (var i = 0; i < batch.Count; i++)
+                results = await _write(connection, tx, items, ct);
+                if (results.Length != items.Count)
                 {
-                    results[i] = await _write(connection, tx, items[i], ct);
+                    throw new InvalidOperationException($"A batch of {items.Count} writes returned {results.Length} results.");
                 }
                 await tx.CommitAsync(ct);
                 BatchCommitted?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));

@@ -160,7 +160,7 @@ public sealed class PollStore(Database db) : IAsyncDisposable
         {
             if (_voteWriter is null)
             {
-                var writer = new GroupCommit<VoteWrite, CastOutcome>(db, WriteVoteAsync, committed: written =>
+                var writer = new GroupCommit<VoteWrite, CastOutcome>(db, WriteVotesAsync, committed: written =>
                 {
                     foreach (var (w, outcome) in written)
                     {
@@ -181,14 +181,31 @@ public sealed class PollStore(Database db) : IAsyncDisposable
     /// <summary>After each committed batch of votes: how many, and how long the transaction took.</summary>
     public event Action<int, TimeSpan>? VotesCommitted;
 
-    // Votes are the hot path: each statement saved here is saved two thousand times a second in a storm. Nothing is written
-    // before every check has passed, so a refused vote leaves its batch untouched.
-    private async Task<CastOutcome> WriteVoteAsync(DbConnection connection, DbTransaction tx, VoteWrite w, CancellationToken ct)
+    // Votes are the hot path: each statement saved here is saved two thousand times a second in a storm. A poll's status is
+    // read once per batch (the batch holds the write lock, so it cannot change on this node meanwhile).
+    private async Task<CastOutcome[]> WriteVotesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<VoteWrite> votes, CancellationToken ct)
+    {
+        var polls = new Dictionary<long, PollGate?>();
+        var outcomes = new CastOutcome[votes.Count];
+        for (var i = 0; i < votes.Count; i++)
+        {
+            var pollId = votes[i].Vote.PollId;
+            if (!polls.TryGetValue(pollId, out var poll))
+            {
+                poll = await connection.QuerySingleOrDefaultAsync<PollGate>(new CommandDefinition(
+                    "SELECT status AS Status, opened_at AS OpenedAt FROM polls WHERE id = @pollId", new { pollId }, tx, cancellationToken: ct));
+                polls[pollId] = poll;
+            }
+            outcomes[i] = await WriteVoteAsync(connection, tx, votes[i], poll, ct);
+        }
+        return outcomes;
+    }
+
+    // Nothing is written before every check has passed, so a refused vote leaves its batch untouched.
+    private async Task<CastOutcome> WriteVoteAsync(DbConnection connection, DbTransaction tx, VoteWrite w, PollGate? poll, CancellationToken ct)
     {
         var v = w.Vote;
         var now = Database.NowMs();
-        var poll = await connection.QuerySingleOrDefaultAsync<PollGate>(new CommandDefinition(
-            "SELECT status AS Status, opened_at AS OpenedAt FROM polls WHERE id = @PollId", new { v.PollId }, tx, cancellationToken: ct));
         var stale = poll is not null && w.Window is { } expected && poll.OpenedAt != expected.OpenedAt;
         var late = w.Window?.Deadline is { } deadline && now > deadline;
         if (poll?.Status != PollStatus.Open || stale || late)

@@ -13,37 +13,69 @@ public sealed class QuestionStore(Database db)
         await using var connection = await db.OpenAsync(ct);
         await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var outcome = await AskInAsync(connection, tx, q, ct);
+        var outcome = (await AskManyInAsync(connection, tx, [q], ct))[0];
         await tx.CommitAsync(ct);
         Asked(outcome);
         return outcome;
     }
 
     /// <summary>
-    /// Stores a question in the caller's transaction, idempotent on (participant, client id): a repeated request returns the
-    /// question stored the first time and moves no version. Call <see cref="Asked"/> after the transaction commits.
+    /// Stores questions in the caller's transaction, in order, idempotent on (participant, client id): a repeated request
+    /// returns the question stored the first time and moves no version. Each new question gets versions of its own, as if
+    /// stored one after another, but each session's counters are moved once for the whole batch.
+    /// Call <see cref="Asked"/> for each after the transaction commits.
     /// </summary>
-    public async Task<AskOutcome> AskInAsync(DbConnection connection, DbTransaction tx, NewQuestion q, CancellationToken ct)
+    public async Task<AskOutcome[]> AskManyInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<NewQuestion> questions, CancellationToken ct)
     {
         var now = Database.NowMs();
-        await db.EnsureParticipantAsync(connection, tx, q.ParticipantId, now, ct);
-        var row = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition("""
-            INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at,
-                                   approved_at, flagged)
-            VALUES (@SessionId, @ParticipantId, @ClientId, @AuthorName, @Text, @Status, 0, @Now, @Now,
-                    CASE WHEN @Status = 'approved' THEN @Now END, @Flagged)
-            ON CONFLICT (participant_id, client_id) DO NOTHING
-            RETURNING *
-            """, new { q.SessionId, q.ParticipantId, q.ClientId, q.AuthorName, q.Text, q.Status, Now = now, Flagged = q.Flagged ? 1 : 0 }, tx, cancellationToken: ct));
-        if (row is null)
+        foreach (var participantId in questions.Select(q => q.ParticipantId).Distinct(StringComparer.Ordinal))
         {
-            var existing = await connection.QuerySingleAsync<QuestionRow>(new CommandDefinition(
-                "SELECT * FROM questions WHERE participant_id = @ParticipantId AND client_id = @ClientId",
-                new { q.ParticipantId, q.ClientId }, tx, cancellationToken: ct));
-            return new AskOutcome(existing, Created: false, Versions: null);
+            await db.EnsureParticipantAsync(connection, tx, participantId, now, ct);
         }
-        var versions = await BumpAsync(connection, tx, q.SessionId, QuestionStatus.IsPublic(q.Status), ct);
-        return new AskOutcome(row, Created: true, versions);
+        var rows = new (QuestionRow Row, bool Created)[questions.Count];
+        for (var i = 0; i < questions.Count; i++)
+        {
+            var q = questions[i];
+            var row = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition("""
+                INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at,
+                                       approved_at, flagged)
+                VALUES (@SessionId, @ParticipantId, @ClientId, @AuthorName, @Text, @Status, 0, @Now, @Now,
+                        CASE WHEN @Status = 'approved' THEN @Now END, @Flagged)
+                ON CONFLICT (participant_id, client_id) DO NOTHING
+                RETURNING *
+                """, new { q.SessionId, q.ParticipantId, q.ClientId, q.AuthorName, q.Text, q.Status, Now = now, Flagged = q.Flagged ? 1 : 0 }, tx, cancellationToken: ct));
+            rows[i] = row is null
+                ? (await connection.QuerySingleAsync<QuestionRow>(new CommandDefinition(
+                    "SELECT * FROM questions WHERE participant_id = @ParticipantId AND client_id = @ClientId",
+                    new { q.ParticipantId, q.ClientId }, tx, cancellationToken: ct)), false)
+                : (row, true);
+        }
+
+        var outcomes = new AskOutcome[questions.Count];
+        foreach (var session in Enumerable.Range(0, questions.Count).Where(i => rows[i].Created).GroupBy(i => questions[i].SessionId))
+        {
+            var created = session.ToList();
+            var publicCount = created.Count(i => QuestionStatus.IsPublic(rows[i].Row.Status));
+            var end = await connection.QuerySingleAsync<SessionVersions>(new CommandDefinition("""
+                UPDATE sessions SET version = version + @publicCount, mod_version = mod_version + @all
+                WHERE id = @sessionId
+                RETURNING version AS Version, mod_version AS ModVersion
+                """, new { sessionId = session.Key, publicCount, all = created.Count }, tx, cancellationToken: ct));
+            // Hand out the versions the batch took, in order, as one write at a time would have.
+            var version = end.Version - publicCount;
+            var modVersion = end.ModVersion - created.Count;
+            foreach (var i in created)
+            {
+                version += QuestionStatus.IsPublic(rows[i].Row.Status) ? 1 : 0;
+                modVersion += 1;
+                outcomes[i] = new AskOutcome(rows[i].Row, Created: true, new SessionVersions(version, modVersion));
+            }
+        }
+        for (var i = 0; i < questions.Count; i++)
+        {
+            outcomes[i] ??= new AskOutcome(rows[i].Row, Created: false, Versions: null);
+        }
+        return outcomes;
     }
 
     /// <summary>After an ask's transaction has committed.</summary>

@@ -26,7 +26,7 @@ public sealed class AskCommitter : IAsyncDisposable
         _metrics = metrics;
         _hub = hub;
         _writer = new GroupCommit<Ask, AskOutcome>(db,
-            (connection, tx, ask, ct) => store.AskInAsync(connection, tx, ask.Question, ct),
+            (connection, tx, asks, ct) => store.AskManyInAsync(connection, tx, asks.Select(a => a.Question).ToList(), ct),
             committed: PushAsync,
             enter: (asks, ct) => locks.AcquireAllAsync(asks.Select(a => a.Question.SessionId), ct));
         _writer.BatchCommitted += (count, elapsed) => metrics.BatchCommitted("ask", count, elapsed);

@@ -165,19 +165,23 @@ public abstract class StoreContractTests
     {
         var (db, sessionId) = await SeedAsync();
         var failures = 0;
-        await using var writer = new GroupCommit<string, long>(db, async (connection, tx, text, ct) =>
+        await using var writer = new GroupCommit<string, long>(db, async (connection, tx, texts, ct) =>
         {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                INSERT INTO announcements (event_id, room_id, text, author, created_at)
-                VALUES ((SELECT event_id FROM sessions WHERE id = @sessionId), NULL, @text, 'uji', 0) RETURNING id
-                """, new { sessionId, text }, tx, cancellationToken: ct));
-            if (text == "bad")
+            var ids = new List<long>();
+            foreach (var text in texts)
             {
-                // Fails after writing: the batch must not keep this row, nor lose its neighbours'.
-                Interlocked.Increment(ref failures);
-                throw new InvalidOperationException("refused");
+                ids.Add(await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                    INSERT INTO announcements (event_id, room_id, text, author, created_at)
+                    VALUES ((SELECT event_id FROM sessions WHERE id = @sessionId), NULL, @text, 'uji', 0) RETURNING id
+                    """, new { sessionId, text }, tx, cancellationToken: ct)));
+                if (text == "bad")
+                {
+                    // Fails after writing: the batch must not keep this row, nor lose its neighbours'.
+                    Interlocked.Increment(ref failures);
+                    throw new InvalidOperationException("refused");
+                }
             }
-            return id;
+            return ids.ToArray();
         });
 
         var texts = Enumerable.Range(0, 60).Select(i => i == 30 ? "bad" : $"pengumuman {i}").ToList();
@@ -191,6 +195,37 @@ public abstract class StoreContractTests
         var stored = (await connection.QueryAsync<string>("SELECT text FROM announcements WHERE author = 'uji'")).ToList();
         Assert.Equal(texts.Where(t => t != "bad").Order(), stored.Order());
         Assert.True(failures >= 1);
+    }
+
+    [SkippableFact]
+    public async Task QuestionsStoredTogetherTakeConsecutiveVersionsInOrder()
+    {
+        var (db, sessionId) = await SeedAsync();
+        var store = new QuestionStore(db);
+        await store.AskAsync(new NewQuestion(sessionId, "p0", "c0", null, "Pertama?", QuestionStatus.Approved), CancellationToken.None);
+
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        await using var tx = await connection.BeginTransactionAsync();
+        var outcomes = await store.AskManyInAsync(connection, tx,
+        [
+            new NewQuestion(sessionId, "p1", "c1", null, "Satu?", QuestionStatus.Approved),
+            new NewQuestion(sessionId, "p2", "c2", null, "Dua?", QuestionStatus.Pending),
+            new NewQuestion(sessionId, "p1", "c1", null, "Satu?", QuestionStatus.Approved),
+            new NewQuestion(sessionId, "p3", "c3", null, "Tiga?", QuestionStatus.Approved),
+            new NewQuestion(sessionId, "p0", "c0", null, "Pertama?", QuestionStatus.Approved),
+        ], CancellationToken.None);
+        await tx.CommitAsync();
+
+        // Public versions move only for public questions; moderator versions for every new one; repeats move nothing.
+        Assert.Equal([true, true, false, true, false], outcomes.Select(o => o.Created));
+        Assert.Equal(new SessionVersions(2, 2), outcomes[0].Versions);
+        Assert.Equal(new SessionVersions(2, 3), outcomes[1].Versions);
+        Assert.Equal(outcomes[0].Question.Id, outcomes[2].Question.Id);
+        Assert.Equal(new SessionVersions(3, 4), outcomes[3].Versions);
+        Assert.Equal("Pertama?", outcomes[4].Question.Text);
+        var session = (await store.ReadSessionAsync(sessionId, "p1", CancellationToken.None))!.Session;
+        Assert.Equal((3L, 4L), (session.Version, session.ModVersion));
+        Assert.Equal(4, await store.CountAsync(sessionId, CancellationToken.None));
     }
 
     [SkippableFact]
