@@ -104,7 +104,11 @@ public sealed class SqliteDatabase : Database
 
     /// <param name="sqlitePath">The database file.</param>
     /// <param name="busyTimeoutMilliseconds">How long a write waits for another writer before it fails as retryable.</param>
-    public SqliteDatabase(string sqlitePath, int busyTimeoutMilliseconds = 5000)
+    /// <param name="synchronous">
+    /// <c>FULL</c>: each commit is flushed to disk before it returns (an acknowledged write survives a power cut).
+    /// <c>NORMAL</c>: flushed at checkpoints only (survives a crash of the process, not of the machine).
+    /// </param>
+    public SqliteDatabase(string sqlitePath, int busyTimeoutMilliseconds = 5000, string synchronous = "FULL")
         : base(Path.GetDirectoryName(Path.GetFullPath(sqlitePath))!)
     {
         SqlitePath = Path.GetFullPath(sqlitePath);
@@ -116,7 +120,12 @@ public sealed class SqliteDatabase : Database
             Pooling = true,
             DefaultTimeout = Math.Max(1, (busyTimeoutMilliseconds + 999) / 1000),
         }.ToString();
-        _pragmas = $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA foreign_keys = ON;";
+        if (synchronous is not ("FULL" or "NORMAL"))
+        {
+            throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "FULL or NORMAL");
+        }
+        // synchronous is a setting of each connection, not of the file: it is set on every open.
+        _pragmas = $"PRAGMA busy_timeout = {busyTimeoutMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};";
     }
 
     public string SqlitePath { get; }
@@ -162,7 +171,7 @@ public sealed class SqliteDatabase : Database
         {
             connection.Open();
             // WAL lets the projector and phones read while a question is being written.
-            connection.Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+            connection.Execute("PRAGMA journal_mode = WAL;");
         }
         Check(DeployChanges.To
             .SqliteDatabase(_connectionString)

@@ -35,7 +35,7 @@ public static class LiveHubCore
             var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
             var postgres = configuration.GetConnectionString("Postgres");
             return string.IsNullOrWhiteSpace(postgres)
-                ? new SqliteDatabase(store.SqlitePath, store.BusyTimeoutMilliseconds)
+                ? new SqliteDatabase(store.SqlitePath, store.BusyTimeoutMilliseconds, store.SqliteSynchronous)
                 : new PostgresDatabase(postgres, store.DataDirectory ?? Path.GetDirectoryName(Path.GetFullPath(store.SqlitePath))!);
         });
         services.AddSingleton<EventStore>();

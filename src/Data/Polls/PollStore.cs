@@ -186,6 +186,7 @@ public sealed class PollStore(Database db) : IAsyncDisposable
     private async Task<CastOutcome[]> WriteVotesAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<VoteWrite> votes, CancellationToken ct)
     {
         var polls = new Dictionary<long, PollGate?>();
+        await using var commands = new VoteCommands(connection, tx);
         var outcomes = new CastOutcome[votes.Count];
         for (var i = 0; i < votes.Count; i++)
         {
@@ -196,13 +197,13 @@ public sealed class PollStore(Database db) : IAsyncDisposable
                     "SELECT status AS Status, opened_at AS OpenedAt FROM polls WHERE id = @pollId", new { pollId }, tx, cancellationToken: ct));
                 polls[pollId] = poll;
             }
-            outcomes[i] = await WriteVoteAsync(connection, tx, votes[i], poll, ct);
+            outcomes[i] = await WriteVoteAsync(connection, tx, commands, votes[i], poll, ct);
         }
         return outcomes;
     }
 
     // Nothing is written before every check has passed, so a refused vote leaves its batch untouched.
-    private async Task<CastOutcome> WriteVoteAsync(DbConnection connection, DbTransaction tx, VoteWrite w, PollGate? poll, CancellationToken ct)
+    private async Task<CastOutcome> WriteVoteAsync(DbConnection connection, DbTransaction tx, VoteCommands commands, VoteWrite w, PollGate? poll, CancellationToken ct)
     {
         var v = w.Vote;
         var now = Database.NowMs();
@@ -223,43 +224,95 @@ public sealed class PollStore(Database db) : IAsyncDisposable
         }
 
         await db.EnsureParticipantAsync(connection, tx, v.ParticipantId, now, ct);
-        var fresh = await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO vote_requests (participant_id, client_id, poll_id, created_at) VALUES (@ParticipantId, @ClientId, @PollId, @now)
-            ON CONFLICT (participant_id, client_id) DO NOTHING
-            """, new { v.ParticipantId, v.ClientId, v.PollId, now }, tx, cancellationToken: ct));
+        var fresh = await commands.Request.Set("participant_id", v.ParticipantId).Set("client_id", v.ClientId).Set("poll_id", v.PollId)
+            .Set("now", now).ExecuteAsync(ct);
         if (fresh == 0)
         {
             return new CastOutcome(CastResult.Repeated, await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct));
         }
 
-        var vote = await connection.QuerySingleAsync<VoteRow>(new CommandDefinition("""
-            INSERT INTO votes (poll_id, participant_id, display_name, text, status, correct, score, elapsed_ms, created_at, updated_at)
-            VALUES (@PollId, @ParticipantId, @DisplayName, @Text, @Status, @Correct, @Score, @ElapsedMs, @now, @now)
-            ON CONFLICT (poll_id, participant_id) DO UPDATE
-            SET display_name = excluded.display_name, text = excluded.text, status = excluded.status, correct = excluded.correct,
-                score = excluded.score, elapsed_ms = excluded.elapsed_ms, updated_at = excluded.updated_at
-            RETURNING *
-            """, new { v.PollId, v.ParticipantId, v.DisplayName, v.Text, v.Status, Correct = v.Correct is null ? (int?)null : v.Correct.Value ? 1 : 0, v.Score, v.ElapsedMs, now },
-            tx, cancellationToken: ct));
+        long? correct = v.Correct is null ? null : v.Correct.Value ? 1 : 0;
+        long id, createdAt;
+        await using (var stored = await commands.Upsert.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId)
+            .Set("display_name", v.DisplayName).Set("text", v.Text).Set("status", v.Status).Set("correct", correct).Set("score", v.Score)
+            .Set("elapsed_ms", v.ElapsedMs).Set("now", now).ReaderAsync(ct))
+        {
+            await stored.ReadAsync(ct);
+            (id, createdAt) = (stored.GetInt64(0), stored.GetInt64(1));
+        }
         // A poll's kind never changes, so a vote without choices (or words) never replaces any: skip those deletes.
         if (v.Choices.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM vote_choices WHERE poll_id = @PollId AND participant_id = @ParticipantId", new { v.PollId, v.ParticipantId }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO vote_choices (poll_id, participant_id, option_index, points) VALUES (@PollId, @ParticipantId, @Option, @Points)
-                """, v.Choices.Select(c => new { v.PollId, v.ParticipantId, c.Option, c.Points }), tx, cancellationToken: ct));
+            await commands.DeleteChoices.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId).ExecuteAsync(ct);
+            foreach (var (option, points) in v.Choices)
+            {
+                await commands.InsertChoice.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId).Set("option", option)
+                    .Set("points", points).ExecuteAsync(ct);
+            }
         }
         if (v.Words.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM vote_words WHERE poll_id = @PollId AND participant_id = @ParticipantId", new { v.PollId, v.ParticipantId }, tx, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition("""
-                INSERT INTO vote_words (poll_id, participant_id, word) VALUES (@PollId, @ParticipantId, @Word)
-                """, v.Words.Select(w => new { v.PollId, v.ParticipantId, Word = w }), tx, cancellationToken: ct));
+            await commands.DeleteWords.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId).ExecuteAsync(ct);
+            foreach (var word in v.Words)
+            {
+                await commands.InsertWord.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId).Set("word", word).ExecuteAsync(ct);
+            }
         }
+        var vote = new VoteRow
+        {
+            Id = id, PollId = v.PollId, ParticipantId = v.ParticipantId, DisplayName = v.DisplayName, Text = v.Text, Status = v.Status,
+            Correct = correct, Score = v.Score, ElapsedMs = v.ElapsedMs, CreatedAt = createdAt, UpdatedAt = now,
+        };
         var choices = v.Choices.OrderByDescending(c => c.Points).ThenBy(c => c.Option).Select(c => new ChoiceRow(v.PollId, c.Option, c.Points)).ToList();
         return new CastOutcome(CastResult.Stored, new StoredVote(vote, choices, v.Words));
+    }
+
+    /// <summary>The statements of a batch of votes, each parsed once per batch and only when a vote needs it.</summary>
+    private sealed class VoteCommands(DbConnection connection, DbTransaction tx) : IAsyncDisposable
+    {
+        private readonly List<BatchCommand> _created = [];
+
+        public BatchCommand Request => field ??= Create("""
+            INSERT INTO vote_requests (participant_id, client_id, poll_id, created_at) VALUES (@participant_id, @client_id, @poll_id, @now)
+            ON CONFLICT (participant_id, client_id) DO NOTHING
+            """, "participant_id", "client_id", "poll_id", "now");
+
+        public BatchCommand Upsert => field ??= Create("""
+            INSERT INTO votes (poll_id, participant_id, display_name, text, status, correct, score, elapsed_ms, created_at, updated_at)
+            VALUES (@poll_id, @participant_id, @display_name, @text, @status, @correct, @score, @elapsed_ms, @now, @now)
+            ON CONFLICT (poll_id, participant_id) DO UPDATE
+            SET display_name = excluded.display_name, text = excluded.text, status = excluded.status, correct = excluded.correct,
+                score = excluded.score, elapsed_ms = excluded.elapsed_ms, updated_at = excluded.updated_at
+            RETURNING id, created_at
+            """, "poll_id", "participant_id", "display_name", "text", "status", "correct", "score", "elapsed_ms", "now");
+
+        public BatchCommand DeleteChoices => field ??= Create(
+            "DELETE FROM vote_choices WHERE poll_id = @poll_id AND participant_id = @participant_id", "poll_id", "participant_id");
+
+        public BatchCommand InsertChoice => field ??= Create("""
+            INSERT INTO vote_choices (poll_id, participant_id, option_index, points) VALUES (@poll_id, @participant_id, @option, @points)
+            """, "poll_id", "participant_id", "option", "points");
+
+        public BatchCommand DeleteWords => field ??= Create(
+            "DELETE FROM vote_words WHERE poll_id = @poll_id AND participant_id = @participant_id", "poll_id", "participant_id");
+
+        public BatchCommand InsertWord => field ??= Create(
+            "INSERT INTO vote_words (poll_id, participant_id, word) VALUES (@poll_id, @participant_id, @word)", "poll_id", "participant_id", "word");
+
+        private BatchCommand Create(string sql, params string[] parameters)
+        {
+            var command = new BatchCommand(connection, tx, sql, parameters);
+            _created.Add(command);
+            return command;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _created)
+            {
+                await command.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>The vote as stored when this (participant, client id) request was already applied; null when it is new.</summary>

@@ -32,23 +32,34 @@ public sealed class QuestionStore(Database db)
         {
             await db.EnsureParticipantAsync(connection, tx, participantId, now, ct);
         }
+        // One command for the batch, its statement parsed once: a burst of asks costs one insert each.
+        await using var insert = new BatchCommand(connection, tx, """
+            INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at,
+                                   approved_at, flagged)
+            VALUES (@session_id, @participant_id, @client_id, @author_name, @text, @status, 0, @now, @now, @approved_at, @flagged)
+            ON CONFLICT (participant_id, client_id) DO NOTHING
+            RETURNING id
+            """, "session_id", "participant_id", "client_id", "author_name", "text", "status", "now", "approved_at", "flagged");
+        insert.Set("now", now);
+
         var rows = new (QuestionRow Row, bool Created)[questions.Count];
         for (var i = 0; i < questions.Count; i++)
         {
             var q = questions[i];
-            var row = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition("""
-                INSERT INTO questions (session_id, participant_id, client_id, author_name, text, status, upvotes, created_at, updated_at,
-                                       approved_at, flagged)
-                VALUES (@SessionId, @ParticipantId, @ClientId, @AuthorName, @Text, @Status, 0, @Now, @Now,
-                        CASE WHEN @Status = 'approved' THEN @Now END, @Flagged)
-                ON CONFLICT (participant_id, client_id) DO NOTHING
-                RETURNING *
-                """, new { q.SessionId, q.ParticipantId, q.ClientId, q.AuthorName, q.Text, q.Status, Now = now, Flagged = q.Flagged ? 1 : 0 }, tx, cancellationToken: ct));
-            rows[i] = row is null
+            long? approvedAt = q.Status == QuestionStatus.Approved ? now : null;
+            var id = await insert.Set("session_id", q.SessionId).Set("participant_id", q.ParticipantId).Set("client_id", q.ClientId)
+                .Set("author_name", q.AuthorName).Set("text", q.Text).Set("status", q.Status).Set("approved_at", approvedAt)
+                .Set("flagged", q.Flagged ? 1 : 0).ScalarInt64Async(ct);
+            rows[i] = id is null
                 ? (await connection.QuerySingleAsync<QuestionRow>(new CommandDefinition(
                     "SELECT * FROM questions WHERE participant_id = @ParticipantId AND client_id = @ClientId",
                     new { q.ParticipantId, q.ClientId }, tx, cancellationToken: ct)), false)
-                : (row, true);
+                // The row as just inserted, without reading it back.
+                : (new QuestionRow
+                {
+                    Id = id.Value, SessionId = q.SessionId, ParticipantId = q.ParticipantId, ClientId = q.ClientId, AuthorName = q.AuthorName,
+                    Text = q.Text, Status = q.Status, CreatedAt = now, UpdatedAt = now, ApprovedAt = approvedAt, Flagged = q.Flagged ? 1 : 0,
+                }, true);
         }
 
         var outcomes = new AskOutcome[questions.Count];
