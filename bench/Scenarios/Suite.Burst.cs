@@ -85,7 +85,7 @@ public sealed partial class Suite
         r.Checks.Add(new Check("fan-out during burst vs without", fanOut.MsgsPerSecond, _fanOutLiveHub?.MsgsPerSecond, "scenario 1 LiveHub", ">=", 0.9, "msg/s"));
         r.Notes.Add($"{settings.Askers} askers, each waiting for its acknowledgement before the next question (closed loop); the target is " +
                     $"{settings.BurstQuestions} questions within {settings.BurstSeconds} s. The raw insert copies the database (VACUUM INTO), " +
-                    "deletes the burst's rows and inserts them again with the same columns, pragmas as LiveHub's (WAL, synchronous=FULL, foreign keys) and indexes. " +
+                    "deletes the burst's rows and inserts them again with the same columns, pragmas as LiveHub's defaults (WAL, synchronous=NORMAL, foreign keys) and indexes. " +
                     "Persistence is LiveHub's own write path (LiveHub.Data's GroupCommit and QuestionStore.AskManyInAsync: participant rows, " +
                     "idempotency on the client id, the session's version counters, the stored rows read back) storing the same rows into the " +
                     "same copy in batches of the size the burst formed, timed in the bench process right after the raw insert, so both run " +
@@ -94,8 +94,8 @@ public sealed partial class Suite
                     "loop and the hub calls bound the rate. Both are reported beside it.");
     }
 
-    /// <summary>LiveHub's default: an acknowledged write is flushed to disk (StoreOptions.SqliteSynchronous).</summary>
-    private const string Synchronous = "FULL";
+    /// <summary>LiveHub's default (StoreOptions.SqliteSynchronous).</summary>
+    private const string Synchronous = "NORMAL";
 
     private static async Task<(double Single, double PerRow, double Store)> RawInsertAsync(string dbPath, int batchSize, CancellationToken ct)
     {

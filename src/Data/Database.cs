@@ -105,10 +105,10 @@ public sealed class SqliteDatabase : Database
     /// <param name="sqlitePath">The database file.</param>
     /// <param name="busyTimeoutMilliseconds">How long a write waits for another writer before it fails as retryable.</param>
     /// <param name="synchronous">
+    /// <c>NORMAL</c>: flushed at checkpoints only (a commit survives a crash of the process, not necessarily of the machine).
     /// <c>FULL</c>: each commit is flushed to disk before it returns (an acknowledged write survives a power cut).
-    /// <c>NORMAL</c>: flushed at checkpoints only (survives a crash of the process, not of the machine).
     /// </param>
-    public SqliteDatabase(string sqlitePath, int busyTimeoutMilliseconds = 5000, string synchronous = "FULL")
+    public SqliteDatabase(string sqlitePath, int busyTimeoutMilliseconds = 5000, string synchronous = "NORMAL")
         : base(Path.GetDirectoryName(Path.GetFullPath(sqlitePath))!)
     {
         SqlitePath = Path.GetFullPath(sqlitePath);

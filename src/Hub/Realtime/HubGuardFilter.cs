@@ -9,7 +9,7 @@ namespace LiveHub.Realtime;
 /// Around every hub call: a per-connection rate limit, and a store failure turned into a typed, retryable error
 /// instead of a dropped call. The connection stays up either way.
 /// </summary>
-public sealed partial class HubGuardFilter(RateLimits limits, ILogger<HubGuardFilter> logger) : IHubFilter
+public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics metrics, ILogger<HubGuardFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -25,6 +25,7 @@ public sealed partial class HubGuardFilter(RateLimits limits, ILogger<HubGuardFi
             ["EventId"] = ScopeValue(context, "EventId"),
             ["PollId"] = ScopeValue(context, "PollId"),
         });
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             return await next(context);
@@ -33,6 +34,10 @@ public sealed partial class HubGuardFilter(RateLimits limits, ILogger<HubGuardFi
         {
             LogStoreFailure(logger, ex, context.HubMethodName);
             return Failure(context, ErrorCodes.UnavailableError());
+        }
+        finally
+        {
+            metrics.HubCall(context.HubMethodName, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
     }
 

@@ -17,6 +17,7 @@ public sealed class LiveHubMetrics
     private readonly Counter<long> _questions;
     private readonly Histogram<double> _coalescingLag;
     private readonly Histogram<double> _database;
+    private readonly Histogram<double> _hubCalls;
     private readonly Counter<long> _batchWrites;
     private readonly Histogram<double> _batchDuration;
 
@@ -29,6 +30,7 @@ public sealed class LiveHubMetrics
         _questions = meter.CreateCounter<long>("livehub.questions", "{question}", "Questions stored.");
         _coalescingLag = meter.CreateHistogram<double>("livehub.coalescing.lag", "ms", "From the first vote of a tick to its results frame leaving.");
         _database = meter.CreateHistogram<double>("livehub.db.duration", "ms", "Duration of store operations.");
+        _hubCalls = meter.CreateHistogram<double>("livehub.hub.call.duration", "ms", "Duration of hub method calls on the server, by method.");
         _batchWrites = meter.CreateCounter<long>("livehub.db.batch.writes", "{write}", "Writes committed in groups (votes, questions).");
         _batchDuration = meter.CreateHistogram<double>("livehub.db.batch.duration", "ms", "Duration of one grouped write transaction, from begin to commit.");
     }
@@ -44,6 +46,9 @@ public sealed class LiveHubMetrics
     public void QuestionStored() => _questions.Add(1);
 
     public void CoalescingLag(TimeSpan lag) => _coalescingLag.Record(lag.TotalMilliseconds);
+
+    public void HubCall(string method, TimeSpan elapsed) =>
+        _hubCalls.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("method", method));
 
     /// <summary>One grouped transaction committed: how many writes it held and how long it took.</summary>
     public void BatchCommitted(string operation, int writes, TimeSpan elapsed)
