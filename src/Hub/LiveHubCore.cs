@@ -66,6 +66,7 @@ public static class LiveHubCore
         services.AddSingleton<ReactionService>();
         services.AddHostedService(sp => sp.GetRequiredService<ReactionService>());
         services.AddHostedService<PresenceBroadcaster>();
+        services.AddHostedService<SqliteCheckpointer>();
         services.AddSingleton<EventService>();
         services.AddSingleton<ScenarioImporter>();
         services.AddSingleton<QuestionService>();

@@ -261,6 +261,27 @@ public sealed class SqliteStoreContractTests : StoreContractTests, IDisposable
         return Task.FromResult<Database>(db);
     }
 
+    [Fact]
+    public async Task ThePassiveCheckpointCopiesTheWalIntoTheDatabaseFile()
+    {
+        var db = (SqliteDatabase)await DatabaseAsync();
+        var store = new QuestionStore(db);
+        var session = (await new EventStore(db).CreateAsync(new NewEvent(LiveHub.Events.JoinCode.New(), "Uji", null, null, null, "Asia/Makassar", "id", ["id"], null, null, "hash",
+            [new NewRoom("hall", "Aula", 10, LiveHub.Events.JoinCode.New())],
+            [new NewSession("s", "hall", "Sesi", "keynote", [], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), null, "open")]), CancellationToken.None));
+        var sessionId = (await new EventStore(db).ListSessionsAsync(session, CancellationToken.None)).Single().Id;
+        for (var i = 0; i < 20; i++)
+        {
+            await store.AskAsync(new NewQuestion(sessionId, $"p{i}", $"c{i}", null, $"Pertanyaan {i}?", QuestionStatus.Approved), CancellationToken.None);
+        }
+
+        var (walPages, copied) = await db.CheckpointAsync(CancellationToken.None);
+
+        Assert.True(walPages > 0, "the writes went to the WAL");
+        Assert.Equal(walPages, copied);
+        Assert.Equal(20, await store.CountAsync(sessionId, CancellationToken.None));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
