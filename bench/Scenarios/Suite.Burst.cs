@@ -57,13 +57,13 @@ public sealed partial class Suite
         log.WriteLine($"  LiveHub: {acked} questions acknowledged ({failed} failed) in {burstSeconds:0.00} s = {liveRate:0}/s, ack p95 {ackLatency.Percentile(95):0.0} ms");
         log.WriteLine($"  store: {batches.Writes} asks in {batches.Transactions} transactions, {batches.Milliseconds:0} ms inside them = {batches.WritesPerSecond:0}/s");
 
-        double? rawRate = null, perRowRate = null, storeRate = null;
+        double? rawRate = null, perRowRate = null, storeRate = null, largeBatchRate = null;
         var batchSize = Math.Max(1, (int)Math.Round(batches.WritesPerTransaction));
         if (lh.Server?.DataDir is { } dataDir)
         {
-            (rawRate, perRowRate, storeRate) = await RawInsertAsync(Path.Combine(dataDir, "livehub.db"), batchSize, ct);
+            (rawRate, perRowRate, storeRate, largeBatchRate) = await RawInsertAsync(Path.Combine(dataDir, "livehub.db"), batchSize, ct);
             log.WriteLine($"  raw insert: one transaction {rawRate:0}/s, one transaction per row {perRowRate:0}/s; " +
-                          $"LiveHub's store path in batches of {batchSize}: {storeRate:0}/s");
+                          $"LiveHub's store path in batches of {batchSize}: {storeRate:0}/s, in batches of 256: {largeBatchRate:0}/s");
         }
         else
         {
@@ -71,7 +71,8 @@ public sealed partial class Suite
         }
         r.Add("questions acknowledged", acked, settings.BurstQuestions, "questions");
         r.Add("burst duration", burstSeconds, settings.BurstSeconds, "s");
-        r.Add("LiveHub's store path replayed beside the raw insert (raw: one transaction)", storeRate, rawRate, "rows/s");
+        r.Add($"LiveHub's store path replayed beside the raw insert, batches of {batchSize} as in the burst (raw: one transaction)", storeRate, rawRate, "rows/s");
+        r.Add("LiveHub's store path replayed in batches of 256 (raw: one transaction)", largeBatchRate, rawRate, "rows/s");
         r.Add("in the server during the burst: questions per second inside write transactions", batches.WritesPerSecond, rawRate, "rows/s");
         r.Add("questions per write transaction during the burst", batches.WritesPerTransaction, null, "rows");
         r.Add("acknowledged questions/s end to end (raw: one transaction)", liveRate, rawRate, "rows/s");
@@ -97,7 +98,7 @@ public sealed partial class Suite
     /// <summary>LiveHub's default (StoreOptions.SqliteSynchronous).</summary>
     private const string Synchronous = "NORMAL";
 
-    private static async Task<(double Single, double PerRow, double Store)> RawInsertAsync(string dbPath, int batchSize, CancellationToken ct)
+    private static async Task<(double Single, double PerRow, double Store, double StoreLargeBatches)> RawInsertAsync(string dbPath, int batchSize, CancellationToken ct)
     {
         var copy = Path.Combine(Path.GetTempPath(), $"livehub-bench-raw-{Guid.NewGuid():N}.db");
         try
@@ -157,34 +158,39 @@ public sealed partial class Suite
             var single = await TimedInsert(oneTransaction: true);
             var perRow = await TimedInsert(oneTransaction: false);
 
-            // LiveHub's path: the same rows as new asks through its group commit, all queued at once, in batches of the burst's size.
-            await Exec(db, "DELETE FROM questions WHERE client_id LIKE 'burst-%'");
+            // LiveHub's path: the same rows as new asks through its group commit, all queued at once, in batches of the burst's
+            // size; then, for comparison, in batches of 256 (what a larger crowd asking at once would form).
             var liveDb = new LiveHub.Data.SqliteDatabase(copy, synchronous: Synchronous);
             var store = new LiveHub.Data.Questions.QuestionStore(liveDb);
             var asks = rows.Select(r => new LiveHub.Data.Questions.NewQuestion(
                 (long)r[0]!, (string)r[1]!, (string)r[2]!, r[3] as string, (string)r[4]!, (string)r[5]!)).ToList();
-            double storeRate;
-            await using (var writer = new LiveHub.Data.GroupCommit<LiveHub.Data.Questions.NewQuestion, LiveHub.Data.Questions.AskOutcome>(
-                liveDb, (c, tx, batch, token) => store.AskManyInAsync(c, tx, batch, token),
-                committed: written =>
-                {
-                    foreach (var (_, outcome) in written)
-                    {
-                        store.Asked(outcome);
-                    }
-                    return Task.CompletedTask;
-                },
-                maxBatch: batchSize))
+            var storeRate = await ReplayAsync(batchSize);
+            var largeBatchRate = await ReplayAsync(256);
+
+            async Task<double> ReplayAsync(int size)
             {
+                await Exec(db, "DELETE FROM questions WHERE client_id LIKE 'burst-%'");
+                await using var writer = new LiveHub.Data.GroupCommit<LiveHub.Data.Questions.NewQuestion, LiveHub.Data.Questions.AskOutcome>(
+                    liveDb, (c, tx, batch, token) => store.AskManyInAsync(c, tx, batch, token),
+                    committed: written =>
+                    {
+                        foreach (var (_, outcome) in written)
+                        {
+                            store.Asked(outcome);
+                        }
+                        return Task.CompletedTask;
+                    },
+                    maxBatch: size);
                 var sw = Stopwatch.StartNew();
                 var outcomes = await Task.WhenAll(asks.Select(a => writer.SubmitAsync(a, ct)));
-                storeRate = asks.Count / sw.Elapsed.TotalSeconds;
+                var rate = asks.Count / sw.Elapsed.TotalSeconds;
                 if (outcomes.Count(o => o.Created) != asks.Count)
                 {
                     throw new InvalidOperationException("The replay did not store every question.");
                 }
+                return rate;
             }
-            return (single, perRow, storeRate);
+            return (single, perRow, storeRate, largeBatchRate);
 
             async Task Exec(SqliteConnection c, string sql)
             {
