@@ -86,6 +86,8 @@ public static class LiveHubCore
             o.EnableDetailedErrors = false;
         });
         services.AddLiveHubScaleOut(configuration, signalR);
+        // Services push through a context that does not wait for the slowest phone (see PushContext).
+        services.AddSingleton<IHubContext<EventHub, ILiveClient>, PushContext>();
         services.AddOptions<HubOptions>().Configure<IOptions<RealtimeOptions>>((hub, realtime) =>
             hub.MaximumReceiveMessageSize = realtime.Value.MaxMessageBytes);
         return services;
