@@ -15,7 +15,19 @@ public sealed class StalledClient : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _pings;
 
-    private StalledClient(ClientWebSocket socket) => _socket = socket;
+    private StalledClient(ClientWebSocket socket, Func<int> localPort)
+    {
+        _socket = socket;
+        _localPort = localPort;
+    }
+
+    private readonly Func<int> _localPort;
+
+    /// <summary>The client's end of the TCP connection, to find the server's end in <c>ss</c>.</summary>
+    public int LocalPort => _localPort();
+
+    /// <summary>Whether a ping failed because the connection was gone (the server closed it).</summary>
+    public bool Closed { get; private set; }
 
     /// <summary>Connects and runs <paramref name="invocations"/> (target, arguments) in order, reading their completions, then stops reading.</summary>
     public static async Task<StalledClient> ConnectAsync(Uri hubUri, string? cookieHeader, IEnumerable<(string Target, object?[] Args)> invocations, CancellationToken ct)
@@ -25,18 +37,20 @@ public sealed class StalledClient : IAsyncDisposable
         {
             socket.Options.SetRequestHeader("Cookie", cookieHeader);
         }
+        var port = 0;
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (context, token) =>
             {
                 var s = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 4096 };
                 await s.ConnectAsync(context.DnsEndPoint, token);
+                port = ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
                 return new NetworkStream(s, ownsSocket: true);
             },
         };
         var ws = new UriBuilder(hubUri) { Scheme = hubUri.Scheme == "https" ? "wss" : "ws" }.Uri;
         await socket.ConnectAsync(ws, new HttpMessageInvoker(handler), ct);
-        var client = new StalledClient(socket);
+        var client = new StalledClient(socket, () => port);
         await client.SendAsync("{\"protocol\":\"json\",\"version\":1}", ct);
         await client.ReadUntilAsync(_ => true, ct);
         var id = 0;
@@ -63,6 +77,7 @@ public sealed class StalledClient : IAsyncDisposable
         }
         catch (Exception) when (_stop.IsCancellationRequested || _socket.State != WebSocketState.Open)
         {
+            Closed = !_stop.IsCancellationRequested;
         }
     }
 

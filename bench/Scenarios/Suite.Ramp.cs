@@ -54,6 +54,8 @@ public sealed partial class Suite
         var rate = settings.SlowUpdatesPerSecond;
         const int text = 480;
         var samples = new Dictionary<string, (FanOutSample Healthy, FanOutSample WithStalled, MemoryTrace Memory)>();
+        var queues = new Dictionary<string, IReadOnlyList<long>>();
+        var closed = new Dictionary<string, int>();
         foreach (IRoom room in new IRoom[] { lh, bl })
         {
             await room.SetAudienceAsync(n, ct);
@@ -71,6 +73,8 @@ public sealed partial class Suite
                 trace = room.Server is { } server ? MemoryTrace.Start(server) : null;
                 withStalled = await FanOut.RunAsync(room, rate, settings.SlowSeconds, ct, textLength: text);
                 trace?.Stop();
+                queues[room.Side] = room.Server is { } s ? SocketQueues.Read(s.BaseUri.Port, stalled.Select(c => c.LocalPort)) : [];
+                closed[room.Side] = stalled.Count(c => c.Closed);
             }
             finally
             {
@@ -94,12 +98,19 @@ public sealed partial class Suite
         r.Add("healthy p99, 1% stalled", lStalled.P99, bStalled.P99, "ms");
         r.Add("updates unanswered or failed, 1% stalled", lStalled.Errors, bStalled.Errors, "updates");
         r.Add("server RSS before / peak growth", Mib(lMem.Peak - lMem.First), Mib(bMem.Peak - bMem.First), "MiB");
+        r.Add("stalled connections still open on the server at the end", queues["LiveHub"].Count, queues["baseline"].Count, "connections");
+        r.Add("largest server socket send queue to a stalled client at the end", queues["LiveHub"].DefaultIfEmpty().Max() / 1024.0,
+            queues["baseline"].DefaultIfEmpty().Max() / 1024.0, "KiB");
+        r.Add("stalled clients that found their connection closed", closed["LiveHub"], closed["baseline"], "connections");
         r.Add("server RSS growth rate, second half", lMem.SecondHalfSlopeMibPerSecond, bMem.SecondHalfSlopeMibPerSecond, "MiB/s");
         r.Checks.Add(new Check("healthy delivery rate with 1% stalled vs all healthy", lStalled.MsgsPerSecond, lHealthy.MsgsPerSecond, "LiveHub all healthy", ">=", 0.9, "msg/s"));
         r.Checks.Add(new Check("server memory peak with 1% stalled vs before", lMem.Peak, lMem.First, "LiveHub RSS before", "<=", 1.5, "bytes"));
         r.Notes.Add($"Stalled clients are raw WebSockets with a 4 KiB receive buffer that join the session and never read again (they keep pinging, " +
                     $"so the server keeps them). {rate}/s updates with {text}-character questions for {settings.SlowSeconds} s. " +
                     "Memory counts as bounded when the peak stays within 1.5 x the RSS before the run; the growth rate over the run's second half is reported too. " +
+                    "The server's socket send queues to the stalled clients are read with `ss` at the end of the run: a full queue shows the stall reached " +
+                    "the server (its kernel buffer full, SignalR's buffers behind it); a connection no longer listed was closed by the server " +
+                    "(SignalR's transport send timeout, 10 s). " +
                     "The baseline column is the same experiment on the bare hub.");
     }
 }
@@ -162,4 +173,40 @@ public sealed class MemoryTrace
 
     public string Describe() =>
         $"RSS first {First / 1048576.0:0} MiB, peak {Peak / 1048576.0:0} MiB, last {Last / 1048576.0:0} MiB, second-half slope {SecondHalfSlopeMibPerSecond:0.00} MiB/s";
+}
+
+/// <summary>The server's TCP send queues towards given client ports, from <c>ss -tn</c> (Linux).</summary>
+public static class SocketQueues
+{
+    /// <summary>Bytes in the server's send queue for each listed client port that still has an established connection.</summary>
+    public static IReadOnlyList<long> Read(int serverPort, IEnumerable<int> clientPorts)
+    {
+        var wanted = clientPorts.ToHashSet();
+        try
+        {
+            using var ss = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ss", "-Htn state established")
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            })!;
+            var output = ss.StandardOutput.ReadToEnd();
+            ss.WaitForExit();
+            var queues = new List<long>();
+            foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                // Recv-Q Send-Q Local:Port Peer:Port
+                var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length >= 4 && f[2].EndsWith($":{serverPort}", StringComparison.Ordinal)
+                    && int.TryParse(f[3][(f[3].LastIndexOf(':') + 1)..], out var peer) && wanted.Contains(peer))
+                {
+                    queues.Add(long.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+            return queues;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return [];
+        }
+    }
 }
