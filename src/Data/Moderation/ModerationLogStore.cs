@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 
 namespace LiveHub.Data.Moderation;
@@ -8,11 +9,15 @@ public sealed class ModerationLogStore(Database db)
     public async Task AppendAsync(AuditEntry entry, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
+        await AppendAsync(connection, null, entry, ct);
+    }
+
+    /// <summary>Appends inside a caller's transaction, so the entry commits (or rolls back) with the change it records.</summary>
+    public static Task AppendAsync(DbConnection connection, DbTransaction? tx, AuditEntry entry, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO moderation_log (event_id, session_id, question_id, poll_id, actor, action, detail, at)
             VALUES (@EventId, @SessionId, @QuestionId, @PollId, @Actor, @Action, @Detail, @At)
-            """, entry, cancellationToken: ct));
-    }
+            """, entry, tx, cancellationToken: ct));
 
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(long eventId, long? sessionId, int limit, CancellationToken ct)
     {

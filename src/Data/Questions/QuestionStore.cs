@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using LiveHub.Data.Events;
+using LiveHub.Data.Moderation;
 
 namespace LiveHub.Data.Questions;
 
@@ -100,10 +101,12 @@ public sealed class QuestionStore(Database db)
     }
 
     /// <summary>
-    /// Moves a question to a new status and, when asked, puts it on or takes it off the screen.
+    /// Moves a question to a new status and, when asked, puts it on or takes it off the screen. <paramref name="audit"/>, given the
+    /// question before and its new status, is the moderation log entry written in the same transaction.
     /// Returns null when the question is not in the session.
     /// </summary>
-    public async Task<QuestionChange?> ChangeAsync(long sessionId, long questionId, Func<QuestionRow, string> nextStatus, bool? onScreen, CancellationToken ct)
+    public async Task<QuestionChange?> ChangeAsync(long sessionId, long questionId, Func<QuestionRow, string> nextStatus, bool? onScreen,
+        CancellationToken ct, Func<QuestionRow, string, AuditEntry>? audit = null)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var gate = await db.WriteGateAsync(ct);
@@ -147,6 +150,10 @@ public sealed class QuestionStore(Database db)
         var versions = await BumpAsync(connection, tx, sessionId, touchesPublic, ct);
         var after = await connection.QuerySingleAsync<QuestionRow>(new CommandDefinition(
             "SELECT * FROM questions WHERE id = @questionId", new { questionId }, tx, cancellationToken: ct));
+        if (audit is not null)
+        {
+            await ModerationLogStore.AppendAsync(connection, tx, audit(before, status), ct);
+        }
         await tx.CommitAsync(ct);
         return new QuestionChange(before, after, nextOnScreen, versions, touchesPublic);
     }

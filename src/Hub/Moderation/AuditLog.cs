@@ -9,7 +9,12 @@ public sealed class AuditLog(ModerationLogStore store)
 {
     public Task RecordAsync(Caller caller, long eventId, long? sessionId, string action, long? questionId = null, long? pollId = null,
         string? detail = null, CancellationToken ct = default) =>
-        store.AppendAsync(new AuditEntry
+        store.AppendAsync(Entry(caller, eventId, sessionId, action, questionId, pollId, detail), ct);
+
+    /// <summary>The entry <see cref="RecordAsync"/> would write, for a store that writes it in the transaction of the change itself.</summary>
+    public static AuditEntry Entry(Caller caller, long eventId, long? sessionId, string action, long? questionId = null, long? pollId = null,
+        string? detail = null) =>
+        new()
         {
             EventId = eventId,
             SessionId = sessionId,
@@ -19,5 +24,5 @@ public sealed class AuditLog(ModerationLogStore store)
             Action = action,
             Detail = detail is { Length: > 500 } ? detail[..500] : detail,
             At = Database.NowMs(),
-        }, ct);
+        };
 }

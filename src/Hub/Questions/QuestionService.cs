@@ -139,14 +139,15 @@ public sealed class QuestionService(
 
         using (await locks.AcquireAsync(session.Id, ct))
         {
-            var change = await store.ChangeAsync(session.Id, request.QuestionId, next, onScreen, ct);
+            // The audit entry commits with the change: one transaction, and nothing left to write once the deltas are out.
+            var change = await store.ChangeAsync(session.Id, request.QuestionId, next, onScreen, ct,
+                audit: (before, status) => AuditLog.Entry(caller, session.EventId, session.Id, request.Action!, before.Id,
+                    detail: $"{before.Status} -> {status}"));
             if (change is null)
             {
                 return ErrorCodes.NotFoundError("question");
             }
             await PushChangeAsync(request.Action!, change);
-            await audit.RecordAsync(caller, session.EventId, session.Id, request.Action!, change.After.Id,
-                detail: $"{change.Before.Status} -> {change.After.Status}", ct: ct);
             return HubResult<QuestionView>.Success(QuestionView.ForModerators(change.After));
         }
     }
@@ -334,21 +335,26 @@ public sealed class QuestionService(
     private const int MaxLabels = 5;
     private const int MaxLabelLength = 30;
 
-    private async Task PushChangeAsync(string action, QuestionChange change)
+    /// <summary>
+    /// Writes a change's deltas to every recipient, then waits for all of them together. Each send writes to its connections before it
+    /// returns; awaiting them one by one would put each following send behind the transport work of the room's fan-out before it.
+    /// The audience goes first, as the largest group.
+    /// </summary>
+    private Task PushChangeAsync(string action, QuestionChange change)
     {
         var sessionId = change.After.SessionId;
         metrics.MessagesOut(change.PublicChanged ? 2 : 1);
-        await Send(hub.Clients.Group(GroupNames.Moderators(sessionId)), action,
+        var publicSend = change.PublicChanged
+            ? Send(PublicClients(sessionId), action,
+                new QuestionDelta(sessionId, change.Versions.Version, QuestionView.Public(change.After), change.OnScreenQuestionId))
+            : Task.CompletedTask;
+        var moderatorSend = Send(hub.Clients.Group(GroupNames.Moderators(sessionId)), action,
             new QuestionDelta(sessionId, change.Versions.ModVersion, QuestionView.ForModerators(change.After), change.OnScreenQuestionId));
-        if (change.PublicChanged)
-        {
-            await Send(PublicClients(sessionId), action,
-                new QuestionDelta(sessionId, change.Versions.Version, QuestionView.Public(change.After), change.OnScreenQuestionId));
-        }
-        if (change.Before.Status != change.After.Status || change.Before.Text != change.After.Text || change.Before.Reply != change.After.Reply)
-        {
-            await hub.Clients.User(change.After.ParticipantId).MyQuestionChanged(QuestionView.ForAuthor(change.After));
-        }
+        var authorSend =
+            change.Before.Status != change.After.Status || change.Before.Text != change.After.Text || change.Before.Reply != change.After.Reply
+                ? hub.Clients.User(change.After.ParticipantId).MyQuestionChanged(QuestionView.ForAuthor(change.After))
+                : Task.CompletedTask;
+        return Task.WhenAll(publicSend, moderatorSend, authorSend);
     }
 
     private static Task Send(ILiveClient clients, string action, QuestionDelta delta) => action switch

@@ -25,6 +25,8 @@ public static class ScaleOutSetup
         var dataProtection = services.AddDataProtection().SetApplicationName("LiveHub");
         if (string.IsNullOrWhiteSpace(redis))
         {
+            // Replaces SignalR's default (registered by AddSignalR, which ran before): the same manager, without a scan per Clients.User.
+            services.AddSingleton(typeof(HubLifetimeManager<>), typeof(UserIndexedHubLifetimeManager<>));
             services.AddSingleton<Presence, LocalPresence>();
             var keys = FileKeyDirectory(configuration);
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));

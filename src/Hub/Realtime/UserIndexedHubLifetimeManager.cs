@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace LiveHub.Realtime;
+
+/// <summary>
+/// The single-node lifetime manager with <c>Clients.User</c> answered from an index of each participant's connections.
+/// SignalR's default finds a user's connections by comparing the user id of every connection on the node, so each notice to a
+/// question's author (on every moderator action) cost a pass over the whole audience. With the Redis backplane this class is
+/// not used: Redis routes users through a channel of their own.
+/// </summary>
+public sealed class UserIndexedHubLifetimeManager<THub>(ILogger<DefaultHubLifetimeManager<THub>> logger)
+    : DefaultHubLifetimeManager<THub>(logger) where THub : Hub
+{
+    private readonly Dictionary<string, List<string>> _byUser = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public override async Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        await base.OnConnectedAsync(connection);
+        if (connection.UserIdentifier is { } user)
+        {
+            lock (_gate)
+            {
+                if (!_byUser.TryGetValue(user, out var ids))
+                {
+                    _byUser[user] = ids = new List<string>(1);
+                }
+                ids.Add(connection.ConnectionId);
+            }
+        }
+    }
+
+    public override async Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        if (connection.UserIdentifier is { } user)
+        {
+            lock (_gate)
+            {
+                if (_byUser.TryGetValue(user, out var ids) && ids.Remove(connection.ConnectionId) && ids.Count == 0)
+                {
+                    _byUser.Remove(user);
+                }
+            }
+        }
+        await base.OnDisconnectedAsync(connection);
+    }
+
+    public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        ConnectionsOf([userId]) is { Count: > 0 } ids ? SendConnectionsAsync(ids, methodName, args, cancellationToken) : Task.CompletedTask;
+
+    public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        ConnectionsOf(userIds) is { Count: > 0 } ids ? SendConnectionsAsync(ids, methodName, args, cancellationToken) : Task.CompletedTask;
+
+    private List<string> ConnectionsOf(IReadOnlyList<string> userIds)
+    {
+        var result = new List<string>();
+        lock (_gate)
+        {
+            foreach (var user in userIds)
+            {
+                if (user is not null && _byUser.TryGetValue(user, out var ids))
+                {
+                    result.AddRange(ids);
+                }
+            }
+        }
+        return result;
+    }
+}
