@@ -336,9 +336,9 @@ public sealed class QuestionService(
     private const int MaxLabelLength = 30;
 
     /// <summary>
-    /// Writes a change's deltas to every recipient, then waits for all of them together. Each send writes to its connections before it
-    /// returns; awaiting them one by one would put each following send behind the transport work of the room's fan-out before it.
-    /// The audience goes first, as the largest group.
+    /// Hands a change's deltas to every recipient, the audience first as the largest group. Each send writes to its connections
+    /// before it returns and none waits for a slow recipient (see <see cref="PushContext"/>), so the session's lock is not held
+    /// behind the room's fan-out.
     /// </summary>
     private Task PushChangeAsync(string action, QuestionChange change)
     {
