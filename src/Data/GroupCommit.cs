@@ -81,12 +81,23 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
             {
                 batch.Add(next);
             }
-            if (!await TryWriteAsync(batch, fallback: false))
+            try
             {
-                // The batch failed as a whole (often one bad write): each write gets a transaction of its own.
+                if (!await TryWriteAsync(batch, fallback: false))
+                {
+                    // The batch failed as a whole (often one bad write): each write gets a transaction of its own.
+                    foreach (var pending in batch)
+                    {
+                        await TryWriteAsync([pending], fallback: true);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                // Whatever went wrong, no caller is left waiting and the loop goes on with the next batch.
                 foreach (var pending in batch)
                 {
-                    await TryWriteAsync([pending], fallback: true);
+                    pending.Done.TrySetException(e);
                 }
             }
         }
