@@ -106,28 +106,30 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     /// <summary>Writes the items in one transaction. False when it failed and was rolled back (unless it was the last chance).</summary>
     private async Task<bool> TryWriteAsync(List<Pending> batch, bool fallback)
     {
-        var ct = _stopping.Token;
         var items = batch.ConvertAll(p => p.Item);
-        TResult[] results;
+        TResult[] results = [];
         IDisposable? entered = null;
+        var committed = false;
+        var elapsed = TimeSpan.Zero;
         try
         {
+            var ct = _stopping.Token;
             entered = _enter is null ? null : await _enter(items, ct);
-            await using (var connection = await _db.OpenAsync(ct))
-            await using (await _db.WriteGateAsync(ct))
+            await using var connection = await _db.OpenAsync(ct);
+            await using var gate = await _db.WriteGateAsync(ct);
+            var started = Stopwatch.GetTimestamp();
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            results = await _write(connection, tx, items, ct);
+            if (results.Length != items.Count)
             {
-                var started = Stopwatch.GetTimestamp();
-                await using var tx = await connection.BeginTransactionAsync(ct);
-                results = await _write(connection, tx, items, ct);
-                if (results.Length != items.Count)
-                {
-                    throw new InvalidOperationException($"A batch of {items.Count} writes returned {results.Length} results.");
-                }
-                await tx.CommitAsync(ct);
-                BatchCommitted?.Invoke(batch.Count, Stopwatch.GetElapsedTime(started));
+                throw new InvalidOperationException($"A batch of {items.Count} writes returned {results.Length} results.");
             }
+            // Not cancellable: once the commit is sent, its outcome decides, not a stop request.
+            await tx.CommitAsync(CancellationToken.None);
+            committed = true;
+            elapsed = Stopwatch.GetElapsedTime(started);
         }
-        catch (Exception e)
+        catch (Exception e) when (!committed)
         {
             entered?.Dispose();
             if (fallback)
@@ -136,6 +138,11 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
             }
             return fallback;
         }
+        catch (Exception) when (committed)
+        {
+            // Only releasing the transaction, gate or connection failed after the commit: the writes stand and are answered.
+        }
+        BatchCommitted?.Invoke(batch.Count, elapsed);
 
         try
         {
@@ -166,8 +173,9 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        // Writes still queued after that are cancelled and their callers answered with the cancellation; the token source is
+        // not disposed, since the loop may still be reading it.
         _stopping.Cancel();
-        _stopping.Dispose();
     }
 
     private sealed class Pending(TItem item)

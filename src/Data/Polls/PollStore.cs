@@ -213,8 +213,8 @@ public sealed class PollStore(Database db) : IAsyncDisposable
         {
             // A request applied before answers as it did then, whatever the poll's state now.
             var seen = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT COUNT(*) FROM vote_requests WHERE participant_id = @ParticipantId AND client_id = @ClientId",
-                new { v.ParticipantId, v.ClientId }, tx, cancellationToken: ct));
+                "SELECT COUNT(*) FROM vote_requests WHERE participant_id = @ParticipantId AND client_id = @ClientId AND poll_id = @PollId",
+                new { v.ParticipantId, v.ClientId, v.PollId }, tx, cancellationToken: ct));
             if (seen > 0)
             {
                 return new CastOutcome(CastResult.Repeated, await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct));

@@ -29,7 +29,9 @@ public sealed class QuestionStore(Database db)
     public async Task<AskOutcome[]> AskManyInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<NewQuestion> questions, CancellationToken ct)
     {
         var now = Database.NowMs();
-        foreach (var participantId in questions.Select(q => q.ParticipantId).Distinct(StringComparer.Ordinal))
+        // Rows shared by batches (participants, sessions) are written in one order, so two nodes' batches never wait on each other
+        // in a cycle on PostgreSQL.
+        foreach (var participantId in questions.Select(q => q.ParticipantId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             await db.EnsureParticipantAsync(connection, tx, participantId, now, ct);
         }
@@ -64,7 +66,7 @@ public sealed class QuestionStore(Database db)
         }
 
         var outcomes = new AskOutcome[questions.Count];
-        foreach (var session in Enumerable.Range(0, questions.Count).Where(i => rows[i].Created).GroupBy(i => questions[i].SessionId))
+        foreach (var session in Enumerable.Range(0, questions.Count).Where(i => rows[i].Created).GroupBy(i => questions[i].SessionId).OrderBy(g => g.Key))
         {
             var created = session.ToList();
             var publicCount = created.Count(i => QuestionStatus.IsPublic(rows[i].Row.Status));

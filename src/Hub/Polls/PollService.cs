@@ -259,7 +259,8 @@ public sealed class PollService(
             {
                 return voteError;
             }
-            if (limits.TryVote(caller.ParticipantId, caller.Address) is { } retryAfter)
+            // A retry after a stale read is the same request: it was counted the first time.
+            if (attempt == 0 && limits.TryVote(caller.ParticipantId, caller.Address) is { } retryAfter)
             {
                 // A resend is never refused for speed: only new votes count against the limit.
                 return await store.FindAppliedAsync(poll.Id, caller.ParticipantId, request.ClientId!, ct) is { } applied

@@ -47,10 +47,27 @@ public sealed class UserIndexedHubLifetimeManager<THub>(ILogger<DefaultHubLifeti
     }
 
     public override Task SendUserAsync(string userId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        ConnectionsOf([userId]) is { Count: > 0 } ids ? SendConnectionsAsync(ids, methodName, args, cancellationToken) : Task.CompletedTask;
+        SendEachAsync(ConnectionsOf([userId]), methodName, args, cancellationToken);
 
     public override Task SendUsersAsync(IReadOnlyList<string> userIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        ConnectionsOf(userIds) is { Count: > 0 } ids ? SendConnectionsAsync(ids, methodName, args, cancellationToken) : Task.CompletedTask;
+        SendEachAsync(ConnectionsOf(userIds), methodName, args, cancellationToken);
+
+    /// <summary>
+    /// One send per connection, each found by its id: the base class's <c>SendConnectionsAsync</c> would again walk every
+    /// connection on the node. Each write starts before the next, so a connection's messages keep their order.
+    /// </summary>
+    private Task SendEachAsync(List<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken)
+    {
+        if (connectionIds.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        if (connectionIds.Count == 1)
+        {
+            return SendConnectionAsync(connectionIds[0], methodName, args, cancellationToken);
+        }
+        return Task.WhenAll(connectionIds.Select(id => SendConnectionAsync(id, methodName, args, cancellationToken)).ToList());
+    }
 
     private List<string> ConnectionsOf(IReadOnlyList<string> userIds)
     {
