@@ -109,15 +109,18 @@ public sealed partial class PollResultsCoalescer(
         }
         metrics.MessagesOut((screens ? 2 : 0) + (phones ? 1 : 0));
         var sessionId = tally.Poll.SessionId;
+        // The leaderboard and the head count are read once per frame, for the moderators' and the public version alike.
+        var board = await BoardAsync(tally, ct);
+        var present = presence.Count(sessionId);
         if (screens)
         {
-            await hub.Clients.Group(GroupNames.Moderators(sessionId)).PollResultsChanged(await BuildAsync(tally, forModerators: true, ct));
+            await hub.Clients.Group(GroupNames.Moderators(sessionId)).PollResultsChanged(PollResultsBuilder.Build(tally, board, forModerators: true, present));
         }
         if (!PollRules.ResultsPublic(tally.Poll))
         {
             return;
         }
-        var frame = await BuildAsync(tally, forModerators: false, ct);
+        var frame = PollResultsBuilder.Build(tally, board, forModerators: false, present);
         if (screens)
         {
             await hub.Clients.Group(GroupNames.Projector(sessionId)).PollResultsChanged(frame);
@@ -128,11 +131,11 @@ public sealed partial class PollResultsCoalescer(
         }
     }
 
-    private async Task<PollResults> BuildAsync(PollTallyRows tally, bool forModerators, CancellationToken ct)
-    {
-        var board = tally.Poll.Kind == PollKinds.Quiz ? PollRules.Leaderboard(await store.ScoresAsync(tally.Poll.SessionId, ct)) : [];
-        return PollResultsBuilder.Build(tally, board, forModerators, presence.Count(tally.Poll.SessionId));
-    }
+    private async Task<PollResults> BuildAsync(PollTallyRows tally, bool forModerators, CancellationToken ct) =>
+        PollResultsBuilder.Build(tally, await BoardAsync(tally, ct), forModerators, presence.Count(tally.Poll.SessionId));
+
+    private async Task<IReadOnlyList<LeaderboardEntry>> BoardAsync(PollTallyRows tally, CancellationToken ct) =>
+        tally.Poll.Kind == PollKinds.Quiz ? PollRules.Leaderboard(await store.ScoresAsync(tally.Poll.SessionId, ct)) : [];
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Results frame for poll {PollId} failed; retrying next tick")]
     private static partial void LogFrameFailed(ILogger logger, Exception ex, long pollId);
