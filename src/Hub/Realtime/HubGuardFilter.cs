@@ -53,8 +53,11 @@ public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics met
         {
             return name == "SessionId" && context.HubMethodName != "JoinEvent" ? id : null;
         }
-        return args[0]!.GetType().GetProperty(name)?.GetValue(args[0]);
+        return ScopeProperties.GetOrAdd((args[0]!.GetType(), name), key => key.Type.GetProperty(key.Name))?.GetValue(args[0]);
     }
+
+    // Looked up once per request type, not on every call: this filter runs around every vote.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type Type, string Name), System.Reflection.PropertyInfo?> ScopeProperties = new();
 
     /// <summary>Builds a failed <c>HubResult&lt;T&gt;</c> for whatever T the method returns.</summary>
     public static object? Failure(HubInvocationContext context, HubError error)
