@@ -8,8 +8,27 @@ namespace LiveHub.Data.Polls;
 /// Polls, votes and tallies. A vote's rows are written in one transaction; tallies are aggregated by the database,
 /// so no process keeps the only count in memory.
 /// </summary>
-public sealed class PollStore(Database db) : IAsyncDisposable
+public sealed class PollStore : IAsyncDisposable
 {
+    private readonly Database db;
+    private readonly GroupCommit<VoteWrite, CastOutcome> _votes;
+
+    public PollStore(Database db)
+    {
+        this.db = db;
+        _votes = new GroupCommit<VoteWrite, CastOutcome>(db, WriteVotesAsync, committed: written =>
+        {
+            foreach (var (w, outcome) in written)
+            {
+                if (outcome.Result == CastResult.Stored)
+                {
+                    db.RememberParticipant(w.Vote.ParticipantId);
+                }
+            }
+            return Task.CompletedTask;
+        });
+    }
+
     public async Task<PollChange> CreateAsync(long sessionId, PollDefinition d, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -142,44 +161,18 @@ public sealed class PollStore(Database db) : IAsyncDisposable
     /// since, the vote is not stored and the outcome is <see cref="CastResult.Stale"/>. Null checks only that it is open.
     /// </param>
     public Task<CastOutcome> CastAsync(NewVote v, VoteWindow? window, CancellationToken ct) =>
-        VoteWriter.SubmitAsync(new VoteWrite(v, window), ct);
+        _votes.SubmitAsync(new VoteWrite(v, window), ct);
 
     private sealed record VoteWrite(NewVote Vote, VoteWindow? Window);
 
     private sealed record PollGate(string Status, long? OpenedAt);
 
-    private GroupCommit<VoteWrite, CastOutcome>? _voteWriter;
-
-    private GroupCommit<VoteWrite, CastOutcome> VoteWriter => _voteWriter ?? CreateVoteWriter();
-
-    private readonly Lock _voteWriterLock = new();
-
-    private GroupCommit<VoteWrite, CastOutcome> CreateVoteWriter()
-    {
-        lock (_voteWriterLock)
-        {
-            if (_voteWriter is null)
-            {
-                var writer = new GroupCommit<VoteWrite, CastOutcome>(db, WriteVotesAsync, committed: written =>
-                {
-                    foreach (var (w, outcome) in written)
-                    {
-                        if (outcome.Result == CastResult.Stored)
-                        {
-                            db.RememberParticipant(w.Vote.ParticipantId);
-                        }
-                    }
-                    return Task.CompletedTask;
-                });
-                writer.BatchCommitted += (count, elapsed) => VotesCommitted?.Invoke(count, elapsed);
-                _voteWriter = writer;
-            }
-            return _voteWriter;
-        }
-    }
-
     /// <summary>After each committed batch of votes: how many, and how long the transaction took.</summary>
-    public event Action<int, TimeSpan>? VotesCommitted;
+    public event Action<int, TimeSpan>? VotesCommitted
+    {
+        add => _votes.BatchCommitted += value;
+        remove => _votes.BatchCommitted -= value;
+    }
 
     // Votes are the hot path: each statement saved here is saved two thousand times a second in a storm. A poll's status is
     // read once per batch (the batch holds the write lock, so it cannot change on this node meanwhile).
@@ -484,11 +477,5 @@ public sealed class PollStore(Database db) : IAsyncDisposable
     private static Task<SessionVersions> BumpAsync(DbConnection connection, DbTransaction tx, long sessionId, bool publicChange, CancellationToken ct) =>
         SessionVersioning.BumpAsync(connection, tx, sessionId, publicChange, ct);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_voteWriter is { } writer)
-        {
-            await writer.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _votes.DisposeAsync();
 }
