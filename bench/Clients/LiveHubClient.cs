@@ -145,6 +145,23 @@ public static class Many
         return [.. results];
     }
 
+    /// <summary>
+    /// Grows <paramref name="items"/> to <paramref name="total"/> (opening 32 at a time; <paramref name="open"/> gets each new
+    /// item's index in the list) or shrinks it, disposing the ones past the end.
+    /// </summary>
+    public static async Task ResizeAsync<T>(List<T> items, int total, Func<int, Task<T>> open) where T : IAsyncDisposable
+    {
+        if (total < items.Count)
+        {
+            var extra = items.GetRange(total, items.Count - total);
+            items.RemoveRange(total, extra.Count);
+            await DisposeAllAsync(extra);
+            return;
+        }
+        var first = items.Count;
+        items.AddRange(await OpenAsync(total - first, 32, i => open(first + i)));
+    }
+
     public static async Task DisposeAllAsync<T>(IEnumerable<T> items) where T : IAsyncDisposable
     {
         foreach (var chunk in items.Chunk(200))

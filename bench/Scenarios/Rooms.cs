@@ -82,25 +82,13 @@ public sealed class LiveHubRoom : IRoom
         return room;
     }
 
-    public async Task SetAudienceAsync(int total, CancellationToken ct)
-    {
-        if (total < _audience.Count)
+    public Task SetAudienceAsync(int total, CancellationToken ct) =>
+        Many.ResizeAsync(_audience, total, async index =>
         {
-            var extra = _audience.GetRange(total, _audience.Count - total);
-            _audience.RemoveRange(total, extra.Count);
-            await Many.DisposeAllAsync(extra);
-            return;
-        }
-        var first = _audience.Count;
-        var added = await Many.OpenAsync(total - first, 32, async i =>
-        {
-            var index = first + i;
             var client = await LiveHubClient.ConnectAsync(_baseUri, c => Listen(c, index), ct: ct);
             await client.JoinAsync(_settings.EventCode, SessionId);
             return client;
         });
-        _audience.AddRange(added);
-    }
 
     private void Listen(HubConnection c, int index)
     {
@@ -224,24 +212,13 @@ public sealed class BaselineRoom : IRoom
 
     public BaselineMessage Message(long key) => new(key, Stopwatch.GetTimestamp(), _pad);
 
-    public async Task SetAudienceAsync(int total, CancellationToken ct)
-    {
-        if (total < _audience.Count)
+    public Task SetAudienceAsync(int total, CancellationToken ct) =>
+        Many.ResizeAsync(_audience, total, async index =>
         {
-            var extra = _audience.GetRange(total, _audience.Count - total);
-            _audience.RemoveRange(total, extra.Count);
-            await Many.DisposeAllAsync(extra);
-            return;
-        }
-        var first = _audience.Count;
-        _audience.AddRange(await Many.OpenAsync(total - first, 32, async i =>
-        {
-            var index = first + i;
             var c = await BaselineClient.ConnectAsync(_baseUri, h => h.On<PhoneUpdate>("Update", m => Current?.ReceivedStamped(index, m.SentAt)), ct);
             await c.InvokeAsync("Join", Group, ct);
             return c;
-        }));
-    }
+        });
 
     public Task PrepareUpdatesAsync(int count, int textLength, CancellationToken ct) => Task.CompletedTask;
 
