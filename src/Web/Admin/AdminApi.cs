@@ -10,6 +10,7 @@ using LiveHub.Realtime;
 using LiveHub.Web.Api;
 using LiveHub.Web.Moderators;
 using LiveHub.Web.Pages;
+using LiveHub.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
@@ -62,14 +63,7 @@ public static class AdminApi
         services.AddLiveHubOrganizer();
         services.AddAuthentication().AddCookie(AdminClaims.Scheme, o =>
         {
-            o.Cookie.Name = CookieNames.Admin;
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = TimeSpan.FromHours(12);
-            o.SlidingExpiration = true;
-            o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
-            o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            ApiCookies.Configure(o, CookieNames.Admin, TimeSpan.FromHours(12));
             // A new admin key ends every sign-in made with the old one.
             o.Events.OnValidatePrincipal = async c =>
             {

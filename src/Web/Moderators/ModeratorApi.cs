@@ -4,6 +4,7 @@ using LiveHub.Identity;
 using LiveHub.Realtime;
 using LiveHub.Web.Api;
 using LiveHub.Web.Pages;
+using LiveHub.Web.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -23,15 +24,7 @@ public static class ModeratorApi
     {
         services.AddAuthentication(ModeratorClaims.Scheme).AddCookie(ModeratorClaims.Scheme, o =>
         {
-            o.Cookie.Name = CookieNames.Moderator;
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.ExpireTimeSpan = TimeSpan.FromDays(4);
-            o.SlidingExpiration = true;
-            // An API answers 401/403, it does not redirect to a login page.
-            o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
-            o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+            ApiCookies.Configure(o, CookieNames.Moderator, TimeSpan.FromDays(4));
             o.Events.OnValidatePrincipal = PasscodeStampCheck.ValidateAsync;
         });
         services.AddAuthorization();
