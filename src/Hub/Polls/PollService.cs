@@ -241,6 +241,12 @@ public sealed class PollService(
         {
             return nameError;
         }
+        // The vote as stored when this request was applied before, else the error the caller would get.
+        async Task<HubResult<MyVote>> ResentOrAsync(PollRow poll, HubError otherwise) =>
+            await store.FindAppliedAsync(poll.Id, caller.ParticipantId, request.ClientId!, ct) is { } applied
+                ? HubResult<MyVote>.Success(Mine(poll, applied))
+                : otherwise;
+
         for (var attempt = 0; ; attempt++)
         {
             var poll = await openPolls.FindAsync(request.PollId, ct);
@@ -251,9 +257,7 @@ public sealed class PollService(
             if (poll.Status != PollStatus.Open)
             {
                 // A resent vote whose acknowledgement was lost answers as the first time, even after the poll closed.
-                return await store.FindAppliedAsync(poll.Id, caller.ParticipantId, request.ClientId!, ct) is { } applied
-                    ? HubResult<MyVote>.Success(Mine(poll, applied))
-                    : PollClosed();
+                return await ResentOrAsync(poll, PollClosed());
             }
             if (PollRules.CheckVote(poll, request, out var vote) is { } voteError)
             {
@@ -263,9 +267,7 @@ public sealed class PollService(
             if (attempt == 0 && limits.TryVote(caller.ParticipantId, caller.Address) is { } retryAfter)
             {
                 // A resend is never refused for speed: only new votes count against the limit.
-                return await store.FindAppliedAsync(poll.Id, caller.ParticipantId, request.ClientId!, ct) is { } applied
-                    ? HubResult<MyVote>.Success(Mine(poll, applied))
-                    : ErrorCodes.SlowDownError(retryAfter);
+                return await ResentOrAsync(poll, ErrorCodes.SlowDownError(retryAfter));
             }
 
             var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

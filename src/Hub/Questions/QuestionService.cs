@@ -48,6 +48,12 @@ public sealed class QuestionService(
             return nameError;
         }
 
+        // The question as stored when this request was applied before, else the error the caller would get.
+        async Task<HubResult<QuestionView>> ResentOrAsync(HubError otherwise) =>
+            await store.FindByClientIdAsync(caller.ParticipantId, request.ClientId!, ct) is { } asked
+                ? HubResult<QuestionView>.Success(QuestionView.ForAuthor(asked))
+                : otherwise;
+
         var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
@@ -56,16 +62,12 @@ public sealed class QuestionService(
         if (events.StatusOf(session) == SessionStatus.Ended)
         {
             // A retry of an ask acknowledged before the session ended answers as the first call did.
-            return await store.FindByClientIdAsync(caller.ParticipantId, request.ClientId!, ct) is { } asked
-                ? HubResult<QuestionView>.Success(QuestionView.ForAuthor(asked))
-                : new HubError(ErrorCodes.InvalidState, "error.session_ended", "This session has ended; it takes no more questions.");
+            return await ResentOrAsync(new HubError(ErrorCodes.InvalidState, "error.session_ended", "This session has ended; it takes no more questions."));
         }
         if (limits.TryAsk(caller.ParticipantId, caller.Address) is { } retryAfter)
         {
             // A retry is never refused for speed: only new questions count against the limit.
-            return await store.FindByClientIdAsync(caller.ParticipantId, request.ClientId!, ct) is { } asked
-                ? HubResult<QuestionView>.Success(QuestionView.ForAuthor(asked))
-                : ErrorCodes.SlowDownError(retryAfter);
+            return await ResentOrAsync(ErrorCodes.SlowDownError(retryAfter));
         }
 
         // Abusive words hold a question for review even in an open session.
