@@ -89,7 +89,10 @@ public static class LiveHubCore
         // Services push through a context that does not wait for the slowest phone (see PushContext).
         services.AddSingleton<IHubContext<EventHub, ILiveClient>, PushContext>();
         services.AddOptions<HubOptions>().Configure<IOptions<RealtimeOptions>>((hub, realtime) =>
-            hub.MaximumReceiveMessageSize = realtime.Value.MaxMessageBytes);
+        {
+            hub.MaximumReceiveMessageSize = realtime.Value.MaxMessageBytes;
+            hub.KeepAliveInterval = TimeSpan.FromSeconds(realtime.Value.KeepAliveSeconds);
+        });
         return services;
     }
 }

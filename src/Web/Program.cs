@@ -2,6 +2,8 @@ using LiveHub;
 using LiveHub.Web;
 
 var builder = WebApplication.CreateBuilder(args);
+// Run from a build (not a publish), wwwroot's compressed copies live beside the build output: find them in any environment.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddLiveHubCore(builder.Configuration);
 builder.Services.AddLiveHubWeb(builder.Configuration);
 

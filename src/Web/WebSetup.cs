@@ -26,7 +26,11 @@ public static partial class WebSetup
     {
         services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
+        // Every response goes over venue Wi-Fi: no header that tells a phone nothing.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         services.AddSingleton<PublicUrls>();
+        services.AddSingleton<EventLanguages>();
+        services.AddPages();
         services.AddSingleton<DemoLoader>();
         services.AddModeratorSignIn();
         services.AddLiveHubObservability();
@@ -74,18 +78,18 @@ public static partial class WebSetup
         app.UseGracefulStop(HubPath);
         app.UseHubOriginCheck(HubPath);
         app.UseResponseCompression();
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            // Vendored libraries change only with a release; our own scripts are revalidated (a 304 costs a few bytes).
-            OnPrepareResponse = static file => file.Context.Response.Headers.CacheControl =
-                file.Context.Request.Path.StartsWithSegments("/lib") ? "public, max-age=86400" : "no-cache",
-        });
         app.UseParticipantIdentity();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
 
         app.MapLiveHubHealth();
+        // wwwroot as the build left it: compressed (Brotli and gzip) and fingerprinted; pages ask for fingerprinted
+        // URLs, which browsers keep for good, so a repeat visit revalidates nothing.
+        // Run from a build, MapStaticAssets would by default re-read changed files and turn caching off; LiveHub serves
+        // a build as it was built (restart to pick up an edit), with the same headers a published build sends.
+        app.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
+        app.MapStaticAssets(StaticAssetMap.ManifestPath(app.Environment));
         app.MapPages();
         app.MapEventApi();
         app.MapModeratorApi();

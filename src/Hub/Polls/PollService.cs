@@ -336,7 +336,7 @@ public sealed class PollService(
         return new PollView(p.Id, p.SessionId, p.Kind, p.Question, PollRules.Options(p), (int?)p.MaxPicks, (int?)p.Scale,
             showCorrect ? PollRules.Correct(p) : null, (int?)p.TimeLimitSeconds, p.Visibility, p.Status, p.Revealed != 0, p.OpenedAt,
             p.OpenedAt is { } o && p.TimeLimitSeconds is { } t && p.Status == PollStatus.Open ? o + t * 1000 : null,
-            moderator || PollRules.ResultsPublic(p));
+            moderator || PollRules.ResultsPublic(p), PollRules.ResultsPublic(p));
     }
 
     private static MyVote Mine(PollRow poll, StoredVote v) => new(

@@ -1,6 +1,11 @@
 namespace LiveHub.Polls;
 
-/// <summary>A poll as a screen sees it. <see cref="Correct"/> is null for the audience until the quiz closes.</summary>
+/// <summary>
+/// A poll as a screen sees it. <see cref="Correct"/> is null for the audience until the quiz closes.
+/// <see cref="ResultsVisible"/>: whether this viewer sees results now (moderators always);
+/// <see cref="AudienceSeesResults"/>: whether the audience and the projector do, by the server's one rule
+/// (<see cref="PollRules.ResultsPublic"/>), so a moderator's page says what the hall sees without a copy of the rule.
+/// </summary>
 public sealed record PollView(
     long Id,
     long SessionId,
@@ -16,7 +21,8 @@ public sealed record PollView(
     bool Revealed,
     long? OpenedAt,
     long? ClosesAt,
-    bool ResultsVisible);
+    bool ResultsVisible,
+    bool AudienceSeesResults);
 
 public sealed record PollDelta(long SessionId, long Version, PollView Poll);
 

@@ -19,6 +19,12 @@ public sealed class RealtimeOptions
     /// <summary>Largest message a client may send, in bytes.</summary>
     [Range(1024, 1_048_576)] public int MaxMessageBytes { get; set; } = 8 * 1024;
 
+    /// <summary>
+    /// How often the server pings an idle connection. Pages treat a connection that has heard nothing for 2.5 pings as
+    /// dead and reconnect, so a phone on a silently dropped network notices within about ten seconds.
+    /// </summary>
+    [Range(1, 60)] public int KeepAliveSeconds { get; set; } = 4;
+
     /// <summary>Origins allowed to open the hub besides the server's own; browsers from any other origin are refused.</summary>
     public string[] AllowedOrigins { get; set; } = [];
 }

@@ -1,27 +1,90 @@
+using System.Security.Cryptography;
+using System.Text;
+using LiveHub.Events;
+using Microsoft.Net.Http.Headers;
+
 namespace LiveHub.Web.Pages;
 
-/// <summary>The screens are static pages; their scripts read the event code from the path.</summary>
+/// <summary>
+/// The screens, rendered by the server in the language it decides (see <see cref="InterfaceLanguage"/>) with the
+/// event's name in place; their scripts read the event code from the path. Each page's strings in the other language
+/// are served for its language switch.
+/// </summary>
 public static class PageEndpoints
 {
+    public const string LanguageCookie = "lh.lang";
+
+    public static IServiceCollection AddPages(this IServiceCollection services)
+    {
+        services.AddSingleton<PageStrings>();
+        services.AddSingleton<PageRenderer>();
+        return services;
+    }
+
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (IWebHostEnvironment env) => Page(env, "index.html"));
-        app.MapGet("/e/{code}", (IWebHostEnvironment env) => Page(env, "audience.html"));
-        app.MapGet("/e/{code}/moderator", (IWebHostEnvironment env) => Page(env, "moderator.html"));
-        app.MapGet("/e/{code}/projector", (IWebHostEnvironment env) => Page(env, "projector.html"));
-        app.MapGet("/e/{code}/report", (IWebHostEnvironment env) => Page(env, "report.html"));
-        app.MapGet("/admin", (IWebHostEnvironment env) => Page(env, "admin.html"));
+        app.MapGet("/", (HttpContext http, PageRenderer renderer, PageStrings strings) =>
+            Page(http, renderer, PageCatalog.Home, Language(http, PageCatalog.Home, null), null));
+        app.MapGet("/admin", (HttpContext http, PageRenderer renderer) =>
+            Page(http, renderer, PageCatalog.Admin, Language(http, PageCatalog.Admin, null), null));
+        app.MapGet("/e/{code}", EventPage(PageCatalog.Audience));
+        app.MapGet("/e/{code}/moderator", EventPage(PageCatalog.Moderator));
+        app.MapGet("/e/{code}/projector", EventPage(PageCatalog.Projector));
+        app.MapGet("/e/{code}/report", EventPage(PageCatalog.Report));
+
+        // A page's strings in one language, for its language switch: the URL carries the strings' version, so it is kept for good.
+        app.MapGet("/strings/{file}", (string file, string? v, HttpContext http, PageStrings strings) =>
+        {
+            var parts = file.Split('.');
+            var page = parts.Length == 3 && parts[2] == "json" ? PageCatalog.Find(parts[0]) : null;
+            if (page is null || !PageStrings.IsLanguage(parts[1]))
+            {
+                return Results.NotFound();
+            }
+            http.Response.Headers.CacheControl = v == strings.Version ? "public, max-age=31536000, immutable" : "no-cache";
+            return Results.Text(strings.Json(page, parts[1]), "application/json; charset=utf-8");
+        });
         return app;
     }
 
-    private static IResult Page(IWebHostEnvironment env, string file)
-    {
-        var info = env.WebRootFileProvider.GetFileInfo(file);
-        if (!info.Exists)
+    private static Delegate EventPage(PageDefinition page) =>
+        async (string code, HttpContext http, PageRenderer renderer, EventLanguages languages, CancellationToken ct) =>
         {
-            return Results.NotFound();
+            var e = await languages.FindAsync(code, ct);
+            return Page(http, renderer, page, Language(http, page, e?.Settings), e?.Name);
+        };
+
+    private static string Language(HttpContext http, PageDefinition page, EventLanguageSettings? settings) =>
+        InterfaceLanguage.Resolve(
+            http.Request.Query["lang"].FirstOrDefault(),
+            http.Request.Cookies[LanguageCookie],
+            settings,
+            http.Request.Headers.AcceptLanguage.ToString(),
+            page.Audience switch
+            {
+                PageAudience.Projector => InterfaceLanguage.PageKind.Projector,
+                _ => InterfaceLanguage.PageKind.Person,
+            });
+
+    private static IResult Page(HttpContext http, PageRenderer renderer, PageDefinition page, string lang, string? eventName)
+    {
+        var rendered = renderer.Render(page, lang);
+        var html = PageRenderer.Fill(rendered, eventName);
+        var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(html)))[..20]}\"");
+        var headers = http.Response.Headers;
+        headers.CacheControl = "no-cache";
+        headers.ContentLanguage = lang;
+        headers.Vary = "Cookie, Accept-Language";
+        if (rendered.ImportMapHash.Length > 0)
+        {
+            http.Items[Security.SecurityHeaders.ScriptHashItem] = rendered.ImportMapHash;
         }
-        var etag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{info.LastModified.ToUnixTimeSeconds():x}-{info.Length:x}\"");
-        return Results.File(info.CreateReadStream(), "text/html; charset=utf-8", lastModified: info.LastModified, entityTag: etag);
+        if (http.Request.Headers.IfNoneMatch.ToString() == etag.Tag.Value)
+        {
+            headers.ETag = etag.Tag.Value;
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+        headers.ETag = etag.Tag.Value;
+        return Results.Text(html, "text/html; charset=utf-8");
     }
 }

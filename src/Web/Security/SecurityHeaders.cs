@@ -5,18 +5,33 @@ namespace LiveHub.Web.Security;
 
 public static class SecurityHeaders
 {
-    // No inline script or style anywhere: user text can only ever be text.
+    /// <summary>A page that carries an import map names its hash here; the policy allows that one inline script and no other.</summary>
+    public const string ScriptHashItem = "livehub.csp.script-hash";
+
+    // No inline script or style anywhere (but a page's own import map, by its hash): user text can only ever be text.
     private const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+        "default-src 'self'; script-src 'self'{0}; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    private static readonly string DefaultPolicy = string.Format(System.Globalization.CultureInfo.InvariantCulture, ContentSecurityPolicy, "");
 
     public static IApplicationBuilder UseLiveHubSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
             headers.XContentTypeOptions = "nosniff";
+            // The policy and framing rules concern documents; a phone on venue Wi-Fi need not receive them again with
+            // every script, style and image.
+            if (context.Response.ContentType is { } type && !type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase)
+                && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+                && !type.StartsWith("image/svg+xml", StringComparison.OrdinalIgnoreCase))
+            {
+                return Task.CompletedTask;
+            }
+            headers.ContentSecurityPolicy = context.Items[ScriptHashItem] is string hash
+                ? string.Format(System.Globalization.CultureInfo.InvariantCulture, ContentSecurityPolicy, $" 'sha256-{hash}'")
+                : DefaultPolicy;
             headers["Referrer-Policy"] = "same-origin";
             headers.XFrameOptions = "DENY";
             return Task.CompletedTask;

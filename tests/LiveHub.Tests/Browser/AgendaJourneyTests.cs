@@ -16,7 +16,7 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
     private string BaseUrl => Server.BaseUri.GetLeftPart(UriPartial.Authority);
 
     [SkippableFact]
-    public async Task AgendaHomeShowsWhatIsLiveInEachRoomAndSwitchesRoomInOneTap()
+    public async Task TheFoldedAgendaShowsWhatIsLiveInEachRoomAndSwitchesRoomInOneTap()
     {
         await using var session = await Infrastructure.Browser.LaunchAsync();
         var browser = session.Browser;
@@ -27,7 +27,11 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
 
         var (phone, errors) = await Infrastructure.Browser.OpenAsync(browser, 360, 740);
         await phone.GotoAsync($"{BaseUrl}/e/{e.Code}");
-        await Expect(phone.GetByTestId("agenda-home")).ToBeVisibleAsync();
+        // With a session live, the first screen is the session's: the rooms wait folded, one tap away.
+        var agenda = phone.GetByTestId("agenda-home");
+        await Expect(agenda).ToBeVisibleAsync();
+        await Expect(agenda).Not.ToHaveAttributeAsync("open", "");
+        await agenda.Locator("summary").ClickAsync();
         var roomB = phone.Locator("[data-testid='agenda-room'][data-room-key='room-b']");
         await Expect(roomB).ToContainTextAsync("Mengatasi kemacetan kota");
         await Expect(roomB).ToContainTextAsync("Sedang berlangsung");

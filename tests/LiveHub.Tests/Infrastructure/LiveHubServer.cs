@@ -4,6 +4,7 @@ using LiveHub.Events;
 using LiveHub.Web;
 using LiveHub.Web.Demo;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -56,7 +57,10 @@ public sealed class LiveHubServer : IAsyncDisposable
             Args = args.ToArray(),
             ContentRootPath = Path.Combine(Repo.Root, "src", "Web"),
             EnvironmentName = "Test",
+            // The static web assets manifests beside the tests are named after the application.
+            ApplicationName = "LiveHub.Web",
         });
+        builder.WebHost.UseStaticWebAssets();
         if (Environment.GetEnvironmentVariable("LIVEHUB_TEST_LOG") is null)
         {
             builder.Logging.ClearProviders();

@@ -1,8 +1,9 @@
 // The organizer's page: sign in with the admin key, then create events from JSON, edit their rooms, sessions and
 // passcode, and reach every link, QR code, kiosk link, export and report. Everything goes through /api/admin.
-import {
-  $, api, applyI18n, el, formatDay, languageFromUrl, languageSwitch, onLanguageChange, t, toast,
-} from '/js/client.js';
+import { api } from '/js/lib/api.js';
+import { $, el, toast } from '/js/lib/dom.js';
+import { applyI18n, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
+import { formatDay } from '/js/lib/time.js';
 import { adminErrorText, applyAdminI18n, ta } from '/js/admin-i18n.js';
 
 const params = new URLSearchParams(location.search);
@@ -39,11 +40,10 @@ let current = null; // the event being edited (AdminEventDetail)
 let sessionForm = null; // null, { key: null } for a new session, or { key } of the one being edited
 const kioskLinks = new Map(); // room key -> kiosk URL, shown until the page changes event
 
-languageFromUrl(params);
 applyI18n();
 applyAdminI18n();
 document.title = ta('admin.doc_title');
-$('#tools').prepend(languageSwitch());
+$('#tools').prepend(...[languageSwitch()].filter((b) => b !== null));
 onLanguageChange(() => {
   applyAdminI18n();
   document.title = ta('admin.doc_title');

@@ -1,5 +1,8 @@
 // The start page: type the event code (or arrive with ?code=), check it exists, go to the event.
-import { $, api, applyI18n, errorText, isValidCode, languageSwitch, normaliseCode, onLanguageChange, t } from '/js/client.js';
+import { api } from '/js/lib/api.js';
+import { $, append } from '/js/lib/dom.js';
+import { isValidCode, normaliseCode } from '/js/lib/event.js';
+import { applyI18n, errorText, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
 
 const form = $('#join-form');
 const input = $('#code');
@@ -7,7 +10,7 @@ const error = $('#code-error');
 const button = $('#join');
 
 applyI18n();
-$('#tools').append(languageSwitch());
+append($('#tools'), languageSwitch());
 
 let shown = null; // the error on screen, kept as a key so a language switch translates it too
 

@@ -1,14 +1,21 @@
 // The moderator's laptop: sign in with the event's passcode, then curate the queues (reply, label, merge duplicates),
 // run the session's polls, drive the screen, watch head counts and reactions, post announcements, keep the
 // profanity list and read the audit log.
-import {
-  $, OPTION_KINDS, POLL_KINDS, SessionState, announce, api, applyI18n, applyLimits, applySessionStatus,
-  applySessionView, bindStatus, byNewest, byOldest, byPopular, changeSession, connect, createResultsView, el,
-  errorText, eventCodeFromPath, fatalNotice, fillSessionSelect, followSessionState, formatCountdown, formatDay,
-  formatTime, getLanguage, joinEvent, languageFromUrl, languageSwitch, onLanguageChange, pickSession, reconcile,
-  relativeTime, rememberSession, renderSessionPicker, replyBlock, resultsPublic, roomById, secondsLeft, serverNow,
-  startRelativeTimeTicker, storage, t, toast, untilAgendaChanges, upsertAnnouncement,
-} from '/js/client.js';
+import { applySessionStatus, applySessionView, fillSessionSelect, renderSessionPicker, roomById, untilAgendaChanges } from '/js/lib/agenda.js';
+import { upsertAnnouncement } from '/js/lib/announcements.js';
+import { api } from '/js/lib/api.js';
+import { bindStatus, connect } from '/js/lib/connection.js';
+import { $, append, announce, el, reconcile, replace, toast, userText } from '/js/lib/dom.js';
+import { changeSession, eventCodeFromPath, joinEvent, pickSession, rememberSession } from '/js/lib/event.js';
+import { applyLimits } from '/js/lib/limits.js';
+import { replyBlock } from '/js/lib/question.js';
+import { reactionIcon } from '/js/lib/reactions.js';
+import { byNewest, byOldest, byPopular, followSessionState, SessionState } from '/js/lib/session-state.js';
+import { storage } from '/js/lib/storage.js';
+import { applyI18n, errorText, fatalNotice, getLanguage, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
+import { formatCountdown, formatDay, formatTime, relativeTime, serverNow, startRelativeTimeTicker } from '/js/lib/time.js';
+import { OPTION_KINDS, POLL_KINDS, secondsLeft } from '/js/polls/format.js';
+import { createResultsView } from '/js/polls/results.js';
 
 const code = eventCodeFromPath();
 const params = new URLSearchParams(location.search);
@@ -109,9 +116,8 @@ let auditEntries = null;
 let auditError = null;
 const busy = new Set();
 
-languageFromUrl(params);
 applyI18n();
-$('#tools').append(languageSwitch());
+append($('#tools'), languageSwitch());
 
 const state = new SessionState({
   view: 'moderator',
@@ -1260,7 +1266,8 @@ function pollFacts(poll) {
 
 function pollItem(poll) {
   const onScreen = state.projectorMode === 'poll' && state.projectorPollId === poll.id;
-  const audienceSees = resultsPublic(poll);
+  // What the server does, not a copy of its rule: it says whether the audience and the screen see results now.
+  const audienceSees = !!poll.audienceSeesResults;
   const children = [
     el('div', { class: 'poll-item-head' }, [
       el('span', { class: 'badge badge-kind', text: t(`poll.kind.${poll.kind}`) }),
@@ -1271,7 +1278,7 @@ function pollItem(poll) {
       }),
       onScreen ? el('span', { class: 'badge badge-on-screen', text: t('badge.on_screen') }) : null,
     ]),
-    el('h3', { class: 'poll-item-question', text: poll.question }),
+    el('h3', { class: 'poll-item-question' }, [userText(poll.question)]),
     el('p', { class: 'poll-facts', text: pollFacts(poll) }),
   ];
   if (poll.status === 'draft') {
@@ -1537,7 +1544,7 @@ function renderReactionCounter() {
   const kinds = (event && event.reactions) || DEFAULT_REACTIONS;
   const parts = Object.keys(kinds).filter((k) => totals[k]).map((k) => el('span', {
     class: 'reaction-count', attrs: { 'data-reaction': k },
-  }, [el('span', { class: 'reaction-count-emoji', text: kinds[k] }), ` ${totals[k]}`]));
+  }, [reactionIcon(k, 'reaction-count-emoji'), ` ${totals[k]}`]));
   const sig = JSON.stringify([getLanguage(), totals]);
   if (ui.reactionCounter._sig === sig) {
     return;
@@ -1601,7 +1608,7 @@ function renderAnnouncements() {
         ' ',
         el('time', { text: relativeTime(a.createdAt), data: { ts: a.createdAt }, attrs: { datetime: new Date(a.createdAt).toISOString() } }),
       ]),
-      el('p', { class: 'announcement-text', text: a.text }),
+      el('p', { class: 'announcement-text' }, [userText(a.text)]),
       el('button', {
         class: 'btn btn-small btn-danger',
         text: t('mod.ann.delete'),
@@ -1803,10 +1810,10 @@ function renderAudit() {
       el('span', { class: 'audit-day', text: formatDay(e.at, event.timeZone) }),
       el('span', { class: 'audit-clock', text: formatTime(e.at, event.timeZone) }),
     ]),
-    el('td', { class: 'audit-actor', text: e.actor || t('mod.audit.no_name') }),
+    el('td', { class: 'audit-actor' }, [e.actor ? userText(e.actor) : t('mod.audit.no_name')]),
     el('td', { class: 'audit-action', text: actionName(e.action) }),
     el('td', { class: 'audit-question', text: e.questionId ? `#${e.questionId}` : (e.pollId ? t('mod.audit.poll', { id: e.pollId }) : '—') }),
-    el('td', { class: 'audit-detail', text: detailText(e) }),
+    el('td', { class: 'audit-detail' }, [userText(detailText(e))]),
   ])));
 }
 
@@ -1913,13 +1920,13 @@ function renderOnScreen() {
   if (ui.onScreen._sig !== sig) {
     ui.onScreen._sig = sig;
     const focused = ui.onScreen.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
-    ui.onScreen.replaceChildren(...(q
+    replace(ui.onScreen, ...(q
       ? [
-        el('p', { class: 'q-text', text: q.text }),
+        el('p', { class: 'q-text' }, [userText(q.text)]),
         replyBlock(q.reply),
         el('p', { class: 'q-meta' }, [
           el('span', { class: 'q-id', text: `#${q.id}` }),
-          el('span', { class: 'author', text: q.authorName || t('question.anonymous') }),
+          el('span', { class: 'author' }, [q.authorName ? userText(q.authorName) : t('question.anonymous')]),
           el('span', { text: t('question.upvotes', { count: q.upvotes }) }),
         ]),
         el('div', { class: 'q-actions mine-actions' }, [
@@ -2135,7 +2142,7 @@ function mergePicker(q) {
           el('span', { class: ['badge', `badge-${c.status}`], text: t(`queue.${c.status}`) }),
           el('span', { class: 'merge-votes', text: t('question.upvotes', { count: c.upvotes }) }),
         ]),
-        el('span', { class: 'merge-target-text', text: c.text }),
+        el('span', { class: 'merge-target-text' }, [userText(c.text)]),
       ])])))
       : el('p', { class: 'empty merge-empty', text: t('mod.merge.none') }),
     el('div', { class: 'form-actions' }, [
@@ -2162,7 +2169,6 @@ function card(q) {
       : null,
     ...(q.labels || []).map((label) => el('button', {
       class: 'label-chip',
-      text: label,
       attrs: {
         type: 'button',
         'data-testid': 'label-chip',
@@ -2172,7 +2178,7 @@ function card(q) {
         'aria-label': t('mod.labels.chip', { label }),
       },
       on: { click: () => setLabelFilter(labelFilter.toLowerCase() === label.toLowerCase() ? '' : label) },
-    })),
+    }, [userText(label)])),
   ]));
   if (isEditing) {
     const box = el('textarea', {
@@ -2191,7 +2197,7 @@ function card(q) {
       editing.error ? el('p', { class: 'field-error', attrs: { role: 'alert' }, text: errorText(editing.error) }) : null,
     ]));
   } else {
-    body.push(el('p', { class: 'q-text', text: q.text }));
+    body.push(el('p', { class: 'q-text' }, [userText(q.text)]));
   }
   if (!(replying && replying.id === q.id)) {
     body.push(replyBlock(q.reply));
@@ -2199,7 +2205,7 @@ function card(q) {
   body.push(el('div', { class: 'q-meta' }, [
     el('span', { class: 'q-id', text: `#${q.id}` }),
     el('span', { attrs: { 'aria-hidden': 'true' }, text: '·' }),
-    el('span', { class: 'author', text: q.authorName || t('question.anonymous') }),
+    el('span', { class: 'author' }, [q.authorName ? userText(q.authorName) : t('question.anonymous')]),
     el('span', { attrs: { 'aria-hidden': 'true' }, text: '·' }),
     el('time', { text: relativeTime(q.createdAt), data: { ts: q.createdAt }, attrs: { datetime: new Date(q.createdAt).toISOString() } }),
     el('span', { attrs: { 'aria-hidden': 'true' }, text: '·' }),
@@ -2221,8 +2227,8 @@ function card(q) {
         text: t('mod.merged_count', { count: sources.length }),
       }),
       el('ul', { class: 'merged-list' }, sources.map((x) => el('li', { class: 'merged-source', attrs: { 'data-question-id': x.id } }, [
-        el('span', { class: 'q-id', text: `#${x.id}` }), ' ', x.text, ' ',
-        el('span', { class: 'author', text: `— ${x.authorName || t('question.anonymous')}` }),
+        el('span', { class: 'q-id', text: `#${x.id}` }), ' ', userText(x.text), ' ',
+        el('span', { class: 'author' }, ['— ', x.authorName ? userText(x.authorName) : t('question.anonymous')]),
       ]))),
     ]));
   }

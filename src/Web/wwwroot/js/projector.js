@@ -2,12 +2,21 @@
 // with the top approved questions, a poll with its results, or a holding screen; over it announcements and the
 // audience's reactions. Nobody touches it: it follows the live session (of its room with ?room=), keeps the display
 // awake and recovers by itself.
-import {
-  $, ANNOUNCEMENT_FRESH_MS, OPTION_KINDS, SessionState, api, applyI18n, applySessionStatus, bindStatus, byNewest,
-  byPopular, connect, createResultsView, el, errorText, eventCodeFromPath, followSessionState, formatCountdown,
-  getLanguage, joinEvent, languageFromUrl, onLanguageChange, relativeTime, relevantAnnouncements, replyBlock, roomById,
-  roomByKey, roomTarget, secondsLeft, serverNow, setLanguage, storage, t, untilAgendaChanges, upsertAnnouncement,
-} from '/js/client.js';
+import { applySessionStatus, roomById, roomByKey, roomTarget, untilAgendaChanges } from '/js/lib/agenda.js';
+import { ANNOUNCEMENT_FRESH_MS, relevantAnnouncements, upsertAnnouncement } from '/js/lib/announcements.js';
+import { api } from '/js/lib/api.js';
+import { bindStatus, connect } from '/js/lib/connection.js';
+import { $, el, replace, userText } from '/js/lib/dom.js';
+import { eventCodeFromPath, joinEvent } from '/js/lib/event.js';
+import { replyBlock } from '/js/lib/question.js';
+import { byNewest, byPopular, followSessionState, SessionState } from '/js/lib/session-state.js';
+import { storage } from '/js/lib/storage.js';
+import { errorText, formatNumber, getLanguage, onLanguageChange, t } from '/js/lib/strings.js';
+import { fitText } from '/js/lib/fit.js';
+import { reactionIcon } from '/js/lib/reactions.js';
+import { formatCountdown, relativeTime, serverNow } from '/js/lib/time.js';
+import { OPTION_KINDS, secondsLeft } from '/js/polls/format.js';
+import { createResultsView } from '/js/polls/results.js';
 
 const code = eventCodeFromPath();
 const params = new URLSearchParams(location.search);
@@ -46,19 +55,16 @@ const ui = {
   reactions: $('#reactions'),
   announcement: $('#announcement'),
   presence: $('#presence'),
+  wakeNotice: $('#wake-notice'),
+  heading: $('#proj-heading'),
 };
 
 let event = null;
 let sessionId = null;
 let lastSnapshotAt = 0;
 let eventTimer = null;
-let languageChosen = false;
 let announcements = [];
 let bannerTimer = null;
-
-// A kiosk nobody touches: ?lang= wins, then a remembered choice, then the event's own language.
-languageChosen = languageFromUrl(params) || !!storage.getRaw('lh.lang');
-applyI18n();
 
 const joinUrl = `${location.origin}/e/${code}`;
 ui.url.textContent = joinUrl;
@@ -180,9 +186,6 @@ function setEvent(snapshot) {
   announcements = [...(snapshot.announcements || [])].sort(byNewest);
   storage.set(`lh.event.${code}`, snapshot);
   document.title = `${event.name} · LiveHub`;
-  if (!languageChosen && (event.defaultLanguage === 'id' || event.defaultLanguage === 'en')) {
-    setLanguage(event.defaultLanguage, { remember: false });
-  }
   // A moderator's override is pushed; the schedule is not: look at the agenda again at the next start or end.
   clearTimeout(eventTimer);
   eventTimer = setTimeout(async () => {
@@ -194,10 +197,6 @@ function setEvent(snapshot) {
     setEvent(r.value);
     followLiveSession();
   }, untilAgendaChanges(event, 5 * 60 * 1000));
-}
-
-function textSize(text) {
-  return text.length > 220 ? 'long' : text.length > 120 ? 'medium' : '';
 }
 
 function render() {
@@ -236,24 +235,32 @@ function render() {
   ui.onScreen.hidden = !onScreen;
   if (onScreen) {
     ui.onScreen.dataset.questionId = String(onScreen.id);
-    ui.onScreen.replaceChildren(
-      el('span', { class: 'label-on-screen', text: t('badge.on_screen') }),
-      el('p', { class: ['proj-question-text', textSize(onScreen.text)], attrs: { 'data-testid': 'on-screen-text' }, text: onScreen.text }),
-      el('p', { class: 'proj-question-meta' }, [
-        el('span', { text: onScreen.authorName || t('question.anonymous') }),
-        el('span', { class: 'votes', text: `▲ ${t('question.upvotes', { count: onScreen.upvotes })}` }),
-      ]),
-      replyBlock(onScreen.reply, 'proj-reply'),
-    );
+    const sig = JSON.stringify([getLanguage(), onScreen.id, onScreen.text, onScreen.authorName, onScreen.upvotes, onScreen.reply]);
+    if (ui.onScreen._sig !== sig) {
+      ui.onScreen._sig = sig;
+      replace(ui.onScreen,
+        el('span', { class: 'label-on-screen', text: t('badge.on_screen') }),
+        el('p', { class: 'proj-question-text', attrs: { 'data-testid': 'on-screen-text' } }, [userText(onScreen.text)]),
+        el('p', { class: 'proj-question-meta' }, [
+          el('span', { class: 'author' }, [onScreen.authorName ? userText(onScreen.authorName) : t('question.anonymous')]),
+          el('span', { class: 'votes', text: `▲ ${t('question.upvotes', { count: onScreen.upvotes })}` }),
+        ]),
+        replyBlock(onScreen.reply, 'proj-reply'),
+      );
+    }
   } else {
     delete ui.onScreen.dataset.questionId;
+    ui.onScreen._sig = null;
     ui.onScreen.replaceChildren();
   }
 
   ui.top.hidden = top.length === 0;
   ui.topList.replaceChildren(...top.map((q) => el('li', { attrs: { 'data-question-id': q.id } }, [
-    el('span', { class: 'votes', text: new Intl.NumberFormat(getLanguage()).format(q.upvotes) }),
-    el('span', { class: 'text' }, [q.text, ' ', el('span', { class: 'author', text: `— ${q.authorName || t('question.anonymous')}` })]),
+    el('span', { class: 'votes', text: formatNumber(q.upvotes) }),
+    el('span', { class: 'text' }, [
+      userText(q.text), ' ',
+      el('span', { class: 'author' }, ['— ', q.authorName ? userText(q.authorName) : t('question.anonymous')]),
+    ]),
   ])));
   ui.main.classList.toggle('top-only', !onScreen && top.length > 0);
 
@@ -264,6 +271,18 @@ function render() {
   if (holding) {
     ui.holdingTitle.textContent = session ? session.title : event.name;
     ui.holdingEvent.textContent = event.name;
+  }
+  fitQuestion();
+}
+
+/**
+ * The question on screen is drawn as large as fits whole with its author line and reply, from the back of the hall:
+ * from 5.2 % of the screen's width down to 24 px for the longest question; the top questions take what is left.
+ */
+function fitQuestion() {
+  if (!ui.onScreen.hidden) {
+    const size = fitText(ui.onScreen, '--q-size', { min: 24, max: Math.max(48, Math.round(window.innerWidth * 0.052)) });
+    ui.onScreen.dataset.fit = String(size);
   }
   fitTop();
 }
@@ -312,7 +331,7 @@ function renderAnnouncement() {
     ui.announcement.replaceChildren();
     if (ui.proj.classList.contains('has-ticker')) {
       ui.proj.classList.remove('has-ticker');
-      fitTop();
+      fitQuestion();
     }
     return;
   }
@@ -333,11 +352,12 @@ function renderAnnouncement() {
   const label = [t('announcement.title'), room ? room.name : null].filter(Boolean).join(' · ');
   if (large) {
     ui.announcement.replaceChildren(
-      el('p', { class: 'proj-announcement-label' }, [el('span', { attrs: { 'aria-hidden': 'true' }, text: '📢 ' }), label]),
-      el('p', { class: ['proj-announcement-text', shown.text.length > 160 && 'long'], text: shown.text }),
+      el('p', { class: 'proj-announcement-label', text: label }),
+      el('p', { class: 'proj-announcement-text' }, [userText(shown.text)]),
     );
+    fitText(ui.announcement, '--a-size', { min: 24, max: Math.max(40, Math.round(window.innerWidth * 0.04)) });
   } else {
-    const inner = el('span', { class: 'ticker-inner', text: shown.text });
+    const inner = el('span', { class: 'ticker-inner', userText: shown.text, attrs: { 'data-scrolls': 'true' } });
     const track = el('span', { class: 'ticker-track' }, [inner]);
     ui.announcement.replaceChildren(el('span', { class: 'proj-announcement-label', text: label }), track);
     // Text longer than the strip glides to its end and back, slowly enough to read from the back row.
@@ -353,7 +373,7 @@ function renderAnnouncement() {
   const ticker = !large;
   if (ui.proj.classList.contains('has-ticker') !== ticker) {
     ui.proj.classList.toggle('has-ticker', ticker);
-    fitTop();
+    fitQuestion();
   }
 }
 
@@ -369,7 +389,7 @@ function floatBurst(counts) {
   const emoji = [];
   for (const [key, n] of entries) {
     for (let i = 0, count = Math.max(1, Math.round(n * share)); i < count; i += 1) {
-      emoji.push(kinds[key]);
+      emoji.push(key);
     }
   }
   for (let i = emoji.length - 1; i > 0; i -= 1) {
@@ -380,11 +400,11 @@ function floatBurst(counts) {
   emoji.slice(0, MAX_BURST).forEach((e) => spawnFloat(e, Math.round(Math.random() * 500)));
 }
 
-function spawnFloat(emoji, delay) {
+function spawnFloat(key, delay) {
   if (ui.reactions.childElementCount >= MAX_FLOATING) {
     return;
   }
-  const node = el('span', { class: 'reaction-float', attrs: { 'data-testid': 'reaction-float' }, text: emoji });
+  const node = el('span', { class: 'reaction-float', attrs: { 'data-testid': 'reaction-float', 'data-reaction': key } }, [reactionIcon(key, 'reaction-float-icon')]);
   const duration = 3200 + Math.round(Math.random() * 1600);
   node.style.left = `${(3 + Math.random() * 90).toFixed(1)}%`;
   node.style.animationDelay = `${delay}ms`;
@@ -416,7 +436,7 @@ function optionsList(poll) {
       attrs: { 'data-index': index },
     }, [
       el('span', { class: 'letter', attrs: { 'aria-hidden': 'true' }, text: LETTERS[index] }),
-      el('span', { class: 'label', text: label }),
+      el('span', { class: 'label' }, [userText(label)]),
       correct && correct.includes(index) ? el('span', { class: 'tag', text: `✓ ${t('poll.correct_answer')}` }) : null,
     ])));
 }
@@ -437,7 +457,7 @@ function buildPoll(poll) {
     ]),
     results ? count : null,
   ]);
-  const question = el('h2', { class: ['proj-poll-question', poll.question.length > 120 && 'long'], text: poll.question });
+  const question = el('h2', { class: ['proj-poll-question', poll.question.length > 120 && 'long'] }, [userText(poll.question)]);
   let body;
   let view = null;
   if (results) {
@@ -521,7 +541,11 @@ function fitTop() {
   }
   ui.top.classList.toggle('none-fit', items[0].hidden);
 }
-window.addEventListener('resize', fitTop);
+window.addEventListener('resize', () => {
+  ui.announcement._sig = null;
+  renderAnnouncement();
+  fitQuestion();
+});
 
 function renderFreshness() {
   const last = Math.max(live.lastMessageAt, lastSnapshotAt);
@@ -543,17 +567,34 @@ onLanguageChange(() => {
 // ------------------------------------------------------------ kiosk care
 
 let wakeLock = null;
+/**
+ * Keeps the display awake. Browsers grant the Screen Wake Lock only to secure pages (HTTPS or this machine's own
+ * address): opened over a venue LAN on plain HTTP the screen may go to sleep, and the projector says so, with what to do.
+ */
 async function keepAwake() {
-  if (!('wakeLock' in navigator) || document.visibilityState !== 'visible' || wakeLock) {
+  if (document.visibilityState !== 'visible' || wakeLock) {
+    return;
+  }
+  if (!('wakeLock' in navigator)) {
+    showWakeNotice();
     return;
   }
   try {
     wakeLock = await navigator.wakeLock.request('screen');
     wakeLock.addEventListener('release', () => { wakeLock = null; });
+    ui.wakeNotice.hidden = true;
   } catch {
-    wakeLock = null; // not allowed (no user gesture, insecure origin, battery saver): the screen's own settings apply
+    wakeLock = null; // not allowed (insecure origin, battery saver, no permission): the screen's own settings apply
+    showWakeNotice();
   }
 }
+
+function showWakeNotice() {
+  ui.wakeNotice.hidden = false;
+  ui.wakeNotice.dataset.reason = window.isSecureContext ? 'refused' : 'insecure';
+  ui.wakeNotice.textContent = t(window.isSecureContext ? 'proj.wake.refused' : 'proj.wake.insecure');
+}
+onLanguageChange(() => { if (!ui.wakeNotice.hidden) showWakeNotice(); });
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible') {
     keepAwake();

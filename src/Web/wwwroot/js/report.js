@@ -1,9 +1,11 @@
 // A session's report for the organizer and moderators: what was asked, what the room cared about most, and how the polls
 // came out. Built from the moderator snapshot and the session's export JSON; prints cleanly to PDF from the browser.
-import {
-  $, api, applyI18n, el, errorText, eventCodeFromPath, fillSessionSelect, formatDay, formatTime, getLanguage,
-  languageFromUrl, languageSwitch, onLanguageChange, pickSession, t,
-} from '/js/client.js';
+import { fillSessionSelect } from '/js/lib/agenda.js';
+import { api } from '/js/lib/api.js';
+import { $, el } from '/js/lib/dom.js';
+import { eventCodeFromPath, pickSession } from '/js/lib/event.js';
+import { applyI18n, errorText, getLanguage, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
+import { formatDay, formatTime } from '/js/lib/time.js';
 import { adminErrorText, applyAdminI18n, ta } from '/js/admin-i18n.js';
 
 const code = eventCodeFromPath();
@@ -38,11 +40,10 @@ const ui = {
 let event = null;
 let data = null; // { session, questions, polls, at }
 
-languageFromUrl(params);
 applyI18n();
 applyAdminI18n();
 document.title = ta('report.doc_title');
-$('#tools').prepend(languageSwitch());
+$('#tools').prepend(...[languageSwitch()].filter((b) => b !== null));
 onLanguageChange(() => {
   applyAdminI18n();
   if (data) {

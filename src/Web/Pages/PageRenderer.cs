@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LiveHub.Realtime;
+using Microsoft.Extensions.Options;
+
+namespace LiveHub.Web.Pages;
+
+/// <summary>
+/// Renders a screen's HTML on the server, once per page and language: the static text in that language (so the first
+/// paint, before any script runs, already reads right), the page's strings in a JSON data block, fingerprinted asset
+/// URLs, an import map that points every module at its fingerprinted URL, and <c>modulepreload</c> for the modules the
+/// page imports. Per request only the event's name is filled in.
+/// </summary>
+public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings strings, IOptions<RealtimeOptions> realtime)
+{
+    private const string NameAttrSlot = "\u0001name-attr\u0001";
+    private const string NameTextSlot = "\u0001name-text\u0001";
+    private const string TitleSlot = "\u0001title\u0001";
+
+    private readonly ConcurrentDictionary<(string Page, string Lang), RenderedPage> _cache = new();
+    private readonly Lazy<StaticAssetMap> _assets = new(() => StaticAssetMap.Load(StaticAssetMap.ManifestPath(env)));
+
+    public StaticAssetMap Assets => _assets.Value;
+
+    /// <summary>A page in one language, ready but for the event's name.</summary>
+    public sealed record RenderedPage(string Html, string ImportMapHash, string FallbackTitle, string FallbackNameKey, string FallbackName);
+
+    public RenderedPage Render(PageDefinition page, string lang) => _cache.GetOrAdd((page.Name, lang), _ => Build(page, lang));
+
+    /// <summary>The page's final HTML, with the event's name (when there is an event) in its title and heading.</summary>
+    public static string Fill(RenderedPage rendered, string? eventName)
+    {
+        var html = new StringBuilder(rendered.Html);
+        if (eventName is null)
+        {
+            html.Replace(NameAttrSlot, $" data-i18n=\"{rendered.FallbackNameKey}\"")
+                .Replace(NameTextSlot, WebUtility.HtmlEncode(rendered.FallbackName))
+                .Replace(TitleSlot, WebUtility.HtmlEncode(rendered.FallbackTitle));
+        }
+        else
+        {
+            var name = WebUtility.HtmlEncode(eventName);
+            html.Replace(NameAttrSlot, " dir=\"auto\"").Replace(NameTextSlot, name).Replace(TitleSlot, $"{name} · LiveHub");
+        }
+        return html.ToString();
+    }
+
+    private RenderedPage Build(PageDefinition page, string lang)
+    {
+        var template = ReadTemplate(page.Template);
+        var text = strings.For(page, lang);
+        string T(string key) => text.TryGetValue(key, out var s) ? s : key;
+
+        var html = HtmlLang().Replace(template, $"<html lang=\"{lang}\"", 1);
+
+        // The element that shows the event's name: filled per request; without an event it keeps its own text.
+        var fallbackKey = "";
+        var fallbackName = "";
+        html = FillElement().Replace(html, m =>
+        {
+            var attrs = m.Groups["attrs"].Value;
+            var key = I18nKey().Match(attrs);
+            fallbackKey = key.Success ? key.Groups["key"].Value : "app.name";
+            fallbackName = T(fallbackKey);
+            attrs = I18nKey().Replace(attrs, "");
+            return $"<{m.Groups["tag"].Value}{attrs}{NameAttrSlot}>{NameTextSlot}</{m.Groups["tag"].Value}>";
+        });
+        html = TitleTag().Replace(html, $"<title>{TitleSlot}</title>", 1);
+
+        html = TextKey().Replace(html, m => $"{m.Groups["open"].Value}{WebUtility.HtmlEncode(T(m.Groups["key"].Value))}{m.Groups["close"].Value}");
+        html = AttrKeys().Replace(html, m =>
+        {
+            var tag = m.Value;
+            foreach (var pair in m.Groups["pairs"].Value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                var parts = pair.Split(':', 2, StringSplitOptions.TrimEntries);
+                if (parts.Length == 2)
+                {
+                    tag = SetAttribute(tag, parts[0], WebUtility.HtmlEncode(T(parts[1])));
+                }
+            }
+            return tag;
+        });
+
+        // Modules: the entry script's static imports are preloaded; static and dynamic ones go into the import map.
+        var entry = ModuleScript().Match(html);
+        var head = new StringBuilder();
+        var importMapHash = "";
+        if (entry.Success)
+        {
+            var graph = ModuleGraph.Read(env.WebRootFileProvider, entry.Groups["src"].Value);
+            var imports = graph.Static.Concat(graph.Dynamic).ToDictionary(m => m, m => Assets.Url(m));
+            var importMap = JsonSerializer.Serialize(new { imports });
+            importMapHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(importMap)));
+            head.Append("  <script type=\"importmap\">").Append(importMap).Append("</script>\n");
+            foreach (var module in graph.Static)
+            {
+                head.Append("  <link rel=\"modulepreload\" href=\"").Append(Assets.Url(module)).Append("\">\n");
+            }
+        }
+        head.Append("  <script type=\"application/json\" id=\"lh-page\">").Append(PageData(page, lang)).Append("</script>\n");
+        html = html.Replace("</head>", head + "</head>", StringComparison.Ordinal);
+        html = AssetUrl().Replace(html, m => $"{m.Groups["attr"].Value}=\"{Assets.Url(m.Groups["url"].Value)}\"");
+
+        return new RenderedPage(html, importMapHash, $"{T("app.name")}", fallbackKey, fallbackName);
+    }
+
+    /// <summary>What the page's scripts read before anything else: its language and strings, and the server's settings they follow.</summary>
+    private string PageData(PageDefinition page, string lang)
+    {
+        var languages = PageStrings.Languages.ToDictionary(l => l, l => strings.Url(page, l));
+        var assets = Assets.Paths.Where(p => p.StartsWith("img/", StringComparison.Ordinal) && p.EndsWith(".svg", StringComparison.Ordinal))
+            .ToDictionary(p => p, Assets.Url);
+        var rest = JsonSerializer.Serialize(new
+        {
+            page = page.Name,
+            lang,
+            languages,
+            assets,
+            keepAliveMs = realtime.Value.KeepAliveSeconds * 1000,
+        });
+        // The strings are already JSON (escaped for HTML by the serializer); they join the object as one more member.
+        return string.Concat("{\"strings\":", strings.Json(page, lang), ",", rest.AsSpan(1));
+    }
+
+    private static string ReadTemplate(string name)
+    {
+        var resource = $"LiveHub.Web.Pages.Templates.{name}";
+        using var stream = typeof(PageRenderer).Assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"Page template {resource} is not embedded.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static string SetAttribute(string tag, string name, string value)
+    {
+        var existing = new Regex($@"\s{Regex.Escape(name)}=""[^""]*""");
+        var attribute = $" {name}=\"{value}\"";
+        if (existing.IsMatch(tag))
+        {
+            return existing.Replace(tag, attribute, 1);
+        }
+        var end = tag.EndsWith("/>", StringComparison.Ordinal) ? tag.Length - 2 : tag.Length - 1;
+        return tag.Insert(end, attribute);
+    }
+
+    [GeneratedRegex(@"<html lang=""[^""]*""")]
+    private static partial Regex HtmlLang();
+
+    [GeneratedRegex(@"<title>[^<]*</title>")]
+    private static partial Regex TitleTag();
+
+    [GeneratedRegex(@"<(?<tag>[a-z0-9]+)(?<attrs>\s[^>]*?data-fill=""event-name""[^>]*)>[^<]*</\k<tag>>")]
+    private static partial Regex FillElement();
+
+    [GeneratedRegex(@"\sdata-(?:i18n|ta)=""(?<key>[^""]+)""")]
+    private static partial Regex I18nKey();
+
+    // An element whose whole content is one string: <p data-i18n="key">…</p> (data-ta on the organizer's pages).
+    [GeneratedRegex(@"(?<open><(?<tag>[a-z0-9]+)\s[^>]*?data-(?:i18n|ta)=""(?<key>[^""]+)""[^>]*>)[^<]*(?<close></\k<tag>>)")]
+    private static partial Regex TextKey();
+
+    [GeneratedRegex(@"<[a-z0-9]+\s[^>]*?data-(?:i18n|ta)-attr=""(?<pairs>[^""]+)""[^>]*>")]
+    private static partial Regex AttrKeys();
+
+    [GeneratedRegex(@"<script type=""module"" src=""(?<src>/js/[^""]+\.js)""")]
+    private static partial Regex ModuleScript();
+
+    [GeneratedRegex(@"(?<attr>href|src)=""(?<url>/(?:css|js|lib|img)/[^""]+)""")]
+    private static partial Regex AssetUrl();
+}

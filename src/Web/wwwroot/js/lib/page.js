@@ -1,0 +1,38 @@
+// @ts-check
+// What the server decided for this page, rendered into it as a JSON data block (#lh-page) before any script runs:
+// the page, its language and that language's strings, where the other languages' strings are, the fingerprinted
+// URLs of the files a script loads itself, and the hub's keep-alive interval.
+
+/**
+ * @typedef {object} PageData
+ * @property {string} page
+ * @property {string} lang
+ * @property {Record<string, string>} strings
+ * @property {Record<string, string>} languages language → URL of this page's strings in it
+ * @property {Record<string, string>} assets path under wwwroot → fingerprinted URL
+ * @property {number} keepAliveMs
+ */
+
+/** @returns {PageData} */
+function read() {
+  /** @type {any} */
+  let data = {};
+  try {
+    data = JSON.parse(document.getElementById('lh-page')?.textContent || '{}');
+  } catch { /* a page without data: defaults */ }
+  return {
+    page: data.page || '',
+    lang: data.lang || 'id',
+    strings: data.strings || {},
+    languages: data.languages || {},
+    assets: data.assets || {},
+    keepAliveMs: Number(data.keepAliveMs) > 0 ? Number(data.keepAliveMs) : 4000,
+  };
+}
+
+export const page = read();
+
+/** The URL to load a file of wwwroot by (fingerprinted, cached for good). @param {string} path e.g. "img/reactions/clap.svg" */
+export function assetUrl(path) {
+  return page.assets[path] || `/${path}`;
+}
