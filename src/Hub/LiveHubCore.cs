@@ -68,6 +68,7 @@ public static class LiveHubCore
         services.AddHostedService<PresenceBroadcaster>();
         services.AddHostedService<SqliteCheckpointer>();
         services.AddSingleton<EventService>();
+        services.AddSingleton<EventLanguages>();
         services.AddSingleton<ScenarioImporter>();
         services.AddSingleton<QuestionService>();
         services.AddSingleton<AskCommitter>();

@@ -29,7 +29,6 @@ public static partial class WebSetup
         // Every response goes over venue Wi-Fi: no header that tells a phone nothing.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
         services.AddSingleton<PublicUrls>();
-        services.AddSingleton<EventLanguages>();
         services.AddPages();
         services.AddSingleton<DemoLoader>();
         services.AddModeratorSignIn();

@@ -1,7 +1,7 @@
 namespace LiveHub.Data.Admin;
 
 /// <summary>The fields of an event the organizer edits after import.</summary>
-public sealed record EventEdit(string Name, string? Theme, string? Host, string? City, string TimeZone);
+public sealed record EventEdit(string Name, string? Theme, string? Host, string? City, string TimeZone, string DefaultLanguage, bool FollowBrowserLanguage);
 
 /// <summary>A session's new start and end, when an event's time zone changes and the agenda keeps its local times.</summary>
 public sealed record SessionTimes(long SessionId, long StartsAt, long EndsAt);

@@ -13,9 +13,14 @@ public sealed class AdminStore(Database db)
         await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var affected = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE events SET name = @Name, theme = @Theme, host = @Host, city = @City, time_zone = @TimeZone
+            UPDATE events SET name = @Name, theme = @Theme, host = @Host, city = @City, time_zone = @TimeZone,
+                              default_language = @DefaultLanguage, follow_browser_language = @FollowBrowserLanguage
             WHERE id = @eventId
-            """, new { eventId, edit.Name, edit.Theme, edit.Host, edit.City, edit.TimeZone }, tx, cancellationToken: ct));
+            """, new
+            {
+                eventId, edit.Name, edit.Theme, edit.Host, edit.City, edit.TimeZone, edit.DefaultLanguage,
+                FollowBrowserLanguage = edit.FollowBrowserLanguage ? 1L : 0L,
+            }, tx, cancellationToken: ct));
         if (affected == 0)
         {
             return false;

@@ -11,6 +11,8 @@ public sealed record EventRow
     public string TimeZone { get; init; } = "UTC";
     public string DefaultLanguage { get; init; } = "id";
     public string Languages { get; init; } = "id,en";
+    /// <summary>Whether pages follow each participant's browser language instead of <see cref="DefaultLanguage"/>.</summary>
+    public bool FollowBrowserLanguage { get; init; }
     public string? StartDate { get; init; }
     public string? EndDate { get; init; }
     public string ModeratorPasscodeHash { get; init; } = "";
@@ -68,7 +70,8 @@ public sealed record NewEvent(
     string? EndDate,
     string ModeratorPasscodeHash,
     IReadOnlyList<NewRoom> Rooms,
-    IReadOnlyList<NewSession> Sessions);
+    IReadOnlyList<NewSession> Sessions,
+    bool FollowBrowserLanguage = false);
 
 public sealed record NewRoom(string Key, string Name, int? Capacity, string Code);
 

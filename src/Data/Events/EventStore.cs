@@ -11,15 +11,16 @@ public sealed class EventStore(Database db)
         await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var eventId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            INSERT INTO events (code, name, theme, host, city, time_zone, default_language, languages,
+            INSERT INTO events (code, name, theme, host, city, time_zone, default_language, follow_browser_language, languages,
                                 start_date, end_date, moderator_passcode_hash, passcode_stamp, created_at)
-            VALUES (@Code, @Name, @Theme, @Host, @City, @TimeZone, @DefaultLanguage, @Languages,
+            VALUES (@Code, @Name, @Theme, @Host, @City, @TimeZone, @DefaultLanguage, @FollowBrowserLanguage, @Languages,
                     @StartDate, @EndDate, @ModeratorPasscodeHash, @Stamp, @Now)
             RETURNING id
             """,
             new
             {
                 e.Code, e.Name, e.Theme, e.Host, e.City, e.TimeZone, e.DefaultLanguage,
+                FollowBrowserLanguage = e.FollowBrowserLanguage ? 1L : 0L,
                 Languages = string.Join(',', e.Languages), e.StartDate, e.EndDate, e.ModeratorPasscodeHash,
                 Stamp = Guid.NewGuid().ToString("N"), Now = Database.NowMs(),
             }, tx, cancellationToken: ct));

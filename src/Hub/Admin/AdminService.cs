@@ -24,6 +24,7 @@ public sealed class AdminService(
     ScenarioImporter importer,
     EventService eventService,
     PasscodeStamps stamps,
+    EventLanguages languages,
     SessionLocks locks,
     ModerationLogStore log,
     IHubContext<EventHub, ILiveClient> hub)
@@ -76,6 +77,8 @@ public sealed class AdminService(
             }
             throw;
         }
+        // A page asked for this code just before the import cached "no such event".
+        languages.Forget(normalized);
         var created = (await DetailAsync(normalized, ct))!;
         await RecordAsync(created.Id, null, "event-imported", $"{created.Rooms.Count} rooms, {created.Sessions.Count} sessions", ct);
         return HubResult<AdminEventDetail>.Success(created);
@@ -123,6 +126,12 @@ public sealed class AdminService(
         {
             return HubError.Invalid("name", $"Theme, host and city are up to {ScenarioRules.MaxNameLength} characters.");
         }
+        var language = request.DefaultLanguage ?? e.DefaultLanguage;
+        if (ScenarioRules.CheckDefaultLanguage(language) is { } languageError)
+        {
+            return languageError;
+        }
+        var followBrowser = request.FollowBrowserLanguage ?? e.FollowBrowserLanguage;
         var retimed = new List<SessionTimes>();
         if (timeZone != e.TimeZone)
         {
@@ -133,12 +142,26 @@ public sealed class AdminService(
                 retimed.Add(new SessionTimes(s.Id, ScenarioRules.SameLocalTime(s.StartsAt, from, to), ScenarioRules.SameLocalTime(s.EndsAt, from, to)));
             }
         }
-        var edit = new EventEdit(request.Name!.Trim(), Blank(request.Theme), Blank(request.Host), Blank(request.City), timeZone);
+        var edit = new EventEdit(request.Name!.Trim(), Blank(request.Theme), Blank(request.Host), Blank(request.City), timeZone, language, followBrowser);
         if (!await store.UpdateEventAsync(e.Id, edit, retimed, ct))
         {
             return ErrorCodes.NotFoundError("event");
         }
-        await RecordAsync(e.Id, null, "event-edited", timeZone == e.TimeZone ? null : $"time zone {e.TimeZone} -> {timeZone}", ct);
+        languages.Forget(e.Code);
+        var changes = new List<string>();
+        if (timeZone != e.TimeZone)
+        {
+            changes.Add($"time zone {e.TimeZone} -> {timeZone}");
+        }
+        if (language != e.DefaultLanguage)
+        {
+            changes.Add($"language {e.DefaultLanguage} -> {language}");
+        }
+        if (followBrowser != e.FollowBrowserLanguage)
+        {
+            changes.Add(followBrowser ? "follows the browser language" : "no longer follows the browser language");
+        }
+        await RecordAsync(e.Id, null, "event-edited", changes.Count == 0 ? null : string.Join("; ", changes), ct);
         return HubResult<AdminEventDetail>.Success((await DetailAsync(e.Code, ct))!);
     }
 
@@ -305,7 +328,7 @@ public sealed class AdminService(
             views.Add(SessionView(e, rooms, sessions, s, (await polls.ListAsync(s.Id, ct)).Count));
         }
         return new AdminEventDetail(e.Id, e.Code, e.Name, e.Theme, e.Host, e.City, e.TimeZone, e.StartDate, e.EndDate, e.DefaultLanguage,
-            e.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries), rooms.Select(View).ToList(), views);
+            e.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries), e.FollowBrowserLanguage, rooms.Select(View).ToList(), views);
     }
 
     private async Task<AdminSessionView> SessionViewAsync(EventRow e, SessionRow s, CancellationToken ct) =>

@@ -16,6 +16,7 @@ public sealed record AdminEventDetail(
     string? EndDate,
     string DefaultLanguage,
     IReadOnlyList<string> Languages,
+    bool FollowBrowserLanguage,
     IReadOnlyList<AdminRoomView> Rooms,
     IReadOnlyList<AdminSessionView> Sessions);
 
@@ -42,8 +43,18 @@ public sealed record AdminSessionView(
     string Moderation,
     int Polls);
 
-/// <summary>The fields of an event the organizer may change. A new time zone keeps the agenda's local times.</summary>
-public sealed record EventEditRequest(string? Name, string? Theme, string? Host, string? City, string? TimeZone);
+/// <summary>
+/// The fields of an event the organizer may change. A new time zone keeps the agenda's local times. A time zone, default language
+/// or browser-language setting left out (null) keeps the current one.
+/// </summary>
+public sealed record EventEditRequest(
+    string? Name,
+    string? Theme,
+    string? Host,
+    string? City,
+    string? TimeZone,
+    string? DefaultLanguage = null,
+    bool? FollowBrowserLanguage = null);
 
 public sealed record RoomRequest(string? Key, string? Name, int? Capacity);
 

@@ -17,7 +17,7 @@ public static class ScenarioExport
         var sessionKeys = sessions.ToDictionary(s => s.Id, s => s.SessionKey);
         return new Scenario(
             new ScenarioEvent(e.Name, e.Theme, e.Host, e.City, e.TimeZone, firstDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                e.EndDate, e.DefaultLanguage, e.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries)),
+                e.EndDate, e.DefaultLanguage, e.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries), e.FollowBrowserLanguage),
             rooms.Select(r => new ScenarioRoom(r.RoomKey, r.Name, (int?)r.Capacity)).ToList(),
             sessions.Select(s =>
             {

@@ -50,6 +50,10 @@ public static partial class ScenarioRules
         {
             return HubError.Invalid("languages", "event.defaultLanguage and event.languages (e.g. [\"id\", \"en\"]) are required.");
         }
+        if (CheckDefaultLanguage(e.DefaultLanguage) is { } languageError)
+        {
+            return languageError with { Message = $"event.defaultLanguage: {languageError.Message}" };
+        }
 
         if (scenario.Rooms is not { Count: > 0 and <= MaxRooms } rooms)
         {
@@ -196,6 +200,12 @@ public static partial class ScenarioRules
         }
         return null;
     }
+
+    /// <summary>The language the event's pages speak by default must be one the interface has.</summary>
+    public static HubError? CheckDefaultLanguage(string? language) =>
+        InterfaceLanguage.IsSupported(language)
+            ? null
+            : HubError.Invalid("default_language", $"The interface language is one of {string.Join(", ", InterfaceLanguage.Supported.Select(l => $"'{l}'"))}.");
 
     public static HubError? CheckPasscode(string? passcode) =>
         passcode?.Trim() is { Length: >= MinPasscodeLength and <= MaxPasscodeLength }

@@ -38,7 +38,10 @@ public sealed class EventService(EventStore store, TimeProvider clock, IOptions<
             sessions.Select(View).ToList(),
             isModerator,
             clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            _limits);
+            _limits)
+        {
+            FollowBrowserLanguage = e.FollowBrowserLanguage,
+        };
     }
 
     public SessionView View(SessionRow s) => new(

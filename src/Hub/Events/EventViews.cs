@@ -34,6 +34,9 @@ public sealed record EventSnapshot(
     long ServerTime,
     ClientLimits Limits)
 {
+    /// <summary>Whether the event's pages follow each participant's browser language rather than <see cref="DefaultLanguage"/>.</summary>
+    public bool FollowBrowserLanguage { get; init; }
+
     /// <summary>The latest announcements, newest first (event-wide and for every room; clients show those for their room).</summary>
     public IReadOnlyList<Announcements.AnnouncementView> Announcements { get; init; } = [];
 

@@ -55,7 +55,8 @@ public sealed record ScenarioEvent(
     string StartDate,
     string? EndDate,
     string DefaultLanguage,
-    IReadOnlyList<string> Languages);
+    IReadOnlyList<string> Languages,
+    bool FollowBrowserLanguage = false);
 
 public sealed record ScenarioRoom(string Key, string Name, int? Capacity);
 

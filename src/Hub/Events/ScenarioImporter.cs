@@ -34,7 +34,8 @@ public sealed class ScenarioImporter(EventStore events, QuestionStore questions,
                 s.Key, s.Room, s.Title, s.Kind, s.Speakers ?? [],
                 scenario.At(s.Day, s.Start), scenario.At(s.Day, s.End),
                 settings.LiveSessionKeys.Contains(s.Key) ? SessionStatus.Live : null,
-                ModerationModes.IsKnown(s.Moderation) ? s.Moderation! : settings.DefaultModeration)).ToList());
+                ModerationModes.IsKnown(s.Moderation) ? s.Moderation! : settings.DefaultModeration)).ToList(),
+            e.FollowBrowserLanguage);
         var eventId = await events.CreateAsync(newEvent, ct);
 
         var sessions = (await events.ListSessionsAsync(eventId, ct)).ToDictionary(s => s.SessionKey);

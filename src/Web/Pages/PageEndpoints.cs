@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using LiveHub.Events;
+using LiveHub.Identity;
 using Microsoft.Net.Http.Headers;
 
 namespace LiveHub.Web.Pages;
@@ -12,8 +13,6 @@ namespace LiveHub.Web.Pages;
 /// </summary>
 public static class PageEndpoints
 {
-    public const string LanguageCookie = "lh.lang";
-
     public static IServiceCollection AddPages(this IServiceCollection services)
     {
         services.AddSingleton<PageStrings>();
@@ -23,7 +22,7 @@ public static class PageEndpoints
 
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", (HttpContext http, PageRenderer renderer, PageStrings strings) =>
+        app.MapGet("/", (HttpContext http, PageRenderer renderer) =>
             Page(http, renderer, PageCatalog.Home, Language(http, PageCatalog.Home, null), null));
         app.MapGet("/admin", (HttpContext http, PageRenderer renderer) =>
             Page(http, renderer, PageCatalog.Admin, Language(http, PageCatalog.Admin, null), null));
@@ -50,21 +49,17 @@ public static class PageEndpoints
     private static Delegate EventPage(PageDefinition page) =>
         async (string code, HttpContext http, PageRenderer renderer, EventLanguages languages, CancellationToken ct) =>
         {
-            var e = await languages.FindAsync(code, ct);
+            var e = await languages.FindPageAsync(code, ct);
             return Page(http, renderer, page, Language(http, page, e?.Settings), e?.Name);
         };
 
     private static string Language(HttpContext http, PageDefinition page, EventLanguageSettings? settings) =>
         InterfaceLanguage.Resolve(
             http.Request.Query["lang"].FirstOrDefault(),
-            http.Request.Cookies[LanguageCookie],
+            http.Request.Cookies[CookieNames.Language],
             settings,
             http.Request.Headers.AcceptLanguage.ToString(),
-            page.Audience switch
-            {
-                PageAudience.Projector => InterfaceLanguage.PageKind.Projector,
-                _ => InterfaceLanguage.PageKind.Person,
-            });
+            page.Kind);
 
     private static IResult Page(HttpContext http, PageRenderer renderer, PageDefinition page, string lang, string? eventName)
     {

@@ -4,6 +4,7 @@ using LiveHub.Admin;
 using LiveHub.Events;
 using LiveHub.Realtime;
 using LiveHub.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveHub.Tests.Admin;
 
@@ -94,6 +95,51 @@ public sealed class EventEditingTests(AdminServerFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("error.invalid.time_zone", (await response.Content.ReadFromJsonAsync<HubError>())!.MessageKey);
+    }
+
+    [Fact]
+    public async Task TheOrganizerSetsTheInterfaceLanguageAndWhetherBrowsersAreFollowed()
+    {
+        using var admin = await AdminHttp.SignInAsync(Server);
+        var e = await Server.CreateEventAsync();
+        var api = $"/api/admin/events/{e.Code}";
+        var languages = Server.Services.GetRequiredService<EventLanguages>();
+        var before = (await admin.Http.GetFromJsonAsync<AdminEventDetail>(api))!;
+        var cachedBefore = await languages.FindAsync(e.Code, CancellationToken.None);
+
+        using var response = await admin.Http.PutAsJsonAsync(api,
+            new EventEditRequest(before.Name, before.Theme, before.Host, before.City, null, InterfaceLanguage.English, FollowBrowserLanguage: true));
+        var after = await response.Content.ReadFromJsonAsync<AdminEventDetail>();
+        var snapshot = await admin.Http.GetFromJsonAsync<EventSnapshot>($"/api/events/{e.Code}");
+        var cachedAfter = await languages.FindAsync(e.Code, CancellationToken.None);
+        // A later edit that leaves both out keeps them.
+        var renamed = await (await admin.Http.PutAsJsonAsync(api, new EventEditRequest("Seminar (revisi)", null, null, null, null)))
+            .Content.ReadFromJsonAsync<AdminEventDetail>();
+
+        Assert.Equal(("id", false), (before.DefaultLanguage, before.FollowBrowserLanguage));
+        Assert.Equal(new EventLanguageSettings("id", false), cachedBefore);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("en", true), (after!.DefaultLanguage, after.FollowBrowserLanguage));
+        Assert.Equal(("en", true), (snapshot!.DefaultLanguage, snapshot.FollowBrowserLanguage));
+        Assert.Equal(new EventLanguageSettings("en", true), cachedAfter);
+        Assert.Equal(("Seminar (revisi)", "en", true), (renamed!.Name, renamed.DefaultLanguage, renamed.FollowBrowserLanguage));
+    }
+
+    [Fact]
+    public async Task AnInterfaceLanguageTheInterfaceDoesNotHaveIsRefused()
+    {
+        using var admin = await AdminHttp.SignInAsync(Server);
+        var e = await Server.CreateEventAsync();
+        var api = $"/api/admin/events/{e.Code}";
+
+        using var response = await admin.Http.PutAsJsonAsync(api, new EventEditRequest("X", null, null, null, null, "fr", FollowBrowserLanguage: true));
+        var error = await response.Content.ReadFromJsonAsync<HubError>();
+        var detail = await admin.Http.GetFromJsonAsync<AdminEventDetail>(api);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal((ErrorCodes.Invalid, "error.invalid.default_language"), (error!.Code, error.MessageKey));
+        Assert.Equal(("id", false), (detail!.DefaultLanguage, detail.FollowBrowserLanguage));
+        Assert.NotEqual("X", detail.Name);
     }
 
     [Fact]

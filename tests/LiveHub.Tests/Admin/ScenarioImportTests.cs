@@ -58,6 +58,28 @@ public sealed class ScenarioImportTests(AdminServerFixture fixture)
         Assert.True((await signIn.Content.ReadFromJsonAsync<ModeratorStatus>())!.IsModerator);
     }
 
+    [Fact]
+    public async Task WhetherAnEventFollowsTheBrowserLanguageRoundTripsAndIsOffWhenLeftOut()
+    {
+        using var admin = await AdminHttp.SignInAsync(Server);
+        var (following, silent) = (Scenarios.NewCode(), Scenarios.NewCode());
+        var body = Scenarios.DemoImport(following);
+        body["event"]!["defaultLanguage"] = "en";
+        body["event"]!["followBrowserLanguage"] = true;
+        var withoutField = Scenarios.DemoImport(silent);
+        withoutField["event"]!.AsObject().Remove("followBrowserLanguage");
+
+        using var created = await admin.Http.PostAsJsonAsync("/api/admin/events", body);
+        var detail = await created.Content.ReadFromJsonAsync<AdminEventDetail>();
+        var exported = Scenario.Parse(await admin.Http.GetStringAsync($"/api/admin/events/{following}/scenario.json"));
+        var leftOut = await (await admin.Http.PostAsJsonAsync("/api/admin/events", withoutField)).Content.ReadFromJsonAsync<AdminEventDetail>();
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(("en", true), (detail!.DefaultLanguage, detail.FollowBrowserLanguage));
+        Assert.Equal(("en", true), (exported.Event.DefaultLanguage, exported.Event.FollowBrowserLanguage));
+        Assert.Equal(("id", false), (leftOut!.DefaultLanguage, leftOut.FollowBrowserLanguage));
+    }
+
     public static TheoryData<string, string, string> BrokenImports => new()
     {
         { "code", "ABC", "error.invalid.code" },
@@ -65,6 +87,8 @@ public sealed class ScenarioImportTests(AdminServerFixture fixture)
         { "event.timeZone", "Mars/Olympus_Mons", "error.invalid.time_zone" },
         { "event.startDate", "16-10-2019", "error.invalid.date" },
         { "event.name", "", "error.invalid.name" },
+        { "event.defaultLanguage", "fr", "error.invalid.default_language" },
+        { "event.defaultLanguage", "en-US", "error.invalid.default_language" },
         { "sessions.0.room", "basement", "error.invalid.room" },
         { "sessions.1.key", "opening", "error.invalid.session" },
         { "sessions.0.end", "07:00", "error.invalid.time" },
@@ -122,8 +146,8 @@ public sealed class ScenarioImportTests(AdminServerFixture fixture)
     {
         var (a, b) = (expected.Event, actual.Event);
         Assert.Equal(
-            (a.Name, a.Theme, a.Host, a.City, a.TimeZone, a.StartDate, a.EndDate, a.DefaultLanguage, string.Join(',', a.Languages)),
-            (b.Name, b.Theme, b.Host, b.City, b.TimeZone, b.StartDate, b.EndDate, b.DefaultLanguage, string.Join(',', b.Languages)));
+            (a.Name, a.Theme, a.Host, a.City, a.TimeZone, a.StartDate, a.EndDate, a.DefaultLanguage, string.Join(',', a.Languages), a.FollowBrowserLanguage),
+            (b.Name, b.Theme, b.Host, b.City, b.TimeZone, b.StartDate, b.EndDate, b.DefaultLanguage, string.Join(',', b.Languages), b.FollowBrowserLanguage));
         Assert.Equal(expected.Rooms, actual.Rooms);
         Assert.Equal(expected.Sessions.Select(Session), actual.Sessions.Select(Session));
         Assert.Equal(expected.SamplePolls!.Select(Poll), actual.SamplePolls!.Select(Poll));

@@ -1,5 +1,6 @@
 using Dapper;
 using LiveHub.Data;
+using LiveHub.Data.Admin;
 using LiveHub.Data.Events;
 using LiveHub.Data.Polls;
 using LiveHub.Data.Questions;
@@ -25,6 +26,35 @@ public abstract class StoreContractTests
         var session = (await new EventStore(db).ListSessionsAsync(id, CancellationToken.None)).Single();
         Assert.Equal("A\nB", session.Speakers);
         return (db, session.Id);
+    }
+
+    [SkippableFact]
+    public async Task AnEventKeepsItsInterfaceLanguageAndWhetherItFollowsTheBrowser()
+    {
+        var db = await DatabaseAsync();
+        var events = new EventStore(db);
+        NewEvent Event(string code, string language, bool followBrowser) => new(code, "Uji", null, null, null, "Asia/Makassar", language, ["id", "en"],
+            null, null, "hash", [new NewRoom("hall", "Aula", 10, LiveHub.Events.JoinCode.New())], [], followBrowser);
+        var (following, notFollowing, older) = (LiveHub.Events.JoinCode.New(), LiveHub.Events.JoinCode.New(), LiveHub.Events.JoinCode.New());
+        var followingId = await events.CreateAsync(Event(following, "en", followBrowser: true), CancellationToken.None);
+        await events.CreateAsync(Event(notFollowing, "id", followBrowser: false), CancellationToken.None);
+        // A row written without the column, as every event stored before it existed: the migration's default applies.
+        await using (var connection = await db.OpenAsync(CancellationToken.None))
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO events (code, name, time_zone, default_language, languages, moderator_passcode_hash, passcode_stamp, created_at)
+                VALUES (@older, 'Lama', 'Asia/Makassar', 'id', 'id,en', 'hash', 'stamp', 0)
+                """, new { older });
+        }
+
+        var read = await events.FindByCodeAsync(following, CancellationToken.None);
+        await new AdminStore(db).UpdateEventAsync(followingId, new EventEdit("Uji", null, null, null, "Asia/Makassar", "id", false), [], CancellationToken.None);
+        var edited = await events.FindByCodeAsync(following, CancellationToken.None);
+
+        Assert.Equal(("en", true), (read!.DefaultLanguage, read.FollowBrowserLanguage));
+        Assert.Equal(("id", false), (edited!.DefaultLanguage, edited.FollowBrowserLanguage));
+        Assert.False((await events.FindByCodeAsync(notFollowing, CancellationToken.None))!.FollowBrowserLanguage);
+        Assert.False((await events.FindByCodeAsync(older, CancellationToken.None))!.FollowBrowserLanguage);
     }
 
     [SkippableFact]

@@ -9,6 +9,7 @@ import { adminErrorText, applyAdminI18n, ta } from '/js/admin-i18n.js';
 const params = new URLSearchParams(location.search);
 const STATUSES = ['upcoming', 'live', 'ended'];
 const MODERATION = ['pre', 'open'];
+const LANGUAGES = ['id', 'en'];
 
 const ui = {
   notice: $('#notice'),
@@ -357,6 +358,12 @@ function eventSection() {
   const zone = textInput(current.timeZone, { list: 'time-zones', 'data-testid': 'event-time-zone' });
   const zones = el('datalist', { attrs: { id: 'time-zones' } },
     ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'].map((z) => el('option', { attrs: { value: z } })));
+  const language = select(LANGUAGES.map((l) => [l, ta(`admin.event.language_${l}`)]), current.defaultLanguage,
+    { 'data-testid': 'event-language' });
+  const followBrowser = el('input', {
+    attrs: { type: 'checkbox', 'data-testid': 'event-follow-browser', 'aria-describedby': 'event-follow-browser-hint' },
+    props: { checked: !!current.followBrowserLanguage },
+  });
   const error = el('p', { class: 'field-error', attrs: { role: 'alert' }, props: { hidden: true } });
   const form = el('form', { attrs: { novalidate: true } }, [
     el('div', { class: 'admin-grid' }, [
@@ -365,6 +372,11 @@ function eventSection() {
       field('event-host', 'admin.event.host', host),
       field('event-city', 'admin.event.city', city),
       field('event-zone', 'admin.event.time_zone', zone, 'admin.event.time_zone_hint'),
+      field('event-language', 'admin.event.language', language),
+    ]),
+    el('div', { class: 'field' }, [
+      el('label', { class: 'admin-toggle' }, [followBrowser, el('span', { text: ta('admin.event.follow_browser') })]),
+      el('p', { class: 'hint', text: ta('admin.event.follow_browser_hint'), attrs: { id: 'event-follow-browser-hint' } }),
     ]),
     zones,
     error,
@@ -372,7 +384,10 @@ function eventSection() {
   ]);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const r = await api('PUT', eventApi(), { name: name.value, theme: theme.value, host: host.value, city: city.value, timeZone: zone.value });
+    const r = await api('PUT', eventApi(), {
+      name: name.value, theme: theme.value, host: host.value, city: city.value, timeZone: zone.value,
+      defaultLanguage: language.value, followBrowserLanguage: followBrowser.checked,
+    });
     if (!r.ok) {
       setError(error, r.error);
       return;

@@ -7,7 +7,8 @@ import { el } from './dom.js';
 import { limits } from './limits.js';
 import { page } from './page.js';
 
-const LANG_COOKIE = 'lh.lang';
+// The server reads it to render the next page in the same language (CookieNames.Language).
+const LANG_COOKIE = 'lh_lang';
 
 let lang = page.lang;
 let strings = page.strings;
