@@ -74,6 +74,7 @@ public static partial class WebSetup
         app.UseGracefulStop(HubPath);
         app.UseHubOriginCheck(HubPath);
         app.UseResponseCompression();
+        app.UseNotFoundPage();
         app.UseStaticFiles(new StaticFileOptions
         {
             // Vendored libraries change only with a release; our own scripts are revalidated (a 304 costs a few bytes).
