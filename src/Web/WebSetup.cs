@@ -1,3 +1,4 @@
+using LiveHub.Events;
 using LiveHub.Realtime;
 using LiveHub.Web.Admin;
 using LiveHub.Web.Api;
@@ -10,8 +11,6 @@ using LiveHub.Web.Pages;
 using LiveHub.Web.Qr;
 using LiveHub.Web.Security;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +27,9 @@ public static partial class WebSetup
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         // Every response goes over venue Wi-Fi: no header that tells a phone nothing.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
+        services.AddSingleton(LanAddresses.ThisMachine());
         services.AddSingleton<PublicUrls>();
+        services.AddSingleton<IJoinUrls>(sp => sp.GetRequiredService<PublicUrls>());
         services.AddPages();
         services.AddSingleton<DemoLoader>();
         services.AddModeratorSignIn();
@@ -49,24 +50,56 @@ public static partial class WebSetup
         return services;
     }
 
-    /// <summary>Migrates, loads the demo, prepares the admin key, and prints the three URLs once the server listens.</summary>
+    /// <summary>
+    /// Migrates, loads the demo, prepares the admin key, and once the server listens prints where it listens, where phones
+    /// can join (or why they cannot), and the demo's three URLs.
+    /// </summary>
     public static async Task PrepareLiveHubAsync(this WebApplication app)
     {
         var demo = await app.Services.GetRequiredService<DemoLoader>().PrepareAsync(app.Lifetime.ApplicationStopping);
         await app.Services.GetRequiredService<AdminKeys>().PrepareAsync(app.Lifetime.ApplicationStopping);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var urls = app.Services.GetRequiredService<PublicUrls>();
-            var baseUrl = addresses.FirstOrDefault()?.Replace("0.0.0.0", "localhost").Replace("[::]", "localhost");
-            LogListening(app.Logger, string.Join(", ", addresses));
+            var here = urls.ThisMachine();
+            LogListening(app.Logger, string.Join(", ", urls.Listening));
+            LogHowPhonesJoin(app.Logger, urls);
             if (demo is { } d)
             {
                 LogDemoUrls(app.Logger,
-                    urls.Audience(null, d.Code, baseUrl), urls.Moderator(null, d.Code, baseUrl), urls.Projector(null, d.Code, baseUrl),
+                    urls.Event(null, d.Code).Url, urls.Moderator(null, d.Code, here), urls.Projector(null, d.Code, here),
                     d.Passcode ?? "(set LiveHub:Demo:ModeratorPasscode)");
             }
         });
+    }
+
+    /// <summary>
+    /// Without a public URL, the QR codes follow the machine's network addresses: say which ones phones can use, or, when the
+    /// server listens on the loopback only (the default <c>http://localhost:5000</c>), that phones cannot reach it at all.
+    /// </summary>
+    private static void LogHowPhonesJoin(ILogger logger, PublicUrls urls)
+    {
+        if (urls.IsConfigured)
+        {
+            return;
+        }
+        var lanUrls = urls.LanUrls();
+        if (lanUrls.Count > 0)
+        {
+            LogPhonesJoinAt(logger, string.Join(", ", lanUrls));
+            return;
+        }
+        var listening = string.Join(", ", urls.Listening);
+        if (PublicUrls.ListensOnLoopbackOnly(urls.Listening))
+        {
+            var port = new Uri(urls.ThisMachine()).Port;
+            var lanAddress = urls.NetworkAddresses().FirstOrDefault()?.ToString() ?? "<lan-ip>";
+            LogLoopbackOnly(logger, listening, port, lanAddress);
+        }
+        else
+        {
+            LogNoNetworkAddress(logger, listening);
+        }
     }
 
     /// <summary>The request pipeline and every endpoint.</summary>
@@ -77,6 +110,7 @@ public static partial class WebSetup
         app.UseGracefulStop(HubPath);
         app.UseHubOriginCheck(HubPath);
         app.UseResponseCompression();
+        app.UseNotFoundPage();
         app.UseParticipantIdentity();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -106,4 +140,21 @@ public static partial class WebSetup
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message =
         "Demo event ready\n  Audience:  {Audience}\n  Moderator: {Moderator}\n  Projector: {Projector}\n  Moderator passcode: {Passcode}")]
     private static partial void LogDemoUrls(ILogger logger, string audience, string moderator, string projector, string passcode);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message =
+        "LiveHub:Web:PublicUrl is not set. Phones on this machine's networks can join at {Urls}. The QR codes use the address " +
+        "a page was opened at, or the first of these for a page opened as localhost; set LiveHub:Web:PublicUrl to the one " +
+        "on the hall's network to be sure.")]
+    private static partial void LogPhonesJoinAt(ILogger logger, string urls);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message =
+        "LiveHub:Web:PublicUrl is not set and LiveHub listens on this machine only ({Addresses}): phones cannot reach it, and " +
+        "the QR codes point at this machine. To let phones join, start it with " +
+        "--urls http://0.0.0.0:{Port} --LiveHub:Web:PublicUrl=http://{LanAddress}:{Port}")]
+    private static partial void LogLoopbackOnly(ILogger logger, string addresses, int port, string lanAddress);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message =
+        "LiveHub:Web:PublicUrl is not set and this machine has no network address that LiveHub listens on ({Addresses}): " +
+        "phones cannot reach it until the machine joins the hall's network (or set LiveHub:Web:PublicUrl).")]
+    private static partial void LogNoNetworkAddress(ILogger logger, string addresses);
 }

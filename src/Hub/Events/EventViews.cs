@@ -48,6 +48,12 @@ public sealed record EventSnapshot(
 
     /// <summary>The reactions on offer: key to emoji.</summary>
     public IReadOnlyDictionary<string, string> Reactions { get; init; } = LiveHub.Reactions.ReactionService.Kinds;
+
+    /// <summary>The URL phones open to join, as the event's QR code encodes it for the same request.</summary>
+    public string? JoinUrl { get; init; }
+
+    /// <summary>Why phones may not be able to open <see cref="JoinUrl"/> (<see cref="JoinUrlWarnings"/>); null when they can.</summary>
+    public string? JoinUrlWarning { get; init; }
 }
 
 /// <summary>The input limits the server enforces, so a client can show them before sending.</summary>

@@ -56,7 +56,7 @@ public sealed class ExportService(EventStore events, ExportStore store, PollStor
                     : [];
                 items.Add(new PollExportItem(
                     s.Id, s.SessionKey, s.Title, p.Id, p.Position, p.Kind, p.Question, p.Status, p.Visibility, frame.Voters, frame.Average,
-                    frame.Options, frame.Words, answers, p.Kind == PollKinds.Quiz ? PollRules.Correct(p) : null,
+                    OptionsOf(p.Kind, frame.Options), frame.Words, answers, p.Kind == PollKinds.Quiz ? PollRules.Correct(p) : null,
                     p.OpenedAt is { } opened ? Local(opened, zone) : null, p.ClosedAt is { } closed ? Local(closed, zone) : null));
             }
         }
@@ -79,6 +79,23 @@ public sealed class ExportService(EventStore events, ExportStore store, PollStor
                 .Select(t => new ReactionExportItem(s.Id, s.SessionKey, s.Title, t.Key, ReactionService.Kinds.GetValueOrDefault(t.Key, ""), t.Value)));
         }
         return new ReactionExport(Scope(e, only), items);
+    }
+
+    /// <summary>
+    /// The screen's option numbers, each meaning what it means for the kind. Points are Borda points only in a ranking (the
+    /// other kinds count one per pick, the votes again). A ranking's percent of voters is always 100, so its percent is the
+    /// option's share of all points instead: in proportion to the points the screens show, and adding up to 100.
+    /// </summary>
+    public static IReadOnlyList<PollOptionExport> OptionsOf(string kind, IReadOnlyList<OptionResult> options)
+    {
+        if (kind != PollKinds.Ranking)
+        {
+            return options.Select(o => new PollOptionExport(o.Index, o.Label, o.Votes, o.Percent, null)).ToList();
+        }
+        var total = options.Sum(o => o.Points);
+        return options
+            .Select(o => new PollOptionExport(o.Index, o.Label, o.Votes, total == 0 ? 0 : Math.Round(100.0 * o.Points / total, 1), o.Points))
+            .ToList();
     }
 
     /// <summary>Labels as the moderator tools store them: one text, split on commas or new lines.</summary>

@@ -36,7 +36,7 @@ public sealed record PollExport(ExportScope Scope, IReadOnlyList<PollExportItem>
 
 /// <summary>
 /// One poll with the numbers its screens show (the same tally and results builder): voters, options with votes, percent and
-/// Borda points, the average of a rating, the top words of a word cloud; and every approved open-text answer.
+/// (rankings) Borda points, the average of a rating, the top words of a word cloud; and every approved open-text answer.
 /// </summary>
 public sealed record PollExportItem(
     long SessionId,
@@ -50,12 +50,19 @@ public sealed record PollExportItem(
     string Visibility,
     long Voters,
     double? Average,
-    IReadOnlyList<OptionResult> Options,
+    IReadOnlyList<PollOptionExport> Options,
     IReadOnlyList<WordResult> Words,
     IReadOnlyList<PollAnswerExport> Answers,
     IReadOnlyList<int>? Correct,
     string? OpenedAt,
     string? ClosedAt);
+
+/// <summary>
+/// One option (for a rating, one rated value). <see cref="Percent"/> is the share of voters who picked it, except for a
+/// ranking, where every voter ranks every option: there it is the option's share of all Borda points. <see cref="Points"/>
+/// are a ranking's Borda points, null for every other kind.
+/// </summary>
+public sealed record PollOptionExport(int Index, string Label, long Votes, double Percent, long? Points);
 
 public sealed record PollAnswerExport(long Id, string Text, string? DisplayName, string CreatedAt);
 

@@ -52,7 +52,7 @@ public sealed class EventHub(
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, GroupNames.EventModerators(e.Id), Context.ConnectionAborted);
         }
-        var snapshot = await eventSnapshots.ReadAsync(Caller, e, Context.ConnectionAborted);
+        var snapshot = await eventSnapshots.ReadAsync(Caller, e, Context.GetHttpContext()?.Request, Context.ConnectionAborted);
         return HubResult<EventSnapshot>.Success(snapshot);
     }
 

@@ -3,6 +3,7 @@ using LiveHub.Data.Events;
 using LiveHub.Events;
 using LiveHub.Polls;
 using LiveHub.Questions;
+using Microsoft.AspNetCore.Http;
 
 namespace LiveHub.Realtime;
 
@@ -18,13 +19,22 @@ public sealed class SessionSnapshots(QuestionService questions, PollService poll
     }
 }
 
-/// <summary>An event's state for one caller: agenda, announcements, and for its moderators head counts and the profanity list.</summary>
-public sealed class EventSnapshots(EventService events, AnnouncementService announcements, Presence presence)
+/// <summary>
+/// An event's state for one caller: agenda, announcements, the join URL for the page that asks, and for its moderators
+/// head counts and the profanity list.
+/// </summary>
+public sealed class EventSnapshots(EventService events, AnnouncementService announcements, Presence presence, IJoinUrls joinUrls)
 {
-    public async Task<EventSnapshot> ReadAsync(Caller caller, EventRow e, CancellationToken ct)
+    public async Task<EventSnapshot> ReadAsync(Caller caller, EventRow e, HttpRequest? request, CancellationToken ct)
     {
         var isModerator = caller.IsModeratorOf(e.Id);
-        var snapshot = await events.SnapshotAsync(e, isModerator, ct) with { Announcements = await announcements.ListAsync(e.Id, ct) };
+        var join = joinUrls.Event(request, e.Code);
+        var snapshot = await events.SnapshotAsync(e, isModerator, ct) with
+        {
+            Announcements = await announcements.ListAsync(e.Id, ct),
+            JoinUrl = join.Url,
+            JoinUrlWarning = join.Warning,
+        };
         return isModerator
             ? snapshot with
             {

@@ -16,7 +16,7 @@ public static class EventApi
             var e = await events.FindByCodeAsync(code, ct);
             return e is null
                 ? ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"))
-                : Results.Ok(await snapshots.ReadAsync(http.Caller(), e, ct));
+                : Results.Ok(await snapshots.ReadAsync(http.Caller(), e, http.Request, ct));
         });
 
         // The printed QR on a room's door: always the session live in that room, for all three days.

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LiveHub.Data.Events;
 using LiveHub.Events;
 using LiveHub.Export;
@@ -6,6 +7,8 @@ using LiveHub.Polls;
 using LiveHub.Realtime;
 using LiveHub.Web.Admin;
 using LiveHub.Web.Api;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace LiveHub.Web.Export;
 
@@ -37,7 +40,7 @@ public static class ExportApi
                 return ApiErrors.ToHttp(ErrorCodes.NotFoundError(e is null ? "event" : "file"));
             }
             return MayExport(http, e.Id)
-                ? await WriteAsync(export, e, null, file, ct)
+                ? await WriteAsync(http, export, e, null, file, ct)
                 : ApiErrors.ToHttp(ErrorCodes.ForbiddenError());
         });
 
@@ -55,7 +58,7 @@ public static class ExportApi
                 return ApiErrors.ToHttp(ErrorCodes.ForbiddenError());
             }
             return Files.Contains(file)
-                ? await WriteAsync(export, e, session, file, ct)
+                ? await WriteAsync(http, export, e, session, file, ct)
                 : ApiErrors.ToHttp(ErrorCodes.NotFoundError("file"));
         });
         return app;
@@ -64,17 +67,17 @@ public static class ExportApi
     private static bool MayExport(HttpContext http, long eventId) =>
         ModeratorClaims.IsModeratorOf(http.User, eventId) || AdminClaims.IsAdmin(http.User);
 
-    private static async Task<IResult> WriteAsync(ExportService export, EventRow e, SessionRow? session, string file, CancellationToken ct)
+    private static async Task<IResult> WriteAsync(HttpContext http, ExportService export, EventRow e, SessionRow? session, string file, CancellationToken ct)
     {
         var name = session is null ? $"{e.Code}-{file}" : $"{e.Code}-{session.SessionKey}-{file}";
         switch (file)
         {
             case "questions.json":
-                return Results.Json(await export.QuestionsAsync(e, session, ct));
+                return Json(http, await export.QuestionsAsync(e, session, ct), name);
             case "polls.json":
-                return Results.Json(await export.PollsAsync(e, session, ct));
+                return Json(http, await export.PollsAsync(e, session, ct), name);
             case "reactions.json":
-                return Results.Json(await export.ReactionsAsync(e, session, ct));
+                return Json(http, await export.ReactionsAsync(e, session, ct), name);
             case "reactions.csv":
                 var reactions = await export.ReactionsAsync(e, session, ct);
                 return Results.File(Csv.Write(ReactionColumns, reactions.Reactions.Select(r =>
@@ -86,6 +89,13 @@ public static class ExportApi
                 var polls = await export.PollsAsync(e, session, ct);
                 return Results.File(Csv.Write(PollColumns, polls.Polls.SelectMany(PollRows)), "text/csv; charset=utf-8", name);
         }
+    }
+
+    /// <summary>A JSON file is a download as well: a browser saves it under the same name scheme as the CSV instead of showing it.</summary>
+    private static IResult Json<T>(HttpContext http, T value, string name)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        return Results.File(JsonSerializer.SerializeToUtf8Bytes(value, options), "application/json; charset=utf-8", name);
     }
 
     public static readonly string[] ReactionColumns = ["session_id", "session_key", "session_title", "reaction", "emoji", "total"];

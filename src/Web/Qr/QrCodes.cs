@@ -7,9 +7,16 @@ using QRCoder;
 
 namespace LiveHub.Web.Qr;
 
-/// <summary>The join QR codes (event and room), drawn on the server as SVG (no script, no external service).</summary>
+/// <summary>
+/// The join QR codes (event and room), drawn on the server as SVG (no script, no external service), for the join URL that
+/// <see cref="PublicUrls.DecideJoinBase"/> decides for the request.
+/// </summary>
 public static class QrCodes
 {
+    // The encoded URL follows the configuration and the machine's network (PublicUrls): a projector reloaded after a
+    // restart with another address must not keep the old code from its cache.
+    private const string Revalidated = "no-cache";
+
     public static IEndpointRouteBuilder MapQrCodes(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/events/{code}/qr.svg", async (string code, HttpContext http, EventService events, PublicUrls urls, CancellationToken ct) =>
@@ -19,9 +26,8 @@ public static class QrCodes
             {
                 return ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"));
             }
-            var svg = Svg(urls.Audience(http.Request, e.Code));
-            http.Response.Headers.CacheControl = "public, max-age=3600";
-            return Results.Text(svg, "image/svg+xml");
+            http.Response.Headers.CacheControl = Revalidated;
+            return Results.Text(Svg(urls.Event(http.Request, e.Code).Url), "image/svg+xml");
         });
 
         // The QR on a room's door: its code leads to the session live in the room.
@@ -32,8 +38,8 @@ public static class QrCodes
             {
                 return ApiErrors.ToHttp(ErrorCodes.NotFoundError("room"));
             }
-            http.Response.Headers.CacheControl = "public, max-age=3600";
-            return Results.Text(Svg(urls.Room(http.Request, room.Code)), "image/svg+xml");
+            http.Response.Headers.CacheControl = Revalidated;
+            return Results.Text(Svg(urls.Room(http.Request, room.Code).Url), "image/svg+xml");
         });
         return app;
     }

@@ -34,13 +34,18 @@ public sealed class LiveHubServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<LiveHubServer> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts a server on <paramref name="urls"/>; <paramref name="services"/> may replace what the machine provides (its
+    /// network addresses, a log sink) after the app's own registrations.
+    /// </summary>
+    public static async Task<LiveHubServer> StartAsync(IDictionary<string, string?>? settings = null, string urls = "http://127.0.0.1:0",
+        Action<IServiceCollection>? services = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "livehub-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var args = new List<string>
         {
-            "--urls=http://127.0.0.1:0",
+            $"--urls={urls}",
             $"--LiveHub:Store:SqlitePath={Path.Combine(dataDir, "livehub.db")}",
             "--LiveHub:Demo:Load=false",
             // Nothing polls a test server's readiness: stop at once unless a test wants to watch the drain.
@@ -67,13 +72,19 @@ public sealed class LiveHubServer : IAsyncDisposable
         }
         builder.Services.AddLiveHubCore(builder.Configuration);
         builder.Services.AddLiveHubWeb(builder.Configuration);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         await app.PrepareLiveHubAsync();
         app.MapLiveHub();
         await app.StartAsync();
 
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new LiveHubServer(app, dataDir, new Uri(address));
+        // A server on every interface is still reached over the loopback, as a browser on the server machine would.
+        var address = new UriBuilder(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        if (address.Host is "0.0.0.0" or "[::]")
+        {
+            address.Host = "127.0.0.1";
+        }
+        return new LiveHubServer(app, dataDir, address.Uri);
     }
 
     /// <summary>A fresh copy of the demo event under its own join code, so tests never share state.</summary>

@@ -40,6 +40,7 @@ const ui = {
   holdingTitle: $('#holding-title'),
   holdingEvent: $('#holding-event'),
   url: $('#join-url'),
+  joinWarning: $('#join-warning'),
   qr: $('#qr'),
   code: $('#join-code'),
   fresh: $('#fresh'),
@@ -66,11 +67,8 @@ let eventTimer = null;
 let announcements = [];
 let bannerTimer = null;
 
-const joinUrl = `${location.origin}/e/${code}`;
-ui.url.textContent = joinUrl;
 ui.code.textContent = code || '';
 ui.qr.src = `/api/events/${encodeURIComponent(code)}/qr.svg`;
-ui.idleUrl.textContent = joinUrl;
 ui.idleCode.textContent = code || '';
 
 const state = new SessionState({
@@ -183,6 +181,11 @@ async function joinSession(id) {
 
 function setEvent(snapshot) {
   event = snapshot;
+  // The server decides where phones join (the URL its QR code encodes) and says when phones cannot open it.
+  const joinUrl = snapshot.joinUrl || `${location.origin}/e/${code}`;
+  ui.url.textContent = joinUrl;
+  ui.idleUrl.textContent = joinUrl;
+  ui.joinWarning.hidden = !snapshot.joinUrlWarning;
   announcements = [...(snapshot.announcements || [])].sort(byNewest);
   storage.set(`lh.event.${code}`, snapshot);
   document.title = `${event.name} · LiveHub`;

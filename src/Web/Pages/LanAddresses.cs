@@ -1,0 +1,38 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+
+namespace LiveHub.Web.Pages;
+
+/// <summary>
+/// This machine's addresses on its networks, where phones in the hall could reach it: IPv4 unicast addresses of interfaces
+/// that are up, neither loopback nor link-local (169.254.x.x is what a machine gives itself when no network answered).
+/// Interfaces with a gateway come first: the venue's Wi-Fi before a container bridge. A test replaces the source to stand
+/// on a network the machine does not have.
+/// </summary>
+public sealed class LanAddresses(Func<IReadOnlyList<IPAddress>> read)
+{
+    public static LanAddresses ThisMachine() => new(ReadInterfaces);
+
+    /// <summary>Read afresh on every call: a laptop changes networks while the server runs.</summary>
+    public IReadOnlyList<IPAddress> List() => read();
+
+    private static IReadOnlyList<IPAddress> ReadInterfaces()
+    {
+        try
+        {
+            return NetworkInterface.GetAllNetworkInterfaces()
+                .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+                .Select(n => n.GetIPProperties())
+                .OrderByDescending(p => p.GatewayAddresses.Any(g => !g.Address.Equals(IPAddress.Any)))
+                .SelectMany(p => p.UnicastAddresses.Select(u => u.Address))
+                .Where(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a) && a.GetAddressBytes() is not [169, 254, ..])
+                .Distinct()
+                .ToList();
+        }
+        catch (NetworkInformationException)
+        {
+            return []; // a sandbox that hides its interfaces: as good as no network
+        }
+    }
+}
