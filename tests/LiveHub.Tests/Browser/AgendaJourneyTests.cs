@@ -25,7 +25,7 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
         var traffic = e.Sessions["traffic"];
         await moderator.OkAsync<SessionView>(nameof(EventHub.SetSessionStatus), new SetSessionStatusRequest(traffic, SessionStatus.Live));
 
-        var (phone, errors) = await Infrastructure.Browser.OpenAsync(browser, 360, 740);
+        var phone = await session.OpenAsync("phone", 360, 740);
         await phone.GotoAsync($"{BaseUrl}/e/{e.Code}");
         // With a session live, the first screen is the session's: the rooms wait folded, one tap away.
         var agenda = phone.GetByTestId("agenda-home");
@@ -37,6 +37,7 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
         await Expect(roomB).ToContainTextAsync("Sedang berlangsung");
         await Expect(phone.Locator("[data-testid='agenda-room'][data-room-key='main-hall']")).ToContainTextAsync("Keynote");
         await Infrastructure.Browser.ScreenshotAsync(phone, "agenda-home");
+        await session.StepAsync("agenda unfolded");
 
         await roomB.ClickAsync();
         await Expect(phone.GetByTestId("session-select")).ToHaveValueAsync(traffic.ToString());
@@ -44,10 +45,10 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
         await phone.GetByTestId("ask-text").FillAsync("Kapan jalur bus kota dibuka?");
         await phone.GetByTestId("ask-send").ClickAsync();
         await Expect(phone.GetByTestId("my-questions")).ToContainTextAsync("Kapan jalur bus kota dibuka?");
+        await session.StepAsync("asked in room B");
         var questions = Server.Services.GetRequiredService<LiveHub.Data.Questions.QuestionStore>();
         await TestClient.EventuallyAsync(() => questions.CountAsync(traffic, CancellationToken.None).GetAwaiter().GetResult() == 1,
             "the question lands in the session the tap chose");
-        Assert.Empty(errors);
     }
 
     [SkippableFact]
@@ -63,7 +64,7 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
         var reform = e.Sessions["reform"];
         await moderator.OkAsync<SessionView>(nameof(EventHub.SetSessionStatus), new SetSessionStatusRequest(safety, SessionStatus.Live));
 
-        var (phone, errors) = await Infrastructure.Browser.OpenAsync(browser, 360, 740);
+        var phone = await session.OpenAsync("phone", 360, 740);
         await phone.GotoAsync($"{BaseUrl}/r/{roomC.Code}");
         await Expect(phone.GetByTestId("session-select")).ToHaveValueAsync(safety.ToString());
 
@@ -73,7 +74,6 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
         await Expect(phone.GetByTestId("session-select")).ToHaveValueAsync(reform.ToString());
         await Expect(phone.GetByTestId("follow-note")).ToContainTextAsync("Reformasi administrasi");
         await Infrastructure.Browser.ScreenshotAsync(phone, "room-following");
-        Assert.Empty(errors);
     }
 
     [SkippableFact]
@@ -85,9 +85,9 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
         await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
         var rooms = (await Server.Services.GetRequiredService<EventService>().SnapshotAsync(e.Code, false, CancellationToken.None))!.Rooms;
 
-        var (projector, projectorErrors) = await Infrastructure.Browser.OpenAsync(browser, 1280, 720);
+        var projector = await session.OpenAsync("projector", 1280, 720);
         await projector.GotoAsync($"{BaseUrl}/e/{e.Code}/projector?session={e.Keynote}");
-        var (phone, phoneErrors) = await Infrastructure.Browser.OpenAsync(browser, 360, 740);
+        var phone = await session.OpenAsync("phone", 360, 740);
         await phone.GotoAsync($"{BaseUrl}/e/{e.Code}?session={e.Keynote}");
         await Expect(projector.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
         await Expect(phone.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
@@ -104,7 +104,6 @@ public sealed class AgendaJourneyTests(ServerFixture fixture)
         await Expect(phone.GetByTestId("announcement-list")).Not.ToContainTextAsync(elsewhere);
         await Infrastructure.Browser.ScreenshotAsync(projector, "announcement-projector");
         await Infrastructure.Browser.ScreenshotAsync(phone, "announcement-audience");
-        Assert.Empty(projectorErrors);
-        Assert.Empty(phoneErrors);
+        await session.StepAsync("announcements posted");
     }
 }

@@ -21,19 +21,17 @@ public sealed class ProjectorJoinUrlTests(ServerFixture fixture)
         var wideEvent = await wide.CreateEventAsync();
         var loopbackEvent = await loopback.CreateEventAsync();
 
-        var (reachable, reachableErrors) = await Infrastructure.Browser.OpenAsync(session.Browser, 1280, 720);
+        var reachable = await session.OpenAsync("reachable", 1280, 720);
         await reachable.GotoAsync($"http://127.0.0.1:{wide.BaseUri.Port}/e/{wideEvent.Code}/projector");
         await Expect(reachable.GetByTestId("join-url")).ToHaveTextAsync($"http://192.0.2.10:{wide.BaseUri.Port}/e/{wideEvent.Code}");
         await Expect(reachable.GetByTestId("join-url-warning")).ToBeHiddenAsync();
 
-        var (unreachable, unreachableErrors) = await Infrastructure.Browser.OpenAsync(session.Browser, 1280, 720);
+        var unreachable = await session.OpenAsync("unreachable", 1280, 720);
         await unreachable.GotoAsync($"http://127.0.0.1:{loopback.BaseUri.Port}/e/{loopbackEvent.Code}/projector");
         await Expect(unreachable.GetByTestId("join-url")).ToHaveTextAsync($"http://127.0.0.1:{loopback.BaseUri.Port}/e/{loopbackEvent.Code}");
         await Expect(unreachable.GetByTestId("join-url-warning")).ToBeVisibleAsync();
         await Expect(unreachable.GetByTestId("join-url-warning")).ToContainTextAsync("Ponsel peserta tidak dapat membuka alamat dan kode QR ini");
         await Infrastructure.Browser.ScreenshotAsync(unreachable, "projector-join-url-warning");
-
-        Assert.Empty(reachableErrors);
-        Assert.Empty(unreachableErrors);
+        await session.StepAsync("both projectors open");
     }
 }

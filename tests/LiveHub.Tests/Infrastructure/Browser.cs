@@ -7,19 +7,64 @@ public static class Browser
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    /// <summary>Playwright and the launched Chromium, closed together.</summary>
-    public sealed class Session(IPlaywright playwright, IBrowser browser) : IAsyncDisposable
+    /// <summary>
+    /// Playwright and the launched Chromium, closed together, and every page a journey opened in it: a journey calls
+    /// <see cref="StepAsync"/> after each of its steps, and each open page is then looked at as a person would (see
+    /// <see cref="ScreenCheck"/>) and must have logged no error.
+    /// </summary>
+    public sealed class Session(IPlaywright playwright, IBrowser browser, string journey) : IAsyncDisposable
     {
+        private readonly List<JourneyPage> _pages = [];
+        private int _step;
+        private bool _networkErrorsExpected;
+
         public IBrowser Browser { get; } = browser;
+
+        /// <summary>Opens a page of the journey; its name ("phone", "moderator", "projector"…) names its screenshots and failures.</summary>
+        public async Task<IPage> OpenAsync(string name, int width, int height, string locale = "id-ID", BrowserNewContextOptions? options = null)
+        {
+            var (page, errors) = await Infrastructure.Browser.OpenAsync(Browser, width, height, locale, options);
+            _pages.Add(new JourneyPage(name, page, errors));
+            return page;
+        }
+
+        /// <summary>
+        /// The journey cuts the network on purpose: the browser's own reports of failed connections and requests are not
+        /// the page's errors. Anything else logged still fails the step.
+        /// </summary>
+        public void ExpectNetworkErrors() => _networkErrorsExpected = true;
+
+        /// <summary>The errors a page of this journey logged (console errors, uncaught exceptions).</summary>
+        public IReadOnlyList<string> ErrorsOf(IPage page) => _pages.Single(p => p.Page == page).Errors;
+
+        /// <summary>Checks every open page after a step of the journey; a failure names the page, the step and the screenshot.</summary>
+        public async Task StepAsync(string step)
+        {
+            _step++;
+            foreach (var p in _pages.Where(p => !p.Page.IsClosed))
+            {
+                await ScreenCheck.AssertCleanAsync(p.Page, $"{journey}-{p.Name}", $"{_step:00}-{step}");
+                var errors = p.Errors.Where(e => !(_networkErrorsExpected && IsNetworkFailure(e))).ToList();
+                Assert.True(errors.Count == 0, $"{p.Name} logged errors by step '{step}' of {journey}:\n{string.Join("\n", errors)}");
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {
             await Browser.DisposeAsync();
             playwright.Dispose();
         }
+
+        private static bool IsNetworkFailure(string message) =>
+            message.StartsWith("WebSocket connection to", StringComparison.Ordinal) ||
+            message.Contains("net::ERR_", StringComparison.Ordinal) ||
+            message.StartsWith("Failed to load resource", StringComparison.Ordinal);
+
+        private sealed record JourneyPage(string Name, IPage Page, List<string> Errors);
     }
 
-    public static async Task<Session> LaunchAsync()
+    /// <summary>Launches Chromium for one journey (its name prefixes the journey's screenshots).</summary>
+    public static async Task<Session> LaunchAsync([System.Runtime.CompilerServices.CallerMemberName] string journey = "", IEnumerable<string>? extraArgs = null)
     {
         var path = Environment.GetEnvironmentVariable("LIVEHUB_CHROMIUM") ?? ChromiumPath;
         if (!File.Exists(path))
@@ -39,19 +84,20 @@ public static class Browser
             [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                .. extraArgs ?? [],
             ],
         });
-        return new Session(playwright, browser);
+        return new Session(playwright, browser, journey);
     }
 
     /// <summary>A page that records console errors and failed requests, so a test can assert the page ran cleanly.</summary>
-    public static async Task<(IPage Page, List<string> Errors)> OpenAsync(IBrowser browser, int width, int height, string locale = "id-ID")
+    public static async Task<(IPage Page, List<string> Errors)> OpenAsync(IBrowser browser, int width, int height, string locale = "id-ID",
+        BrowserNewContextOptions? options = null)
     {
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            Locale = locale,
-        });
+        options ??= new BrowserNewContextOptions();
+        options.ViewportSize = new ViewportSize { Width = width, Height = height };
+        options.Locale = locale;
+        var context = await browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         var errors = new List<string>();
@@ -66,12 +112,17 @@ public static class Browser
         return (page, errors);
     }
 
-    /// <summary>Saves a full-page screenshot beside the test results, once running animations (bars growing) have settled.</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
-    {
-        await page.WaitForFunctionAsync(
+    /// <summary>Waits until running animations (bars growing, a banner sliding in) have settled.</summary>
+    public static Task SettleAsync(IPage page) =>
+        page.WaitForFunctionAsync(
             "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)",
             null, new PageWaitForFunctionOptions { Timeout = 5000 });
+
+    /// <summary>Saves a full-page screenshot beside the test results, once running animations have settled, and checks the screen.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await SettleAsync(page);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repo.Artifacts, name + ".png"), FullPage = true });
+        await ScreenCheck.AssertCleanAsync(page, name, "screenshot");
     }
 }

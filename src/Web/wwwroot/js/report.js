@@ -4,7 +4,8 @@ import { fillSessionSelect } from '/js/lib/agenda.js';
 import { api } from '/js/lib/api.js';
 import { $, el } from '/js/lib/dom.js';
 import { eventCodeFromPath, pickSession } from '/js/lib/event.js';
-import { applyI18n, errorText, getLanguage, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
+import { applyI18n, errorText, getLanguage, has, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
+import { reactionIcon } from '/js/lib/reactions.js';
 import { formatDay, formatTime } from '/js/lib/time.js';
 import { adminErrorText, applyAdminI18n, ta } from '/js/admin-i18n.js';
 
@@ -204,9 +205,10 @@ function renderCounts() {
     tile(ta('report.count.votes'), run.reduce((sum, p) => sum + p.voters, 0), 'count-votes'),
     tile(ta('report.count.reactions'), data.reactions.reduce((sum, r) => sum + r.total, 0), 'count-reactions'),
   );
-  ui.reactions.replaceChildren(...data.reactions.map((r) => el('li', { attrs: { 'aria-label': `${r.reaction}: ${number(r.total)}` } }, [
-    el('span', { class: 'report-emoji', text: r.emoji || r.reaction, attrs: { 'aria-hidden': 'true' } }),
-    ` ${number(r.total)}`,
+  // Each reaction by its drawn image and its name in the reader's language ("Tepuk tangan: 4"), for eyes and screen readers alike.
+  ui.reactions.replaceChildren(...data.reactions.map((r) => el('li', { class: 'report-reaction', attrs: { 'data-reaction': r.reaction } }, [
+    reactionIcon(r.reaction, 'report-emoji'),
+    ` ${has(`reaction.${r.reaction}`) ? t(`reaction.${r.reaction}`) : r.reaction}: ${number(r.total)}`,
   ])));
   ui.reactions.hidden = data.reactions.length === 0;
 }
