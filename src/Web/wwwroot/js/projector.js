@@ -8,11 +8,10 @@ import { api } from '/js/lib/api.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $, el, replace, userText } from '/js/lib/dom.js';
 import { eventCodeFromPath, joinEvent } from '/js/lib/event.js';
-import { replyBlock } from '/js/lib/question.js';
 import { byNewest, byPopular, followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
 import { errorText, formatNumber, getLanguage, onLanguageChange, t } from '/js/lib/strings.js';
-import { fitText } from '/js/lib/fit.js';
+import { fitsWhole, fitText } from '/js/lib/fit.js';
 import { reactionIcon } from '/js/lib/reactions.js';
 import { formatCountdown, relativeTime, serverNow } from '/js/lib/time.js';
 import { OPTION_KINDS, secondsLeft } from '/js/polls/format.js';
@@ -248,7 +247,11 @@ function render() {
           el('span', { class: 'author' }, [onScreen.authorName ? userText(onScreen.authorName) : t('question.anonymous')]),
           el('span', { class: 'votes', text: `▲ ${t('question.upvotes', { count: onScreen.upvotes })}` }),
         ]),
-        replyBlock(onScreen.reply, 'proj-reply'),
+        onScreen.reply ? el('div', { class: 'proj-reply', attrs: { 'data-testid': 'question-reply' } }, [
+          el('span', { class: 'proj-reply-label', text: t('reply.label') }),
+          el('span', { class: 'proj-reply-text' }, [userText(onScreen.reply)]),
+          el('span', { class: 'proj-reply-elsewhere', text: t('proj.reply_elsewhere') }),
+        ]) : null,
       );
     }
   } else {
@@ -284,7 +287,15 @@ function render() {
  */
 function fitQuestion() {
   if (!ui.onScreen.hidden) {
-    const size = fitText(ui.onScreen, '--q-size', { min: 24, max: Math.max(48, Math.round(window.innerWidth * 0.052)) });
+    const range = { min: 24, max: Math.max(48, Math.round(window.innerWidth * 0.052)) };
+    ui.onScreen.dataset.reply = 'full';
+    let size = fitText(ui.onScreen, '--q-size', range);
+    if (!fitsWhole(ui.onScreen) && ui.onScreen.querySelector('.proj-reply')) {
+      // A long reply under a long question cannot fit at a size the back row reads: the question keeps the screen and
+      // the reply is pointed to on the phones, rather than cut.
+      ui.onScreen.dataset.reply = 'elsewhere';
+      size = fitText(ui.onScreen, '--q-size', range);
+    }
     ui.onScreen.dataset.fit = String(size);
   }
   fitTop();

@@ -2,9 +2,9 @@
 // came out. Built from the moderator snapshot and the session's export JSON; prints cleanly to PDF from the browser.
 import { fillSessionSelect } from '/js/lib/agenda.js';
 import { api } from '/js/lib/api.js';
-import { $, el } from '/js/lib/dom.js';
+import { $, el, userText } from '/js/lib/dom.js';
 import { eventCodeFromPath, pickSession } from '/js/lib/event.js';
-import { applyI18n, errorText, getLanguage, has, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
+import { applyI18n, errorText, getLanguage, has, languageSwitch, onLanguageChange, t, tParts } from '/js/lib/strings.js';
 import { reactionIcon } from '/js/lib/reactions.js';
 import { formatDay, formatTime } from '/js/lib/time.js';
 import { adminErrorText, applyAdminI18n, ta } from '/js/admin-i18n.js';
@@ -220,18 +220,23 @@ function renderTop() {
     .sort((a, b) => b.upvotes - a.upvotes || a.createdAt.localeCompare(b.createdAt) || a.id - b.id)
     .slice(0, TOP);
   ui.top.replaceChildren(...top.map((q) => el('li', { class: 'report-question', attrs: { 'data-testid': 'report-question' } }, [
-    el('p', { class: 'report-question-text', text: q.text }),
+    el('p', { class: 'report-question-text' }, [userText(q.text)]),
     el('p', { class: 'report-question-meta' }, [
       el('span', { class: 'report-upvotes', text: ta('report.upvotes', { count: number(q.upvotes) }) }),
       ' · ',
-      el('span', { text: q.authorName || t('question.anonymous') }),
+      q.authorName ? userText(q.authorName) : el('span', { text: t('question.anonymous') }),
       ' · ',
       el('span', { class: ['badge', `badge-${q.status}`], text: ta(`report.status.${q.status}`) }),
-      q.labels.length ? ` · ${ta('report.labels', { labels: q.labels.join(', ') })}` : '',
+      ...(q.labels.length ? [' · ', ...tParts('report.labels', { labels: labelList(q.labels) })] : []),
     ]),
-    q.reply ? el('blockquote', { class: 'report-reply' }, [el('strong', { text: `${ta('report.reply')}: ` }), q.reply]) : null,
+    q.reply ? el('blockquote', { class: 'report-reply' }, [el('strong', { text: `${ta('report.reply')}: ` }), userText(q.reply)]) : null,
   ])));
   ui.topEmpty.hidden = top.length > 0;
+}
+
+/** Labels as one run of isolated names, each in its own element. @param {string[]} labels */
+function labelList(labels) {
+  return el('span', {}, labels.flatMap((label, i) => [i ? ', ' : null, userText(label)]));
 }
 
 function renderPolls() {
@@ -255,7 +260,10 @@ function pollBlock(p) {
     body.push(bars(p.words.map((w) => ({ label: w.word, value: w.votes, share: w.votes / most, text: ta('report.votes', { count: number(w.votes) }) }))));
   } else if (p.kind === 'text') {
     body.push(p.answers.length
-      ? el('ul', { class: 'report-answers' }, p.answers.map((a) => el('li', {}, [a.text, a.displayName ? el('span', { class: 'hint', text: ` — ${a.displayName}` }) : ''])))
+      ? el('ul', { class: 'report-answers' }, p.answers.map((a) => el('li', {}, [
+        userText(a.text),
+        a.displayName ? el('span', { class: 'hint' }, [' — ', userText(a.displayName)]) : null,
+      ])))
       : el('p', { class: 'hint', text: ta('report.poll.no_answers') }));
   } else if (p.kind === 'ranking') {
     const most = Math.max(1, ...p.options.map((o) => o.points));
@@ -271,7 +279,7 @@ function pollBlock(p) {
     }))));
   }
   return el('article', { class: 'report-poll', attrs: { 'data-testid': 'report-poll', 'data-kind': p.kind } }, [
-    el('h4', { text: p.question }),
+    el('h4', {}, [userText(p.question)]),
     el('p', { class: 'hint', text: meta }),
     ...body,
   ]);
@@ -283,7 +291,7 @@ function bars(items) {
     const fill = el('span', { class: 'report-bar-fill' });
     fill.style.width = `${Math.round(Math.max(0, Math.min(1, item.share)) * 1000) / 10}%`;
     return el('li', { class: ['report-bar', item.correct ? 'is-correct' : null] }, [
-      el('span', { class: 'report-bar-label' }, [item.label, item.correct ? el('span', { class: 'badge badge-approved', text: ta('report.poll.correct') }) : '']),
+      el('span', { class: 'report-bar-label' }, [userText(item.label), item.correct ? el('span', { class: 'badge badge-approved', text: ta('report.poll.correct') }) : null]),
       el('span', { class: 'report-bar-track', attrs: { 'aria-hidden': 'true' } }, [fill]),
       el('span', { class: 'report-bar-value', text: item.text }),
     ]);

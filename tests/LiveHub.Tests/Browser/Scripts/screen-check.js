@@ -41,9 +41,18 @@
       say('raw string key', node, JSON.stringify(text.trim()));
     }
     if (projector && !parent.closest('[data-scrolls]')) {
-      const range = document.createRange();
-      range.selectNodeContents(node);
-      for (const r of range.getClientRects()) {
+      // Word by word: a space hanging at the end of a wrapped line is no cut text.
+      const rects = [];
+      for (const word of text.matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        rects.push(...range.getClientRects());
+        if (rects.length > 2000) {
+          break;
+        }
+      }
+      for (const r of rects) {
         if (r.width === 0 || r.height === 0) {
           continue;
         }
@@ -52,6 +61,7 @@
           break;
         }
         let clipped = null;
+        let clipBox = null;
         for (let a = parent; a && a !== document.body; a = a.parentElement) {
           const style = getComputedStyle(a);
           if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
@@ -60,12 +70,14 @@
             const slack = Math.max(2, r.height * 0.25);
             if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - slack || r.bottom > box.bottom + slack) {
               clipped = a;
+              clipBox = box;
               break;
             }
           }
         }
         if (clipped) {
-          say('text clipped', node, `${JSON.stringify(text.trim().slice(0, 40))} by ${clipped.tagName.toLowerCase()}.${clipped.className}`);
+          const at = (b) => `${Math.round(b.left)},${Math.round(b.top)}-${Math.round(b.right)},${Math.round(b.bottom)}`;
+          say('text clipped', node, `${JSON.stringify(text.trim().slice(0, 40))} at ${at(r)} by ${clipped.tagName.toLowerCase()}.${clipped.className} at ${at(clipBox)}`);
           break;
         }
       }

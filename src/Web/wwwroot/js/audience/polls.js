@@ -375,7 +375,7 @@ export function createPolls(page) {
         el('span', { class: 'my-answer-text' }, [userText(chosen.text)]),
       ]));
       if (!cloud && chosen.status) {
-        parts.push(el('p', { class: 'hint', text: t(`poll.my_answer.${chosen.status}`) }));
+        parts.push(el('p', { class: 'hint', attrs: { 'data-testid': 'poll-my-answer-status' }, text: t(`poll.my_answer.${chosen.status}`) }));
       }
     }
     if (locked) {

@@ -8,7 +8,7 @@
  * @returns {number} the size set
  */
 export function fitText(box, property, { min, max }) {
-  const fits = () => box.scrollHeight <= box.clientHeight + 1 && box.scrollWidth <= box.clientWidth + 1;
+  const fits = () => fitsWhole(box);
   let low = min;
   let high = Math.max(min, max);
   box.style.setProperty(property, `${high}px`);
@@ -26,4 +26,9 @@ export function fitText(box, property, { min, max }) {
   }
   box.style.setProperty(property, `${low}px`);
   return low;
+}
+
+/** Whether a box shows all of its content (nothing to scroll either way). @param {HTMLElement} box */
+export function fitsWhole(box) {
+  return box.scrollHeight <= box.clientHeight + 1 && box.scrollWidth <= box.clientWidth + 1;
 }

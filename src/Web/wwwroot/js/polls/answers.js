@@ -46,6 +46,31 @@ export function answersList(poll, variant, onModerate) {
           return el('li', { class: ['answer', `answer-${a.status}`], attrs: { 'data-testid': 'poll-answer', 'data-answer-id': a.id, 'data-status': a.status } }, children);
         },
       });
+      if (variant === 'screen') {
+        fitWhole(wrap, node);
+      }
     },
   };
+}
+
+/**
+ * On the projector, the newest answers that fit whole are shown and the rest left out: a cut answer is unreadable
+ * from the back of the hall. Measured after layout, again on the next frame (fonts and bars settle).
+ * @param {HTMLElement} box @param {HTMLElement} list
+ */
+function fitWhole(box, list) {
+  const fit = () => {
+    const items = /** @type {HTMLElement[]} */ ([...list.children]);
+    for (const item of items) {
+      item.hidden = false;
+    }
+    const bottom = box.getBoundingClientRect().bottom + 1;
+    let past = false;
+    for (const item of items) {
+      past = past || item.getBoundingClientRect().bottom > bottom;
+      item.hidden = past && item !== items[0];
+    }
+  };
+  fit();
+  requestAnimationFrame(fit);
 }
