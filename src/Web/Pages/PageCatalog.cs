@@ -16,18 +16,26 @@ public sealed record PageDefinition(string Name, string Template, PageKind Kind,
 /// <summary>The screens LiveHub serves.</summary>
 public static class PageCatalog
 {
-    private static readonly string[] Common = ["app", "lang", "loading", "home.link", "skip", "status", "time", "error"];
+    private static readonly string[] Common = ["app", "lang", "loading", "home.link", "skip", "status", "time"];
 
-    public static readonly PageDefinition Home = new("home", "index.html", PageKind.Start, [.. Common, "home"]);
+    // The errors a phone can meet (anything else reads as the generic error): not a moderator's or an organizer's.
+    private static readonly string[] AudienceErrors =
+    [
+        "error.generic", "error.offline", "error.unavailable", "error.slow_down", "error.not_found", "error.text_too_long",
+        "error.text_empty", "error.name_too_long", "error.session_ended", "error.invalid.client_id", "error.invalid.request",
+        "error.poll_closed", "error.poll_time_up", "error.too_many_words", "error.invalid.choices", "error.invalid.reaction",
+    ];
+
+    public static readonly PageDefinition Home = new("home", "index.html", PageKind.Start, [.. Common, "home", .. AudienceErrors]);
 
     public static readonly PageDefinition Audience = new("audience", "audience.html", PageKind.Audience,
     [
-        .. Common, "session", "question", "ask", "list", "sort", "mine", "outbox", "announce", "announcement", "agenda",
-        "follow", "badge", "reply", "reaction", "poll", "offline",
+        .. Common, .. AudienceErrors, "session", "question", "ask", "list", "sort", "mine", "outbox", "announce", "announcement",
+        "agenda", "follow", "badge", "reply", "reaction", "poll", "offline",
     ]);
 
     public static readonly PageDefinition Projector = new("projector", "projector.html", PageKind.Projector,
-        [.. Common, "session", "question", "badge", "reply", "proj", "poll", "announcement", "reaction"]);
+        [.. Common, "error.generic", "error.not_found", "error.unavailable", "session", "question", "badge", "reply", "proj", "poll", "announcement", "reaction"]);
 
     public static readonly PageDefinition Moderator = new("moderator", "moderator.html", PageKind.Moderator, ["*"]);
 

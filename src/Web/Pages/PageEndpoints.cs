@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using LiveHub.Events;
 using LiveHub.Identity;
 using Microsoft.Net.Http.Headers;
@@ -63,23 +61,28 @@ public static class PageEndpoints
 
     private static IResult Page(HttpContext http, PageRenderer renderer, PageDefinition page, string lang, string? eventName)
     {
-        var rendered = renderer.Render(page, lang);
-        var html = PageRenderer.Fill(rendered, eventName);
-        var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(html)))[..20]}\"");
+        var bytes = renderer.Bytes(page, lang, eventName);
         var headers = http.Response.Headers;
         headers.CacheControl = "no-cache";
         headers.ContentLanguage = lang;
-        headers.Vary = "Cookie, Accept-Language";
-        if (rendered.ImportMapHash.Length > 0)
+        headers.Vary = "Cookie, Accept-Language, Accept-Encoding";
+        headers.ETag = bytes.ETag;
+        if (bytes.ImportMapHash.Length > 0)
         {
-            http.Items[Security.SecurityHeaders.ScriptHashItem] = rendered.ImportMapHash;
+            http.Items[Security.SecurityHeaders.ScriptHashItem] = bytes.ImportMapHash;
         }
-        if (http.Request.Headers.IfNoneMatch.ToString() == etag.Tag.Value)
+        if (http.Request.Headers.IfNoneMatch.ToString() == bytes.ETag)
         {
-            headers.ETag = etag.Tag.Value;
             return Results.StatusCode(StatusCodes.Status304NotModified);
         }
-        headers.ETag = etag.Tag.Value;
-        return Results.Text(html, "text/html; charset=utf-8");
+        var accepts = http.Request.Headers.AcceptEncoding.ToString();
+        var (body, encoding) = accepts.Contains("br", StringComparison.OrdinalIgnoreCase) ? (bytes.Brotli, "br")
+            : accepts.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? (bytes.Gzip, "gzip")
+            : (bytes.Html, null);
+        if (encoding is not null)
+        {
+            headers.ContentEncoding = encoding;
+        }
+        return Results.Bytes(body, "text/html; charset=utf-8");
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -30,6 +31,43 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
     public sealed record RenderedPage(string Html, string ImportMapHash, string FallbackTitle, string FallbackNameKey, string FallbackName);
 
     public RenderedPage Render(PageDefinition page, string lang) => _cache.GetOrAdd((page.Name, lang), _ => Build(page, lang));
+
+    /// <summary>A page ready to send: its bytes, compressed both ways once (at the smallest size), and its entity tag.</summary>
+    public sealed record PageBytes(byte[] Html, byte[] Gzip, byte[] Brotli, string ETag, string ImportMapHash);
+
+    private readonly ConcurrentDictionary<(string Page, string Lang, string? Name), PageBytes> _bytes = new();
+
+    /// <summary>
+    /// The page as sent, compressed once per page, language and event name: a hall of phones opening it at once costs
+    /// one compression, not one each.
+    /// </summary>
+    public PageBytes Bytes(PageDefinition page, string lang, string? eventName)
+    {
+        if (_bytes.TryGetValue((page.Name, lang, eventName), out var hit))
+        {
+            return hit;
+        }
+        if (_bytes.Count > 2_000)
+        {
+            _bytes.Clear(); // renamed or many events: start over rather than grow without bound
+        }
+        var rendered = Render(page, lang);
+        var html = Encoding.UTF8.GetBytes(Fill(rendered, eventName));
+        var bytes = new PageBytes(html, Compress(html, s => new GZipStream(s, CompressionLevel.SmallestSize)),
+            Compress(html, s => new BrotliStream(s, CompressionLevel.SmallestSize)),
+            $"\"{Convert.ToHexStringLower(SHA256.HashData(html))[..20]}\"", rendered.ImportMapHash);
+        return _bytes[(page.Name, lang, eventName)] = bytes;
+    }
+
+    private static byte[] Compress(byte[] data, Func<Stream, Stream> compressor)
+    {
+        using var output = new MemoryStream();
+        using (var stream = compressor(output))
+        {
+            stream.Write(data);
+        }
+        return output.ToArray();
+    }
 
     /// <summary>The page's final HTML, with the event's name (when there is an event) in its title and heading.</summary>
     public static string Fill(RenderedPage rendered, string? eventName)

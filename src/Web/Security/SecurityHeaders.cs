@@ -21,6 +21,13 @@ public static class SecurityHeaders
         {
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
+            if (headers.CacheControl.ToString().Contains("immutable", StringComparison.Ordinal))
+            {
+                // A fingerprinted file never changes and is never revalidated: its validators are bytes for nothing.
+                headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.ETag);
+                headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.LastModified);
+                headers.Remove(Microsoft.Net.Http.Headers.HeaderNames.AcceptRanges);
+            }
             // The policy and framing rules concern documents; a phone on venue Wi-Fi need not receive them again with
             // every script, style and image.
             if (context.Response.ContentType is { } type && !type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase)

@@ -13,8 +13,6 @@ import { followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
 import { fatalNotice, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
 import { startRelativeTimeTicker } from '/js/lib/time.js';
-import { createAgenda } from '/js/audience/agenda.js';
-import { createAnnouncements } from '/js/audience/announcements.js';
 import { createAsk } from '/js/audience/ask.js';
 import { createQuestions } from '/js/audience/questions.js';
 import { createReactions } from '/js/audience/reactions.js';
@@ -34,14 +32,21 @@ let followKey = params.get('room');
 let following = !!followKey;
 /** @type {{ room: string, title: string, id: number } | null} */
 let followSwitched = null;
+// Parts loaded when first needed, so a phone downloads less before it can ask: the polls with the session's first
+// poll, the announcements with the first one, the agenda when it is opened (or opens itself, or a room is followed).
 /** @type {any} */
-let polls = null; // js/audience/polls.js, loaded once the session has a poll
+let polls = null;
+/** @type {any} */
+let announcements = null;
+/** @type {any} */
+let agenda = null;
 
 const ui = {
   app: $('#app'),
   fatal: $('#fatal'),
   stale: $('#stale'),
   eventName: $('#event-name'),
+  agenda: $('#agenda-home'),
   select: $('#session-select'),
   summary: $('#session-summary'),
 };
@@ -100,9 +105,28 @@ const outbox = createOutbox(code, live, {
 });
 const ask = createAsk(page, outbox);
 const questions = createQuestions(page);
-const agenda = createAgenda(page);
-const announcements = createAnnouncements(page);
 const reactions = createReactions(page);
+
+/** @type {Promise<any> | null} */
+let announcementsLoading = null;
+function withAnnouncements() {
+  announcementsLoading ??= import('/js/audience/announcements.js').then((m) => (announcements = m.createAnnouncements(page)));
+  return announcementsLoading;
+}
+
+/** @type {Promise<any> | null} */
+let agendaLoading = null;
+/** @param {{ openedByHand?: boolean }} [options] */
+function withAgenda(options = {}) {
+  agendaLoading ??= import('/js/audience/agenda.js').then((m) => {
+    agenda = m.createAgenda(page, options);
+    agenda.render();
+    return agenda;
+  });
+  return agendaLoading;
+}
+// Opened by hand before its module came: the module arrives and draws it.
+ui.agenda.addEventListener('toggle', () => { if (ui.agenda.open && !agenda) withAgenda({ openedByHand: true }); });
 
 live.on('MyQuestionChanged', (/** @type {any} */ question) => {
   const before = state.mine.get(question.id);
@@ -126,8 +150,8 @@ live.on('SessionStatusChanged', (/** @type {any} */ view) => {
 });
 // The phone answers its own taps at once; the room's bursts belong on the big screen, so here they are let pass.
 live.on('ReactionsSent', () => {});
-live.on('AnnouncementPosted', (/** @type {any} */ a) => announcements.posted(a));
-live.on('AnnouncementDeleted', (/** @type {any} */ a) => announcements.deleted(a));
+live.on('AnnouncementPosted', async (/** @type {any} */ a) => (await withAnnouncements()).posted(a));
+live.on('AnnouncementDeleted', (/** @type {any} */ a) => announcements?.deleted(a));
 live.on('MyVoteChanged', (/** @type {any} */ vote) => {
   state.setMyVote(vote);
   polls?.myVoteChanged(vote);
@@ -238,7 +262,7 @@ function setEvent(snapshot) {
   applyLimits(snapshot);
   storage.set(EVENT_CACHE_KEY, snapshot);
   showEventName();
-  announcements.load(snapshot.announcements || []);
+  loadAnnouncements(snapshot.announcements || []);
   state.takeStatus(event.sessions.find((/** @type {any} */ s) => s.id === state.sessionId));
   scheduleEventRefresh();
   renderAll();
@@ -249,6 +273,13 @@ function showEventName() {
   ui.eventName.removeAttribute('data-i18n');
   ui.eventName.dir = 'auto';
   ui.eventName.textContent = event.name;
+}
+
+/** @param {any[]} list */
+function loadAnnouncements(list) {
+  if (list.length || announcements) {
+    withAnnouncements().then((a) => { a.load(list); a.render(); });
+  }
 }
 
 /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -308,7 +339,7 @@ async function ensurePolls() {
   if (!polls && (any || ensurePolls.cached)) {
     ensurePolls.cached = false;
     const module = await import('/js/audience/polls.js');
-    polls ??= module.createPolls(page);
+    polls ??= module.createPolls(page); // a second caller finds it made while it waited
     polls.render();
   }
 }
@@ -319,8 +350,14 @@ function renderAll() {
     return;
   }
   ui.stale.hidden = state.loaded || live.isConnected();
-  agenda.render();
-  announcements.render();
+  ui.agenda.hidden = !event.sessions.length;
+  const current = currentSession();
+  if (agenda) {
+    agenda.render();
+  } else if (following || followKey || (homeMode && !(current && current.status === 'live'))) {
+    withAgenda();
+  }
+  announcements?.render();
   renderSession();
   reactions.render();
   ask.render();
@@ -357,7 +394,7 @@ if (!code) {
     event = cached;
     applyLimits(cached);
     showEventName();
-    announcements.load(cached.announcements || []);
+    loadAnnouncements(cached.announcements || []);
     const chosen = chooseSession();
     if (chosen && sessionId === null) {
       sessionId = chosen.id;

@@ -7,8 +7,11 @@ import { $, el, reconcile, userText } from '/js/lib/dom.js';
 import { getLanguage, t, tParts } from '/js/lib/strings.js';
 import { formatTime } from '/js/lib/time.js';
 
-/** @param {any} page the phone page's shared context (js/audience.js) */
-export function createAgenda(page) {
+/**
+ * @param {any} page the phone page's shared context (js/audience.js)
+ * @param {{ openedByHand?: boolean }} [options] openedByHand: the person opened it before this module came
+ */
+export function createAgenda(page, { openedByHand = false } = {}) {
   const ui = {
     agenda: $('#agenda-home'),
     rooms: $('#agenda-rooms'),
@@ -17,7 +20,7 @@ export function createAgenda(page) {
     followNote: $('#follow-note'),
   };
   let fullOpen = false;
-  let toggledByHand = false;
+  let toggledByHand = openedByHand;
   let opening = false;
 
   ui.agenda.addEventListener('toggle', () => {

@@ -48,12 +48,23 @@ export function createReactions(page) {
     }
   }
 
+  // The images come when the row is about to be seen, not with the first load.
+  let iconsWanted = false;
+  const seen = new IntersectionObserver((entries) => {
+    if (entries.some((e) => e.isIntersecting)) {
+      iconsWanted = true;
+      seen.disconnect();
+      render();
+    }
+  }, { rootMargin: '200px' });
+  seen.observe(ui.section);
+
   function render() {
     const session = page.currentSession();
     ui.section.hidden = !session || session.status !== 'live';
     const event = page.event;
     const kinds = (event && event.reactions && Object.keys(event.reactions).length) ? event.reactions : DEFAULT_REACTIONS;
-    const sig = JSON.stringify([getLanguage(), kinds]);
+    const sig = JSON.stringify([getLanguage(), kinds, iconsWanted]);
     if (ui.row._sig === sig) {
       return;
     }
@@ -62,7 +73,7 @@ export function createReactions(page) {
       class: 'reaction-btn',
       attrs: { type: 'button', 'data-testid': 'reaction', 'data-reaction': key, 'aria-label': name(key), title: name(key) },
       on: { click: (e) => send(key, /** @type {HTMLElement} */ (e.currentTarget)) },
-    }, [reactionIcon(key, 'reaction-emoji')])));
+    }, [iconsWanted ? reactionIcon(key, 'reaction-emoji') : el('span', { class: 'reaction-emoji' })])));
   }
 
   return { render };

@@ -6,12 +6,13 @@
 //      └ refused or reset: the next attempt follows a short jittered back-off (at most 3 s)
 //
 // A silent network (packets dropped, the phone still "online") hangs a WebSocket handshake for as long as the
-// browser's own TCP timeouts last, and SignalR's stop() waits for it; so each attempt gets its own HubConnection and a
-// timeout, and a hung one is abandoned, never awaited. A dead open connection is noticed by the server's keep-alives:
+// browser's own TCP timeouts last; so each attempt gets its own hub client (hub-client.js) and a timeout, and a hung
+// one is abandoned (its socket closed), never awaited. A dead open connection is noticed by the server's keep-alives:
 // the server pings every few seconds and the connection closes when none arrives for 2.5 pings. The browser's own
 // offline signal shows at once; its online signal and the tab becoming visible start an attempt at once.
 import { backoff } from './backoff.js';
 import { el } from './dom.js';
+import { createHubClient } from './hub-client.js';
 import { page } from './page.js';
 import { onLanguageChange, t } from './strings.js';
 
@@ -44,18 +45,6 @@ export function retryDelay(failures) {
   return Math.min(backoff(failures), MAX_RETRY_MS - Math.round(Math.random() * MAX_RETRY_MS / 2));
 }
 
-/** A WebSocket constructor that remembers its sockets, so a hung handshake can be ended from outside. */
-function trackedWebSocket(/** @type {Set<WebSocket>} */ sockets) {
-  /** @param {string} url @param {string | string[]} [protocols] */
-  function Tracked(url, protocols) {
-    const socket = new window.WebSocket(url, protocols);
-    sockets.add(socket);
-    socket.addEventListener('close', () => sockets.delete(socket));
-    return socket;
-  }
-  return Object.assign(Tracked, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
-}
-
 /** @type {any} */
 let pageConnection = null;
 
@@ -73,7 +62,6 @@ export function call(method, ...args) {
  * @param {{ onConnected?: () => unknown, onStatus?: (status: Status) => void, autoStart?: boolean }} [options]
  */
 export function connect({ onConnected, onStatus, autoStart = true } = {}) {
-  const signalR = /** @type {any} */ (window).signalR;
   const keepAlive = page.keepAliveMs;
   /** @type {Array<[string, (...args: any[]) => void]>} */
   const handlers = [];
@@ -93,30 +81,20 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
   let lastMessageAt = 0;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
-  /** @type {{ hub: any, sockets: Set<WebSocket>, abandon: (restart: boolean) => void } | null} */
+  /** @type {{ hub: ReturnType<typeof createHubClient>, abandon: (restart: boolean) => void } | null} */
   let current = null;
 
   /**
-   * One HubConnection per attempt. A stuck attempt (a handshake the network swallowed, a socket that never reports
+   * One hub client per attempt. A stuck attempt (a handshake the network swallowed, a socket that never reports
    * back) is abandoned together with its connection, whatever it does later: nothing waits for it to settle.
    */
   function createHub() {
-    /** @type {Set<WebSocket>} */
-    const sockets = new Set();
-    const hub = new signalR.HubConnectionBuilder()
-      .withUrl('/hub', { skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets, WebSocket: trackedWebSocket(sockets) })
-      .withServerTimeout(Math.round(keepAlive * 2.5))
-      .configureLogging(signalR.LogLevel.None)
-      .build();
-    // Every frame from the server, pings included, proves the data is fresh; the projector shows this.
-    const transport = hub.connection;
-    if (transport && typeof transport.onreceive === 'function') {
-      const inner = transport.onreceive;
-      transport.onreceive = (/** @type {unknown} */ data) => {
-        lastMessageAt = Date.now();
-        inner(data);
-      };
-    }
+    const url = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/hub`;
+    const hub = createHubClient(url, {
+      serverTimeoutMs: Math.round(keepAlive * 2.5),
+      // Every frame from the server, pings included, proves the data is fresh; the projector shows this.
+      onActivity: () => { lastMessageAt = Date.now(); },
+    });
     for (const [name, fn] of handlers) {
       hub.on(name, fn);
     }
@@ -127,10 +105,10 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
         schedule(Math.round(Math.random() * 500));
       }
     });
-    return { hub, sockets };
+    return { hub };
   }
 
-  const isConnected = () => phase === 'connected' && !!current && current.hub.state === signalR.HubConnectionState.Connected;
+  const isConnected = () => phase === 'connected' && !!current && current.hub.state === 'connected';
 
   /** @returns {Status} */
   function computeStatus() {
@@ -176,7 +154,7 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
     phase = 'starting';
     updateStatus();
     const began = Date.now();
-    const { hub, sockets } = createHub();
+    const { hub } = createHub();
     let settled = false;
     /** Ends this attempt now: hung (next one at once) or given up for a fresh one (restart). @param {boolean} restart */
     const abandon = (restart) => {
@@ -184,22 +162,19 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
         return;
       }
       settled = true;
-      for (const socket of sockets) {
-        socket.close();
-      }
-      hub.stop().catch(() => {});
+      hub.stop();
       if (phase === 'starting') {
         lostAt ??= Date.now();
         // A hung attempt cost the server nothing (nothing reached it): the next one goes at once.
         schedule(restart ? 0 : Math.round(Math.random() * 250));
       }
     };
-    current = { hub, sockets, abandon };
+    current = { hub, abandon };
     const watchdog = setTimeout(() => abandon(false), startTimeout());
     hub.start().then(async () => {
       clearTimeout(watchdog);
       if (settled || phase !== 'starting' || current?.hub !== hub) {
-        hub.stop().catch(() => {}); // abandoned or stopped meanwhile: it lost its turn
+        hub.stop(); // abandoned or stopped meanwhile: it lost its turn
         return;
       }
       settled = true;
@@ -280,7 +255,7 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
     clearTimeout(timer);
     const hub = current?.hub;
     current = null;
-    await hub?.stop().catch(() => {});
+    await hub?.stop();
     updateStatus();
   }
 
