@@ -21,13 +21,36 @@ public static class PageEndpoints
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", (HttpContext http, PageRenderer renderer) =>
-            Page(http, renderer, PageCatalog.Home, Language(http, PageCatalog.Home, null), null));
+            Page(http, renderer, PageCatalog.Home, Language(http, PageCatalog.Home, null), null, null));
         app.MapGet("/admin", (HttpContext http, PageRenderer renderer) =>
-            Page(http, renderer, PageCatalog.Admin, Language(http, PageCatalog.Admin, null), null));
+            Page(http, renderer, PageCatalog.Admin, Language(http, PageCatalog.Admin, null), null, null));
         app.MapGet("/e/{code}", EventPage(PageCatalog.Audience));
         app.MapGet("/e/{code}/moderator", EventPage(PageCatalog.Moderator));
         app.MapGet("/e/{code}/projector", EventPage(PageCatalog.Projector));
         app.MapGet("/e/{code}/report", EventPage(PageCatalog.Report));
+
+        // The phone page can be installed: its own manifest, so the installed page opens on the event.
+        app.MapGet("/e/{code}/app.webmanifest", async (string code, EventLanguages languages, CancellationToken ct) =>
+        {
+            var e = await languages.FindPageAsync(code, ct);
+            if (e is null)
+            {
+                return Results.NotFound();
+            }
+            var start = $"/e/{Uri.EscapeDataString(code.ToUpperInvariant())}";
+            return Results.Json(new
+            {
+                name = e.Name,
+                short_name = "LiveHub",
+                start_url = start,
+                scope = "/",
+                display = "standalone",
+                background_color = "#eef2f6",
+                theme_color = "#0b5394",
+                lang = e.Settings.DefaultLanguage,
+                icons = new[] { new { src = "/img/icon.svg", sizes = "any", type = "image/svg+xml", purpose = "any" } },
+            }, contentType: "application/manifest+json");
+        });
 
         // A page's strings in one language, for its language switch: the URL carries the strings' version, so it is kept for good.
         app.MapGet("/strings/{file}", (string file, string? v, HttpContext http, PageStrings strings) =>
@@ -48,7 +71,7 @@ public static class PageEndpoints
         async (string code, HttpContext http, PageRenderer renderer, EventLanguages languages, CancellationToken ct) =>
         {
             var e = await languages.FindPageAsync(code, ct);
-            return Page(http, renderer, page, Language(http, page, e?.Settings), e?.Name);
+            return Page(http, renderer, page, Language(http, page, e?.Settings), code.ToUpperInvariant(), e?.Name);
         };
 
     private static string Language(HttpContext http, PageDefinition page, EventLanguageSettings? settings) =>
@@ -59,9 +82,9 @@ public static class PageEndpoints
             http.Request.Headers.AcceptLanguage.ToString(),
             page.Kind);
 
-    private static IResult Page(HttpContext http, PageRenderer renderer, PageDefinition page, string lang, string? eventName)
+    private static IResult Page(HttpContext http, PageRenderer renderer, PageDefinition page, string lang, string? code, string? eventName)
     {
-        var bytes = renderer.Bytes(page, lang, eventName);
+        var bytes = renderer.Bytes(page, lang, code, eventName);
         var headers = http.Response.Headers;
         headers.CacheControl = "no-cache";
         headers.ContentLanguage = lang;

@@ -21,6 +21,7 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
     private const string NameAttrSlot = "\u0001name-attr\u0001";
     private const string NameTextSlot = "\u0001name-text\u0001";
     private const string TitleSlot = "\u0001title\u0001";
+    private const string CodeSlot = "\u0001code\u0001";
 
     private readonly ConcurrentDictionary<(string Page, string Lang), RenderedPage> _cache = new();
     private readonly Lazy<StaticAssetMap> _assets = new(() => StaticAssetMap.Load(StaticAssetMap.ManifestPath(env)));
@@ -35,15 +36,15 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
     /// <summary>A page ready to send: its bytes, compressed both ways once (at the smallest size), and its entity tag.</summary>
     public sealed record PageBytes(byte[] Html, byte[] Gzip, byte[] Brotli, string ETag, string ImportMapHash);
 
-    private readonly ConcurrentDictionary<(string Page, string Lang, string? Name), PageBytes> _bytes = new();
+    private readonly ConcurrentDictionary<(string Page, string Lang, string? Code, string? Name), PageBytes> _bytes = new();
 
     /// <summary>
     /// The page as sent, compressed once per page, language and event name: a hall of phones opening it at once costs
     /// one compression, not one each.
     /// </summary>
-    public PageBytes Bytes(PageDefinition page, string lang, string? eventName)
+    public PageBytes Bytes(PageDefinition page, string lang, string? code, string? eventName)
     {
-        if (_bytes.TryGetValue((page.Name, lang, eventName), out var hit))
+        if (_bytes.TryGetValue((page.Name, lang, code, eventName), out var hit))
         {
             return hit;
         }
@@ -52,11 +53,11 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
             _bytes.Clear(); // renamed or many events: start over rather than grow without bound
         }
         var rendered = Render(page, lang);
-        var html = Encoding.UTF8.GetBytes(Fill(rendered, eventName));
+        var html = Encoding.UTF8.GetBytes(Fill(rendered, code, eventName));
         var bytes = new PageBytes(html, Compress(html, s => new GZipStream(s, CompressionLevel.SmallestSize)),
             Compress(html, s => new BrotliStream(s, CompressionLevel.SmallestSize)),
             $"\"{Convert.ToHexStringLower(SHA256.HashData(html))[..20]}\"", rendered.ImportMapHash);
-        return _bytes[(page.Name, lang, eventName)] = bytes;
+        return _bytes[(page.Name, lang, code, eventName)] = bytes;
     }
 
     private static byte[] Compress(byte[] data, Func<Stream, Stream> compressor)
@@ -70,9 +71,9 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
     }
 
     /// <summary>The page's final HTML, with the event's name (when there is an event) in its title and heading.</summary>
-    public static string Fill(RenderedPage rendered, string? eventName)
+    public static string Fill(RenderedPage rendered, string? code, string? eventName)
     {
-        var html = new StringBuilder(rendered.Html);
+        var html = new StringBuilder(rendered.Html).Replace(CodeSlot, Uri.EscapeDataString(code ?? ""));
         if (eventName is null)
         {
             html.Replace(NameAttrSlot, $" data-i18n=\"{rendered.FallbackNameKey}\"")
@@ -93,7 +94,7 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
         var text = strings.For(page, lang);
         string T(string key) => text.TryGetValue(key, out var s) ? s : key;
 
-        var html = HtmlLang().Replace(template, $"<html lang=\"{lang}\"", 1);
+        var html = HtmlLang().Replace(template, $"<html lang=\"{lang}\"", 1).Replace("{code}", CodeSlot, StringComparison.Ordinal);
 
         // The element that shows the event's name: filled per request; without an event it keeps its own text.
         var fallbackKey = "";

@@ -21,9 +21,13 @@ const code = eventCodeFromPath() || '';
 const params = new URLSearchParams(location.search);
 const SESSION_KEY = `lh.session.${code}`;
 const EVENT_CACHE_KEY = `lh.event.${code}`;
+const STATE_CACHE_KEY = `lh.state.${code}`;
 
 /** @type {any} */
 let event = null;
+// What the page shows came from this device's own copy (a reload without a network): said on the page until the
+// server answers.
+let showingCached = false;
 /** @type {number | null} */
 let sessionId = null;
 // Opened without a session: the agenda opens unfolded. ?room= (the room's door QR) follows that room's live session.
@@ -79,6 +83,7 @@ const page = {
   get following() { return following; },
   get followKey() { return followKey; },
   get followSwitched() { return followSwitched; },
+  get showingCached() { return showingCached; },
   homeMode,
   currentSession,
   currentRoomId,
@@ -229,6 +234,7 @@ async function joinSession(id) {
     }
     throw r.error;
   }
+  showingCached = false;
   state.load(r.value);
   outbox.match(r.value.mine || []);
   polls?.matchVotes(r.value.myVotes || []);
@@ -313,13 +319,45 @@ function currentRoomId() {
   return room ? room.id : null;
 }
 
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let saveTimer;
+/** The session as last seen, kept on the device (at most once a second) for a reload without a network. */
+function saveState() {
+  if (!state.loaded || showingCached || saveTimer) {
+    return;
+  }
+  saveTimer = setTimeout(() => {
+    saveTimer = undefined;
+    const questions = [...state.questions.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, 200);
+    storage.set(STATE_CACHE_KEY, {
+      session: state.session, version: state.version, questions, onScreenQuestionId: state.onScreenQuestionId,
+      mine: [...state.mine.values()], myUpvotes: [...state.myUpvotes],
+    });
+  }, 1000);
+}
+
+/** @param {number} id */
+function loadSavedState(id) {
+  const saved = storage.get(STATE_CACHE_KEY);
+  if (saved && saved.session && saved.session.id === id && Array.isArray(saved.questions)) {
+    state.load({ ...saved, polls: [], results: [], myVotes: [] });
+    showingCached = true;
+  }
+}
+
 /** @param {{ kind: string, delta?: any, frame?: any }} change */
 function onStateChange(change) {
+  saveState();
   if (change.kind === 'PollResultsChanged') {
     polls?.render();
     return;
   }
-  polls?.announceChange(change);
+  if (polls) {
+    polls.announceChange(change);
+  } else if (change.kind === 'PollOpened') {
+    // The session's first poll: its module comes now, and the poll still calls the person once it is drawn.
+    ensurePolls().then(() => polls?.announceChange(change));
+  }
   questions.announceChange(change);
   renderAll();
 }
@@ -349,7 +387,7 @@ function renderAll() {
   if (!event) {
     return;
   }
-  ui.stale.hidden = state.loaded || live.isConnected();
+  ui.stale.hidden = !showingCached || live.isConnected();
   ui.agenda.hidden = !event.sessions.length;
   const current = currentSession();
   if (agenda) {
@@ -379,11 +417,16 @@ onLanguageChange(() => {
   renderAll();
 });
 live.onStatus(() => {
-  ui.stale.hidden = !event || state.loaded || live.isConnected();
+  ui.stale.hidden = !showingCached || live.isConnected();
   ask.renderMine();
   polls?.render();
 });
 startRelativeTimeTicker();
+
+// Installable, and openable under dead Wi-Fi (browsers allow a service worker on secure pages only).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch(() => {});
+}
 
 if (!code) {
   showFatal({ messageKey: 'error.not_found.event' });
@@ -399,6 +442,7 @@ if (!code) {
     if (chosen && sessionId === null) {
       sessionId = chosen.id;
       state.begin(chosen.id);
+      loadSavedState(chosen.id);
       ensurePolls.cached = storage.get(`lh.polls.${code}`)?.sessionId === chosen.id;
     }
     renderAll();

@@ -601,7 +601,7 @@ export function createPolls(page) {
 
   function loadPollCache(id) {
     const cached = storage.get(POLL_CACHE_KEY);
-    if (!cached || cached.sessionId !== id || !Array.isArray(cached.polls) || state.loaded) {
+    if (!cached || cached.sessionId !== id || !Array.isArray(cached.polls) || (state.loaded && !page.showingCached)) {
       return;
     }
     for (const poll of cached.polls) {
@@ -690,8 +690,10 @@ export function createPolls(page) {
         on: {
           click: () => {
             ui.alert.hidden = true;
-            card.scrollIntoView({ block: 'start', behavior: 'smooth' });
-            /** @type {HTMLElement | null} */ (card.querySelector('button, input, textarea, summary'))?.focus({ preventScroll: true });
+            // The card may have been redrawn since: find the one on the page now.
+            const now = ui.pollList.querySelector(`[data-poll-id="${poll.id}"]`) || card;
+            now.scrollIntoView({ block: 'start' });
+            /** @type {HTMLElement | null} */ (now.querySelector('button, input, textarea, summary'))?.focus({ preventScroll: true });
           },
         },
       }, [
@@ -709,6 +711,7 @@ export function createPolls(page) {
         }
       }, { threshold: 0.3 });
       seen.observe(card);
+      setTimeout(() => seen.disconnect(), 60000);
     });
   }
 
