@@ -152,7 +152,8 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
     private string PageData(PageDefinition page, string lang)
     {
         var languages = PageStrings.Languages.ToDictionary(l => l, l => strings.Url(page, l));
-        var assets = Assets.Paths.Where(p => p.StartsWith("img/", StringComparison.Ordinal) && p.EndsWith(".svg", StringComparison.Ordinal))
+        var assets = Assets.Paths.Where(p => (p.StartsWith("img/", StringComparison.Ordinal) && p.EndsWith(".svg", StringComparison.Ordinal))
+                || (p.StartsWith("css/", StringComparison.Ordinal) && p.EndsWith(".css", StringComparison.Ordinal)))
             .ToDictionary(p => p, Assets.Url);
         var rest = JsonSerializer.Serialize(new
         {

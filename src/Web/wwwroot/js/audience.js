@@ -9,6 +9,7 @@ import { $, announce, append } from '/js/lib/dom.js';
 import { changeSession, eventCodeFromPath, joinEvent, pickSession, rememberSession } from '/js/lib/event.js';
 import { applyLimits } from '/js/lib/limits.js';
 import { createOutbox } from '/js/lib/outbox.js';
+import { loadStyles } from '/js/lib/page.js';
 import { followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
 import { fatalNotice, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
@@ -376,7 +377,7 @@ async function ensurePolls() {
   const any = [...state.polls.values()].some((p) => p.sessionId === sessionId && p.status !== 'draft');
   if (!polls && (any || ensurePolls.cached)) {
     ensurePolls.cached = false;
-    const module = await import('/js/audience/polls.js');
+    const [module] = await Promise.all([import('/js/audience/polls.js'), loadStyles(['css/results.css', 'css/audience-polls.css'])]);
     polls ??= module.createPolls(page); // a second caller finds it made while it waited
     polls.render();
   }

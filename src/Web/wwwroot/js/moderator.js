@@ -1,8 +1,7 @@
 // The moderator's laptop: sign in with the event's passcode, then curate the queues (reply, label, merge duplicates),
 // run the session's polls, drive the screen, watch head counts and reactions, post announcements, keep the
 // profanity list and read the audit log.
-import { applySessionStatus, applySessionView, fillSessionSelect, renderSessionPicker, roomById, untilAgendaChanges } from '/js/lib/agenda.js';
-import { upsertAnnouncement } from '/js/lib/announcements.js';
+import { applySessionStatus, applySessionView, fillSessionSelect, renderSessionPicker, roomById, untilAgendaChanges, upsertAnnouncement } from '/js/lib/agenda.js';
 import { api } from '/js/lib/api.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $, append, announce, el, reconcile, replace, toast, userText } from '/js/lib/dom.js';

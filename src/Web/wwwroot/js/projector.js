@@ -2,8 +2,7 @@
 // with the top approved questions, a poll with its results, or a holding screen; over it announcements and the
 // audience's reactions. Nobody touches it: it follows the live session (of its room with ?room=), keeps the display
 // awake and recovers by itself.
-import { applySessionStatus, roomById, roomByKey, roomTarget, untilAgendaChanges } from '/js/lib/agenda.js';
-import { ANNOUNCEMENT_FRESH_MS, relevantAnnouncements, upsertAnnouncement } from '/js/lib/announcements.js';
+import { ANNOUNCEMENT_FRESH_MS, applySessionStatus, relevantAnnouncements, roomById, roomByKey, roomTarget, untilAgendaChanges, upsertAnnouncement } from '/js/lib/agenda.js';
 import { api } from '/js/lib/api.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $, el, replace, userText } from '/js/lib/dom.js';

@@ -1,8 +1,10 @@
 // @ts-check
-// The event's agenda in its own time zone: days, rooms and what is on in each now, the session picker, and the
-// statuses that moderators override (pushed) or the schedule moves on (read again at the next start or end).
+// The event's agenda in its own time zone: days, rooms and what is on in each now, the session picker, the
+// statuses that moderators override (pushed) or the schedule moves on (read again at the next start or end), and
+// the announcements a screen in a room shows.
 import { el } from './dom.js';
 import { getLanguage, t } from './strings.js';
+import { byNewest } from './session-state.js';
 import { formatDay, formatTime, serverNow } from './time.js';
 
 /** Fills a <select> with the event's sessions, grouped by room, each labelled with its status and time. */
@@ -147,4 +149,20 @@ export function untilAgendaChanges(event, atMostMs) {
   const now = serverNow();
   const next = event.sessions.flatMap((s) => [s.startsAt, s.endsAt]).filter((ms) => ms > now).sort((a, b) => a - b)[0];
   return Math.min(next ? next - now + 2000 : Infinity, atMostMs);
+}
+
+/** Announcements older than this leave the banners (they stay in the list): yesterday's delay is no news today. */
+export const ANNOUNCEMENT_FRESH_MS = 3 * 60 * 60 * 1000;
+
+/** The announcements a screen showing a session in this room should show, newest first. */
+export function relevantAnnouncements(list, roomId) {
+  return (list || [])
+    .filter((a) => a.roomId === null || a.roomId === undefined || a.roomId === roomId)
+    .sort(byNewest);
+}
+
+/** Adds or replaces one announcement in a list kept newest first (at most 50, like the server's snapshot). */
+export function upsertAnnouncement(list, announcement) {
+  const rest = (list || []).filter((a) => a.id !== announcement.id);
+  return [announcement, ...rest].sort(byNewest).slice(0, 50);
 }

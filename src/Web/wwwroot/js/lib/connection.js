@@ -10,7 +10,6 @@
 // one is abandoned (its socket closed), never awaited. A dead open connection is noticed by the server's keep-alives:
 // the server pings every few seconds and the connection closes when none arrives for 2.5 pings. The browser's own
 // offline signal shows at once; its online signal and the tab becoming visible start an attempt at once.
-import { backoff } from './backoff.js';
 import { el } from './dom.js';
 import { createHubClient } from './hub-client.js';
 import { page } from './page.js';
@@ -19,6 +18,12 @@ import { onLanguageChange, t } from './strings.js';
 /** @typedef {{ code: string, messageKey: string, retryable?: boolean, retryAfterSeconds?: number | null }} LiveErrorShape */
 /** @template T @typedef {{ ok: boolean, value: T | null, error: LiveErrorShape | null }} HubResult */
 /** @typedef {'connecting' | 'connected' | 'reconnecting' | 'offline'} Status */
+
+/** Jittered exponential back-off: 0.5–1 s, 1–2 s, 2–4 s … capped at 15 s. @param {number} attempt */
+export function backoff(attempt) {
+  const cap = Math.min(15000, 1000 * 2 ** Math.min(attempt, 10));
+  return Math.round(cap / 2 + Math.random() * (cap / 2));
+}
 
 /** A local, typed error for calls that cannot reach the server. */
 export class LiveError extends Error {

@@ -1,8 +1,17 @@
 // @ts-check
 // What a phone sends and must not lose: questions and votes wait in localStorage until the server has committed them.
 // Every entry carries a client id the server is idempotent on, so a resend after a drop or a reload is always safe.
-import { backoff, newClientId } from './backoff.js';
+import { backoff } from './connection.js';
 import { storage } from './storage.js';
+
+/** Client ids for the outboxes. randomUUID needs a secure context; a venue LAN on plain http has only getRandomValues. */
+export function newClientId() {
+  if (globalThis.crypto && typeof crypto.randomUUID === 'function') {
+    return crypto.randomUUID();
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export const DELIVERED_SHOWN_MS = 6000;
 

@@ -36,3 +36,23 @@ export const page = read();
 export function assetUrl(path) {
   return page.assets[path] || `/${path}`;
 }
+
+/**
+ * Adds stylesheets a module needs (the phone's polls) and resolves once they apply, so nothing is drawn unstyled.
+ * @param {string[]} paths e.g. ["css/results.css"]
+ */
+export function loadStyles(paths) {
+  return Promise.all(paths.map((path) => new Promise((resolve) => {
+    const href = assetUrl(path);
+    if (document.querySelector(`link[href="${href}"]`)) {
+      resolve(undefined);
+      return;
+    }
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = href;
+    link.onload = () => resolve(undefined);
+    link.onerror = () => resolve(undefined); // drawn plain rather than not at all
+    document.head.append(link);
+  })));
+}

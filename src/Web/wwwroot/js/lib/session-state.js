@@ -1,6 +1,6 @@
 // @ts-check
 // One session as one screen sees it: a snapshot sets the version; each delta must be exactly the next version.
-import { backoff } from './backoff.js';
+import { backoff } from './connection.js';
 import { syncClock } from './time.js';
 
 export const PUBLIC_STATUSES = ['approved', 'answered'];
