@@ -127,8 +127,10 @@ public sealed class FaultProxy : IAsyncDisposable
             {
                 client = await _listener.AcceptSocketAsync(_stopping.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException && _stopping.IsCancellationRequested)
+            catch (Exception e) when (_stopping.IsCancellationRequested &&
+                e is OperationCanceledException or ObjectDisposedException or SocketException or InvalidOperationException)
             {
+                // Stopped between two accepts: the listener says "not listening" rather than cancelled.
                 return;
             }
             catch (SocketException)

@@ -279,7 +279,7 @@ public sealed class FaultProxyTests
                 {
                     socket = await _listener.AcceptSocketAsync(_stopping.Token);
                 }
-                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
                 {
                     return;
                 }
