@@ -3,7 +3,7 @@
 //
 //   starting ──ok──▶ connected ──closed (server timeout, reset, the server stopping)──▶ waiting ──▶ starting …
 //      │ hung past its timeout: abandoned with its socket, and the next attempt goes at once
-//      └ refused or reset: the next attempt follows a short jittered back-off (at most 3 s)
+//      └ refused or reset: the next attempt follows a short jittered wait (at most 2 s)
 //
 // A silent network (packets dropped, the phone still "online") hangs a WebSocket handshake for as long as the
 // browser's own TCP timeouts last; so each attempt gets its own hub client (hub-client.js) and a timeout, and a hung
@@ -42,12 +42,17 @@ export function offlineError() {
 
 const MIN_START_TIMEOUT_MS = 4000;
 const MAX_START_TIMEOUT_MS = 15000;
-const MAX_RETRY_MS = 3000;
+const MAX_RETRY_MS = 2000;
 const OFFLINE_AFTER_MS = 20000;
 
-/** The wait before the next attempt after a refused or reset one: 0.5–1 s, 1–2 s, then 1.5–3 s. @param {number} failures */
+/**
+ * The wait before the next attempt after a refused or reset one: 0.5–1 s, then 1–2 s for as long as it lasts. Short, so
+ * a phone is back within a few seconds of its network; jittered, so a hall of phones does not come back in one beat.
+ * @param {number} failures
+ */
 export function retryDelay(failures) {
-  return Math.min(backoff(failures), MAX_RETRY_MS - Math.round(Math.random() * MAX_RETRY_MS / 2));
+  const cap = failures === 0 ? MAX_RETRY_MS / 2 : MAX_RETRY_MS;
+  return Math.round(cap / 2 + Math.random() * (cap / 2));
 }
 
 /** @type {any} */
