@@ -1,15 +1,21 @@
 // @ts-check
 // The hub connection that never gives up, as one small state machine:
 //
-//   starting ──ok──▶ connected ──closed (server timeout, reset, the server stopping)──▶ waiting ──▶ starting …
-//      │ hung past its timeout: abandoned with its socket, and the next attempt goes at once
-//      └ refused or reset: the next attempt follows a short jittered wait (at most 2 s)
+//   starting ──ok──▶ connected ──closed (server timeout, reset, the server stopping)──▶ probing
+//   probing:  a small HTTP request (/health/live) with a timeout
+//             answered ──▶ starting;  refused at once ──▶ probing again in 1–2 s;  no answer ──▶ starting
+//   starting: a WebSocket and the hub handshake, with a timeout
+//             hung ──▶ starting again at once (the network is silent: a fresh socket is the test);
+//             refused ──▶ probing after a back-off (the server answers HTTP but not the hub: restarting, draining)
 //
-// A silent network (packets dropped, the phone still "online") hangs a WebSocket handshake for as long as the
-// browser's own TCP timeouts last; so each attempt gets its own hub client (hub-client.js) and a timeout, and a hung
-// one is abandoned (its socket closed), never awaited. A dead open connection is noticed by the server's keep-alives:
-// the server pings every few seconds and the connection closes when none arrives for 2.5 pings. The browser's own
-// offline signal shows at once; its online signal and the tab becoming visible start an attempt at once.
+// Why the HTTP probe: browsers hold back new WebSocket connections after failed ones (Firefox by up to a minute,
+// Chromium by seconds), so a phone that kept failing sockets against a refusing network would be held back just when
+// it returns; a refused probe costs nothing. Why sockets when the network is silent: a probe may go out on a pooled
+// HTTP connection that died in the silence and hang until its timeout, each one in turn, while a new WebSocket is
+// always a new connection, and one that hangs (closed by us, never refused) is not held against the next.
+// A dead open connection is noticed by the server's keep-alives: it pings every few seconds and the connection
+// closes when none arrives for 2.5 pings. The browser's offline signal shows at once; its online signal and the tab
+// becoming visible probe at once.
 import { el } from './dom.js';
 import { createHubClient } from './hub-client.js';
 import { page } from './page.js';
@@ -42,17 +48,12 @@ export function offlineError() {
 
 const MIN_START_TIMEOUT_MS = 4000;
 const MAX_START_TIMEOUT_MS = 15000;
-const MAX_RETRY_MS = 2000;
+const PROBE_TIMEOUT_MS = 3000;
 const OFFLINE_AFTER_MS = 20000;
 
-/**
- * The wait before the next attempt after a refused or reset one: 0.5–1 s, then 1–2 s for as long as it lasts. Short, so
- * a phone is back within a few seconds of its network; jittered, so a hall of phones does not come back in one beat.
- * @param {number} failures
- */
-export function retryDelay(failures) {
-  const cap = failures === 0 ? MAX_RETRY_MS / 2 : MAX_RETRY_MS;
-  return Math.round(cap / 2 + Math.random() * (cap / 2));
+/** The wait between probes that nothing answered: 1–2 s, jittered so a hall of phones does not probe in one beat. */
+export function probeDelay() {
+  return 1000 + Math.round(Math.random() * 1000);
 }
 
 /** @type {any} */
@@ -79,7 +80,7 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
   const statusListeners = new Set(onStatus ? [onStatus] : []);
   /** @type {Set<() => unknown>} */
   const connectedListeners = new Set(onConnected ? [onConnected] : []);
-  /** @type {'idle' | 'starting' | 'connected' | 'waiting' | 'stopped'} */
+  /** @type {'idle' | 'probing' | 'starting' | 'connected' | 'waiting' | 'stopped'} */
   let phase = 'idle';
   /** @type {Status} */
   let status = 'connecting';
@@ -111,8 +112,8 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
     hub.onclose(() => {
       if (current && current.hub === hub && phase === 'connected') {
         lostAt ??= Date.now();
-        // A connection that was up and dropped: the network may be back already (a blip), so try again soon.
-        schedule(Math.round(Math.random() * 500));
+        // A connection that was up and dropped: find out at once whether the network still answers.
+        schedule(probe, Math.round(Math.random() * 250));
       }
     });
     return { hub };
@@ -144,11 +145,52 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
     }
   }
 
-  function schedule(/** @type {number} */ ms) {
+  /** The next step after a wait: a probe, or (the page's first try) a connection attempt. */
+  function schedule(/** @type {() => void} */ next, /** @type {number} */ ms) {
     clearTimeout(timer);
     phase = 'waiting';
-    timer = setTimeout(attempt, ms);
+    timer = setTimeout(next, ms);
     updateStatus();
+  }
+
+  /** @type {AbortController | null} */
+  let probeAbort = null;
+
+  /** Asks the server for its smallest answer; a connection attempt follows as soon as one comes back. */
+  async function probe() {
+    if (phase === 'stopped' || phase === 'starting' || phase === 'connected' || phase === 'probing') {
+      return;
+    }
+    clearTimeout(timer);
+    phase = 'probing';
+    updateStatus();
+    const abort = new AbortController();
+    probeAbort = abort;
+    const watchdog = setTimeout(() => abort.abort(), PROBE_TIMEOUT_MS);
+    let answered = false;
+    try {
+      const response = await fetch('/health/live', { cache: 'no-store', signal: abort.signal });
+      answered = response.status > 0;
+    } catch {
+      answered = false;
+    } finally {
+      clearTimeout(watchdog);
+    }
+    if (probeAbort !== abort || phase !== 'probing') {
+      return; // abandoned (the browser came back online, or the page stopped)
+    }
+    probeAbort = null;
+    if (answered || abort.signal.aborted) {
+      // Answered: connect. No answer at all: the network is silent, and a fresh socket tells more than another probe.
+      if (!answered) {
+        lostAt ??= Date.now();
+      }
+      phase = 'waiting';
+      attempt();
+    } else {
+      lostAt ??= Date.now();
+      schedule(probe, probeDelay());
+    }
   }
 
   /** A handshake gets at least 4 s, and three times what the last good one took on a slow network. */
@@ -175,8 +217,13 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
       hub.stop();
       if (phase === 'starting') {
         lostAt ??= Date.now();
-        // A hung attempt cost the server nothing (nothing reached it): the next one goes at once.
-        schedule(restart ? 0 : Math.round(Math.random() * 250));
+        // Hung: the network is silent. Another socket at once (a new connection each time); asked to restart, a probe.
+        if (restart) {
+          schedule(probe, 0);
+        } else {
+          phase = 'waiting';
+          attempt();
+        }
       }
     };
     current = { hub, abandon };
@@ -204,7 +251,8 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
       settled = true;
       if (phase === 'starting' && current?.hub === hub) {
         lostAt ??= Date.now();
-        schedule(retryDelay(failures++));
+        // The server answered HTTP a moment ago but refused the hub (restarting, draining, overloaded): back off.
+        schedule(probe, backoff(failures++));
       }
     });
   }
@@ -222,9 +270,9 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
     }
   }
 
-  /** Try now: the network came back or the tab became visible. With abandon, an attempt begun while offline is dropped. */
+  /** Try now: the network came back or the tab became visible. With abandon, what was begun while offline is dropped. */
   function kick({ abandon = false } = {}) {
-    if (phase === 'stopped') {
+    if (phase === 'stopped' || phase === 'connected') {
       return;
     }
     failures = 0;
@@ -234,9 +282,15 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
       }
       return;
     }
-    if (phase === 'waiting' || phase === 'idle') {
-      attempt();
+    if (phase === 'probing') {
+      if (!abandon) {
+        return;
+      }
+      probeAbort?.abort();
+      probeAbort = null;
+      phase = 'waiting';
     }
+    probe();
   }
 
   document.addEventListener('visibilitychange', () => {
@@ -263,6 +317,7 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
   async function stop() {
     phase = 'stopped';
     clearTimeout(timer);
+    probeAbort?.abort();
     const hub = current?.hub;
     current = null;
     await hub?.stop();
