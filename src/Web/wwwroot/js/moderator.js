@@ -236,6 +236,8 @@ ui.signinForm.addEventListener('submit', async (e) => {
   if (r.ok && r.value && r.value.isModerator) {
     showSignInError(null);
     await enterApp();
+    // The form that had the focus is gone: go on from the top of the moderator's screen.
+    ui.select.focus();
     return;
   }
   showSignInError(r.error || { messageKey: 'error.wrong_passcode' });
@@ -392,6 +394,7 @@ const UNDO = { dismiss: 'restore', answer: 'restore', archive: 'restore' };
 
 async function moderate(question, action, { quiet = false } = {}) {
   const previousOnScreen = state.onScreenQuestionId;
+  const place = queuePlace(question.id);
   const r = await questionCall(question.id, 'ModerateQuestion', { sessionId, questionId: question.id, action }, toastError);
   if (!r) {
     return;
@@ -409,6 +412,7 @@ async function moderate(question, action, { quiet = false } = {}) {
     }
   }
   render();
+  keepQueuePlace(place, action);
   if (quiet) {
     return;
   }
@@ -505,6 +509,26 @@ async function questionCall(questionId, method, args, onError) {
     render();
   }
   return null;
+}
+
+/** Where in the queue the focus is, when it is on this question's card: the card's position, else -1. */
+function queuePlace(questionId) {
+  const cards = [...ui.list.children];
+  const index = cards.findIndex((c) => c.dataset.questionId === String(questionId));
+  return index >= 0 && cards[index].contains(document.activeElement) ? index : -1;
+}
+
+/**
+ * A card that left the queue (approved, dismissed…) or lost the pressed button took the keyboard focus with it: give it
+ * to the same action on the card now in that place, else to that card's first button, else to the queue's tab.
+ */
+function keepQueuePlace(index, action) {
+  if (index < 0 || (document.activeElement && document.activeElement !== document.body)) {
+    return;
+  }
+  const card = ui.list.children[Math.min(index, ui.list.children.length - 1)];
+  const target = card && (card.querySelector(`[data-testid="action-${action}"]`) || card.querySelector('button'));
+  (target || ui.tabs.querySelector('[aria-selected="true"]'))?.focus();
 }
 
 function focusIn(questionId, selector) {

@@ -5,7 +5,7 @@ import { formatNumber, t } from '../lib/strings.js';
 
 export function leaderboardBox(size, variant) {
   const list = el('ol', { class: 'leaderboard', attrs: { 'data-testid': 'leaderboard' } });
-  const node = el('div', { class: 'leaderboard-box' }, [el('h4', { class: 'leaderboard-title', text: t('poll.leaderboard') }), list]);
+  const node = el('div', { class: 'leaderboard-box' }, [el(variant === 'screen' ? 'h3' : 'h4', { class: 'leaderboard-title', text: t('poll.leaderboard') }), list]);
   node.hidden = true;
   return {
     node,

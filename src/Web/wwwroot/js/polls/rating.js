@@ -15,7 +15,8 @@ export function ratingChart(poll) {
   for (let v = 1; v <= scale; v += 1) {
     const fill = el('div', { class: 'col-fill' });
     const count = el('span', { class: 'col-count' });
-    const col = el('div', { class: 'rating-col', attrs: { 'data-testid': 'rating-bar', 'data-value': v } }, [
+    // One picture per value, named by its label below ("4: 12 suara"): a label on a plain div is not read out.
+    const col = el('div', { class: 'rating-col', attrs: { role: 'img', 'data-testid': 'rating-bar', 'data-value': v } }, [
       count,
       el('div', { class: 'col-track', attrs: { 'aria-hidden': 'true' } }, [fill]),
       el('span', { class: 'col-label', text: formatNumber(v) }),
