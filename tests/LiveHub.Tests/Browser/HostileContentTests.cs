@@ -176,6 +176,8 @@ public sealed class HostileContentTests(ServerFixture fixture)
         await moderatorClient.OkAsync<QuestionView>(nameof(EventHub.LabelQuestion), new LabelQuestionRequest(e.Keynote, mine.Id, ["\u202Elabel", new string('L', 30)]));
         var answers = (await moderatorClient.JoinAsync(e.Keynote, SessionViews.Moderator)).Results.Single(f => f.PollId == poll.Id);
         await moderatorClient.OkAsync<AnswerResult>(nameof(EventHub.ModeratePollAnswer), new ModeratePollAnswerRequest(poll.Id, answers.Answers.Single().Id, "approve"));
+        // A second answer waits for review: the screens count only the answers they list.
+        await rtl.OkAsync<MyVote>(nameof(EventHub.CastVote), new CastVoteRequest(poll.Id, "usul-kedua", null, null, null, "Usul kedua yang belum disetujui", UnbrokenName));
         await moderatorClient.ModerateAsync(e.Keynote, long1.Id, "show");
         await moderator.GetByTestId("queue-approved").ClickAsync();
         await Expect(moderator.GetByTestId("on-screen")).ToContainTextAsync(UnbrokenName);

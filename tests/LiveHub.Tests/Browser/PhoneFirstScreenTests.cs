@@ -87,6 +87,36 @@ public sealed class PhoneFirstScreenTests(ServerFixture fixture)
         await session.StepAsync("two distinct buttons");
     }
 
+    /// <summary>A projector PC without an emoji font showed empty boxes: reactions are drawn from LiveHub's own images.</summary>
+    [SkippableFact]
+    public async Task ReactionsAreDrawnFromLiveHubsOwnImagesOnThePhoneAndTheProjector()
+    {
+        await using var session = await Infrastructure.Browser.LaunchAsync();
+        var e = await Server.CreateEventAsync();
+        var projector = await session.OpenAsync("projector", 1280, 720);
+        await projector.GotoAsync($"{BaseUrl}/e/{e.Code}/projector?session={e.Keynote}");
+        await Expect(projector.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
+        var phone = await session.OpenAsync("phone", 360, 740);
+        await phone.GotoAsync($"{BaseUrl}/e/{e.Code}?session={e.Keynote}");
+        var clap = phone.Locator("[data-testid='reaction'][data-reaction='clap']");
+        await clap.ScrollIntoViewIfNeededAsync();
+        await Expect(clap.Locator("svg use")).ToHaveCountAsync(1);
+        Assert.Equal("", (await clap.TextContentAsync())?.Trim());
+        Assert.Equal("Tepuk tangan", await clap.GetAttributeAsync("aria-label"));
+
+        await clap.ClickAsync();
+        var floating = projector.GetByTestId("reaction-float").First;
+        await Expect(floating).ToBeAttachedAsync();
+        Assert.Equal(1, await floating.Locator("svg use").CountAsync());
+        Assert.Equal("", (await floating.TextContentAsync())?.Trim());
+        // The image itself arrived: the sprite answers, and the symbol the page uses is in it.
+        var href = await floating.Locator("svg use").GetAttributeAsync("href");
+        using var http = new HttpClient { BaseAddress = Server.BaseUri };
+        var sprite = await http.GetStringAsync(href!.Split('#')[0]);
+        Assert.Contains("<symbol id=\"clap\"", sprite);
+        await session.StepAsync("a clap floats on the projector");
+    }
+
     [SkippableFact]
     public async Task AProjectorOpenedOverAPlainHttpLanAddressSaysTheScreenMaySleepAndWhatToDo()
     {

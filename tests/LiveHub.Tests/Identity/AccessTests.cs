@@ -123,15 +123,20 @@ public sealed class SignInLimitTests
 public sealed class StaticAssetTests(ServerFixture fixture)
 {
     [Fact]
-    public async Task ScriptsGoOutCompressedAndPagesRevalidateCheaply()
+    public async Task FingerprintedScriptsGoOutCompressedAndCachedForGoodAndPagesRevalidateCheaply()
     {
         using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = fixture.Server.BaseUri };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/lib/signalr/signalr.min.js");
+        using var page = await http.GetAsync("/");
+        var html = await new HttpClient { BaseAddress = fixture.Server.BaseUri }.GetStringAsync("/");
+        var module = System.Text.RegularExpressions.Regex.Match(html, @"<link rel=""modulepreload"" href=""(/js/[^""]+\.[a-z0-9]{10}\.js)"">").Groups[1].Value;
+        Assert.NotEmpty(module);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, module);
         request.Headers.AcceptEncoding.ParseAdd("br, gzip");
         using var script = await http.SendAsync(request);
         Assert.Contains(script.Content.Headers.ContentEncoding, e => e is "br" or "gzip");
+        Assert.Contains("immutable", script.Headers.CacheControl!.ToString());
 
-        using var page = await http.GetAsync("/");
         var etag = page.Headers.ETag;
         Assert.NotNull(etag);
         using var again = new HttpRequestMessage(HttpMethod.Get, "/");

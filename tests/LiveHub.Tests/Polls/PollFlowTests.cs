@@ -83,6 +83,36 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
         }
     }
 
+    /// <summary>
+    /// The moderator's card says what the hall sees by the server's own rule, never a copy of it: a running quiz keeps its
+    /// spread from the audience and the screen, however its results are set, until the moderator reveals them.
+    /// </summary>
+    [Fact]
+    public async Task TheModeratorsPollViewSaysWhetherTheAudienceSeesResultsByTheServersRule()
+    {
+        var e = await Server.CreateEventAsync();
+        await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
+        string[] cities = ["Kupang", "Ende", "Maumere"];
+
+        var quiz = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
+            new PollDraftRequest(e.Keynote, PollKinds.Quiz, "Ibu kota NTT?", cities, null, null, [0], 60, PollVisibility.Live));
+        quiz = await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(quiz.Id));
+        Assert.True(quiz.ResultsVisible, "moderators always see results");
+        Assert.False(quiz.AudienceSeesResults, "a running quiz with live results shows the hall nothing");
+        quiz = await moderator.OkAsync<PollView>(nameof(EventHub.RevealPollResults), new RevealPollRequest(quiz.Id, true));
+        Assert.True(quiz.AudienceSeesResults, "revealed by the moderator");
+
+        var single = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll), Single(e.Keynote, PollVisibility.OnClose));
+        single = await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(single.Id));
+        Assert.False(single.AudienceSeesResults);
+        single = await moderator.OkAsync<PollView>(nameof(EventHub.ClosePoll), new PollRequest(single.Id));
+        Assert.True(single.AudienceSeesResults);
+
+        // The same flag in the moderator's snapshot as in the action's answer.
+        var snapshot = await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
+        Assert.Equal([true, true], snapshot.Polls.Where(p => p.Id == quiz.Id || p.Id == single.Id).OrderBy(p => p.Id).Select(p => p.AudienceSeesResults));
+    }
+
     [Fact]
     public async Task HiddenResultsNeverReachTheAudienceBeforeReveal()
     {

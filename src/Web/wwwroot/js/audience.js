@@ -427,6 +427,14 @@ startRelativeTimeTicker();
 // Installable, and openable under dead Wi-Fi (browsers allow a service worker on secure pages only).
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js').catch(() => {});
+  // What this first visit loaded before the worker was there goes into its cache now: the page and its files.
+  navigator.serviceWorker.ready.then(async () => {
+    const files = performance.getEntriesByType('resource').map((r) => r.name)
+      .filter((url) => new URL(url).origin === location.origin && /\.[a-z0-9]{10}\.(js|css|svg)$/.test(new URL(url).pathname));
+    const cache = await caches.open('livehub-v1');
+    await cache.add(location.pathname);
+    await Promise.all(files.map((url) => cache.add(url).catch(() => {})));
+  }).catch(() => {});
 }
 
 if (!code) {

@@ -14,7 +14,7 @@ import { fitsWhole, fitText } from '/js/lib/fit.js';
 import { reactionIcon } from '/js/lib/reactions.js';
 import { formatCountdown, relativeTime, serverNow } from '/js/lib/time.js';
 import { OPTION_KINDS, secondsLeft } from '/js/polls/format.js';
-import { createResultsView } from '/js/polls/results.js';
+import { countText, createResultsView } from '/js/polls/results.js';
 
 const code = eventCodeFromPath();
 const params = new URLSearchParams(location.search);
@@ -510,10 +510,7 @@ function renderPoll(poll) {
   const frame = state.results.get(poll.id) || null;
   if (shown.view) {
     shown.view.update(frame, poll);
-    const voters = frame ? frame.voters : 0;
-    shown.count.textContent = ['text', 'wordcloud'].includes(poll.kind)
-      ? t('poll.answers_count', { count: voters })
-      : t('poll.votes', { count: voters });
+    shown.count.textContent = countText(poll, frame, 'screen');
   }
   tickCountdown();
 }
