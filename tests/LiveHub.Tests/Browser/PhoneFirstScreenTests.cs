@@ -98,19 +98,22 @@ public sealed class PhoneFirstScreenTests(ServerFixture fixture)
         await Expect(projector.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
         var phone = await session.OpenAsync("phone", 360, 740);
         await phone.GotoAsync($"{BaseUrl}/e/{e.Code}?session={e.Keynote}");
+        await Expect(phone.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
         var clap = phone.Locator("[data-testid='reaction'][data-reaction='clap']");
-        await clap.ScrollIntoViewIfNeededAsync();
+        await phone.Locator("#reactions").ScrollIntoViewIfNeededAsync();
         await Expect(clap.Locator("svg use")).ToHaveCountAsync(1);
         Assert.Equal("", (await clap.TextContentAsync())?.Trim());
         Assert.Equal("Tepuk tangan", await clap.GetAttributeAsync("aria-label"));
 
         await clap.ClickAsync();
-        var floating = projector.GetByTestId("reaction-float").First;
-        await Expect(floating).ToBeAttachedAsync();
-        Assert.Equal(1, await floating.Locator("svg use").CountAsync());
-        Assert.Equal("", (await floating.TextContentAsync())?.Trim());
+        // Read in one go: a floating reaction leaves the screen again within seconds.
+        const string firstFloat = "() => { const f = document.querySelector(\"[data-testid='reaction-float']\"); " +
+            "return f ? { text: f.textContent.trim(), uses: f.querySelectorAll('svg use').length, href: f.querySelector('use')?.getAttribute('href') } : null; }";
+        var floating = await (await projector.WaitForFunctionAsync(firstFloat)).JsonValueAsync<System.Text.Json.JsonElement>();
+        Assert.Equal(1, floating.GetProperty("uses").GetInt32());
+        Assert.Equal("", floating.GetProperty("text").GetString());
         // The image itself arrived: the sprite answers, and the symbol the page uses is in it.
-        var href = await floating.Locator("svg use").GetAttributeAsync("href");
+        var href = floating.GetProperty("href").GetString();
         using var http = new HttpClient { BaseAddress = Server.BaseUri };
         var sprite = await http.GetStringAsync(href!.Split('#')[0]);
         Assert.Contains("<symbol id=\"clap\"", sprite);

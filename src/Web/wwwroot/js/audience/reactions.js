@@ -54,7 +54,7 @@ export function createReactions(page) {
     if (entries.some((e) => e.isIntersecting)) {
       iconsWanted = true;
       seen.disconnect();
-      render();
+      drawIcons();
     }
   }, { rootMargin: '200px' });
   seen.observe(ui.section);
@@ -64,7 +64,7 @@ export function createReactions(page) {
     ui.section.hidden = !session || session.status !== 'live';
     const event = page.event;
     const kinds = (event && event.reactions && Object.keys(event.reactions).length) ? event.reactions : DEFAULT_REACTIONS;
-    const sig = JSON.stringify([getLanguage(), kinds, iconsWanted]);
+    const sig = JSON.stringify([getLanguage(), kinds]);
     if (ui.row._sig === sig) {
       return;
     }
@@ -73,7 +73,21 @@ export function createReactions(page) {
       class: 'reaction-btn',
       attrs: { type: 'button', 'data-testid': 'reaction', 'data-reaction': key, 'aria-label': name(key), title: name(key) },
       on: { click: (e) => send(key, /** @type {HTMLElement} */ (e.currentTarget)) },
-    }, [iconsWanted ? reactionIcon(key, 'reaction-emoji') : el('span', { class: 'reaction-emoji' })])));
+    }, [el('span', { class: 'reaction-emoji' })])));
+    drawIcons();
+  }
+
+  /** Puts each reaction's image into its button in place (a button with focus keeps it). */
+  function drawIcons() {
+    if (!iconsWanted) {
+      return;
+    }
+    for (const button of /** @type {NodeListOf<HTMLElement>} */ (ui.row.querySelectorAll('[data-reaction]'))) {
+      const placeholder = button.querySelector('span.reaction-emoji');
+      if (placeholder && button.dataset.reaction) {
+        placeholder.replaceWith(reactionIcon(button.dataset.reaction, 'reaction-emoji'));
+      }
+    }
   }
 
   return { render };
