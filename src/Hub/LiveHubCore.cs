@@ -48,8 +48,10 @@ public static class LiveHubCore
             return store;
         });
         services.AddSingleton<OpenPolls>();
-        services.AddSingleton<SessionAccess>();
         services.AddSingleton<Identity.PasscodeStamps>();
+        services.AddSingleton<Identity.ModeratorAccess>();
+        services.AddSingleton<ModeratorGroups>();
+        services.AddHostedService<ModeratorGroups.Sweep>();
         services.AddSingleton<SessionSnapshots>();
         services.AddSingleton<EventSnapshots>();
         services.AddSingleton<PollService>();

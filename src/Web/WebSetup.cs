@@ -37,7 +37,6 @@ public static partial class WebSetup
         services.AddGracefulStop();
         services.AddLiveHubProxyHeaders();
         services.AddAdmin();
-        services.AddExport();
         // Venue Wi-Fi is the bottleneck: pages, scripts and JSON go out compressed.
         services.AddResponseCompression(o =>
         {
@@ -114,6 +113,7 @@ public static partial class WebSetup
         app.UseParticipantIdentity();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseEndpointAccess();
         app.UseRateLimiter();
 
         app.MapLiveHubHealth();
@@ -122,7 +122,7 @@ public static partial class WebSetup
         // Run from a build, MapStaticAssets would by default re-read changed files and turn caching off; LiveHub serves
         // a build as it was built (restart to pick up an edit), with the same headers a published build sends.
         app.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
-        app.MapStaticAssets(StaticAssetMap.ManifestPath(app.Environment));
+        app.MapStaticAssets(StaticAssetMap.ManifestPath(app.Environment)).AllowAnyone();
         app.MapPages();
         app.MapEventApi();
         app.MapModeratorApi();
@@ -130,7 +130,8 @@ public static partial class WebSetup
         app.MapAdminApi();
         app.MapExportApi();
         app.MapQrCodes();
-        app.MapHub<EventHub>(HubPath);
+        // Anyone may connect; each hub method declares who may call it, and the hub filter enforces that.
+        app.MapHub<EventHub>(HubPath).AllowAnyone();
         return app;
     }
 

@@ -23,7 +23,7 @@ public sealed class AdminService(
     PollStore polls,
     ScenarioImporter importer,
     EventService eventService,
-    PasscodeStamps stamps,
+    PasscodeRotations rotations,
     EventLanguages languages,
     SessionLocks locks,
     ModerationLogStore log,
@@ -296,7 +296,7 @@ public sealed class AdminService(
         };
     }
 
-    /// <summary>A new passcode (given, or made here) with a new stamp: moderators signed in under the old one are signed out.</summary>
+    /// <summary>A new passcode (given, or made here) with a new stamp: moderators signed in under the old one lose their rights at once.</summary>
     public async Task<HubResult<PasscodeRotated>> RotatePasscodeAsync(string? code, PasscodeRequest? request, CancellationToken ct)
     {
         var e = await eventService.FindByCodeAsync(code, ct);
@@ -313,7 +313,8 @@ public sealed class AdminService(
         {
             return ErrorCodes.NotFoundError("event");
         }
-        stamps.Forget(e.Id);
+        // In force on every node before the organizer hears of it: old sign-ins refused, their connections out of the moderator groups.
+        await rotations.RotatedAsync(e.Id, ct);
         await RecordAsync(e.Id, null, "passcode-rotated", null, ct);
         return HubResult<PasscodeRotated>.Success(new PasscodeRotated(passcode));
     }

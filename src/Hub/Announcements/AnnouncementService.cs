@@ -1,14 +1,15 @@
 using LiveHub.Data.Moderation;
 using LiveHub.Events;
+using LiveHub.Identity;
 using LiveHub.Moderation;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
 
 namespace LiveHub.Announcements;
 
-public sealed record PostAnnouncementRequest(long EventId, long? RoomId, string? Text);
+public sealed record PostAnnouncementRequest(long EventId, long? RoomId, string? Text) : IEventRequest;
 
-public sealed record DeleteAnnouncementRequest(long EventId, long AnnouncementId);
+public sealed record DeleteAnnouncementRequest(long EventId, long AnnouncementId) : IEventRequest;
 
 /// <summary>An announcement to the whole event, or to one room (its audience and projector). <see cref="RoomId"/> null means everyone.</summary>
 public sealed record AnnouncementView(long Id, long EventId, long? RoomId, string Text, long CreatedAt)
@@ -16,7 +17,10 @@ public sealed record AnnouncementView(long Id, long EventId, long? RoomId, strin
     public static AnnouncementView Of(AnnouncementRow r) => new(r.Id, r.EventId, r.RoomId, r.Text, r.CreatedAt);
 }
 
-/// <summary>Announcements: stored, then pushed to everyone in the event; clients show the ones for their room or for all.</summary>
+/// <summary>
+/// Announcements: stored, then pushed to everyone in the event; clients show the ones for their room or for all. Callers are the
+/// event's moderators (the hub's declared requirements); this class checks the input.
+/// </summary>
 public sealed class AnnouncementService(
     AnnouncementStore store,
     Data.Events.EventStore events,
@@ -41,10 +45,6 @@ public sealed class AnnouncementService(
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"An announcement is at most {MaxLength} characters.");
         }
-        if (!caller.IsModeratorOf(request.EventId))
-        {
-            return ErrorCodes.ForbiddenError();
-        }
         if (request.RoomId is { } roomId && (await events.ListRoomsAsync(request.EventId, ct)).All(r => r.Id != roomId))
         {
             return ErrorCodes.NotFoundError("room");
@@ -58,9 +58,9 @@ public sealed class AnnouncementService(
 
     public async Task<HubResult<AnnouncementView>> DeleteAsync(Caller caller, DeleteAnnouncementRequest? request, CancellationToken ct)
     {
-        if (request is null || !caller.IsModeratorOf(request.EventId))
+        if (request is null)
         {
-            return ErrorCodes.ForbiddenError();
+            return HubError.Invalid("request", "A request body is required.");
         }
         var row = await store.DeleteAsync(request.EventId, request.AnnouncementId, ct);
         if (row is null)

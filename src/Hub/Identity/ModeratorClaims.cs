@@ -22,11 +22,13 @@ public static class ModeratorClaims
     /// <summary>The name a moderator gave at sign-in, for the audit log.</summary>
     public static string NameOf(ClaimsPrincipal? user) => user?.FindFirst(ClaimTypes.Name)?.Value ?? "Moderator";
 
+    /// <summary>The event the sign-in names; whether it still holds is <see cref="ModeratorAccess"/>'s to say.</summary>
     public static long? EventOf(ClaimsPrincipal? user)
     {
         var value = user?.Identity?.IsAuthenticated == true ? user.FindFirst(EventId)?.Value : null;
         return long.TryParse(value, out var id) ? id : null;
     }
 
-    public static bool IsModeratorOf(ClaimsPrincipal? user, long eventId) => EventOf(user) == eventId;
+    /// <summary>The passcode stamp the sign-in was issued under; <see cref="ModeratorAccess"/> compares it with the event's.</summary>
+    public static string? StampOf(ClaimsPrincipal? user) => user?.FindFirst(PasscodeStamp)?.Value;
 }

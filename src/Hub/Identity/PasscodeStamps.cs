@@ -4,14 +4,18 @@ using LiveHub.Data.Events;
 namespace LiveHub.Identity;
 
 /// <summary>
-/// Whether a moderator sign-in was issued under the event's current passcode. Asked on every request and hub connection,
-/// so each event's stamp is cached for a few seconds; a rotation on this node forgets it at once, other nodes within <see cref="CacheFor"/>.
+/// Whether a moderator sign-in was issued under the event's current passcode. Asked on every request and moderator call,
+/// so each event's stamp is cached for a few seconds. A rotation forgets it on every node at once (<see cref="PasscodeRotations"/>);
+/// the expiry only bounds how long a node that missed the notification (Redis down at that moment) can be wrong.
 /// </summary>
 public sealed class PasscodeStamps(EventStore events, TimeProvider clock)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<long, (string? Stamp, DateTimeOffset Until)> _cache = new();
+    private readonly Lock _forgetting = new();
+    // Moves on every Forget: a read that began before one may have read the old stamp, and must not store it.
+    private long _generation;
 
     public async ValueTask<bool> IsCurrentAsync(long eventId, string? stamp, CancellationToken ct)
     {
@@ -22,14 +26,28 @@ public sealed class PasscodeStamps(EventStore events, TimeProvider clock)
         var now = clock.GetUtcNow();
         if (!_cache.TryGetValue(eventId, out var cached) || cached.Until <= now)
         {
+            var generation = Interlocked.Read(ref _generation);
             var e = await events.FindAsync(eventId, ct);
             cached = (e?.PasscodeStamp, now + CacheFor);
-            _cache[eventId] = cached;
+            lock (_forgetting)
+            {
+                if (Interlocked.Read(ref _generation) == generation)
+                {
+                    _cache[eventId] = cached;
+                }
+            }
         }
         return cached.Stamp is { } current &&
             System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
                 System.Text.Encoding.UTF8.GetBytes(current), System.Text.Encoding.UTF8.GetBytes(stamp));
     }
 
-    public void Forget(long eventId) => _cache.TryRemove(eventId, out _);
+    public void Forget(long eventId)
+    {
+        lock (_forgetting)
+        {
+            Interlocked.Increment(ref _generation);
+            _cache.TryRemove(eventId, out _);
+        }
+    }
 }

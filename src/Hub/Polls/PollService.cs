@@ -11,12 +11,12 @@ namespace LiveHub.Polls;
 /// <summary>
 /// Polls and quizzes: prepare, launch, vote, close, reveal, reset. Lifecycle changes are committed, then pushed as versioned
 /// session deltas; votes are stored as they come and their results pushed coalesced by <see cref="PollResultsCoalescer"/>.
+/// Who may call what is decided before a call gets here (the hub's declared requirements); this class checks the input.
 /// </summary>
 public sealed class PollService(
     PollStore store,
     OpenPolls openPolls,
     EventService events,
-    SessionAccess access,
     SessionLocks locks,
     RateLimits limits,
     Presence presence,
@@ -32,10 +32,10 @@ public sealed class PollService(
         {
             return error;
         }
-        var (session, denied) = await access.AuthorizeModeratorAsync(caller, request!.SessionId, ct);
+        var session = await events.FindSessionAsync(request!.SessionId, ct);
         if (session is null)
         {
-            return denied!;
+            return ErrorCodes.NotFoundError("session");
         }
         using (await locks.AcquireAsync(session.Id, ct))
         {
@@ -56,7 +56,7 @@ public sealed class PollService(
         {
             return error;
         }
-        var (poll, denied) = await AuthorizePollAsync(caller, request.PollId, ct);
+        var (poll, denied) = await FindPollAsync(request.PollId, ct);
         if (poll is null)
         {
             return denied!;
@@ -81,15 +81,15 @@ public sealed class PollService(
         {
             return HubError.Invalid("request", "A request body is required.");
         }
-        var (template, denied) = await AuthorizePollAsync(caller, request.PollId, ct);
+        var (template, denied) = await FindPollAsync(request.PollId, ct);
         if (template is null)
         {
             return denied!;
         }
-        var (target, deniedTarget) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        var target = await events.FindSessionAsync(request.SessionId, ct);
         if (target is null)
         {
-            return deniedTarget!;
+            return ErrorCodes.NotFoundError("session");
         }
         var definition = new PollDefinition(template.Kind, template.Question, template.Options, (int?)template.MaxPicks, (int?)template.Scale,
             template.Correct, (int?)template.TimeLimitSeconds, template.Visibility);
@@ -119,7 +119,7 @@ public sealed class PollService(
 
     public async Task<HubResult<PollView>> DeleteAsync(Caller caller, PollRequest? request, CancellationToken ct)
     {
-        var (poll, denied) = await AuthorizePollAsync(caller, request?.PollId ?? 0, ct);
+        var (poll, denied) = await FindPollAsync(request?.PollId ?? 0, ct);
         if (poll is null)
         {
             return denied!;
@@ -167,10 +167,10 @@ public sealed class PollService(
         {
             return HubError.Invalid("mode", "The projector mode must be 'questions', 'poll' or 'idle'.");
         }
-        var (session, denied) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
-            return denied!;
+            return ErrorCodes.NotFoundError("session");
         }
         long? pollId = null;
         if (request.Mode == ProjectorModes.Poll)
@@ -209,7 +209,7 @@ public sealed class PollService(
         {
             return HubError.Invalid("action", "The action must be 'approve' or 'dismiss'.");
         }
-        var (poll, denied) = await AuthorizePollAsync(caller, request.PollId, ct);
+        var (poll, denied) = await FindPollAsync(request.PollId, ct);
         if (poll is null)
         {
             return denied!;
@@ -373,7 +373,7 @@ public sealed class PollService(
         Caller caller, long? pollId, Func<long, CancellationToken, Task<PollChange?>> change, Func<ILiveClient, PollDelta, Task> send,
         HubError refused, CancellationToken ct, bool releaseProjector = false, [System.Runtime.CompilerServices.CallerMemberName] string action = "")
     {
-        var (poll, denied) = await AuthorizePollAsync(caller, pollId ?? 0, ct);
+        var (poll, denied) = await FindPollAsync(pollId ?? 0, ct);
         if (poll is null)
         {
             return denied!;
@@ -405,15 +405,10 @@ public sealed class PollService(
         results.Mark(change.Poll.Id);
     }
 
-    private async Task<(PollRow? Poll, HubError? Error)> AuthorizePollAsync(Caller caller, long pollId, CancellationToken ct)
+    private async Task<(PollRow? Poll, HubError? Error)> FindPollAsync(long pollId, CancellationToken ct)
     {
         var poll = pollId > 0 ? await store.FindAsync(pollId, ct) : null;
-        if (poll is null)
-        {
-            return (null, caller.User?.Identity?.IsAuthenticated == true ? ErrorCodes.NotFoundError("poll") : ErrorCodes.ForbiddenError());
-        }
-        var (session, denied) = await access.AuthorizeModeratorAsync(caller, poll.SessionId, ct);
-        return session is null ? (null, denied) : (poll, null);
+        return poll is null ? (null, ErrorCodes.NotFoundError("poll")) : (poll, null);
     }
 
     private static PollDelta ModDelta(PollChange c) => new(c.Poll.SessionId, c.Versions.ModVersion, View(c.Poll, moderator: true));

@@ -1,3 +1,5 @@
+using LiveHub.Identity;
+
 namespace LiveHub.Polls;
 
 /// <summary>
@@ -67,20 +69,20 @@ public sealed record PollDraftRequest(
     int? Scale,
     IReadOnlyList<int>? Correct,
     int? TimeLimitSeconds,
-    string? Visibility);
+    string? Visibility) : ISessionRequest;
 
-public sealed record UpdatePollRequest(long PollId, PollDraftRequest? Draft);
+public sealed record UpdatePollRequest(long PollId, PollDraftRequest? Draft) : IPollRequest;
 
-public sealed record PollRequest(long PollId);
+public sealed record PollRequest(long PollId) : IPollRequest;
 
-public sealed record CopyPollRequest(long PollId, long SessionId);
+public sealed record CopyPollRequest(long PollId, long SessionId) : IPollRequest, ISessionRequest;
 
-public sealed record RevealPollRequest(long PollId, bool Revealed);
+public sealed record RevealPollRequest(long PollId, bool Revealed) : IPollRequest;
 
 /// <summary>What the projector shows; <see cref="ShowPresence"/> null leaves the head-count setting as it is.</summary>
-public sealed record SetProjectorRequest(long SessionId, string? Mode, long? PollId, bool? ShowPresence = null);
+public sealed record SetProjectorRequest(long SessionId, string? Mode, long? PollId, bool? ShowPresence = null) : ISessionRequest;
 
-public sealed record ModeratePollAnswerRequest(long PollId, long AnswerId, string? Action);
+public sealed record ModeratePollAnswerRequest(long PollId, long AnswerId, string? Action) : IPollRequest;
 
 /// <summary>
 /// One vote. Fill the field for the poll's kind: <see cref="Choices"/> (single, multiple, quiz), <see cref="Rating"/> (rating),

@@ -11,13 +11,13 @@ namespace LiveHub.Questions;
 
 /// <summary>
 /// Q&amp;A: asks, upvotes and moderation. Each change is committed first and pushed after, under the session's lock,
-/// so deltas leave in version order and a failed write is never broadcast.
+/// so deltas leave in version order and a failed write is never broadcast. Who may call what is decided before a call gets
+/// here (the hub's declared requirements); this class checks the input.
 /// </summary>
 public sealed class QuestionService(
     QuestionStore store,
     AskCommitter asks,
     EventService events,
-    SessionAccess access,
     SessionLocks locks,
     RateLimits limits,
     UpvoteCoalescer upvotes,
@@ -114,10 +114,10 @@ public sealed class QuestionService(
         {
             return HubError.Invalid("action", $"The action must be one of: {string.Join(", ", ModerationActions.All)}.");
         }
-        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
-            return error!;
+            return ErrorCodes.NotFoundError("session");
         }
 
         Func<QuestionRow, string> next = request.Action switch
@@ -164,10 +164,10 @@ public sealed class QuestionService(
         {
             return textError;
         }
-        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
-            return error!;
+            return ErrorCodes.NotFoundError("session");
         }
         using (await locks.AcquireAsync(session.Id, ct))
         {
@@ -194,10 +194,10 @@ public sealed class QuestionService(
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The reply is longer than {MaxReplyLength} characters.");
         }
-        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
-            return error!;
+            return ErrorCodes.NotFoundError("session");
         }
         using (await locks.AcquireAsync(session.Id, ct))
         {
@@ -221,10 +221,10 @@ public sealed class QuestionService(
         {
             return HubError.Invalid("labels", $"At most {MaxLabels} labels of up to {MaxLabelLength} characters.");
         }
-        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
-            return error!;
+            return ErrorCodes.NotFoundError("session");
         }
         using (await locks.AcquireAsync(session.Id, ct))
         {
@@ -250,10 +250,10 @@ public sealed class QuestionService(
         {
             return HubError.Invalid("merge", "Merge needs two different questions.");
         }
-        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
-            return error!;
+            return ErrorCodes.NotFoundError("session");
         }
         using (await locks.AcquireAsync(session.Id, ct))
         {
@@ -276,10 +276,10 @@ public sealed class QuestionService(
         {
             return HubError.Invalid("mode", "The mode must be 'pre' or 'open'.");
         }
-        var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
+        var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
-            return error!;
+            return ErrorCodes.NotFoundError("session");
         }
         using (await locks.AcquireAsync(session.Id, ct))
         {

@@ -1,4 +1,5 @@
 using LiveHub.Data.Questions;
+using LiveHub.Identity;
 
 namespace LiveHub.Questions;
 
@@ -50,14 +51,14 @@ public sealed record AskQuestionRequest(long SessionId, string? ClientId, string
 
 public sealed record UpvoteRequest(long QuestionId, bool On);
 
-public sealed record ModerateQuestionRequest(long SessionId, long QuestionId, string? Action);
+public sealed record ModerateQuestionRequest(long SessionId, long QuestionId, string? Action) : ISessionRequest;
 
-public sealed record EditQuestionRequest(long SessionId, long QuestionId, string? Text);
+public sealed record EditQuestionRequest(long SessionId, long QuestionId, string? Text) : ISessionRequest;
 
-public sealed record SetModerationModeRequest(long SessionId, string? Mode);
+public sealed record SetModerationModeRequest(long SessionId, string? Mode) : ISessionRequest;
 
-public sealed record ReplyToQuestionRequest(long SessionId, long QuestionId, string? Text);
+public sealed record ReplyToQuestionRequest(long SessionId, long QuestionId, string? Text) : ISessionRequest;
 
-public sealed record LabelQuestionRequest(long SessionId, long QuestionId, IReadOnlyList<string>? Labels);
+public sealed record LabelQuestionRequest(long SessionId, long QuestionId, IReadOnlyList<string>? Labels) : ISessionRequest;
 
-public sealed record MergeQuestionsRequest(long SessionId, long SourceId, long TargetId);
+public sealed record MergeQuestionsRequest(long SessionId, long SourceId, long TargetId) : ISessionRequest;

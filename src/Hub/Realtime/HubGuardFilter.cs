@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Reflection;
+using LiveHub.Events;
+using LiveHub.Identity;
 using LiveHub.Limits;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
@@ -6,10 +10,11 @@ using Microsoft.Extensions.Logging;
 namespace LiveHub.Realtime;
 
 /// <summary>
-/// Around every hub call: a per-connection rate limit, and a store failure turned into a typed, retryable error
-/// instead of a dropped call. The connection stays up either way.
+/// Around every hub call: a per-connection rate limit; the method's declared requirement (<see cref="AccessAttribute"/>),
+/// checked here and nowhere else, so no method can skip it and one that declares nothing is refused; and a store failure
+/// turned into a typed, retryable error instead of a dropped call. The connection stays up either way.
 /// </summary>
-public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics metrics, ILogger<HubGuardFilter> logger) : IHubFilter
+public sealed partial class HubGuardFilter(RateLimits limits, ModeratorAccess access, LiveHubMetrics metrics, ILogger<HubGuardFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -28,7 +33,7 @@ public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics met
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            return await next(context);
+            return await AuthorizeAsync(context) is { } denied ? Failure(context, denied) : await next(context);
         }
         catch (DbException ex)
         {
@@ -40,6 +45,70 @@ public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics met
             metrics.HubCall(context.HubMethodName, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>Null when the caller meets every requirement the method declares; else the error to answer with.</summary>
+    private async Task<HubError?> AuthorizeAsync(HubInvocationContext context)
+    {
+        var declared = Requirements.GetOrAdd(context.HubMethod, m => m.GetCustomAttributes<AccessAttribute>().ToArray());
+        if (declared.Length == 0)
+        {
+            return ErrorCodes.ForbiddenError();
+        }
+        foreach (var requirement in declared)
+        {
+            switch (requirement)
+            {
+                case AnyoneAttribute:
+                    break;
+                case ModeratorAttribute moderator:
+                    if (moderator.ForView is { } view && (Argument(context, "view") as string ?? SessionViews.Audience) != view)
+                    {
+                        break;
+                    }
+                    if (TargetOf(context, moderator.Concerning) is not { } id)
+                    {
+                        return HubError.Invalid("request", "A request body is required.");
+                    }
+                    if (await access.CheckAsync(context.Context.User, moderator.Concerning, id, context.Context.ConnectionAborted) is { } error)
+                    {
+                        return error;
+                    }
+                    break;
+                default:
+                    // The organizer has no sign-in on the hub.
+                    return ErrorCodes.ForbiddenError();
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The id of the event, session or poll a call concerns: from its request, or a plain <c>sessionId</c> argument.</summary>
+    private static long? TargetOf(HubInvocationContext context, Concerning concerning)
+    {
+        foreach (var argument in context.HubMethodArguments)
+        {
+            switch (concerning, argument)
+            {
+                case (Concerning.Event, IEventRequest r):
+                    return r.EventId;
+                case (Concerning.Session, ISessionRequest r):
+                    return r.SessionId;
+                case (Concerning.Poll, IPollRequest r):
+                    return r.PollId;
+            }
+        }
+        return concerning == Concerning.Session && Argument(context, "sessionId") is long sessionId ? sessionId : null;
+    }
+
+    private static object? Argument(HubInvocationContext context, string name)
+    {
+        var parameters = context.HubMethod.GetParameters();
+        var index = Array.FindIndex(parameters, p => p.Name == name);
+        return index >= 0 && index < context.HubMethodArguments.Count ? context.HubMethodArguments[index] : null;
+    }
+
+    // Read once per method: this filter runs around every vote.
+    private static readonly ConcurrentDictionary<MethodInfo, AccessAttribute[]> Requirements = new();
 
     /// <summary>A request's id for the log scope: the named property of the request record, or a plain sessionId argument.</summary>
     private static object? ScopeValue(HubInvocationContext context, string name)
@@ -56,8 +125,8 @@ public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics met
         return ScopeProperties.GetOrAdd((args[0]!.GetType(), name), key => key.Type.GetProperty(key.Name))?.GetValue(args[0]);
     }
 
-    // Looked up once per request type, not on every call: this filter runs around every vote.
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Type Type, string Name), System.Reflection.PropertyInfo?> ScopeProperties = new();
+    // Looked up once per request type, not on every call.
+    private static readonly ConcurrentDictionary<(Type Type, string Name), PropertyInfo?> ScopeProperties = new();
 
     /// <summary>Builds a failed <c>HubResult&lt;T&gt;</c> for whatever T the method returns.</summary>
     public static object? Failure(HubInvocationContext context, HubError error)

@@ -95,4 +95,13 @@ public interface ILiveClient
 
     /// <summary>Head counts of a session and its room: to the event's moderators, and to the projector if shown there.</summary>
     Task PresenceChanged(PresenceDelta delta);
+
+    /// <summary>
+    /// To a moderator connection whose sign-in no longer holds (the organizer rotated the passcode): it has been taken out of
+    /// every moderator group and gets no more moderator pushes; sign in again.
+    /// </summary>
+    Task ModeratorRightsLost(RightsLost lost);
 }
+
+/// <summary>Why a connection stopped being a moderator of <see cref="EventId"/>: a typed error, <c>forbidden</c>.</summary>
+public sealed record RightsLost(long EventId, HubError Error);

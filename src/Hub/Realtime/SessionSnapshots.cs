@@ -21,13 +21,12 @@ public sealed class SessionSnapshots(QuestionService questions, PollService poll
 
 /// <summary>
 /// An event's state for one caller: agenda, announcements, the join URL for the page that asks, and for its moderators
-/// head counts and the profanity list.
+/// (as <see cref="Identity.ModeratorAccess"/> decided) head counts and the profanity list.
 /// </summary>
 public sealed class EventSnapshots(EventService events, AnnouncementService announcements, Presence presence, IJoinUrls joinUrls)
 {
-    public async Task<EventSnapshot> ReadAsync(Caller caller, EventRow e, HttpRequest? request, CancellationToken ct)
+    public async Task<EventSnapshot> ReadAsync(EventRow e, bool isModerator, HttpRequest? request, CancellationToken ct)
     {
-        var isModerator = caller.IsModeratorOf(e.Id);
         var join = joinUrls.Event(request, e.Code);
         var snapshot = await events.SnapshotAsync(e, isModerator, ct) with
         {

@@ -11,6 +11,11 @@ public sealed class RedisKeys(string prefix)
     /// <summary>Hash of session id to this node's audience count.</summary>
     public string Presence(string nodeId) => $"{prefix}:presence:{nodeId}";
 
+    /// <summary>The channel a passcode rotation is told on ("{eventId}:{rotationId}"), and the one each node confirms it on.</summary>
+    public string PasscodeRotated => $"{prefix}:passcode-rotated";
+
+    public string PasscodeRotationConfirmed => $"{prefix}:passcode-rotated:confirmed";
+
     /// <summary>The canary channel health checks and tests publish on.</summary>
     public string Canary => $"{prefix}:canary";
 }

@@ -11,7 +11,8 @@ namespace LiveHub.ScaleOut;
 
 /// <summary>
 /// Scale-out is configuration. With <c>ConnectionStrings:Redis</c>: the SignalR Redis backplane, Data Protection keys in Redis
-/// (a cookie from one node is valid on all), and head counts summed across nodes, all on one shared multiplexer.
+/// (a cookie from one node is valid on all), head counts summed across nodes, and passcode rotations told to every node, all on
+/// one shared multiplexer.
 /// Without it: one node, keys in files, counts in memory. The code that uses these is the same either way.
 /// </summary>
 public static class ScaleOutSetup
@@ -28,6 +29,7 @@ public static class ScaleOutSetup
             // Replaces SignalR's default (registered by AddSignalR, which ran before): the same manager, without a scan per Clients.User.
             services.AddSingleton(typeof(HubLifetimeManager<>), typeof(UserIndexedHubLifetimeManager<>));
             services.AddSingleton<Presence, LocalPresence>();
+            services.AddSingleton<Identity.PasscodeRotations, Identity.LocalPasscodeRotations>();
             var keys = FileKeyDirectory(configuration);
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
             return services;
@@ -49,6 +51,9 @@ public static class ScaleOutSetup
         services.AddSingleton<RedisPresence>();
         services.AddSingleton<Presence>(sp => sp.GetRequiredService<RedisPresence>());
         services.AddHostedService<RedisPresence.Sync>();
+        services.AddSingleton<RedisPasscodeRotations>();
+        services.AddSingleton<Identity.PasscodeRotations>(sp => sp.GetRequiredService<RedisPasscodeRotations>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisPasscodeRotations>());
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
         return services;
     }

@@ -5,8 +5,8 @@ using LiveHub.Export;
 using LiveHub.Identity;
 using LiveHub.Polls;
 using LiveHub.Realtime;
-using LiveHub.Web.Admin;
 using LiveHub.Web.Api;
+using LiveHub.Web.Security;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -18,20 +18,11 @@ namespace LiveHub.Web.Export;
 /// </summary>
 public static class ExportApi
 {
-    public const string Policy = "livehub-export";
-
     private static readonly string[] Files = ["questions.csv", "questions.json", "polls.csv", "polls.json", "reactions.csv", "reactions.json"];
-
-    public static IServiceCollection AddExport(this IServiceCollection services) =>
-        services.AddAuthorization(o => o.AddPolicy(Policy, p => p
-            .AddAuthenticationSchemes(ModeratorClaims.Scheme, AdminClaims.Scheme)
-            .RequireAuthenticatedUser()));
 
     public static IEndpointRouteBuilder MapExportApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api").RequireAuthorization(Policy);
-
-        group.MapGet("/events/{code}/export/{file}", async (string code, string file, HttpContext http, EventService events,
+        app.MapGet("/api/events/{code}/export/{file}", async (string code, string file, HttpContext http, EventService events,
             ExportService export, CancellationToken ct) =>
         {
             var e = await events.FindByCodeAsync(code, ct);
@@ -39,12 +30,10 @@ public static class ExportApi
             {
                 return ApiErrors.ToHttp(ErrorCodes.NotFoundError(e is null ? "event" : "file"));
             }
-            return MayExport(http, e.Id)
-                ? await WriteAsync(http, export, e, null, file, ct)
-                : ApiErrors.ToHttp(ErrorCodes.ForbiddenError());
-        });
+            return await WriteAsync(http, export, e, null, file, ct);
+        }).RequireModerator(Concerning.Event, orOrganizer: true);
 
-        group.MapGet("/sessions/{sessionId:long}/export/{file}", async (long sessionId, string file, HttpContext http,
+        app.MapGet("/api/sessions/{sessionId:long}/export/{file}", async (long sessionId, string file, HttpContext http,
             EventStore store, ExportService export, CancellationToken ct) =>
         {
             var session = await store.FindSessionAsync(sessionId, ct);
@@ -53,19 +42,12 @@ public static class ExportApi
             {
                 return ApiErrors.ToHttp(ErrorCodes.NotFoundError("session"));
             }
-            if (!MayExport(http, e.Id))
-            {
-                return ApiErrors.ToHttp(ErrorCodes.ForbiddenError());
-            }
             return Files.Contains(file)
                 ? await WriteAsync(http, export, e, session, file, ct)
                 : ApiErrors.ToHttp(ErrorCodes.NotFoundError("file"));
-        });
+        }).RequireModerator(Concerning.Session, orOrganizer: true);
         return app;
     }
-
-    private static bool MayExport(HttpContext http, long eventId) =>
-        ModeratorClaims.IsModeratorOf(http.User, eventId) || AdminClaims.IsAdmin(http.User);
 
     private static async Task<IResult> WriteAsync(HttpContext http, ExportService export, EventRow e, SessionRow? session, string file, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using LiveHub.Data;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using LiveHub.Web.Security;
 using OpenTelemetry.Metrics;
 
 namespace LiveHub.Web.Health;
@@ -26,9 +27,10 @@ public static class Observability
     public static IEndpointRouteBuilder MapLiveHubHealth(this IEndpointRouteBuilder app)
     {
         // Live: the process answers. Ready: it can also reach what it needs, so a load balancer may send it people.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnyone();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnyone();
+        // Anyone who reaches it: the load balancer keeps it to the internal network (docs/deploy.md).
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnyone();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using LiveHub.Events;
 using LiveHub.Identity;
 using LiveHub.Realtime;
 using LiveHub.Web.Api;
+using LiveHub.Web.Security;
 
 namespace LiveHub.Web.Moderators;
 
@@ -19,14 +20,10 @@ public static class AuditApi
             {
                 return ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"));
             }
-            if (!ModeratorClaims.IsModeratorOf(http.User, e.Id))
-            {
-                return ApiErrors.ToHttp(ErrorCodes.ForbiddenError());
-            }
             var entries = await log.ListAsync(e.Id, session, Math.Clamp(limit ?? 1000, 1, 100_000), ct);
             http.Response.Headers.ContentDisposition = $"inline; filename=\"audit-{e.Code}.json\"";
             return Results.Ok(entries);
-        });
+        }).RequireModerator(Concerning.Event);
         return app;
     }
 }

@@ -50,7 +50,8 @@ public static class ModeratorApi
 
     public static IEndpointRouteBuilder MapModeratorApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/events/{code}/moderator");
+        // Signing in, out, and asking whether one is: open to anyone, as a sign-in form is.
+        var group = app.MapGroup("/api/events/{code}/moderator").AllowAnyone();
 
         group.MapPost("/session", async (string code, SignInRequest? body, HttpContext http, EventService events, CancellationToken ct) =>
         {
@@ -69,14 +70,14 @@ public static class ModeratorApi
             return Results.Ok(new ModeratorStatus(true, e.Id));
         }).RequireRateLimiting(SignInLimit);
 
-        group.MapGet("/session", async (string code, HttpContext http, EventService events, CancellationToken ct) =>
+        group.MapGet("/session", async (string code, HttpContext http, EventService events, ModeratorAccess access, CancellationToken ct) =>
         {
             var e = await events.FindByCodeAsync(code, ct);
             if (e is null)
             {
                 return ApiErrors.ToHttp(ErrorCodes.NotFoundError("event"));
             }
-            var isModerator = ModeratorClaims.IsModeratorOf(http.User, e.Id);
+            var isModerator = await access.IsModeratorOfAsync(http.User, e.Id, ct);
             return Results.Ok(new ModeratorStatus(isModerator, isModerator ? e.Id : null));
         });
 

@@ -1,5 +1,6 @@
 using LiveHub.Events;
 using LiveHub.Identity;
+using LiveHub.Web.Security;
 using Microsoft.Net.Http.Headers;
 
 namespace LiveHub.Web.Pages;
@@ -18,8 +19,10 @@ public static class PageEndpoints
         return services;
     }
 
-    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder endpoints)
     {
+        // Pages are public: what a page may show is decided by the API and the hub it calls.
+        var app = endpoints.MapGroup("").AllowAnyone();
         app.MapGet("/", (HttpContext http, PageRenderer renderer) =>
             Page(http, renderer, PageCatalog.Home, Language(http, PageCatalog.Home, null), null, null));
         app.MapGet("/admin", (HttpContext http, PageRenderer renderer) =>
@@ -64,7 +67,7 @@ public static class PageEndpoints
             http.Response.Headers.CacheControl = v == strings.Version ? "public, max-age=31536000, immutable" : "no-cache";
             return Results.Text(strings.Json(page, parts[1]), "application/json; charset=utf-8");
         });
-        return app;
+        return endpoints;
     }
 
     private static Delegate EventPage(PageDefinition page) =>

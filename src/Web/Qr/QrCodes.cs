@@ -3,6 +3,7 @@ using LiveHub.Events;
 using LiveHub.Realtime;
 using LiveHub.Web.Api;
 using LiveHub.Web.Pages;
+using LiveHub.Web.Security;
 using QRCoder;
 
 namespace LiveHub.Web.Qr;
@@ -28,7 +29,7 @@ public static class QrCodes
             }
             http.Response.Headers.CacheControl = Revalidated;
             return Results.Text(Svg(urls.Event(http.Request, e.Code).Url), "image/svg+xml");
-        });
+        }).AllowAnyone();
 
         // The QR on a room's door: its code leads to the session live in the room.
         app.MapGet("/api/rooms/{roomCode}/qr.svg", async (string roomCode, HttpContext http, EventStore events, PublicUrls urls, CancellationToken ct) =>
@@ -40,7 +41,7 @@ public static class QrCodes
             }
             http.Response.Headers.CacheControl = Revalidated;
             return Results.Text(Svg(urls.Room(http.Request, room.Code).Url), "image/svg+xml");
-        });
+        }).AllowAnyone();
         return app;
     }
 

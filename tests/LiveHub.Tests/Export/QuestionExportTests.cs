@@ -150,8 +150,8 @@ public sealed class QuestionExportTests(AdminServerFixture fixture)
         using var admin = await AdminHttp.SignInAsync(Server);
         using var anonymous = AdminHttp.Anonymous(Server);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync($"/api/events/{e.Code}/export/questions.csv")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.Http.GetAsync($"/api/sessions/{e.Keynote}/export/polls.json")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.Http.GetAsync($"/api/events/{e.Code}/export/questions.csv")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await anonymous.Http.GetAsync($"/api/sessions/{e.Keynote}/export/polls.json")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await moderator.Http.GetAsync($"/api/events/{other.Code}/export/questions.json")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await moderator.Http.GetAsync($"/api/sessions/{other.Keynote}/export/polls.csv")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await moderator.Http.GetAsync($"/api/sessions/{e.Keynote}/export/polls.csv")).StatusCode);

@@ -164,6 +164,12 @@ live.on('AnnouncementDeleted', (a) => {
   announcements = announcements.filter((x) => x.id !== a.id);
   renderAnnouncements();
 });
+// The organizer rotated the passcode: the server took this connection out of the moderator groups; sign in again.
+live.on('ModeratorRightsLost', (lost) => {
+  if (event && lost.eventId === event.id) {
+    lostModeratorRights(lost.error);
+  }
+});
 
 // ------------------------------------------------------------ sign-in
 
