@@ -109,6 +109,7 @@ public static partial class WebSetup
         app.UseLiveHubSecurityHeaders();
         app.UseGracefulStop(HubPath);
         app.UseHubOriginCheck(HubPath);
+        app.UseSameOriginWrites(HubPath);
         app.UseResponseCompression();
         app.UseNotFoundPage();
         app.UseParticipantIdentity();
