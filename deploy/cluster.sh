@@ -173,6 +173,7 @@ up() {
       --LiveHub:Store:DataDirectory="$RUN/nodes/$name" \
       --LiveHub:ScaleOut:NodeId="$name" \
       --LiveHub:Web:PublicUrl="http://127.0.0.1:$NGINX_PORT" \
+      --LiveHub:Web:TrustedProxies:0=127.0.0.1 \
       --LiveHub:Demo:ModeratorPasscode="$passcode" \
       --LiveHub:Admin:Key="$admin_key" \
       >"$RUN/logs/$name.log" 2>&1) &

@@ -67,10 +67,18 @@ public static partial class WebSetup
             {
                 LogDemoUrls(app.Logger,
                     urls.Event(null, d.Code).Url, urls.Moderator(null, d.Code, here), urls.Projector(null, d.Code, here),
-                    d.Passcode ?? "(set LiveHub:Demo:ModeratorPasscode)");
+                    DemoPasscodeLine(d, $"{urls.Base(null, here)}/admin"));
             }
         });
     }
+
+    /// <summary>Only what is true: a passcode that works, or that it was changed and where the organizer manages it.</summary>
+    private static string DemoPasscodeLine(DemoReady demo, string adminUrl) => demo.Status switch
+    {
+        DemoPasscode.Current => demo.Passcode!,
+        DemoPasscode.Changed => $"changed by the organizer since it was set up (the old one no longer works); rotate it at {adminUrl}",
+        _ => $"not kept on this machine; the organizer sets a new one at {adminUrl}",
+    };
 
     /// <summary>
     /// Without a public URL, the QR codes follow the machine's network addresses: say which ones phones can use, or, when the
@@ -108,6 +116,7 @@ public static partial class WebSetup
         app.UseLiveHubSecurityHeaders();
         app.UseGracefulStop(HubPath);
         app.UseHubOriginCheck(HubPath);
+        app.UseSameOriginWrites(HubPath);
         app.UseResponseCompression();
         app.UseNotFoundPage();
         app.UseParticipantIdentity();

@@ -7,6 +7,7 @@ using LiveHub.Data.Moderation;
 using LiveHub.Data.Polls;
 using LiveHub.Events;
 using LiveHub.Identity;
+using LiveHub.Limits;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -422,5 +423,5 @@ public sealed class AdminService(
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    private static int Longest(params string?[] values) => values.Max(v => v?.Trim().Length ?? 0);
+    private static int Longest(params string?[] values) => values.Max(v => TextLength.Of(v?.Trim()));
 }

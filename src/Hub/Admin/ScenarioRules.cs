@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using LiveHub.Events;
+using LiveHub.Limits;
 using LiveHub.Polls;
 using LiveHub.Realtime;
 
@@ -134,7 +135,7 @@ public static partial class ScenarioRules
 
     public static HubError? CheckEvent(string? name, string? timeZone)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength)
+        if (string.IsNullOrWhiteSpace(name) || TextLength.Exceeds(name.Trim(), MaxNameLength))
         {
             return HubError.Invalid("name", $"The event name is 1 to {MaxNameLength} characters.");
         }
@@ -151,7 +152,7 @@ public static partial class ScenarioRules
         {
             return HubError.Invalid("key", "A key is 1 to 40 letters, digits, '-' or '_', starting with a letter or digit.");
         }
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxRoomNameLength)
+        if (string.IsNullOrWhiteSpace(name) || TextLength.Exceeds(name.Trim(), MaxRoomNameLength))
         {
             return HubError.Invalid("room", $"A room name is 1 to {MaxRoomNameLength} characters.");
         }
@@ -178,15 +179,15 @@ public static partial class ScenarioRules
         {
             return HubError.Invalid("time", "Start and end are times written HH:mm, the end after the start on the same day.");
         }
-        if (string.IsNullOrWhiteSpace(kind) || kind.Trim().Length > MaxKindLength)
+        if (string.IsNullOrWhiteSpace(kind) || TextLength.Exceeds(kind.Trim(), MaxKindLength))
         {
             return HubError.Invalid("kind", $"The kind (e.g. keynote, panel) is 1 to {MaxKindLength} characters.");
         }
-        if (string.IsNullOrWhiteSpace(title) || title.Trim().Length > MaxTitleLength)
+        if (string.IsNullOrWhiteSpace(title) || TextLength.Exceeds(title.Trim(), MaxTitleLength))
         {
             return HubError.Invalid("title", $"A title is 1 to {MaxTitleLength} characters.");
         }
-        if (speakers is not null && (speakers.Count > MaxSpeakers || speakers.Any(n => n is null || n.Trim().Length > MaxSpeakerLength || n.Contains('\n'))))
+        if (speakers is not null && (speakers.Count > MaxSpeakers || speakers.Any(n => n is null || TextLength.Exceeds(n.Trim(), MaxSpeakerLength) || n.Contains('\n'))))
         {
             return HubError.Invalid("speakers", $"At most {MaxSpeakers} speakers of up to {MaxSpeakerLength} characters each, one line each.");
         }

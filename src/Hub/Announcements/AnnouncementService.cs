@@ -1,6 +1,7 @@
 using LiveHub.Data.Moderation;
 using LiveHub.Events;
 using LiveHub.Identity;
+using LiveHub.Limits;
 using LiveHub.Moderation;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -41,7 +42,7 @@ public sealed class AnnouncementService(
         {
             return ErrorCodes.TextEmptyError();
         }
-        if (text.Length > MaxLength)
+        if (TextLength.Exceeds(text, MaxLength))
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"An announcement is at most {MaxLength} characters.");
         }

@@ -1,4 +1,5 @@
 using LiveHub.Identity;
+using LiveHub.Limits;
 using LiveHub.Moderation;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -49,7 +50,7 @@ public sealed class AgendaService(
     public async Task<HubResult<IReadOnlyList<string>>> SetProfanityWordsAsync(Caller caller, SetProfanityWordsRequest? request, CancellationToken ct)
     {
         var words = (request?.Words ?? []).Select(w => w?.Trim() ?? "").Where(w => w.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (request is null || words.Count > 2000 || words.Any(w => w.Length > 40 || w.Contains('\n')))
+        if (request is null || words.Count > 2000 || words.Any(w => TextLength.Exceeds(w, 40) || w.Contains('\n')))
         {
             return HubError.Invalid("words", "At most 2000 words of up to 40 characters.");
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LiveHub.Data.Polls;
+using LiveHub.Limits;
 using LiveHub.Realtime;
 
 namespace LiveHub.Polls;
@@ -34,7 +35,7 @@ public static class PollRules
         {
             return ErrorCodes.TextEmptyError();
         }
-        if (question.Length > MaxQuestionLength)
+        if (TextLength.Exceeds(question, MaxQuestionLength))
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The poll question is longer than {MaxQuestionLength} characters.");
         }
@@ -49,7 +50,7 @@ public static class PollRules
         string? correctJson = null;
         if (PollKinds.HasOptions(r.Kind))
         {
-            if (options.Count is < 2 or > MaxOptions || options.Any(o => o.Length is 0 or > MaxOptionLength))
+            if (options.Count is < 2 or > MaxOptions || options.Any(o => o.Length == 0 || TextLength.Exceeds(o, MaxOptionLength)))
             {
                 return HubError.Invalid("options", $"Give 2 to {MaxOptions} options of 1 to {MaxOptionLength} characters.");
             }
@@ -150,7 +151,7 @@ public static class PollRules
                 {
                     return ErrorCodes.TextEmptyError();
                 }
-                if (words.Count > MaxWords || words.Any(w => w.Length > MaxWordLength))
+                if (words.Count > MaxWords || words.Any(w => TextLength.Exceeds(w, MaxWordLength)))
                 {
                     return new HubError("too_many_words", "error.too_many_words", $"Give one to {MaxWords} words.");
                 }
@@ -164,7 +165,7 @@ public static class PollRules
                 {
                     return ErrorCodes.TextEmptyError();
                 }
-                if (text.Length > MaxTextAnswerLength)
+                if (TextLength.Exceeds(text, MaxTextAnswerLength))
                 {
                     return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The answer is longer than {MaxTextAnswerLength} characters.");
                 }

@@ -1,3 +1,4 @@
+using LiveHub.Limits;
 using LiveHub.Realtime;
 
 namespace LiveHub.Questions;
@@ -15,7 +16,7 @@ public static class QuestionRules
         {
             return ErrorCodes.TextEmptyError();
         }
-        if (trimmed.Length > maxLength)
+        if (TextLength.Exceeds(trimmed, maxLength))
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The text is longer than {maxLength} characters.");
         }
@@ -26,7 +27,7 @@ public static class QuestionRules
     public static HubError? CheckName(string? name, int maxLength, out string? trimmed)
     {
         trimmed = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
-        return trimmed is { Length: var n } && n > maxLength
+        return TextLength.Exceeds(trimmed, maxLength)
             ? new HubError(ErrorCodes.NameTooLong, "error.name_too_long", $"The name is longer than {maxLength} characters.")
             : null;
     }

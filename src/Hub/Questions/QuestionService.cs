@@ -190,7 +190,7 @@ public sealed class QuestionService(
             return HubError.Invalid("request", "A request body is required.");
         }
         var reply = string.IsNullOrWhiteSpace(request.Text) ? null : request.Text.Trim();
-        if (reply is { Length: > MaxReplyLength })
+        if (TextLength.Exceeds(reply, MaxReplyLength))
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The reply is longer than {MaxReplyLength} characters.");
         }
@@ -217,7 +217,7 @@ public sealed class QuestionService(
     {
         var labels = (request?.Labels ?? []).Select(l => l?.Trim().Replace(",", " ", StringComparison.Ordinal) ?? "").Where(l => l.Length > 0)
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (request is null || labels.Count > MaxLabels || labels.Any(l => l.Length > MaxLabelLength))
+        if (request is null || labels.Count > MaxLabels || labels.Any(l => TextLength.Exceeds(l, MaxLabelLength)))
         {
             return HubError.Invalid("labels", $"At most {MaxLabels} labels of up to {MaxLabelLength} characters.");
         }

@@ -1,14 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace LiveHub.Realtime;
 
 /// <summary>
-/// Every hub method answers with this: either <see cref="Ok"/> with a value, or a typed error.
-/// Errors never close the connection.
+/// Every hub method answers with this: either <see cref="Ok"/> with a value, or a typed error whose <c>value</c> is
+/// <c>null</c> on the wire, whatever <typeparamref name="T"/> is. Errors never close the connection.
 /// </summary>
+[JsonConverter(typeof(HubResultJsonConverter))]
 public sealed record HubResult<T>(bool Ok, T? Value, HubError? Error)
 {
     public static HubResult<T> Success(T value) => new(true, value, null);
 
     public static implicit operator HubResult<T>(HubError error) => new(false, default, error);
+}
+
+/// <summary>
+/// Writes <c>{ ok, value, error }</c> with <c>value: null</c> on every error: a failed <c>HubResult&lt;bool&gt;</c> would
+/// otherwise say <c>false</c>, which a client could read as an answer. Reads a null value back as the type's default.
+/// </summary>
+public sealed class HubResultJsonConverter : JsonConverterFactory
+{
+    public override bool CanConvert(Type typeToConvert) =>
+        typeToConvert.IsGenericType && typeToConvert.GetGenericTypeDefinition() == typeof(HubResult<>);
+
+    public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
+        (JsonConverter)Activator.CreateInstance(typeof(Converter<>).MakeGenericType(typeToConvert.GetGenericArguments()[0]))!;
+
+    private sealed class Converter<T> : JsonConverter<HubResult<T>>
+    {
+        public override HubResult<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new JsonException("A hub result is a JSON object.");
+            }
+            var ok = false;
+            T? value = default;
+            HubError? error = null;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                if (string.Equals(name, "ok", StringComparison.OrdinalIgnoreCase))
+                {
+                    ok = reader.GetBoolean();
+                }
+                else if (string.Equals(name, "value", StringComparison.OrdinalIgnoreCase))
+                {
+                    value = reader.TokenType == JsonTokenType.Null ? default : JsonSerializer.Deserialize<T>(ref reader, options);
+                }
+                else if (string.Equals(name, "error", StringComparison.OrdinalIgnoreCase))
+                {
+                    error = JsonSerializer.Deserialize<HubError>(ref reader, options);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            return new HubResult<T>(ok, value, error);
+        }
+
+        public override void Write(Utf8JsonWriter writer, HubResult<T> result, JsonSerializerOptions options)
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean(Name(nameof(HubResult<T>.Ok), options), result.Ok);
+            writer.WritePropertyName(Name(nameof(HubResult<T>.Value), options));
+            if (result.Ok)
+            {
+                JsonSerializer.Serialize(writer, result.Value, options);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+            writer.WritePropertyName(Name(nameof(HubResult<T>.Error), options));
+            JsonSerializer.Serialize(writer, result.Error, options);
+            writer.WriteEndObject();
+        }
+
+        private static string Name(string property, JsonSerializerOptions options) =>
+            options.PropertyNamingPolicy?.ConvertName(property) ?? property;
+    }
 }
 
 /// <summary>A typed error: a stable code for programs, a message key for the page's dictionary, and an English message for logs.</summary>

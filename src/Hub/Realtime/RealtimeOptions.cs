@@ -25,6 +25,9 @@ public sealed class RealtimeOptions
     /// </summary>
     [Range(1, 60)] public int KeepAliveSeconds { get; set; } = 4;
 
-    /// <summary>Origins allowed to open the hub besides the server's own; browsers from any other origin are refused.</summary>
+    /// <summary>
+    /// Origins allowed, besides the server's own, to open the hub and to send state-changing HTTP requests; browsers from any
+    /// other origin are refused.
+    /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using LiveHub.Data;
 using LiveHub.Data.Events;
 using LiveHub.Events;
+using LiveHub.Identity;
 using Microsoft.Extensions.Options;
 
 namespace LiveHub.Web.Demo;
@@ -29,6 +30,22 @@ public sealed class DemoOptions
     public bool StartToday { get; set; } = true;
 }
 
+/// <summary>Whether the start-up log knows the demo's moderator passcode.</summary>
+public enum DemoPasscode
+{
+    /// <summary>The generated or configured passcode, and it still works.</summary>
+    Current,
+
+    /// <summary>The organizer rotated it: the generated or configured one no longer works.</summary>
+    Changed,
+
+    /// <summary>Neither configured nor kept beside the database.</summary>
+    Unknown,
+}
+
+/// <summary>The demo event's code, and its moderator passcode when <see cref="Status"/> is <see cref="DemoPasscode.Current"/>.</summary>
+public sealed record DemoReady(string Code, string? Passcode, DemoPasscode Status);
+
 /// <summary>Migrates the store and loads the demo event on first start.</summary>
 public sealed partial class DemoLoader(
     Database db,
@@ -39,8 +56,8 @@ public sealed partial class DemoLoader(
 {
     public const string ScenarioResource = "LiveHub.Web.Demo.citynet-kupang-2019.json";
 
-    /// <summary>Returns the demo code and passcode when the demo is (or was) loaded, for the start-up log.</summary>
-    public async Task<(string Code, string? Passcode)?> PrepareAsync(CancellationToken ct)
+    /// <summary>Returns what the start-up log may say about the demo when it is (or was) loaded.</summary>
+    public async Task<DemoReady?> PrepareAsync(CancellationToken ct)
     {
         db.Migrate();
         await events.EnsureRoomCodesAsync(JoinCode.New, ct);
@@ -69,13 +86,21 @@ public sealed partial class DemoLoader(
                 }
             }
             LogDemoLoaded(logger, demo.Code);
-            return (demo.Code, passcode);
+            return new DemoReady(demo.Code, passcode, DemoPasscode.Current);
         }
-        if (await events.FindByCodeAsync(demo.Code, ct) is null)
+        if (await events.FindByCodeAsync(demo.Code, ct) is not { } e)
         {
             return null;
         }
-        return (demo.Code, demo.ModeratorPasscode ?? (File.Exists(passcodeFile) ? (await File.ReadAllTextAsync(passcodeFile, ct)).Trim() : null));
+        // The organizer may have rotated the passcode since it was generated or configured: print it only while it works.
+        var known = demo.ModeratorPasscode ?? (File.Exists(passcodeFile) ? (await File.ReadAllTextAsync(passcodeFile, ct)).Trim() : null);
+        if (string.IsNullOrEmpty(known))
+        {
+            return new DemoReady(demo.Code, null, DemoPasscode.Unknown);
+        }
+        return PasscodeHasher.Verify(e.ModeratorPasscodeHash, known)
+            ? new DemoReady(demo.Code, known, DemoPasscode.Current)
+            : new DemoReady(demo.Code, null, DemoPasscode.Changed);
     }
 
     public static Scenario LoadScenario()

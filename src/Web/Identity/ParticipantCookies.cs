@@ -1,4 +1,6 @@
 using LiveHub.Identity;
+using LiveHub.Realtime;
+using Microsoft.AspNetCore.SignalR;
 
 namespace LiveHub.Web.Identity;
 
@@ -8,10 +10,26 @@ namespace LiveHub.Web.Identity;
 /// </summary>
 public static class ParticipantCookies
 {
+    /// <summary>The answer to a hub handshake without a valid participant cookie (HTTP 401).</summary>
+    public static readonly HubError NoParticipant = new("no_participant", "error.no_participant",
+        $"A hub connection needs the {CookieNames.Participant} participant cookie: GET any page (such as /) or /api/events/{{code}} " +
+        "first, keep the cookie it sets, and send it with the handshake.");
+
+    /// <summary>
+    /// Issues and reads the participant cookie on every request, except that the hub is never where a participant is made:
+    /// a connection (its handshake or negotiation) must bring a valid cookie, or every cookie-less connection would be a new
+    /// participant, with a vote of its own in every poll and its own idempotency keys.
+    /// </summary>
     public static IApplicationBuilder UseParticipantIdentity(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var identity = context.RequestServices.GetRequiredService<ParticipantIdentity>();
         var participantId = identity.Unprotect(context.Request.Cookies[CookieNames.Participant]);
+        if (participantId is null && context.GetEndpoint()?.Metadata.GetMetadata<HubMetadata>() is not null)
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            await context.Response.WriteAsJsonAsync(NoParticipant);
+            return;
+        }
         if (participantId is null)
         {
             participantId = ParticipantIdentity.NewId();

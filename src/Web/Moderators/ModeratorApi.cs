@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using LiveHub.Events;
 using LiveHub.Identity;
+using LiveHub.Limits;
 using LiveHub.Realtime;
 using LiveHub.Web.Api;
 using LiveHub.Web.Pages;
@@ -65,7 +66,7 @@ public static class ModeratorApi
             {
                 return ApiErrors.ToHttp(new HubError("wrong_passcode", "error.wrong_passcode", "The passcode is not right for this event."));
             }
-            var name = body!.Name?.Trim() is { Length: > 0 and <= 60 } n ? n : null;
+            var name = body!.Name?.Trim() is { Length: > 0 } n && !TextLength.Exceeds(n, 60) ? n : null;
             await http.SignInAsync(ModeratorClaims.Scheme, ModeratorClaims.Create(e.Id, e.PasscodeStamp, name));
             return Results.Ok(new ModeratorStatus(true, e.Id));
         }).RequireRateLimiting(SignInLimit);

@@ -24,8 +24,8 @@ public sealed class WebOptions
     [System.ComponentModel.DataAnnotations.Range(1, 100_000)] public int SignInAttemptsPerMinute { get; set; } = 10;
 
     /// <summary>
-    /// Reverse proxies on other machines (addresses or CIDR networks) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c>
-    /// are believed; a proxy on the loopback always is.
+    /// Reverse proxies (addresses or CIDR networks) whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed;
+    /// no one else's are, the loopback included: nginx on the same machine is <c>["127.0.0.1"]</c>.
     /// </summary>
     public string[] TrustedProxies { get; set; } = [];
 }

@@ -47,22 +47,35 @@ public static class SecurityHeaders
     });
 
     /// <summary>
-    /// Refuses a hub handshake that a browser makes from a foreign page. Browsers always send Origin on WebSocket
-    /// and cross-origin requests; clients without one (the .NET client, tools) are not browsers and carry no ambient cookie risk.
+    /// Refuses a hub handshake that a browser makes from a foreign page (<see cref="IsAllowedOrigin"/>).
     /// </summary>
     public static IApplicationBuilder UseHubOriginCheck(this IApplicationBuilder app, PathString hubPath) => app.Use(async (context, next) =>
     {
-        if (context.Request.Path.StartsWithSegments(hubPath) && context.Request.Headers.Origin is { Count: > 0 } origin)
+        if (context.Request.Path.StartsWithSegments(hubPath) && !IsAllowedOrigin(context))
         {
-            var allowed = context.RequestServices.GetRequiredService<IOptions<RealtimeOptions>>().Value.AllowedOrigins;
-            if (!IsSameOrigin(origin.ToString(), context.Request) && !allowed.Contains(origin.ToString(), StringComparer.OrdinalIgnoreCase))
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                return;
-            }
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
         }
         await next(context);
     });
+
+    /// <summary>
+    /// The one origin rule, for hub handshakes and for every state-changing request: no <c>Origin</c> header, the server's
+    /// own origin (the <c>Origin</c>'s host and port are the request's <c>Host</c>), or one listed in
+    /// <c>LiveHub:Realtime:AllowedOrigins</c>. Browsers send Origin on every WebSocket handshake and every POST, PUT, PATCH
+    /// and DELETE; clients without one (the .NET client, tools) are not browsers and carry no ambient cookie risk. An
+    /// opaque origin (<c>null</c>, from a sandboxed frame or a privacy redirect) is foreign.
+    /// </summary>
+    public static bool IsAllowedOrigin(HttpContext context)
+    {
+        if (context.Request.Headers.Origin is not { Count: > 0 } header)
+        {
+            return true;
+        }
+        var origin = header.ToString();
+        return IsSameOrigin(origin, context.Request)
+            || context.RequestServices.GetRequiredService<IOptions<RealtimeOptions>>().Value.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase);
+    }
 
     private static bool IsSameOrigin(string origin, HttpRequest request) =>
         Uri.TryCreate(origin, UriKind.Absolute, out var uri) &&

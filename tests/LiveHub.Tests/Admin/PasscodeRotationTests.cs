@@ -81,7 +81,7 @@ public sealed class PasscodeRotationTests(AdminServerFixture fixture)
         using var admin = await AdminHttp.SignInAsync(Server);
         var e = await Server.CreateEventAsync();
 
-        (await admin.Http.PostAsync($"/api/admin/events/{e.Code}/moderator-session", null)).EnsureSuccessStatusCode();
+        (await admin.Http.PostAsJsonAsync($"/api/admin/events/{e.Code}/moderator-session", new { })).EnsureSuccessStatusCode();
 
         Assert.Equal(HttpStatusCode.OK, (await admin.Http.GetAsync($"/api/sessions/{e.Keynote}?view=moderator")).StatusCode);
     }

@@ -166,7 +166,13 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var cluster = fixture.Cluster;
         var hub = new UriBuilder(cluster.Public) { Scheme = "ws", Path = "/hub" }.Uri;
 
-        using var own = new ClientWebSocket { Options = { CollectHttpResponseDetails = true } };
+        // The page's own origin, with the participant cookie its page view left.
+        var cookies = new CookieContainer();
+        using (var page = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = cluster.Public })
+        {
+            (await page.GetAsync("/")).EnsureSuccessStatusCode();
+        }
+        using var own = new ClientWebSocket { Options = { CollectHttpResponseDetails = true, Cookies = cookies } };
         own.Options.SetRequestHeader("Origin", cluster.Public.GetLeftPart(UriPartial.Authority));
         await own.ConnectAsync(hub, CancellationToken.None).WaitAsync(TestClient.Timeout);
         Assert.Equal(WebSocketState.Open, own.State);

@@ -66,6 +66,8 @@ public sealed class LiveHubCluster : IAsyncDisposable
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
             ["LiveHub:ScaleOut:NodeId"] = $"node-{i}",
             ["LiveHub:Web:PublicUrl"] = $"http://127.0.0.1:{nginxPort}",
+            // nginx runs on this machine: its X-Forwarded-For is believed, nobody else's.
+            ["LiveHub:Web:TrustedProxies:0"] = "127.0.0.1",
             ["LiveHub:Demo:Load"] = "false",
             ["LiveHub:Admin:Key"] = AdminKey,
             // Every test client comes from 127.0.0.1 and writes faster than people do.

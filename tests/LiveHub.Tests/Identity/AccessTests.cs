@@ -23,7 +23,13 @@ public sealed class AccessTests(ServerFixture fixture)
         var error = await Assert.ThrowsAsync<WebSocketException>(() => foreign.ConnectAsync(hub, CancellationToken.None).WaitAsync(TestClient.Timeout));
         Assert.Contains("403", error.Message);
 
-        using var sameOrigin = new ClientWebSocket();
+        // The page's own origin, with the participant cookie its page view left.
+        var cookies = new CookieContainer();
+        using (var page = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = Server.BaseUri })
+        {
+            (await page.GetAsync("/")).EnsureSuccessStatusCode();
+        }
+        using var sameOrigin = new ClientWebSocket { Options = { Cookies = cookies } };
         sameOrigin.Options.SetRequestHeader("Origin", Server.BaseUri.GetLeftPart(UriPartial.Authority));
         await sameOrigin.ConnectAsync(hub, CancellationToken.None).WaitAsync(TestClient.Timeout);
         Assert.Equal(WebSocketState.Open, sameOrigin.State);

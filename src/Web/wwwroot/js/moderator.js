@@ -6,7 +6,7 @@ import { api } from '/js/lib/api.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $, append, announce, el, reconcile, replace, toast, userText } from '/js/lib/dom.js';
 import { changeSession, eventCodeFromPath, joinEvent, pickSession, rememberSession } from '/js/lib/event.js';
-import { applyLimits } from '/js/lib/limits.js';
+import { applyLimits, clip, textLength, tooLong } from '/js/lib/limits.js';
 import { replyBlock } from '/js/lib/question.js';
 import { reactionIcon } from '/js/lib/reactions.js';
 import { byNewest, byOldest, byPopular, followSessionState, SessionState } from '/js/lib/session-state.js';
@@ -235,7 +235,7 @@ ui.signinForm.addEventListener('submit', async (e) => {
   }
   ui.signinButton.disabled = true;
   // The name goes into the audit log beside each action; it is optional and kept on this laptop for next time.
-  const name = ui.name.value.trim().slice(0, 60);
+  const name = clip(ui.name.value.trim(), 60);
   storage.setRaw(NAME_KEY, name);
   const r = await api('POST', `/api/events/${encodeURIComponent(code)}/moderator/session`, { passcode, name: name || null });
   ui.signinButton.disabled = false;
@@ -570,7 +570,7 @@ async function saveReply(question) {
     return;
   }
   const text = replying.draft.trim();
-  if (text.length > REPLY_MAX) {
+  if (tooLong(text, REPLY_MAX)) {
     replying.error = { messageKey: 'error.text_too_long', max: REPLY_MAX };
     render();
     return;
@@ -617,7 +617,7 @@ async function saveLabels(question) {
     return;
   }
   const labels = parseLabels(labeling.draft);
-  if (labels.length > LABELS_MAX || labels.some((l) => l.length > LABEL_MAX)) {
+  if (labels.length > LABELS_MAX || labels.some((l) => tooLong(l, LABEL_MAX))) {
     labeling.error = { messageKey: 'error.invalid.labels' };
     render();
     return;
@@ -821,7 +821,7 @@ function checkDraft(d) {
   if (!d.question) {
     return { messageKey: 'error.text_empty' };
   }
-  if (d.question.length > QUESTION_MAX) {
+  if (tooLong(d.question, QUESTION_MAX)) {
     return { messageKey: 'error.text_too_long' };
   }
   if (OPTION_KINDS.includes(d.kind) && d.options.length < 2) {
@@ -1608,9 +1608,9 @@ function renderAnnouncementRooms() {
 }
 
 function updateAnnouncementCounter() {
-  const n = ui.annText.value.trim().length;
-  ui.annCounter.textContent = t('ask.counter', { count: n, max: ANNOUNCEMENT_MAX });
-  ui.annCounter.classList.toggle('over', n > ANNOUNCEMENT_MAX);
+  const text = ui.annText.value.trim();
+  ui.annCounter.textContent = t('ask.counter', { count: textLength(text), max: ANNOUNCEMENT_MAX });
+  ui.annCounter.classList.toggle('over', tooLong(text, ANNOUNCEMENT_MAX));
 }
 
 function showAnnouncementError(error) {
@@ -1678,7 +1678,7 @@ ui.annForm.addEventListener('submit', async (e) => {
     ui.annText.focus();
     return;
   }
-  if (text.length > ANNOUNCEMENT_MAX) {
+  if (tooLong(text, ANNOUNCEMENT_MAX)) {
     showAnnouncementError({ messageKey: 'error.text_too_long' });
     ui.annText.focus();
     return;

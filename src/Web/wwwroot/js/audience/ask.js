@@ -2,7 +2,7 @@
 // Asking: the form (checked against the server's limits before it goes), and one's own questions with their way
 // through the outbox (Mengirim… / Terkirim / Pengiriman gagal — Coba lagi) and the moderator (waiting, approved…).
 import { $, el, reconcile, userText } from '/js/lib/dom.js';
-import { limits } from '/js/lib/limits.js';
+import { limits, textLength, tooLong } from '/js/lib/limits.js';
 import { replyBlock } from '/js/lib/question.js';
 import { storage } from '/js/lib/storage.js';
 import { errorText, getLanguage, t } from '/js/lib/strings.js';
@@ -40,9 +40,9 @@ export function createAsk(page, outbox) {
   }
 
   function updateCounter() {
-    const n = ui.text.value.trim().length;
-    ui.counter.textContent = t('ask.counter', { count: n, max: limits.questionMaxLength });
-    ui.counter.classList.toggle('over', n > limits.questionMaxLength);
+    const text = ui.text.value.trim();
+    ui.counter.textContent = t('ask.counter', { count: textLength(text), max: limits.questionMaxLength });
+    ui.counter.classList.toggle('over', tooLong(text, limits.questionMaxLength));
   }
 
   ui.text.addEventListener('input', () => {
@@ -72,12 +72,12 @@ export function createAsk(page, outbox) {
       ui.text.focus();
       return;
     }
-    if (text.length > limits.questionMaxLength) {
+    if (tooLong(text, limits.questionMaxLength)) {
       showError({ messageKey: 'error.text_too_long' });
       ui.text.focus();
       return;
     }
-    if (name.length > limits.nameMaxLength) {
+    if (tooLong(name, limits.nameMaxLength)) {
       showError({ messageKey: 'error.name_too_long' });
       ui.name.focus();
       return;
@@ -93,7 +93,6 @@ export function createAsk(page, outbox) {
   function render() {
     const session = page.currentSession();
     const ended = !!session && session.status === 'ended';
-    ui.name.maxLength = limits.nameMaxLength;
     for (const field of [ui.text, ui.name, ui.send]) {
       field.disabled = ended || !session;
     }

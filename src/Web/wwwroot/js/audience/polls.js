@@ -4,7 +4,7 @@
 // lost), results when the server says the audience may see them, and a visible call when a poll opens while the person
 // is elsewhere on the page.
 import { $, announce, el, reconcile, userText } from '/js/lib/dom.js';
-import { limits } from '/js/lib/limits.js';
+import { clip, limits, textLength, tooLong } from '/js/lib/limits.js';
 import { createVoteOutbox, sameVote } from '/js/lib/vote-outbox.js';
 import { storage } from '/js/lib/storage.js';
 import { errorText, getLanguage, t } from '/js/lib/strings.js';
@@ -132,7 +132,7 @@ export function createPolls(page) {
   }
 
   function quizName() {
-    return (storage.getRaw(NAME_KEY) || '').trim().slice(0, limits.nameMaxLength);
+    return clip((storage.getRaw(NAME_KEY) || '').trim(), limits.nameMaxLength);
   }
 
   function castVote(poll, vote) {
@@ -167,7 +167,7 @@ export function createPolls(page) {
       error = { messageKey: 'error.text_empty' };
     } else if (poll.kind === 'wordcloud' && text.split(/\s+/).length > limits.wordCloudMaxWords) {
       error = { messageKey: 'error.too_many_words' };
-    } else if (poll.kind === 'text' && text.length > limits.pollAnswerMaxLength) {
+    } else if (poll.kind === 'text' && tooLong(text, limits.pollAnswerMaxLength)) {
       error = { messageKey: 'error.text_too_long' };
     }
     if (error) {
@@ -384,9 +384,9 @@ export function createPolls(page) {
     const counter = cloud ? null : el('span', { class: 'counter', attrs: { id: `${fieldId}-counter` } });
     const paintCounter = (value) => {
       if (counter) {
-        const n = value.trim().length;
-        counter.textContent = t('ask.counter', { count: n, max: limits.pollAnswerMaxLength });
-        counter.classList.toggle('over', n > limits.pollAnswerMaxLength);
+        const text = value.trim();
+        counter.textContent = t('ask.counter', { count: textLength(text), max: limits.pollAnswerMaxLength });
+        counter.classList.toggle('over', tooLong(text, limits.pollAnswerMaxLength));
       }
     };
     const failure = failures.get(poll.id);
@@ -452,7 +452,7 @@ export function createPolls(page) {
         parts.push(el('div', { class: 'field quiz-name' }, [
           el('label', { attrs: { for: nameId }, text: t('poll.quiz_name') }),
           el('input', {
-            attrs: { id: nameId, type: 'text', 'data-testid': 'poll-name', 'data-fk': 'name', autocomplete: 'nickname', maxlength: limits.nameMaxLength },
+            attrs: { id: nameId, type: 'text', 'data-testid': 'poll-name', 'data-fk': 'name', autocomplete: 'nickname' },
             props: { value: storage.getRaw(NAME_KEY) || '' },
             on: {
               input: (e) => {

@@ -7,12 +7,14 @@ import { offlineError } from './connection.js';
  * @returns {Promise<{ ok: boolean, status: number, value?: any, error?: any }>}
  */
 export async function api(method, url, body) {
+  // Every state-changing request speaks JSON, a body or not: the server refuses any other (docs/protocol.md, section 10).
+  const writes = method !== 'GET' && method !== 'HEAD';
   let response;
   try {
     response = await fetch(url, {
       method,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: writes ? { Accept: 'application/json', 'Content-Type': 'application/json' } : { Accept: 'application/json' },
+      body: writes ? JSON.stringify(body ?? {}) : undefined,
       credentials: 'same-origin',
       cache: 'no-store',
     });

@@ -17,11 +17,11 @@
 // closes when none arrives for 2.5 pings. The browser's offline signal shows at once; its online signal and the tab
 // becoming visible probe at once.
 import { el } from './dom.js';
-import { createHubClient } from './hub-client.js';
+import { createHubClient, HubRefusedError } from './hub-client.js';
 import { page } from './page.js';
 import { onLanguageChange, t } from './strings.js';
 
-/** @typedef {{ code: string, messageKey: string, retryable?: boolean, retryAfterSeconds?: number | null }} LiveErrorShape */
+/** @typedef {{ code: string, messageKey: string, retryable?: boolean, retryAfterSeconds?: number | null, message?: string }} LiveErrorShape */
 /** @template T @typedef {{ ok: boolean, value: T | null, error: LiveErrorShape | null }} HubResult */
 /** @typedef {'connecting' | 'connected' | 'reconnecting' | 'offline'} Status */
 
@@ -31,14 +31,15 @@ export function backoff(attempt) {
   return Math.round(cap / 2 + Math.random() * (cap / 2));
 }
 
-/** A local, typed error for calls that cannot reach the server. */
+/** A typed error for calls that did not get a HubResult: they could not reach the server, or it refused to read them. */
 export class LiveError extends Error {
-  /** @param {string} code @param {string} messageKey */
-  constructor(code, messageKey, retryable = true) {
-    super(code);
+  /** @param {string} code @param {string} messageKey @param {string | null} [detail] the server's own words, if any */
+  constructor(code, messageKey, retryable = true, detail = null) {
+    super(detail || code);
     this.code = code;
     this.messageKey = messageKey;
     this.retryable = retryable;
+    this.detail = detail;
   }
 }
 
@@ -309,7 +310,11 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
     }
     try {
       return await current.hub.invoke(method, ...args);
-    } catch {
+    } catch (error) {
+      if (error instanceof HubRefusedError) {
+        // The server read the call and could not take it (docs/protocol.md, section 3): not an outage, and not worth a retry.
+        throw new LiveError('invalid', 'error.invalid.request', false, error.message);
+      }
       throw isConnected() ? new LiveError('unavailable', 'error.unavailable', true) : offlineError();
     }
   }
@@ -335,7 +340,11 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
       try {
         return await invoke(method, ...args);
       } catch (/** @type {any} */ error) {
-        return { ok: false, value: null, error: { code: error.code || 'unavailable', messageKey: error.messageKey || 'error.generic', retryable: true } };
+        return {
+          ok: false,
+          value: null,
+          error: { code: error.code || 'unavailable', messageKey: error.messageKey || 'error.generic', retryable: error.retryable ?? true, message: error.detail || undefined },
+        };
       }
     },
     /** @param {string} name @param {(...args: any[]) => void} fn */

@@ -17,6 +17,12 @@ const CLOSE = 7;
 export class HubCallError extends Error {}
 
 /**
+ * A call the server received and refused with a completion error instead of a result: SignalR could not bind its
+ * arguments (wrong count or types). The message is the server's text; sending the same call again changes nothing.
+ */
+export class HubRefusedError extends HubCallError {}
+
+/**
  * @param {string} url the hub's absolute ws:// or wss:// URL
  * @param {{ serverTimeoutMs: number, keepAliveMs?: number, onActivity?: () => void }} options onActivity runs on every
  *   frame from the server, pings included
@@ -89,7 +95,7 @@ export function createHubClient(url, { serverTimeoutMs, keepAliveMs = 15000, onA
         if (call) {
           calls.delete(message.invocationId);
           if (message.error) {
-            call.reject(new HubCallError(message.error));
+            call.reject(new HubRefusedError(message.error));
           } else {
             call.resolve(message.result);
           }

@@ -126,13 +126,17 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
         authorName: item.authorName || null,
       });
     } catch (error) {
-      inFlight.delete(item.clientId);
-      if (error.code !== 'offline') {
-        const wait = retryLater(item);
-        save();
-        schedule(wait);
+      if (error.retryable === false) {
+        result = { ok: false, value: null, error }; // the server read it and refused it: failed, not retried
+      } else {
+        inFlight.delete(item.clientId);
+        if (error.code !== 'offline') {
+          const wait = retryLater(item);
+          save();
+          schedule(wait);
+        }
+        return; // offline: stays queued and goes again after the reconnect
       }
-      return; // offline: stays queued and goes again after the reconnect
     }
     inFlight.delete(item.clientId);
     if (!find(item.clientId)) {

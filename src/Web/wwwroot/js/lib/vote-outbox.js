@@ -76,13 +76,17 @@ export function createVoteOutbox(code, live, { onChange, onDelivered, onError } 
         displayName: item.vote.displayName || null,
       });
     } catch (error) {
-      inFlight.delete(item.pollId);
-      if (current(item) && error.code !== 'offline') {
-        const wait = retryLater(item);
-        save();
-        schedule(wait);
+      if (error.retryable === false) {
+        result = { ok: false, value: null, error }; // the server read it and refused it: dropped, not retried
+      } else {
+        inFlight.delete(item.pollId);
+        if (current(item) && error.code !== 'offline') {
+          const wait = retryLater(item);
+          save();
+          schedule(wait);
+        }
+        return; // offline: stays queued and goes again after the reconnect
       }
-      return; // offline: stays queued and goes again after the reconnect
     }
     inFlight.delete(item.pollId);
     if (!current(item)) {
