@@ -35,6 +35,13 @@ public abstract class Database
     public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
 
     /// <summary>
+    /// SQL for "<paramref name="column"/> is one of the list bound to <paramref name="parameter"/>" (bind an array). Dapper
+    /// expands a list into one parameter per item for SQLite, but hands it to Npgsql as one array, which PostgreSQL reads
+    /// only with <c>= ANY</c>: every list is bound through here.
+    /// </summary>
+    public abstract string InList(string column, string parameter);
+
+    /// <summary>
     /// Taken around every write transaction. SQLite has one writer at a time; queueing writers here, in order, is far cheaper
     /// than letting them collide on the file lock and sleep in SQLite's busy handler. PostgreSQL locks rows itself: no gate.
     /// </summary>
@@ -135,6 +142,8 @@ public sealed class SqliteDatabase : Database
 
     public override string Engine => "sqlite";
 
+    public override string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
     /// <summary>WAL pages (4 KiB each) after which a commit checkpoints by itself, should <see cref="CheckpointAsync"/> not run.</summary>
     public const int AutoCheckpointPages = 20_000;
 
@@ -215,6 +224,8 @@ public sealed class PostgresDatabase : Database, IDisposable
     }
 
     public override string Engine => "postgres";
+
+    public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
     public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
 

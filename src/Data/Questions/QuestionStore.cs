@@ -296,8 +296,8 @@ public sealed class QuestionStore(Database db)
         await using var gate = await db.WriteGateAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var rows = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(
-            "SELECT * FROM questions WHERE session_id = @sessionId AND id IN @questionIds",
-            new { sessionId, questionIds }, tx, cancellationToken: ct))).AsList();
+            $"SELECT * FROM questions WHERE session_id = @sessionId AND {db.InList("id", "questionIds")}",
+            new { sessionId, questionIds = questionIds.ToArray() }, tx, cancellationToken: ct))).AsList();
         var publicIds = rows.Where(r => QuestionStatus.IsPublic(r.Status)).Select(r => r.Id).ToHashSet();
         var versions = await BumpAsync(connection, tx, sessionId, publicIds.Count > 0, ct);
         await tx.CommitAsync(ct);

@@ -11,7 +11,7 @@ namespace LiveHub.Tests.ScaleOut;
 /// <summary>
 /// What every store must do, whatever the engine: one suite, run against SQLite and PostgreSQL.
 /// </summary>
-public abstract class StoreContractTests
+public abstract partial class StoreContractTests
 {
     protected abstract Task<Database> DatabaseAsync();
 
