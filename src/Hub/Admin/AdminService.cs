@@ -27,7 +27,8 @@ public sealed class AdminService(
     EventLanguages languages,
     SessionLocks locks,
     ModerationLogStore log,
-    IHubContext<EventHub, ILiveClient> hub)
+    IHubContext<EventHub, ILiveClient> hub,
+    TimeProvider clock)
 {
     /// <summary>The actor the audit log names for the organizer's changes.</summary>
     public const string Actor = "Organizer";
@@ -371,7 +372,7 @@ public sealed class AdminService(
     }
 
     private Task RecordAsync(long eventId, long? sessionId, string action, string? detail, CancellationToken ct) =>
-        log.AppendAsync(new AuditEntry { EventId = eventId, SessionId = sessionId, Actor = Actor, Action = action, Detail = detail, At = Database.NowMs() }, ct);
+        log.AppendAsync(new AuditEntry { EventId = eventId, SessionId = sessionId, Actor = Actor, Action = action, Detail = detail, At = clock.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
 
     private async Task<HubResult<bool>> RecordedAsync(long eventId, long? sessionId, string action, string detail, CancellationToken ct)
     {

@@ -25,7 +25,8 @@ public sealed class QuestionService(
     AuditLog audit,
     LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
-    IOptions<QuestionOptions> options)
+    IOptions<QuestionOptions> options,
+    TimeProvider clock)
 {
     private readonly QuestionOptions _options = options.Value;
 
@@ -143,7 +144,7 @@ public sealed class QuestionService(
         {
             // The audit entry commits with the change: one transaction, and nothing left to write once the deltas are out.
             var change = await store.ChangeAsync(session.Id, request.QuestionId, next, onScreen, ct,
-                audit: (before, status) => AuditLog.Entry(caller, session.EventId, session.Id, request.Action!, before.Id,
+                audit: (before, status) => audit.Entry(caller, session.EventId, session.Id, request.Action!, before.Id,
                     detail: $"{before.Status} -> {status}"));
             if (change is null)
             {
@@ -308,7 +309,7 @@ public sealed class QuestionService(
             return ErrorCodes.NotFoundError("session");
         }
         var session = read.Session;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (view == SessionViews.Moderator)
         {
             return HubResult<SessionSnapshot>.Success(new SessionSnapshot(

@@ -9,7 +9,7 @@ namespace LiveHub.Realtime;
 /// Around every hub call: a per-connection rate limit, and a store failure turned into a typed, retryable error
 /// instead of a dropped call. The connection stays up either way.
 /// </summary>
-public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics metrics, ILogger<HubGuardFilter> logger) : IHubFilter
+public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics metrics, TimeProvider clock, ILogger<HubGuardFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -25,7 +25,7 @@ public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics met
             ["EventId"] = ScopeValue(context, "EventId"),
             ["PollId"] = ScopeValue(context, "PollId"),
         });
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = clock.GetTimestamp();
         try
         {
             return await next(context);
@@ -37,7 +37,7 @@ public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics met
         }
         finally
         {
-            metrics.HubCall(context.HubMethodName, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            metrics.HubCall(context.HubMethodName, clock.GetElapsedTime(started));
         }
     }
 

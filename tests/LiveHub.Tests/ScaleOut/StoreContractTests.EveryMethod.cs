@@ -48,10 +48,8 @@ public abstract partial class StoreContractTests
     {
         var s = await SeedEventAsync();
         var events = new EventStore(s.Db);
-        await using (var connection = await s.Db.OpenAsync(None))
-        {
-            await connection.ExecuteAsync("UPDATE rooms SET code = NULL WHERE id = @RoomId", new { s.RoomId });
-        }
+        await s.Db.WriteAsync((connection, tx) => connection.ExecuteAsync(
+            "UPDATE rooms SET code = NULL WHERE id = @RoomId", new { s.RoomId }, tx), None);
 
         var code = LiveHub.Events.JoinCode.New();
         await events.EnsureRoomCodesAsync(() => code, None);
@@ -264,13 +262,8 @@ public abstract partial class StoreContractTests
         var log = new ModerationLogStore(s.Db);
 
         await log.AppendAsync(new AuditEntry { EventId = s.EventId, Actor = "Ani", Action = "profanity-list", At = 1 }, None);
-        await using (var connection = await s.Db.OpenAsync(None))
-        await using (var tx = await connection.BeginTransactionAsync())
-        {
-            await ModerationLogStore.AppendAsync(connection, tx,
-                new AuditEntry { EventId = s.EventId, SessionId = s.SessionId, Actor = "Budi", Action = "approve", At = 2 }, None);
-            await tx.CommitAsync();
-        }
+        await s.Db.WriteAsync((connection, tx) => ModerationLogStore.AppendAsync(connection, tx,
+            new AuditEntry { EventId = s.EventId, SessionId = s.SessionId, Actor = "Budi", Action = "approve", At = 2 }, None), None);
 
         Assert.Equal(["Budi", "Ani"], (await log.ListAsync(s.EventId, null, 10, None)).Select(e => e.Actor));
         Assert.Equal(["Budi"], (await log.ListAsync(s.EventId, s.SessionId, 10, None)).Select(e => e.Actor));
