@@ -172,8 +172,11 @@ public sealed class QuestionStore(Database db)
     /// </summary>
     public Task<MergeOutcome?> MergeAsync(long sessionId, long sourceId, long targetId, CancellationToken ct) => db.WriteAsync<MergeOutcome?>(async (connection, tx) =>
     {
-        var source = await ReadInSessionAsync(connection, tx, sessionId, sourceId, ct);
-        var target = await ReadInSessionAsync(connection, tx, sessionId, targetId, ct);
+        // Both rows are locked, the lower id first (two merges of the same pair never wait on each other in a cycle), so no
+        // upvote of either lands between the count and the rows it counts.
+        var first = await LockInSessionAsync(connection, tx, sessionId, Math.Min(sourceId, targetId), ct);
+        var second = await LockInSessionAsync(connection, tx, sessionId, Math.Max(sourceId, targetId), ct);
+        var (source, target) = sourceId < targetId ? (first, second) : (second, first);
         if (source is null || target is null || sourceId == targetId || source.MergedIntoId is not null || target.MergedIntoId is not null)
         {
             return null;
@@ -230,12 +233,14 @@ public sealed class QuestionStore(Database db)
 
     /// <summary>
     /// Adds or withdraws one participant's upvote. Idempotent: a repeated upvote changes nothing.
-    /// The count is recomputed from the rows, never incremented, so it cannot drift.
+    /// The count is recomputed from the rows, never incremented, with the question's row locked first: every writer of a
+    /// question's upvotes takes that lock, so the count sees every other writer's rows (PostgreSQL's read committed takes
+    /// each statement's snapshot when it starts; without the lock, two toggles could each count without the other's row).
     /// </summary>
     public Task<UpvoteOutcome?> UpvoteAsync(long questionId, string participantId, bool on, CancellationToken ct) => db.WriteAsync<UpvoteOutcome?>(async (connection, tx) =>
     {
         var question = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
-            "SELECT * FROM questions WHERE id = @questionId", new { questionId }, tx, cancellationToken: ct));
+            "UPDATE questions SET upvotes = upvotes WHERE id = @questionId RETURNING *", new { questionId }, tx, cancellationToken: ct));
         if (question is null)
         {
             return null;
@@ -317,6 +322,12 @@ public sealed class QuestionStore(Database db)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM questions WHERE session_id = @sessionId", new { sessionId }, cancellationToken: ct));
     }
+
+    /// <summary>Reads a question of the session and holds its row until the transaction ends (an update that changes nothing).</summary>
+    private static Task<QuestionRow?> LockInSessionAsync(DbConnection connection, DbTransaction tx, long sessionId, long questionId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
+            "UPDATE questions SET upvotes = upvotes WHERE id = @questionId AND session_id = @sessionId RETURNING *",
+            new { questionId, sessionId }, tx, cancellationToken: ct));
 
     private static Task<QuestionRow?> ReadInSessionAsync(DbConnection connection, DbTransaction tx, long sessionId, long questionId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(

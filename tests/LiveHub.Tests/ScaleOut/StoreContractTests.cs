@@ -87,6 +87,33 @@ public abstract partial class StoreContractTests
         Assert.Contains(q.Id, read!.UpvotedByParticipant);
     }
 
+    /// <summary>
+    /// Ten participants, each toggling one question's upvote on and off from two connections at once: whatever the interleaving
+    /// (SQLite's single writer, PostgreSQL's read committed), the stored count is the number of upvote rows.
+    /// </summary>
+    [SkippableFact]
+    public async Task ConcurrentUpvoteTogglesLeaveTheCountEqualToTheRows()
+    {
+        var (db, sessionId) = await SeedAsync();
+        var store = new QuestionStore(db);
+        var q = (await store.AskAsync(new NewQuestion(sessionId, "author", "c1", null, "Ramai?", QuestionStatus.Approved), CancellationToken.None)).Question;
+
+        for (var round = 0; round < 5; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 10).SelectMany(who => Enumerable.Range(0, 2).Select(connection => Task.Run(async () =>
+            {
+                for (var toggle = 0; toggle < 3; toggle++)
+                {
+                    await store.UpvoteAsync(q.Id, $"p{who}", on: (who + connection + toggle + round) % 2 == 0, CancellationToken.None);
+                }
+            }))));
+
+            await using var connection = await db.OpenAsync(CancellationToken.None);
+            var rows = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM upvotes WHERE question_id = @Id", new { q.Id });
+            Assert.Equal(rows, (await store.FindAsync(q.Id, CancellationToken.None))!.Upvotes);
+        }
+    }
+
     [SkippableFact]
     public async Task ModerationChangesMoveTheScreenAndTheVersions()
     {
