@@ -127,13 +127,13 @@ public sealed class EventStore(Database db)
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE events SET profanity_words = @words WHERE id = @eventId", new { eventId, words }, tx, cancellationToken: ct)) > 0, ct);
 
-    /// <summary>Overrides a session's scheduled status (null follows the schedule again); both versions move.</summary>
-    public Task<SessionVersions?> SetStatusOverrideAsync(long sessionId, string? status, CancellationToken ct) => db.WriteAsync((connection, tx) =>
-        connection.QuerySingleOrDefaultAsync<SessionVersions>(new CommandDefinition("""
-            UPDATE sessions SET status_override = @status, version = version + 1, mod_version = mod_version + 1
-            WHERE id = @sessionId
-            RETURNING version AS Version, mod_version AS ModVersion
-            """, new { sessionId, status }, tx, cancellationToken: ct)), ct);
+    /// <summary>
+    /// Overrides a session's scheduled status (null follows the schedule again). No version moves: the status reaches screens
+    /// as an unversioned event of its own, and a version moved without a delta would send every screen back for a snapshot.
+    /// </summary>
+    public Task<bool> SetStatusOverrideAsync(long sessionId, string? status, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sessions SET status_override = @status WHERE id = @sessionId", new { sessionId, status }, tx, cancellationToken: ct)) > 0, ct);
 
     /// <summary>Sets the moderation mode and returns the new versions; a change moves both counters.</summary>
     public Task<SessionVersions?> SetModerationAsync(long sessionId, string mode, CancellationToken ct) => db.WriteAsync((connection, tx) =>

@@ -31,7 +31,7 @@ public sealed class AgendaService(
         }
         using (await locks.AcquireAsync(session.Id, ct))
         {
-            if (await store.SetStatusOverrideAsync(session.Id, request.Status, ct) is null)
+            if (!await store.SetStatusOverrideAsync(session.Id, request.Status, ct))
             {
                 return ErrorCodes.NotFoundError("session");
             }

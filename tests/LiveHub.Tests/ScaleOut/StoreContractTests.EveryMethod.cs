@@ -65,14 +65,17 @@ public abstract partial class StoreContractTests
 
         Assert.True(await events.SetProfanityWordsAsync(s.EventId, "satu\ndua", None));
         Assert.False(await events.SetProfanityWordsAsync(-1, null, None));
-        Assert.NotNull(await events.SetStatusOverrideAsync(s.SessionId, "live", None));
-        Assert.Null(await events.SetStatusOverrideAsync(-1, "live", None));
-        Assert.NotNull(await events.SetModerationAsync(s.SessionId, "pre", None));
+        Assert.True(await events.SetStatusOverrideAsync(s.SessionId, "live", None));
+        Assert.False(await events.SetStatusOverrideAsync(-1, "live", None));
+        var moderation = await events.SetModerationAsync(s.SessionId, "pre", None);
         Assert.Null(await events.SetModerationAsync(-1, "pre", None));
 
         Assert.Equal("satu\ndua", (await events.FindAsync(s.EventId, None))!.ProfanityWords);
         var session = (await events.FindSessionAsync(s.SessionId, None))!;
         Assert.Equal(("live", "pre"), (session.StatusOverride, session.Moderation));
+        // The status travels on an unversioned event of its own: only the moderation mode moved the versions.
+        Assert.Equal(new SessionVersions(1, 1), moderation);
+        Assert.Equal((1L, 1L), (session.Version, session.ModVersion));
     }
 
     [SkippableFact]
