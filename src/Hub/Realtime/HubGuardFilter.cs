@@ -2,6 +2,7 @@ using System.Data.Common;
 using LiveHub.Limits;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LiveHub.Realtime;
 
@@ -9,11 +10,38 @@ namespace LiveHub.Realtime;
 /// Around every hub call: a per-connection rate limit, and a store failure turned into a typed, retryable error
 /// instead of a dropped call. The connection stays up either way.
 /// </summary>
-public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics metrics, TimeProvider clock, ILogger<HubGuardFilter> logger) : IHubFilter
+public sealed partial class HubGuardFilter(IOptions<RealtimeOptions> options, LiveHubMetrics metrics, TimeProvider clock, ILogger<HubGuardFilter> logger)
+    : IHubFilter
 {
+    // Each connection's call budget lives with the connection: made when it opens, gone when it closes.
+    private static readonly object BudgetKey = new();
+
+    public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        context.Context.Items[BudgetKey] = NewBudget();
+        return next(context);
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        try
+        {
+            await next(context, exception);
+        }
+        finally
+        {
+            (context.Context.Items[BudgetKey] as CallBudget)?.Dispose();
+        }
+    }
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (limits.TryCall(context.Context.ConnectionId) is { } retryAfter)
+        var items = context.Context.Items;
+        if (items.TryGetValue(BudgetKey, out var found) is false || found is not CallBudget budget)
+        {
+            items[BudgetKey] = budget = NewBudget();
+        }
+        if (budget.TryTake() is { } retryAfter)
         {
             return Failure(context, ErrorCodes.SlowDownError(retryAfter));
         }
@@ -40,6 +68,8 @@ public sealed partial class HubGuardFilter(RateLimits limits, LiveHubMetrics met
             metrics.HubCall(context.HubMethodName, clock.GetElapsedTime(started));
         }
     }
+
+    private CallBudget NewBudget() => new(options.Value.CallsPerSecond, options.Value.CallBurst);
 
     /// <summary>A request's id for the log scope: the named property of the request record, or a plain sessionId argument.</summary>
     private static object? ScopeValue(HubInvocationContext context, string name)
