@@ -128,6 +128,13 @@ public abstract class Database
         _knownParticipants.TryAdd(participantId, 0);
     }
 
+    /// <summary>
+    /// Whether the store refused a text it was given (PostgreSQL refuses U+0000, which SQLite stores): a fault of the input,
+    /// final, not an outage to retry. Input rules refuse such text before it gets here; this tells a slip apart.
+    /// </summary>
+    public static bool IsRefusedText(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter };
+
     /// <summary>Applies the embedded, numbered migration scripts of this engine that have not run yet.</summary>
     public abstract void Migrate();
 

@@ -7,6 +7,7 @@ using LiveHub.Data.Moderation;
 using LiveHub.Data.Polls;
 using LiveHub.Events;
 using LiveHub.Identity;
+using LiveHub.Limits;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -126,6 +127,10 @@ public sealed class AdminService(
         if (Longest(request.Theme, request.Host, request.City) > ScenarioRules.MaxNameLength)
         {
             return HubError.Invalid("name", $"Theme, host and city are up to {ScenarioRules.MaxNameLength} characters.");
+        }
+        if (InputText.CheckLines([request.Theme, request.Host, request.City]) is { } textError)
+        {
+            return textError;
         }
         var language = request.DefaultLanguage ?? e.DefaultLanguage;
         if (ScenarioRules.CheckDefaultLanguage(language) is { } languageError)

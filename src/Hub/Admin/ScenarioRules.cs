@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using LiveHub.Events;
+using LiveHub.Limits;
 using LiveHub.Polls;
 using LiveHub.Realtime;
 
@@ -37,6 +38,10 @@ public static partial class ScenarioRules
         if (CheckEvent(e.Name, e.TimeZone) is { } eventError)
         {
             return eventError;
+        }
+        if (InputText.CheckLines([e.Theme, e.Host, e.City]) is { } textError)
+        {
+            return textError with { Message = $"event: {textError.Message}" };
         }
         if (!TryDate(e.StartDate, out var start))
         {
@@ -138,6 +143,10 @@ public static partial class ScenarioRules
         {
             return HubError.Invalid("name", $"The event name is 1 to {MaxNameLength} characters.");
         }
+        if (InputText.Check(name, multiline: false) is { } nameError)
+        {
+            return nameError;
+        }
         if (FindZone(timeZone) is null)
         {
             return HubError.Invalid("time_zone", $"'{timeZone}' is not a known time zone (use an IANA name such as Asia/Makassar).");
@@ -154,6 +163,10 @@ public static partial class ScenarioRules
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxRoomNameLength)
         {
             return HubError.Invalid("room", $"A room name is 1 to {MaxRoomNameLength} characters.");
+        }
+        if (InputText.Check(name, multiline: false) is { } nameError)
+        {
+            return nameError;
         }
         if (capacity is < 1 or > 1_000_000)
         {
@@ -189,6 +202,10 @@ public static partial class ScenarioRules
         if (speakers is not null && (speakers.Count > MaxSpeakers || speakers.Any(n => n is null || n.Trim().Length > MaxSpeakerLength || n.Contains('\n'))))
         {
             return HubError.Invalid("speakers", $"At most {MaxSpeakers} speakers of up to {MaxSpeakerLength} characters each, one line each.");
+        }
+        if (InputText.CheckLines([kind, title, .. speakers ?? []]) is { } textError)
+        {
+            return textError;
         }
         if (moderation is not null && !ModerationModes.IsKnown(moderation))
         {

@@ -1,5 +1,6 @@
 using LiveHub.Data.Moderation;
 using LiveHub.Events;
+using LiveHub.Limits;
 using LiveHub.Moderation;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -40,6 +41,10 @@ public sealed class AnnouncementService(
         if (text.Length > MaxLength)
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"An announcement is at most {MaxLength} characters.");
+        }
+        if (InputText.Check(text, multiline: true) is { } textError)
+        {
+            return textError;
         }
         if (!caller.IsModeratorOf(request.EventId))
         {

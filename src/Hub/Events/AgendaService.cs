@@ -1,3 +1,4 @@
+using LiveHub.Limits;
 using LiveHub.Moderation;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -49,6 +50,10 @@ public sealed class AgendaService(
         if (request is null || words.Count > 2000 || words.Any(w => w.Length > 40 || w.Contains('\n')))
         {
             return HubError.Invalid("words", "At most 2000 words of up to 40 characters.");
+        }
+        if (InputText.CheckLines(words) is { } wordError)
+        {
+            return wordError;
         }
         if (!caller.IsModeratorOf(request.EventId))
         {

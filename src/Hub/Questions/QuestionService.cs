@@ -195,6 +195,10 @@ public sealed class QuestionService(
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The reply is longer than {MaxReplyLength} characters.");
         }
+        if (InputText.Check(reply, multiline: true) is { } replyError)
+        {
+            return replyError;
+        }
         var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
         if (session is null)
         {
@@ -221,6 +225,10 @@ public sealed class QuestionService(
         if (request is null || labels.Count > MaxLabels || labels.Any(l => l.Length > MaxLabelLength))
         {
             return HubError.Invalid("labels", $"At most {MaxLabels} labels of up to {MaxLabelLength} characters.");
+        }
+        if (InputText.CheckLines(labels) is { } labelError)
+        {
+            return labelError;
         }
         var (session, error) = await access.AuthorizeModeratorAsync(caller, request.SessionId, ct);
         if (session is null)

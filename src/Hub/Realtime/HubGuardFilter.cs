@@ -58,6 +58,12 @@ public sealed partial class HubGuardFilter(IOptions<RealtimeOptions> options, Li
         {
             return await next(context);
         }
+        catch (DbException ex) when (Data.Database.IsRefusedText(ex))
+        {
+            // A text no input rule caught: answered as the rules would have, so no outbox resends it for ever.
+            LogRefusedText(logger, ex, context.HubMethodName);
+            return Failure(context, ErrorCodes.TextInvalidError());
+        }
         catch (DbException ex)
         {
             LogStoreFailure(logger, ex, context.HubMethodName);
@@ -105,4 +111,7 @@ public sealed partial class HubGuardFilter(IOptions<RealtimeOptions> options, Li
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Store failure in hub method {Method}")]
     private static partial void LogStoreFailure(ILogger logger, Exception ex, string method);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "The store refused a text in hub method {Method}; an input rule should have")]
+    private static partial void LogRefusedText(ILogger logger, Exception ex, string method);
 }

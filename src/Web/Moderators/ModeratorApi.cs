@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using LiveHub.Events;
 using LiveHub.Identity;
+using LiveHub.Limits;
 using LiveHub.Realtime;
 using LiveHub.Web.Api;
 using LiveHub.Web.Pages;
@@ -65,6 +66,11 @@ public static class ModeratorApi
                 return ApiErrors.ToHttp(new HubError("wrong_passcode", "error.wrong_passcode", "The passcode is not right for this event."));
             }
             var name = body!.Name?.Trim() is { Length: > 0 and <= 60 } n ? n : null;
+            if (InputText.Check(name, multiline: false) is { } nameError)
+            {
+                // The name goes into the audit log with every action: refused here, not at the first write.
+                return ApiErrors.ToHttp(nameError);
+            }
             await http.SignInAsync(ModeratorClaims.Scheme, ModeratorClaims.Create(e.Id, e.PasscodeStamp, name));
             return Results.Ok(new ModeratorStatus(true, e.Id));
         }).RequireRateLimiting(SignInLimit);

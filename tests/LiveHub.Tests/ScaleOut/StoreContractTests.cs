@@ -114,6 +114,28 @@ public abstract partial class StoreContractTests
         }
     }
 
+    /// <summary>
+    /// Why the input rules refuse control characters before the store: SQLite stores U+0000, PostgreSQL refuses it. The
+    /// refusal is told apart from an outage, so a slip past the rules is answered as final, not as retryable.
+    /// </summary>
+    [SkippableFact]
+    public async Task ANulCharacterIsStoredBySqliteAndRefusedByPostgresAsText()
+    {
+        var db = await DatabaseAsync();
+        Task Write() => db.WriteAsync((connection, tx) => connection.ExecuteAsync(
+            "INSERT INTO participants (id, created_at) VALUES (@id, 0)", new { id = "nul\u0000" }, tx), CancellationToken.None);
+
+        if (db.Engine == "postgres")
+        {
+            Assert.True(Database.IsRefusedText(await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(Write)));
+        }
+        else
+        {
+            await Write();
+        }
+        Assert.False(Database.IsRefusedText(new InvalidOperationException("not a store's refusal")));
+    }
+
     [SkippableFact]
     public async Task ModerationChangesMoveTheScreenAndTheVersions()
     {
