@@ -20,25 +20,80 @@ public abstract class Database
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    protected Database(string dataDirectory)
+    protected Database(string dataDirectory, TimeProvider? clock)
     {
         DataDirectory = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(DataDirectory);
+        Clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>Where the node keeps its files (keys, generated secrets) beside the data.</summary>
     public string DataDirectory { get; }
 
+    /// <summary>The clock every stored time is read from: the application's registered one, so a deadline stored and checked agree.</summary>
+    public TimeProvider Clock { get; }
+
+    /// <summary>Now, in the stores' unit: Unix epoch milliseconds.</summary>
+    public long NowMs() => Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
     /// <summary>"sqlite" or "postgres".</summary>
     public abstract string Engine { get; }
 
+    /// <summary>
+    /// A connection for reading. On SQLite it cannot write: a write on it fails at once instead of skipping the write gate.
+    /// Every write goes through <see cref="WriteAsync{T}"/>.
+    /// </summary>
     public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>A connection that may write: only <see cref="WriteAsync{T}"/> and maintenance take one.</summary>
+    protected abstract Task<DbConnection> OpenWriterAsync(CancellationToken ct);
+
+    /// <summary>
+    /// SQL for "<paramref name="column"/> is one of the list bound to <paramref name="parameter"/>" (bind an array). Dapper
+    /// expands a list into one parameter per item for SQLite, but hands it to Npgsql as one array, which PostgreSQL reads
+    /// only with <c>= ANY</c>: every list is bound through here.
+    /// </summary>
+    public abstract string InList(string column, string parameter);
+
+    /// <summary>
+    /// The one way to write: a connection that may write, the write gate, a transaction, <paramref name="write"/>'s statements
+    /// and the commit. <paramref name="write"/> that decides to write nothing simply writes nothing; one that throws rolls
+    /// everything back. The commit is not cancellable: once sent, its outcome decides, not a stop request; and a failure in
+    /// releasing the transaction, gate or connection after it does not undo the answer.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken ct)
+    {
+        var committed = false;
+        T result = default!;
+        try
+        {
+            await using var connection = await OpenWriterAsync(ct);
+            await using var gate = await WriteGateAsync(ct);
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            result = await write(connection, tx);
+            await tx.CommitAsync(CancellationToken.None);
+            committed = true;
+        }
+        catch (Exception) when (committed)
+        {
+            // Only the clean-up after the commit failed: the write stands and is answered.
+        }
+        return result;
+    }
+
+    /// <inheritdoc cref="WriteAsync{T}"/>
+    public Task WriteAsync(Func<DbConnection, DbTransaction, Task> write, CancellationToken ct) =>
+        WriteAsync(async (connection, tx) =>
+        {
+            await write(connection, tx);
+            return true;
+        }, ct);
 
     /// <summary>
     /// Taken around every write transaction. SQLite has one writer at a time; queueing writers here, in order, is far cheaper
     /// than letting them collide on the file lock and sleep in SQLite's busy handler. PostgreSQL locks rows itself: no gate.
     /// </summary>
-    public virtual ValueTask<IAsyncDisposable> WriteGateAsync(CancellationToken ct) => ValueTask.FromResult<IAsyncDisposable>(NoGate.Instance);
+    private protected virtual ValueTask<IAsyncDisposable> WriteGateAsync(CancellationToken ct) => ValueTask.FromResult<IAsyncDisposable>(NoGate.Instance);
 
     private sealed class NoGate : IAsyncDisposable
     {
@@ -73,6 +128,13 @@ public abstract class Database
         _knownParticipants.TryAdd(participantId, 0);
     }
 
+    /// <summary>
+    /// Whether the store refused a text it was given (PostgreSQL refuses U+0000, which SQLite stores): a fault of the input,
+    /// final, not an outage to retry. Input rules refuse such text before it gets here; this tells a slip apart.
+    /// </summary>
+    public static bool IsRefusedText(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter };
+
     /// <summary>Applies the embedded, numbered migration scripts of this engine that have not run yet.</summary>
     public abstract void Migrate();
 
@@ -82,8 +144,6 @@ public abstract class Database
         SqliteConnection sqlite => sqlite.BeginTransaction(deferred: true),
         _ => connection.BeginTransaction(IsolationLevel.RepeatableRead),
     };
-
-    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     protected static void Check(DatabaseUpgradeResult result)
     {
@@ -100,6 +160,7 @@ public abstract class Database
 public sealed class SqliteDatabase : Database
 {
     private readonly string _connectionString;
+    private readonly string _readConnectionString;
     private readonly string _pragmas;
 
     /// <param name="sqlitePath">The database file.</param>
@@ -108,18 +169,24 @@ public sealed class SqliteDatabase : Database
     /// <c>NORMAL</c>: flushed at checkpoints only (a commit survives a crash of the process, not necessarily of the machine).
     /// <c>FULL</c>: each commit is flushed to disk before it returns (an acknowledged write survives a power cut).
     /// </param>
-    public SqliteDatabase(string sqlitePath, int busyTimeoutMilliseconds = 5000, string synchronous = "NORMAL")
-        : base(Path.GetDirectoryName(Path.GetFullPath(sqlitePath))!)
+    /// <param name="clock">Where stored times come from; the machine's clock when null.</param>
+    public SqliteDatabase(string sqlitePath, int busyTimeoutMilliseconds = 5000, string synchronous = "NORMAL", TimeProvider? clock = null)
+        : base(Path.GetDirectoryName(Path.GetFullPath(sqlitePath))!, clock)
     {
         SqlitePath = Path.GetFullPath(sqlitePath);
-        _connectionString = new SqliteConnectionStringBuilder
+        var builder = new SqliteConnectionStringBuilder
         {
             DataSource = SqlitePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = Math.Max(1, (busyTimeoutMilliseconds + 999) / 1000),
-        }.ToString();
+        };
+        _connectionString = builder.ToString();
+        // Readers get connections of their own that SQLite refuses to write on: a write that skipped the gate fails in the
+        // first test that runs it, not in a hall under load.
+        builder.Mode = SqliteOpenMode.ReadOnly;
+        _readConnectionString = builder.ToString();
         if (synchronous is not ("FULL" or "NORMAL"))
         {
             throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "FULL or NORMAL");
@@ -135,6 +202,8 @@ public sealed class SqliteDatabase : Database
 
     public override string Engine => "sqlite";
 
+    public override string InList(string column, string parameter) => $"{column} IN @{parameter}";
+
     /// <summary>WAL pages (4 KiB each) after which a commit checkpoints by itself, should <see cref="CheckpointAsync"/> not run.</summary>
     public const int AutoCheckpointPages = 20_000;
 
@@ -145,7 +214,7 @@ public sealed class SqliteDatabase : Database
     /// </summary>
     public async Task<(long WalPages, long Copied)> CheckpointAsync(CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await OpenWriterAsync(ct);
         var result = await connection.QuerySingleAsync<(long Busy, long Log, long Checkpointed)>(
             new CommandDefinition("PRAGMA wal_checkpoint(PASSIVE)", cancellationToken: ct));
         return (result.Log, result.Checkpointed);
@@ -153,7 +222,7 @@ public sealed class SqliteDatabase : Database
 
     private readonly SemaphoreSlim _writer = new(1, 1);
 
-    public override async ValueTask<IAsyncDisposable> WriteGateAsync(CancellationToken ct)
+    private protected override async ValueTask<IAsyncDisposable> WriteGateAsync(CancellationToken ct)
     {
         await _writer.WaitAsync(ct);
         return new Gate(_writer);
@@ -173,9 +242,13 @@ public sealed class SqliteDatabase : Database
         }
     }
 
-    public override async Task<DbConnection> OpenAsync(CancellationToken ct)
+    public override Task<DbConnection> OpenAsync(CancellationToken ct) => OpenAsync(_readConnectionString, ct);
+
+    protected override Task<DbConnection> OpenWriterAsync(CancellationToken ct) => OpenAsync(_connectionString, ct);
+
+    private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken ct)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         // A writer waits for another writer instead of failing at once.
         await using var pragma = connection.CreateCommand();
@@ -208,7 +281,8 @@ public sealed class PostgresDatabase : Database, IDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _connectionString;
 
-    public PostgresDatabase(string connectionString, string dataDirectory) : base(dataDirectory)
+    /// <param name="clock">Where stored times come from; the machine's clock when null.</param>
+    public PostgresDatabase(string connectionString, string dataDirectory, TimeProvider? clock = null) : base(dataDirectory, clock)
     {
         _connectionString = connectionString;
         _dataSource = NpgsqlDataSource.Create(connectionString);
@@ -216,7 +290,11 @@ public sealed class PostgresDatabase : Database, IDisposable
 
     public override string Engine => "postgres";
 
+    public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
+
     public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _dataSource.OpenConnectionAsync(ct);
+
+    protected override Task<DbConnection> OpenWriterAsync(CancellationToken ct) => OpenAsync(ct);
 
     public override void Migrate()
     {

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace LiveHub.Data;
@@ -107,29 +106,23 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     private async Task<bool> TryWriteAsync(List<Pending> batch, bool fallback)
     {
         var items = batch.ConvertAll(p => p.Item);
-        TResult[] results = [];
+        TResult[] results;
         IDisposable? entered = null;
-        var committed = false;
-        var elapsed = TimeSpan.Zero;
+        long started = 0;
         try
         {
             var ct = _stopping.Token;
             entered = _enter is null ? null : await _enter(items, ct);
-            await using var connection = await _db.OpenAsync(ct);
-            await using var gate = await _db.WriteGateAsync(ct);
-            var started = Stopwatch.GetTimestamp();
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            results = await _write(connection, tx, items, ct);
-            if (results.Length != items.Count)
+            results = await _db.WriteAsync(async (connection, tx) =>
             {
-                throw new InvalidOperationException($"A batch of {items.Count} writes returned {results.Length} results.");
-            }
-            // Not cancellable: once the commit is sent, its outcome decides, not a stop request.
-            await tx.CommitAsync(CancellationToken.None);
-            committed = true;
-            elapsed = Stopwatch.GetElapsedTime(started);
+                started = _db.Clock.GetTimestamp();
+                var written = await _write(connection, tx, items, ct);
+                return written.Length == items.Count
+                    ? written
+                    : throw new InvalidOperationException($"A batch of {items.Count} writes returned {written.Length} results.");
+            }, ct);
         }
-        catch (Exception e) when (!committed)
+        catch (Exception e)
         {
             entered?.Dispose();
             if (fallback)
@@ -138,10 +131,7 @@ public sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
             }
             return fallback;
         }
-        catch (Exception) when (committed)
-        {
-            // Only releasing the transaction, gate or connection failed after the commit: the writes stand and are answered.
-        }
+        var elapsed = _db.Clock.GetElapsedTime(started);
         BatchCommitted?.Invoke(batch.Count, elapsed);
 
         try

@@ -34,9 +34,11 @@ public static class LiveHubCore
         {
             var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
             var postgres = configuration.GetConnectionString("Postgres");
+            // Every stored time comes from the registered clock, so a deadline stored and the check against it agree.
+            var clock = sp.GetRequiredService<TimeProvider>();
             return string.IsNullOrWhiteSpace(postgres)
-                ? new SqliteDatabase(store.SqlitePath, store.BusyTimeoutMilliseconds, store.SqliteSynchronous)
-                : new PostgresDatabase(postgres, store.DataDirectory ?? Path.GetDirectoryName(Path.GetFullPath(store.SqlitePath))!);
+                ? new SqliteDatabase(store.SqlitePath, store.BusyTimeoutMilliseconds, store.SqliteSynchronous, clock)
+                : new PostgresDatabase(postgres, store.DataDirectory ?? Path.GetDirectoryName(Path.GetFullPath(store.SqlitePath))!, clock);
         });
         services.AddSingleton<EventStore>();
         services.AddSingleton<QuestionStore>();

@@ -7,11 +7,8 @@ namespace LiveHub.Data.Admin;
 public sealed class AdminStore(Database db)
 {
     /// <summary>Edits the event and, in the same transaction, moves sessions whose local times are kept across a time zone change.</summary>
-    public async Task<bool> UpdateEventAsync(long eventId, EventEdit edit, IReadOnlyList<SessionTimes> retimed, CancellationToken ct)
+    public Task<bool> UpdateEventAsync(long eventId, EventEdit edit, IReadOnlyList<SessionTimes> retimed, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var affected = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE events SET name = @Name, theme = @Theme, host = @Host, city = @City, time_zone = @TimeZone,
                               default_language = @DefaultLanguage, follow_browser_language = @FollowBrowserLanguage
@@ -33,36 +30,26 @@ public sealed class AdminStore(Database db)
             // Screens holding this session learn of the change at their next delta (a version gap fetches a fresh snapshot).
             await SessionVersioning.BumpAsync(connection, tx, s.SessionId, publicChange: true, ct);
         }
-        await tx.CommitAsync(ct);
         return true;
-    }
+    }, ct);
 
     /// <summary>Adds a room; null when the event already has a room with that key.</summary>
-    public async Task<RoomRow?> AddRoomAsync(long eventId, RoomWrite room, string code, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<RoomRow>(new CommandDefinition("""
+    public Task<RoomRow?> AddRoomAsync(long eventId, RoomWrite room, string code, CancellationToken ct) => db.WriteAsync((connection, tx) =>
+        connection.QuerySingleOrDefaultAsync<RoomRow>(new CommandDefinition("""
             INSERT INTO rooms (event_id, room_key, name, capacity, code) VALUES (@eventId, @Key, @Name, @Capacity, @code)
             ON CONFLICT (event_id, room_key) DO NOTHING
             RETURNING *
-            """, new { eventId, room.Key, room.Name, room.Capacity, code }, cancellationToken: ct));
-    }
+            """, new { eventId, room.Key, room.Name, room.Capacity, code }, tx, cancellationToken: ct)), ct);
 
-    public async Task<RoomRow?> UpdateRoomAsync(long eventId, string roomKey, string name, int? capacity, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<RoomRow>(new CommandDefinition("""
+    public Task<RoomRow?> UpdateRoomAsync(long eventId, string roomKey, string name, int? capacity, CancellationToken ct) => db.WriteAsync((connection, tx) =>
+        connection.QuerySingleOrDefaultAsync<RoomRow>(new CommandDefinition("""
             UPDATE rooms SET name = @name, capacity = @capacity WHERE event_id = @eventId AND room_key = @roomKey
             RETURNING *
-            """, new { eventId, roomKey, name, capacity }, cancellationToken: ct));
-    }
+            """, new { eventId, roomKey, name, capacity }, tx, cancellationToken: ct)), ct);
 
     /// <summary>Deletes a room that no session and no announcement refers to.</summary>
-    public async Task<DeleteOutcome> DeleteRoomAsync(long eventId, string roomKey, CancellationToken ct)
+    public Task<DeleteOutcome> DeleteRoomAsync(long eventId, string roomKey, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var roomId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT id FROM rooms WHERE event_id = @eventId AND room_key = @roomKey", new { eventId, roomKey }, tx, cancellationToken: ct));
         if (roomId is null)
@@ -77,32 +64,26 @@ public sealed class AdminStore(Database db)
             return DeleteOutcome.InUse;
         }
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM rooms WHERE id = @roomId", new { roomId }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
         return DeleteOutcome.Deleted;
-    }
+    }, ct);
 
     /// <summary>Adds a session; null when the event already has a session with that key.</summary>
-    public async Task<SessionRow?> AddSessionAsync(long eventId, SessionWrite s, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition("""
+    public Task<SessionRow?> AddSessionAsync(long eventId, SessionWrite s, CancellationToken ct) => db.WriteAsync((connection, tx) =>
+        connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition("""
             INSERT INTO sessions (event_id, room_id, session_key, title, kind, speakers, starts_at, ends_at, status_override, moderation)
             VALUES (@eventId, @RoomId, @Key, @Title, @Kind, @Speakers, @StartsAt, @EndsAt, @StatusOverride, @Moderation)
             ON CONFLICT (event_id, session_key) DO NOTHING
             RETURNING *
             """, new { eventId, s.RoomId, s.Key, s.Title, s.Kind, s.Speakers, s.StartsAt, s.EndsAt, s.StatusOverride, s.Moderation },
-            cancellationToken: ct));
-    }
+            tx, cancellationToken: ct)), ct);
 
     /// <summary>
     /// Rewrites a session (its key stays) and moves both its versions, so every screen holding it fetches a fresh snapshot
     /// at its next delta. Returns the row before and after.
     /// </summary>
-    public async Task<(SessionRow Before, SessionRow After, SessionVersions Versions)?> UpdateSessionAsync(long sessionId, SessionWrite s, CancellationToken ct)
+    public Task<(SessionRow Before, SessionRow After, SessionVersions Versions)?> UpdateSessionAsync(long sessionId, SessionWrite s, CancellationToken ct) =>
+        db.WriteAsync<(SessionRow, SessionRow, SessionVersions)?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var before = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(
             "SELECT * FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
         if (before is null)
@@ -119,19 +100,15 @@ public sealed class AdminStore(Database db)
         var versions = await SessionVersioning.BumpAsync(connection, tx, sessionId, publicChange: true, ct);
         var after = await connection.QuerySingleAsync<SessionRow>(new CommandDefinition(
             "SELECT * FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
         return (before, after, versions);
-    }
+    }, ct);
 
     /// <summary>
     /// Deletes a session nobody has used yet: refused once it has a question or a vote. Its prepared polls and reaction
     /// totals go with it.
     /// </summary>
-    public async Task<DeleteOutcome> DeleteSessionAsync(long sessionId, CancellationToken ct)
+    public Task<DeleteOutcome> DeleteSessionAsync(long sessionId, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
         if (exists == 0)
@@ -152,16 +129,12 @@ public sealed class AdminStore(Database db)
             DELETE FROM reaction_counts WHERE session_id = @sessionId;
             DELETE FROM sessions WHERE id = @sessionId;
             """, new { sessionId }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
         return DeleteOutcome.Deleted;
-    }
+    }, ct);
 
     /// <summary>A new passcode hash and a new stamp: sign-ins made under the old passcode stop being accepted.</summary>
-    public async Task<bool> RotatePasscodeAsync(long eventId, string passcodeHash, string stamp, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
+    public Task<bool> RotatePasscodeAsync(long eventId, string passcodeHash, string stamp, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
+        await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE events SET moderator_passcode_hash = @passcodeHash, passcode_stamp = @stamp WHERE id = @eventId",
-            new { eventId, passcodeHash, stamp }, cancellationToken: ct)) > 0;
-    }
+            new { eventId, passcodeHash, stamp }, tx, cancellationToken: ct)) > 0, ct);
 }

@@ -5,11 +5,8 @@ namespace LiveHub.Data.Events;
 /// <summary>Events, their rooms and sessions.</summary>
 public sealed class EventStore(Database db)
 {
-    public async Task<long> CreateAsync(NewEvent e, CancellationToken ct)
+    public Task<long> CreateAsync(NewEvent e, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var eventId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO events (code, name, theme, host, city, time_zone, default_language, follow_browser_language, languages,
                                 start_date, end_date, moderator_passcode_hash, passcode_stamp, created_at)
@@ -22,7 +19,7 @@ public sealed class EventStore(Database db)
                 e.Code, e.Name, e.Theme, e.Host, e.City, e.TimeZone, e.DefaultLanguage,
                 FollowBrowserLanguage = e.FollowBrowserLanguage ? 1L : 0L,
                 Languages = string.Join(',', e.Languages), e.StartDate, e.EndDate, e.ModeratorPasscodeHash,
-                Stamp = Guid.NewGuid().ToString("N"), Now = Database.NowMs(),
+                Stamp = Guid.NewGuid().ToString("N"), Now = db.NowMs(),
             }, tx, cancellationToken: ct));
 
         var roomIds = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -53,10 +50,8 @@ public sealed class EventStore(Database db)
                     s.StatusOverride, s.Moderation,
                 }, tx, cancellationToken: ct));
         }
-
-        await tx.CommitAsync(ct);
         return eventId;
-    }
+    }, ct);
 
     public async Task<long> CountAsync(CancellationToken ct)
     {
@@ -94,15 +89,15 @@ public sealed class EventStore(Database db)
     }
 
     /// <summary>Gives rooms made before room codes existed a code of their own.</summary>
-    public async Task EnsureRoomCodesAsync(Func<string> newCode, CancellationToken ct)
+    public Task EnsureRoomCodesAsync(Func<string> newCode, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        var missing = await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM rooms WHERE code IS NULL", cancellationToken: ct));
+        var missing = await connection.QueryAsync<long>(new CommandDefinition("SELECT id FROM rooms WHERE code IS NULL", transaction: tx, cancellationToken: ct));
         foreach (var id in missing)
         {
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE rooms SET code = @code WHERE id = @id", new { id, code = newCode() }, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE rooms SET code = @code WHERE id = @id", new { id, code = newCode() }, tx, cancellationToken: ct));
         }
-    }
+    }, ct);
 
     public async Task<IReadOnlyList<RoomRow>> ListRoomsAsync(long eventId, CancellationToken ct)
     {
@@ -128,32 +123,23 @@ public sealed class EventStore(Database db)
     }
 
     /// <summary>Sets the event's profanity list (one word per line); null returns to the built-in lists.</summary>
-    public async Task<bool> SetProfanityWordsAsync(long eventId, string? words, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE events SET profanity_words = @words WHERE id = @eventId", new { eventId, words }, cancellationToken: ct)) > 0;
-    }
+    public Task<bool> SetProfanityWordsAsync(long eventId, string? words, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE events SET profanity_words = @words WHERE id = @eventId", new { eventId, words }, tx, cancellationToken: ct)) > 0, ct);
 
-    /// <summary>Overrides a session's scheduled status (null follows the schedule again); both versions move.</summary>
-    public async Task<SessionVersions?> SetStatusOverrideAsync(long sessionId, string? status, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<SessionVersions>(new CommandDefinition("""
-            UPDATE sessions SET status_override = @status, version = version + 1, mod_version = mod_version + 1
-            WHERE id = @sessionId
-            RETURNING version AS Version, mod_version AS ModVersion
-            """, new { sessionId, status }, cancellationToken: ct));
-    }
+    /// <summary>
+    /// Overrides a session's scheduled status (null follows the schedule again). No version moves: the status reaches screens
+    /// as an unversioned event of its own, and a version moved without a delta would send every screen back for a snapshot.
+    /// </summary>
+    public Task<bool> SetStatusOverrideAsync(long sessionId, string? status, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE sessions SET status_override = @status WHERE id = @sessionId", new { sessionId, status }, tx, cancellationToken: ct)) > 0, ct);
 
     /// <summary>Sets the moderation mode and returns the new versions; a change moves both counters.</summary>
-    public async Task<SessionVersions?> SetModerationAsync(long sessionId, string mode, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<SessionVersions>(new CommandDefinition("""
+    public Task<SessionVersions?> SetModerationAsync(long sessionId, string mode, CancellationToken ct) => db.WriteAsync((connection, tx) =>
+        connection.QuerySingleOrDefaultAsync<SessionVersions>(new CommandDefinition("""
             UPDATE sessions SET moderation = @mode, version = version + 1, mod_version = mod_version + 1
             WHERE id = @sessionId
             RETURNING version AS Version, mod_version AS ModVersion
-            """, new { sessionId, mode }, cancellationToken: ct));
-    }
+            """, new { sessionId, mode }, tx, cancellationToken: ct)), ct);
 }

@@ -45,14 +45,13 @@ public sealed class ExportStore(Database db)
     }
 
     /// <summary>The event's export key, set once from <paramref name="candidate"/> if it has none, so every node reads the same key.</summary>
-    public async Task<string> EnsureExportKeyAsync(long eventId, string candidate, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE events SET export_key = @candidate WHERE id = @eventId AND export_key IS NULL",
-            new { eventId, candidate }, cancellationToken: ct));
-        return await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            "SELECT export_key FROM events WHERE id = @eventId", new { eventId }, cancellationToken: ct))
-            ?? throw new InvalidOperationException($"Event {eventId} does not exist.");
-    }
+    public async Task<string> EnsureExportKeyAsync(long eventId, string candidate, CancellationToken ct) =>
+        await db.WriteAsync(async (connection, tx) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE events SET export_key = @candidate WHERE id = @eventId AND export_key IS NULL",
+                new { eventId, candidate }, tx, cancellationToken: ct));
+            return await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+                "SELECT export_key FROM events WHERE id = @eventId", new { eventId }, tx, cancellationToken: ct));
+        }, ct) ?? throw new InvalidOperationException($"Event {eventId} does not exist.");
 }

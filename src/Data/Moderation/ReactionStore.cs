@@ -5,17 +5,11 @@ namespace LiveHub.Data.Moderation;
 /// <summary>Reaction totals per session, added to in batches.</summary>
 public sealed class ReactionStore(Database db)
 {
-    public async Task AddAsync(long sessionId, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("""
+    public Task AddAsync(long sessionId, IReadOnlyDictionary<string, long> counts, CancellationToken ct) => db.WriteAsync((connection, tx) =>
+        connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO reaction_counts (session_id, emoji, total) VALUES (@sessionId, @Key, @Value)
             ON CONFLICT (session_id, emoji) DO UPDATE SET total = reaction_counts.total + excluded.total
-            """, counts.Select(c => new { sessionId, c.Key, c.Value }), tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
-    }
+            """, counts.Select(c => new { sessionId, c.Key, c.Value }), tx, cancellationToken: ct)), ct);
 
     public async Task<IReadOnlyDictionary<string, long>> TotalsAsync(long sessionId, CancellationToken ct)
     {

@@ -29,12 +29,9 @@ public sealed class PollStore : IAsyncDisposable
         });
     }
 
-    public async Task<PollChange> CreateAsync(long sessionId, PollDefinition d, CancellationToken ct)
+    public Task<PollChange> CreateAsync(long sessionId, PollDefinition d, CancellationToken ct) => db.WriteAsync(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var now = Database.NowMs();
+        var now = db.NowMs();
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             INSERT INTO polls (session_id, kind, question, options, max_picks, scale, correct, time_limit_seconds, visibility,
                                status, position, created_at, updated_at)
@@ -45,22 +42,18 @@ public sealed class PollStore : IAsyncDisposable
             tx, cancellationToken: ct));
         var versions = await BumpAsync(connection, tx, sessionId, publicChange: false, ct);
         var poll = await ReadAsync(connection, tx, id, ct);
-        await tx.CommitAsync(ct);
         return new PollChange(poll!, versions);
-    }
+    }, ct);
 
     /// <summary>Rewrites a draft. Returns null when the poll is not a draft (options lock once a poll has run).</summary>
-    public async Task<PollChange?> UpdateDraftAsync(long pollId, PollDefinition d, CancellationToken ct)
+    public Task<PollChange?> UpdateDraftAsync(long pollId, PollDefinition d, CancellationToken ct) => db.WriteAsync<PollChange?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var affected = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE polls
             SET kind = @Kind, question = @Question, options = @OptionsJson, max_picks = @MaxPicks, scale = @Scale,
                 correct = @CorrectJson, time_limit_seconds = @TimeLimitSeconds, visibility = @Visibility, updated_at = @now
             WHERE id = @pollId AND status = 'draft' AND NOT EXISTS (SELECT 1 FROM votes WHERE poll_id = @pollId)
-            """, new { pollId, d.Kind, d.Question, d.OptionsJson, d.MaxPicks, d.Scale, d.CorrectJson, d.TimeLimitSeconds, d.Visibility, now = Database.NowMs() },
+            """, new { pollId, d.Kind, d.Question, d.OptionsJson, d.MaxPicks, d.Scale, d.CorrectJson, d.TimeLimitSeconds, d.Visibility, now = db.NowMs() },
             tx, cancellationToken: ct));
         if (affected == 0)
         {
@@ -68,16 +61,12 @@ public sealed class PollStore : IAsyncDisposable
         }
         var poll = (await ReadAsync(connection, tx, pollId, ct))!;
         var versions = await BumpAsync(connection, tx, poll.SessionId, publicChange: false, ct);
-        await tx.CommitAsync(ct);
         return new PollChange(poll, versions);
-    }
+    }, ct);
 
     /// <summary>Deletes a poll that is not open, with its votes.</summary>
-    public async Task<PollChange?> DeleteAsync(long pollId, CancellationToken ct)
+    public Task<PollChange?> DeleteAsync(long pollId, CancellationToken ct) => db.WriteAsync<PollChange?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var poll = await ReadAsync(connection, tx, pollId, ct);
         if (poll is null || poll.Status == PollStatus.Open)
         {
@@ -86,9 +75,8 @@ public sealed class PollStore : IAsyncDisposable
         await DeleteVotesAsync(connection, tx, pollId, ct);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM polls WHERE id = @pollId", new { pollId }, tx, cancellationToken: ct));
         var versions = await BumpAsync(connection, tx, poll.SessionId, publicChange: poll.Status != PollStatus.Draft, ct);
-        await tx.CommitAsync(ct);
         return new PollChange(poll, versions);
-    }
+    }, ct);
 
     public async Task<PollRow?> FindAsync(long pollId, CancellationToken ct)
     {
@@ -130,11 +118,8 @@ public sealed class PollStore : IAsyncDisposable
         """, ct);
 
     /// <summary>Clears every vote and puts the poll back to draft.</summary>
-    public async Task<PollChange?> ResetAsync(long pollId, CancellationToken ct)
+    public Task<PollChange?> ResetAsync(long pollId, CancellationToken ct) => db.WriteAsync<PollChange?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var before = await ReadAsync(connection, tx, pollId, ct);
         if (before is null)
         {
@@ -143,12 +128,11 @@ public sealed class PollStore : IAsyncDisposable
         await DeleteVotesAsync(connection, tx, pollId, ct);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE polls SET status = 'draft', revealed = 0, opened_at = NULL, closed_at = NULL, updated_at = @now WHERE id = @pollId
-            """, new { pollId, now = Database.NowMs() }, tx, cancellationToken: ct));
+            """, new { pollId, now = db.NowMs() }, tx, cancellationToken: ct));
         var poll = (await ReadAsync(connection, tx, pollId, ct))!;
         var versions = await BumpAsync(connection, tx, poll.SessionId, publicChange: true, ct);
-        await tx.CommitAsync(ct);
         return new PollChange(poll, versions);
-    }
+    }, ct);
 
     /// <summary>
     /// Stores a participant's vote, replacing their earlier one on this poll. Idempotent on (participant, client id):
@@ -199,7 +183,7 @@ public sealed class PollStore : IAsyncDisposable
     private async Task<CastOutcome> WriteVoteAsync(DbConnection connection, DbTransaction tx, VoteCommands commands, VoteWrite w, PollGate? poll, CancellationToken ct)
     {
         var v = w.Vote;
-        var now = Database.NowMs();
+        var now = db.NowMs();
         var stale = poll is not null && w.Window is { } expected && poll.OpenedAt != expected.OpenedAt;
         var late = w.Window?.Deadline is { } deadline && now > deadline;
         if (poll?.Status != PollStatus.Open || stale || late)
@@ -349,9 +333,19 @@ public sealed class PollStore : IAsyncDisposable
     /// </summary>
     public async Task<PollTallyRows?> TallyAsync(long pollId, bool advance, CancellationToken ct)
     {
+        if (advance)
+        {
+            return await db.WriteAsync((connection, tx) => TallyInAsync(connection, tx, pollId, advance: true, ct), ct);
+        }
         await using var connection = await db.OpenAsync(ct);
-        await using var gate = advance ? await db.WriteGateAsync(ct) : null;
-        await using var tx = advance ? await connection.BeginTransactionAsync(ct) : Database.BeginRead(connection);
+        await using var tx = Database.BeginRead(connection);
+        var tally = await TallyInAsync(connection, tx, pollId, advance: false, ct);
+        await tx.CommitAsync(ct);
+        return tally;
+    }
+
+    private static async Task<PollTallyRows?> TallyInAsync(DbConnection connection, DbTransaction tx, long pollId, bool advance, CancellationToken ct)
+    {
         var version = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(advance
             ? "UPDATE polls SET results_version = results_version + 1 WHERE id = @pollId RETURNING results_version"
             : "SELECT results_version FROM polls WHERE id = @pollId",
@@ -376,18 +370,14 @@ public sealed class PollStore : IAsyncDisposable
             FROM votes WHERE poll_id = @pollId AND text IS NOT NULL AND status <> 'dismissed'
             ORDER BY created_at DESC, id DESC LIMIT 100
             """, new { pollId }, tx, cancellationToken: ct))).AsList();
-        await tx.CommitAsync(ct);
         return new PollTallyRows(poll, version.Value, voters, options, words, texts);
     }
 
     /// <summary>Approves or dismisses one open-text answer; returns the answer as stored, or null when there is no such answer.</summary>
-    public async Task<VoteRow?> ModerateAnswerAsync(long pollId, long voteId, string status, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<VoteRow>(new CommandDefinition(
+    public Task<VoteRow?> ModerateAnswerAsync(long pollId, long voteId, string status, CancellationToken ct) => db.WriteAsync((connection, tx) =>
+        connection.QuerySingleOrDefaultAsync<VoteRow>(new CommandDefinition(
             "UPDATE votes SET status = @status WHERE id = @voteId AND poll_id = @pollId AND text IS NOT NULL RETURNING *",
-            new { status, voteId, pollId }, cancellationToken: ct));
-    }
+            new { status, voteId, pollId }, tx, cancellationToken: ct)), ct);
 
     /// <summary>Quiz totals per participant across a session's quizzes.</summary>
     public async Task<IReadOnlyList<ScoreRow>> ScoresAsync(long sessionId, CancellationToken ct)
@@ -411,11 +401,9 @@ public sealed class PollStore : IAsyncDisposable
     }
 
     /// <summary>What the session's projector shows: questions, a poll, or the idle join screen.</summary>
-    public async Task<SessionVersions?> SetProjectorAsync(long sessionId, string mode, long? pollId, bool? showPresence, CancellationToken ct)
+    public Task<SessionVersions?> SetProjectorAsync(long sessionId, string mode, long? pollId, bool? showPresence, CancellationToken ct) =>
+        db.WriteAsync<SessionVersions?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var affected = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE sessions SET projector_mode = @mode, projector_poll_id = @pollId,
                                 projector_presence = COALESCE(@presence, projector_presence)
@@ -425,26 +413,20 @@ public sealed class PollStore : IAsyncDisposable
         {
             return null;
         }
-        var versions = await BumpAsync(connection, tx, sessionId, publicChange: true, ct);
-        await tx.CommitAsync(ct);
-        return versions;
-    }
+        return await BumpAsync(connection, tx, sessionId, publicChange: true, ct);
+    }, ct);
 
-    private async Task<PollChange?> TransitionAsync(long pollId, string sql, CancellationToken ct)
+    private Task<PollChange?> TransitionAsync(long pollId, string sql, CancellationToken ct) => db.WriteAsync<PollChange?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var affected = await connection.ExecuteAsync(new CommandDefinition(sql, new { pollId, now = Database.NowMs() }, tx, cancellationToken: ct));
+        var affected = await connection.ExecuteAsync(new CommandDefinition(sql, new { pollId, now = db.NowMs() }, tx, cancellationToken: ct));
         if (affected == 0)
         {
             return null;
         }
         var poll = (await ReadAsync(connection, tx, pollId, ct))!;
         var versions = await BumpAsync(connection, tx, poll.SessionId, publicChange: true, ct);
-        await tx.CommitAsync(ct);
         return new PollChange(poll, versions);
-    }
+    }, ct);
 
     private static Task<PollRow?> ReadAsync(DbConnection connection, DbTransaction? tx, long pollId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<PollRow>(new CommandDefinition("SELECT * FROM polls WHERE id = @pollId", new { pollId }, tx, cancellationToken: ct));

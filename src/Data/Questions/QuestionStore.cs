@@ -11,11 +11,7 @@ public sealed class QuestionStore(Database db)
     /// <summary>Stores a question in a transaction of its own (see <see cref="AskInAsync"/>).</summary>
     public async Task<AskOutcome> AskAsync(NewQuestion q, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var outcome = (await AskManyInAsync(connection, tx, [q], ct))[0];
-        await tx.CommitAsync(ct);
+        var outcome = await db.WriteAsync(async (connection, tx) => (await AskManyInAsync(connection, tx, [q], ct))[0], ct);
         Asked(outcome);
         return outcome;
     }
@@ -28,7 +24,7 @@ public sealed class QuestionStore(Database db)
     /// </summary>
     public async Task<AskOutcome[]> AskManyInAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<NewQuestion> questions, CancellationToken ct)
     {
-        var now = Database.NowMs();
+        var now = db.NowMs();
         // Rows shared by batches (participants, sessions) are written in one order, so two nodes' batches never wait on each other
         // in a cycle on PostgreSQL.
         foreach (var participantId in questions.Select(q => q.ParticipantId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
@@ -107,12 +103,9 @@ public sealed class QuestionStore(Database db)
     /// question before and its new status, is the moderation log entry written in the same transaction.
     /// Returns null when the question is not in the session.
     /// </summary>
-    public async Task<QuestionChange?> ChangeAsync(long sessionId, long questionId, Func<QuestionRow, string> nextStatus, bool? onScreen,
-        CancellationToken ct, Func<QuestionRow, string, AuditEntry>? audit = null)
+    public Task<QuestionChange?> ChangeAsync(long sessionId, long questionId, Func<QuestionRow, string> nextStatus, bool? onScreen,
+        CancellationToken ct, Func<QuestionRow, string, AuditEntry>? audit = null) => db.WriteAsync<QuestionChange?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var before = await ReadInSessionAsync(connection, tx, sessionId, questionId, ct);
         if (before is null)
         {
@@ -120,7 +113,7 @@ public sealed class QuestionStore(Database db)
         }
 
         var status = nextStatus(before);
-        var now = Database.NowMs();
+        var now = db.NowMs();
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE questions
             SET status = @status, updated_at = @now,
@@ -156,9 +149,8 @@ public sealed class QuestionStore(Database db)
         {
             await ModerationLogStore.AppendAsync(connection, tx, audit(before, status), ct);
         }
-        await tx.CommitAsync(ct);
         return new QuestionChange(before, after, nextOnScreen, versions, touchesPublic);
-    }
+    }, ct);
 
     /// <summary>Corrects a question's text (a moderator fixing a typo before approving).</summary>
     public Task<QuestionChange?> EditAsync(long sessionId, long questionId, string text, CancellationToken ct) =>
@@ -178,18 +170,18 @@ public sealed class QuestionStore(Database db)
     /// once), the target's count is recomputed from the rows, and the duplicate is archived pointing at the target.
     /// Returns null when either question is not in the session, they are the same, or the source is already merged.
     /// </summary>
-    public async Task<MergeOutcome?> MergeAsync(long sessionId, long sourceId, long targetId, CancellationToken ct)
+    public Task<MergeOutcome?> MergeAsync(long sessionId, long sourceId, long targetId, CancellationToken ct) => db.WriteAsync<MergeOutcome?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var source = await ReadInSessionAsync(connection, tx, sessionId, sourceId, ct);
-        var target = await ReadInSessionAsync(connection, tx, sessionId, targetId, ct);
+        // Both rows are locked, the lower id first (two merges of the same pair never wait on each other in a cycle), so no
+        // upvote of either lands between the count and the rows it counts.
+        var first = await LockInSessionAsync(connection, tx, sessionId, Math.Min(sourceId, targetId), ct);
+        var second = await LockInSessionAsync(connection, tx, sessionId, Math.Max(sourceId, targetId), ct);
+        var (source, target) = sourceId < targetId ? (first, second) : (second, first);
         if (source is null || target is null || sourceId == targetId || source.MergedIntoId is not null || target.MergedIntoId is not null)
         {
             return null;
         }
-        var now = Database.NowMs();
+        var now = db.NowMs();
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO upvotes (question_id, participant_id, created_at)
             SELECT @targetId, participant_id, created_at FROM upvotes WHERE question_id = @sourceId
@@ -217,16 +209,13 @@ public sealed class QuestionStore(Database db)
             "SELECT on_screen_question_id FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
         var after = await ReadInSessionAsync(connection, tx, sessionId, sourceId, ct);
         var targetAfter = await ReadInSessionAsync(connection, tx, sessionId, targetId, ct);
-        await tx.CommitAsync(ct);
         return new MergeOutcome(source, after!, targetAfter!, onScreen, versions, publicChange);
-    }
+    }, ct);
 
-    private async Task<QuestionChange?> UpdateFieldsAsync(
-        long sessionId, long questionId, string assignments, string? value, Func<QuestionRow, QuestionRow> apply, CancellationToken ct, bool? publicChange = null)
+    private Task<QuestionChange?> UpdateFieldsAsync(
+        long sessionId, long questionId, string assignments, string? value, Func<QuestionRow, QuestionRow> apply, CancellationToken ct, bool? publicChange = null) =>
+        db.WriteAsync<QuestionChange?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var before = await ReadInSessionAsync(connection, tx, sessionId, questionId, ct);
         if (before is null)
         {
@@ -234,31 +223,29 @@ public sealed class QuestionStore(Database db)
         }
         await connection.ExecuteAsync(new CommandDefinition(
             $"UPDATE questions SET {assignments}, updated_at = @now WHERE id = @questionId",
-            new { value, now = Database.NowMs(), questionId }, tx, cancellationToken: ct));
+            new { value, now = db.NowMs(), questionId }, tx, cancellationToken: ct));
         var isPublic = publicChange ?? QuestionStatus.IsPublic(before.Status);
         var versions = await BumpAsync(connection, tx, sessionId, isPublic, ct);
         var onScreen = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT on_screen_question_id FROM sessions WHERE id = @sessionId", new { sessionId }, tx, cancellationToken: ct));
-        await tx.CommitAsync(ct);
         return new QuestionChange(before, apply(before), onScreen, versions, isPublic);
-    }
+    }, ct);
 
     /// <summary>
     /// Adds or withdraws one participant's upvote. Idempotent: a repeated upvote changes nothing.
-    /// The count is recomputed from the rows, never incremented, so it cannot drift.
+    /// The count is recomputed from the rows, never incremented, with the question's row locked first: every writer of a
+    /// question's upvotes takes that lock, so the count sees every other writer's rows (PostgreSQL's read committed takes
+    /// each statement's snapshot when it starts; without the lock, two toggles could each count without the other's row).
     /// </summary>
-    public async Task<UpvoteOutcome?> UpvoteAsync(long questionId, string participantId, bool on, CancellationToken ct)
+    public Task<UpvoteOutcome?> UpvoteAsync(long questionId, string participantId, bool on, CancellationToken ct) => db.WriteAsync<UpvoteOutcome?>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var question = await connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
-            "SELECT * FROM questions WHERE id = @questionId", new { questionId }, tx, cancellationToken: ct));
+            "UPDATE questions SET upvotes = upvotes WHERE id = @questionId RETURNING *", new { questionId }, tx, cancellationToken: ct));
         if (question is null)
         {
             return null;
         }
-        var now = Database.NowMs();
+        var now = db.NowMs();
         int affected;
         if (on)
         {
@@ -284,25 +271,21 @@ public sealed class QuestionStore(Database db)
                 RETURNING upvotes
                 """, new { questionId }, tx, cancellationToken: ct));
         }
-        await tx.CommitAsync(ct);
         return new UpvoteOutcome(questionId, question.SessionId, upvotes, affected > 0);
-    }
+    }, ct);
 
     /// <summary>Reads the current counts of some questions and moves the session's versions, for one coalesced push.</summary>
-    public async Task<(SessionVersions Versions, IReadOnlyList<UpvoteCount> Counts, IReadOnlySet<long> PublicIds)> FlushUpvotesAsync(
-        long sessionId, IReadOnlyCollection<long> questionIds, CancellationToken ct)
+    public Task<(SessionVersions Versions, IReadOnlyList<UpvoteCount> Counts, IReadOnlySet<long> PublicIds)> FlushUpvotesAsync(
+        long sessionId, IReadOnlyCollection<long> questionIds, CancellationToken ct) =>
+        db.WriteAsync<(SessionVersions, IReadOnlyList<UpvoteCount>, IReadOnlySet<long>)>(async (connection, tx) =>
     {
-        await using var connection = await db.OpenAsync(ct);
-        await using var gate = await db.WriteGateAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         var rows = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(
-            "SELECT * FROM questions WHERE session_id = @sessionId AND id IN @questionIds",
-            new { sessionId, questionIds }, tx, cancellationToken: ct))).AsList();
+            $"SELECT * FROM questions WHERE session_id = @sessionId AND {db.InList("id", "questionIds")}",
+            new { sessionId, questionIds = questionIds.ToArray() }, tx, cancellationToken: ct))).AsList();
         var publicIds = rows.Where(r => QuestionStatus.IsPublic(r.Status)).Select(r => r.Id).ToHashSet();
         var versions = await BumpAsync(connection, tx, sessionId, publicIds.Count > 0, ct);
-        await tx.CommitAsync(ct);
         return (versions, rows.Select(r => new UpvoteCount(r.Id, r.Upvotes)).ToList(), publicIds);
-    }
+    }, ct);
 
     /// <summary>A session's questions and versions read in one transaction, so the snapshot and its version agree.</summary>
     public async Task<SessionQuestions?> ReadSessionAsync(long sessionId, string participantId, CancellationToken ct)
@@ -339,6 +322,12 @@ public sealed class QuestionStore(Database db)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM questions WHERE session_id = @sessionId", new { sessionId }, cancellationToken: ct));
     }
+
+    /// <summary>Reads a question of the session and holds its row until the transaction ends (an update that changes nothing).</summary>
+    private static Task<QuestionRow?> LockInSessionAsync(DbConnection connection, DbTransaction tx, long sessionId, long questionId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
+            "UPDATE questions SET upvotes = upvotes WHERE id = @questionId AND session_id = @sessionId RETURNING *",
+            new { questionId, sessionId }, tx, cancellationToken: ct));
 
     private static Task<QuestionRow?> ReadInSessionAsync(DbConnection connection, DbTransaction tx, long sessionId, long questionId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(

@@ -28,7 +28,8 @@ public sealed class AdminService(
     EventLanguages languages,
     SessionLocks locks,
     ModerationLogStore log,
-    IHubContext<EventHub, ILiveClient> hub)
+    IHubContext<EventHub, ILiveClient> hub,
+    TimeProvider clock)
 {
     /// <summary>The actor the audit log names for the organizer's changes.</summary>
     public const string Actor = "Organizer";
@@ -126,6 +127,10 @@ public sealed class AdminService(
         if (Longest(request.Theme, request.Host, request.City) > ScenarioRules.MaxNameLength)
         {
             return HubError.Invalid("name", $"Theme, host and city are up to {ScenarioRules.MaxNameLength} characters.");
+        }
+        if (InputText.CheckLines([request.Theme, request.Host, request.City]) is { } textError)
+        {
+            return textError;
         }
         var language = request.DefaultLanguage ?? e.DefaultLanguage;
         if (ScenarioRules.CheckDefaultLanguage(language) is { } languageError)
@@ -373,7 +378,7 @@ public sealed class AdminService(
     }
 
     private Task RecordAsync(long eventId, long? sessionId, string action, string? detail, CancellationToken ct) =>
-        log.AppendAsync(new AuditEntry { EventId = eventId, SessionId = sessionId, Actor = Actor, Action = action, Detail = detail, At = Database.NowMs() }, ct);
+        log.AppendAsync(new AuditEntry { EventId = eventId, SessionId = sessionId, Actor = Actor, Action = action, Detail = detail, At = clock.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
 
     private async Task<HubResult<bool>> RecordedAsync(long eventId, long? sessionId, string action, string detail, CancellationToken ct)
     {

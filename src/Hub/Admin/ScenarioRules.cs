@@ -39,6 +39,10 @@ public static partial class ScenarioRules
         {
             return eventError;
         }
+        if (InputText.CheckLines([e.Theme, e.Host, e.City]) is { } textError)
+        {
+            return textError with { Message = $"event: {textError.Message}" };
+        }
         if (!TryDate(e.StartDate, out var start))
         {
             return HubError.Invalid("date", "event.startDate must be a date written yyyy-MM-dd.");
@@ -139,6 +143,10 @@ public static partial class ScenarioRules
         {
             return HubError.Invalid("name", $"The event name is 1 to {MaxNameLength} characters.");
         }
+        if (InputText.Check(name, multiline: false) is { } nameError)
+        {
+            return nameError;
+        }
         if (FindZone(timeZone) is null)
         {
             return HubError.Invalid("time_zone", $"'{timeZone}' is not a known time zone (use an IANA name such as Asia/Makassar).");
@@ -155,6 +163,10 @@ public static partial class ScenarioRules
         if (string.IsNullOrWhiteSpace(name) || TextLength.Exceeds(name.Trim(), MaxRoomNameLength))
         {
             return HubError.Invalid("room", $"A room name is 1 to {MaxRoomNameLength} characters.");
+        }
+        if (InputText.Check(name, multiline: false) is { } nameError)
+        {
+            return nameError;
         }
         if (capacity is < 1 or > 1_000_000)
         {
@@ -190,6 +202,10 @@ public static partial class ScenarioRules
         if (speakers is not null && (speakers.Count > MaxSpeakers || speakers.Any(n => n is null || TextLength.Exceeds(n.Trim(), MaxSpeakerLength) || n.Contains('\n'))))
         {
             return HubError.Invalid("speakers", $"At most {MaxSpeakers} speakers of up to {MaxSpeakerLength} characters each, one line each.");
+        }
+        if (InputText.CheckLines([kind, title, .. speakers ?? []]) is { } textError)
+        {
+            return textError;
         }
         if (moderation is not null && !ModerationModes.IsKnown(moderation))
         {

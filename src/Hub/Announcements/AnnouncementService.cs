@@ -46,6 +46,10 @@ public sealed class AnnouncementService(
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"An announcement is at most {MaxLength} characters.");
         }
+        if (InputText.Check(text, multiline: true) is { } textError)
+        {
+            return textError;
+        }
         if (request.RoomId is { } roomId && (await events.ListRoomsAsync(request.EventId, ct)).All(r => r.Id != roomId))
         {
             return ErrorCodes.NotFoundError("room");

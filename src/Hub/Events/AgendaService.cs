@@ -35,7 +35,7 @@ public sealed class AgendaService(
         }
         using (await locks.AcquireAsync(session.Id, ct))
         {
-            if (await store.SetStatusOverrideAsync(session.Id, request.Status, ct) is null)
+            if (!await store.SetStatusOverrideAsync(session.Id, request.Status, ct))
             {
                 return ErrorCodes.NotFoundError("session");
             }
@@ -53,6 +53,10 @@ public sealed class AgendaService(
         if (request is null || words.Count > 2000 || words.Any(w => TextLength.Exceeds(w, 40) || w.Contains('\n')))
         {
             return HubError.Invalid("words", "At most 2000 words of up to 40 characters.");
+        }
+        if (InputText.CheckLines(words) is { } wordError)
+        {
+            return wordError;
         }
         await store.SetProfanityWordsAsync(request.EventId, words.Count == 0 ? null : string.Join('\n', words), ct);
         await audit.RecordAsync(caller, request.EventId, null, "profanity-list", detail: $"{words.Count} words", ct: ct);

@@ -1,25 +1,22 @@
 using System.Threading.RateLimiting;
 using LiveHub.Polls;
 using LiveHub.Questions;
-using LiveHub.Realtime;
 using Microsoft.Extensions.Options;
 
 namespace LiveHub.Limits;
 
-/// <summary>The per-participant, per-address and per-connection rate limiters, partitioned by key.</summary>
+/// <summary>The per-participant and per-address rate limiters, partitioned by key (a connection's calls: <see cref="CallBudget"/>).</summary>
 public sealed class RateLimits : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _asks;
     private readonly PartitionedRateLimiter<string> _upvotes;
     private readonly PartitionedRateLimiter<string> _votes;
     private readonly PartitionedRateLimiter<string> _addressWrites;
-    private readonly PartitionedRateLimiter<string> _calls;
     private readonly PartitionedRateLimiter<string> _reactions;
 
-    public RateLimits(IOptions<QuestionOptions> questions, IOptions<PollOptions> polls, IOptions<RealtimeOptions> realtime)
+    public RateLimits(IOptions<QuestionOptions> questions, IOptions<PollOptions> polls)
     {
         var q = questions.Value;
-        var r = realtime.Value;
         _asks = PerMinute(q.AsksPerMinute);
         _upvotes = PerMinute(q.UpvotesPerMinute);
         _votes = PerMinute(polls.Value.VotesPerMinute);
@@ -29,14 +26,6 @@ public sealed class RateLimits : IDisposable
         {
             TokenLimit = 10,
             TokensPerPeriod = 2,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        }));
-        _calls = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = r.CallBurst,
-            TokensPerPeriod = r.CallsPerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
             AutoReplenishment = true,
@@ -51,8 +40,6 @@ public sealed class RateLimits : IDisposable
     public int? TryVote(string participantId, string? address) => Acquire(_votes, participantId) ?? Acquire(_addressWrites, address);
 
     public int? TryReact(string participantId) => Acquire(_reactions, participantId);
-
-    public int? TryCall(string connectionId) => Acquire(_calls, connectionId);
 
     private static int? Acquire(PartitionedRateLimiter<string> limiter, string? key)
     {
@@ -84,7 +71,6 @@ public sealed class RateLimits : IDisposable
         _upvotes.Dispose();
         _votes.Dispose();
         _addressWrites.Dispose();
-        _calls.Dispose();
         _reactions.Dispose();
     }
 }

@@ -1,18 +1,17 @@
-using LiveHub.Data;
 using LiveHub.Data.Moderation;
 using LiveHub.Realtime;
 
 namespace LiveHub.Moderation;
 
 /// <summary>Records every moderator action: who did what to which question or poll, and when.</summary>
-public sealed class AuditLog(ModerationLogStore store)
+public sealed class AuditLog(ModerationLogStore store, TimeProvider clock)
 {
     public Task RecordAsync(Caller caller, long eventId, long? sessionId, string action, long? questionId = null, long? pollId = null,
         string? detail = null, CancellationToken ct = default) =>
         store.AppendAsync(Entry(caller, eventId, sessionId, action, questionId, pollId, detail), ct);
 
     /// <summary>The entry <see cref="RecordAsync"/> would write, for a store that writes it in the transaction of the change itself.</summary>
-    public static AuditEntry Entry(Caller caller, long eventId, long? sessionId, string action, long? questionId = null, long? pollId = null,
+    public AuditEntry Entry(Caller caller, long eventId, long? sessionId, string action, long? questionId = null, long? pollId = null,
         string? detail = null) =>
         new()
         {
@@ -23,6 +22,6 @@ public sealed class AuditLog(ModerationLogStore store)
             Actor = caller.ModeratorName,
             Action = action,
             Detail = detail is { Length: > 500 } ? detail[..500] : detail,
-            At = Database.NowMs(),
+            At = clock.GetUtcNow().ToUnixTimeMilliseconds(),
         };
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using LiveHub.Data.Polls;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
@@ -21,13 +20,14 @@ public sealed partial class PollResultsCoalescer(
     LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
     IOptions<PollOptions> options,
+    TimeProvider clock,
     ILogger<PollResultsCoalescer> logger) : TickingService(logger)
 {
     private sealed class Pending
     {
         public bool Screens;
         public bool Phones;
-        /// <summary>When the oldest change not yet on screens arrived (Stopwatch ticks), for the lag metric.</summary>
+        /// <summary>When the oldest change not yet on screens arrived (the clock's timestamp), for the lag metric.</summary>
         public long FirstMark;
         public long LastPhoneFrame = long.MinValue / 2;
     }
@@ -42,7 +42,7 @@ public sealed partial class PollResultsCoalescer(
         {
             if (!p.Screens)
             {
-                p.FirstMark = Stopwatch.GetTimestamp();
+                p.FirstMark = clock.GetTimestamp();
             }
             p.Screens = true;
             p.Phones = true;
@@ -62,7 +62,7 @@ public sealed partial class PollResultsCoalescer(
 
     public async Task FlushAsync(CancellationToken ct)
     {
-        var now = Stopwatch.GetTimestamp() * 1000 / Stopwatch.Frequency;
+        var now = clock.GetTimestamp() * 1000 / clock.TimestampFrequency;
         foreach (var (pollId, p) in _polls)
         {
             bool screens, phones;
@@ -88,7 +88,7 @@ public sealed partial class PollResultsCoalescer(
                 await SendAsync(pollId, screens, phones, ct);
                 if (screens)
                 {
-                    metrics.CoalescingLag(Stopwatch.GetElapsedTime(firstMark));
+                    metrics.CoalescingLag(clock.GetElapsedTime(firstMark));
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

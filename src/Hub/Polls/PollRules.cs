@@ -39,6 +39,10 @@ public static class PollRules
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The poll question is longer than {MaxQuestionLength} characters.");
         }
+        if (InputText.Check(question, multiline: true) is { } questionError)
+        {
+            return questionError;
+        }
         var visibility = r.Visibility ?? PollVisibility.Live;
         if (!PollVisibility.IsKnown(visibility))
         {
@@ -57,6 +61,10 @@ public static class PollRules
             if (options.Distinct(StringComparer.OrdinalIgnoreCase).Count() != options.Count)
             {
                 return HubError.Invalid("options", "Two options have the same text.");
+            }
+            if (InputText.CheckLines(options) is { } optionError)
+            {
+                return optionError;
             }
         }
         else
@@ -146,6 +154,11 @@ public static class PollRules
             }
             case PollKinds.WordCloud:
             {
+                // The words are counted from letters and digits only, but the answer is kept as typed.
+                if (InputText.Check(r.Text, multiline: false) is { } wordsError)
+                {
+                    return wordsError;
+                }
                 var words = NormalizeWords(r.Text);
                 if (words.Count == 0)
                 {
@@ -168,6 +181,10 @@ public static class PollRules
                 if (TextLength.Exceeds(text, MaxTextAnswerLength))
                 {
                     return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The answer is longer than {MaxTextAnswerLength} characters.");
+                }
+                if (InputText.Check(text, multiline: true) is { } textError)
+                {
+                    return textError;
                 }
                 // Open answers are moderated like questions: they reach the screen once approved.
                 vote = new ExpandedVote([], [], text, VoteStatus.Pending, null);

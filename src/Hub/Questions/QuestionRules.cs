@@ -20,16 +20,16 @@ public static class QuestionRules
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The text is longer than {maxLength} characters.");
         }
-        return null;
+        return InputText.Check(trimmed, multiline: true);
     }
 
-    /// <summary>An empty or missing name means anonymous.</summary>
+    /// <summary>An empty or missing name means anonymous. A name is one line.</summary>
     public static HubError? CheckName(string? name, int maxLength, out string? trimmed)
     {
         trimmed = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
         return TextLength.Exceeds(trimmed, maxLength)
             ? new HubError(ErrorCodes.NameTooLong, "error.name_too_long", $"The name is longer than {maxLength} characters.")
-            : null;
+            : InputText.Check(trimmed, multiline: false);
     }
 
     /// <summary>Client ids are what the browser's outbox generates: letters, digits, '-' and '_'.</summary>

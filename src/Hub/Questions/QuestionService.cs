@@ -25,7 +25,8 @@ public sealed class QuestionService(
     AuditLog audit,
     LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
-    IOptions<QuestionOptions> options)
+    IOptions<QuestionOptions> options,
+    TimeProvider clock)
 {
     private readonly QuestionOptions _options = options.Value;
 
@@ -143,7 +144,7 @@ public sealed class QuestionService(
         {
             // The audit entry commits with the change: one transaction, and nothing left to write once the deltas are out.
             var change = await store.ChangeAsync(session.Id, request.QuestionId, next, onScreen, ct,
-                audit: (before, status) => AuditLog.Entry(caller, session.EventId, session.Id, request.Action!, before.Id,
+                audit: (before, status) => audit.Entry(caller, session.EventId, session.Id, request.Action!, before.Id,
                     detail: $"{before.Status} -> {status}"));
             if (change is null)
             {
@@ -194,6 +195,10 @@ public sealed class QuestionService(
         {
             return new HubError(ErrorCodes.TextTooLong, "error.text_too_long", $"The reply is longer than {MaxReplyLength} characters.");
         }
+        if (InputText.Check(reply, multiline: true) is { } replyError)
+        {
+            return replyError;
+        }
         var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
         {
@@ -220,6 +225,10 @@ public sealed class QuestionService(
         if (request is null || labels.Count > MaxLabels || labels.Any(l => TextLength.Exceeds(l, MaxLabelLength)))
         {
             return HubError.Invalid("labels", $"At most {MaxLabels} labels of up to {MaxLabelLength} characters.");
+        }
+        if (InputText.CheckLines(labels) is { } labelError)
+        {
+            return labelError;
         }
         var session = await events.FindSessionAsync(request.SessionId, ct);
         if (session is null)
@@ -308,7 +317,7 @@ public sealed class QuestionService(
             return ErrorCodes.NotFoundError("session");
         }
         var session = read.Session;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (view == SessionViews.Moderator)
         {
             return HubResult<SessionSnapshot>.Success(new SessionSnapshot(

@@ -20,6 +20,7 @@ public sealed partial class UpvoteCoalescer(
     IOptions<QuestionOptions> options,
     ILogger<UpvoteCoalescer> logger) : TickingService(logger)
 {
+    // Question ids marked since the last flush, per session. A session's set stays once made: a few bytes per session.
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<long, byte>> _dirty = new();
 
     public void Mark(long sessionId, long questionId) =>
@@ -31,20 +32,30 @@ public sealed partial class UpvoteCoalescer(
 
     public async Task FlushAsync(CancellationToken ct)
     {
-        foreach (var sessionId in _dirty.Keys)
+        foreach (var (sessionId, marked) in _dirty)
         {
-            if (!_dirty.TryRemove(sessionId, out var questions) || questions.IsEmpty)
+            // Each mark is taken out on its own: one made while this flush reads stays for the next tick. (Taking the session's
+            // whole set away could lose a mark written into it a moment later, and with it the last count of a question.)
+            var questions = new List<long>();
+            foreach (var id in marked.Keys)
+            {
+                if (marked.TryRemove(id, out _))
+                {
+                    questions.Add(id);
+                }
+            }
+            if (questions.Count == 0)
             {
                 continue;
             }
             try
             {
-                await FlushSessionAsync(sessionId, questions.Keys.ToList(), ct);
+                await FlushSessionAsync(sessionId, questions, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // Put them back: the next tick tries again, and the stored counts are right either way.
-                foreach (var id in questions.Keys)
+                foreach (var id in questions)
                 {
                     Mark(sessionId, id);
                 }

@@ -6,6 +6,7 @@ using LiveHub.Identity;
 using LiveHub.Limits;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LiveHub.Realtime;
 
@@ -14,11 +15,38 @@ namespace LiveHub.Realtime;
 /// checked here and nowhere else, so no method can skip it and one that declares nothing is refused; and a store failure
 /// turned into a typed, retryable error instead of a dropped call. The connection stays up either way.
 /// </summary>
-public sealed partial class HubGuardFilter(RateLimits limits, ModeratorAccess access, LiveHubMetrics metrics, ILogger<HubGuardFilter> logger) : IHubFilter
+public sealed partial class HubGuardFilter(IOptions<RealtimeOptions> options, ModeratorAccess access, LiveHubMetrics metrics, TimeProvider clock,
+    ILogger<HubGuardFilter> logger) : IHubFilter
 {
+    // Each connection's call budget lives with the connection: made when it opens, gone when it closes.
+    private static readonly object BudgetKey = new();
+
+    public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        context.Context.Items[BudgetKey] = NewBudget();
+        return next(context);
+    }
+
+    public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+    {
+        try
+        {
+            await next(context, exception);
+        }
+        finally
+        {
+            (context.Context.Items[BudgetKey] as CallBudget)?.Dispose();
+        }
+    }
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (limits.TryCall(context.Context.ConnectionId) is { } retryAfter)
+        var items = context.Context.Items;
+        if (items.TryGetValue(BudgetKey, out var found) is false || found is not CallBudget budget)
+        {
+            items[BudgetKey] = budget = NewBudget();
+        }
+        if (budget.TryTake() is { } retryAfter)
         {
             return Failure(context, ErrorCodes.SlowDownError(retryAfter));
         }
@@ -30,10 +58,16 @@ public sealed partial class HubGuardFilter(RateLimits limits, ModeratorAccess ac
             ["EventId"] = ScopeValue(context, "EventId"),
             ["PollId"] = ScopeValue(context, "PollId"),
         });
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = clock.GetTimestamp();
         try
         {
             return await AuthorizeAsync(context) is { } denied ? Failure(context, denied) : await next(context);
+        }
+        catch (DbException ex) when (Data.Database.IsRefusedText(ex))
+        {
+            // A text no input rule caught: answered as the rules would have, so no outbox resends it for ever.
+            LogRefusedText(logger, ex, context.HubMethodName);
+            return Failure(context, ErrorCodes.TextInvalidError());
         }
         catch (DbException ex)
         {
@@ -42,7 +76,7 @@ public sealed partial class HubGuardFilter(RateLimits limits, ModeratorAccess ac
         }
         finally
         {
-            metrics.HubCall(context.HubMethodName, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            metrics.HubCall(context.HubMethodName, clock.GetElapsedTime(started));
         }
     }
 
@@ -110,6 +144,8 @@ public sealed partial class HubGuardFilter(RateLimits limits, ModeratorAccess ac
     // Read once per method: this filter runs around every vote.
     private static readonly ConcurrentDictionary<MethodInfo, AccessAttribute[]> Requirements = new();
 
+    private CallBudget NewBudget() => new(options.Value.CallsPerSecond, options.Value.CallBurst);
+
     /// <summary>A request's id for the log scope: the named property of the request record, or a plain sessionId argument.</summary>
     private static object? ScopeValue(HubInvocationContext context, string name)
     {
@@ -144,4 +180,7 @@ public sealed partial class HubGuardFilter(RateLimits limits, ModeratorAccess ac
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Store failure in hub method {Method}")]
     private static partial void LogStoreFailure(ILogger logger, Exception ex, string method);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "The store refused a text in hub method {Method}; an input rule should have")]
+    private static partial void LogRefusedText(ILogger logger, Exception ex, string method);
 }

@@ -96,6 +96,7 @@ public static class ErrorCodes
     public const string Invalid = "invalid";
     public const string TextEmpty = "text_empty";
     public const string TextTooLong = "text_too_long";
+    public const string TextInvalid = "text_invalid";
     public const string NameTooLong = "name_too_long";
     public const string NotFound = "not_found";
     public const string Forbidden = "forbidden";
@@ -105,6 +106,8 @@ public static class ErrorCodes
     public const string NotJoined = "not_joined";
 
     public static HubError TextEmptyError() => new(TextEmpty, "error.text_empty", "The text is empty after trimming.");
+    public static HubError TextInvalidError() =>
+        new(TextInvalid, "error.text_invalid", "The text holds control characters (such as U+0000) that are not stored; remove them and send again.");
     public static HubError NotFoundError(string what) => new(NotFound, $"error.not_found.{what}", $"No such {what}.");
     public static HubError ForbiddenError() => new(Forbidden, "error.forbidden", "This needs a moderator of this event.");
     public static HubError SlowDownError(int retryAfterSeconds) =>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace LiveHub.Realtime;
@@ -20,9 +19,11 @@ public sealed class LiveHubMetrics
     private readonly Histogram<double> _hubCalls;
     private readonly Counter<long> _batchWrites;
     private readonly Histogram<double> _batchDuration;
+    private readonly TimeProvider _clock;
 
-    public LiveHubMetrics(IMeterFactory meters)
+    public LiveHubMetrics(IMeterFactory meters, TimeProvider clock)
     {
+        _clock = clock;
         var meter = meters.Create(MeterName);
         _connections = meter.CreateUpDownCounter<long>("livehub.connections", "{connection}", "Open hub connections on this node.");
         _messagesOut = meter.CreateCounter<long>("livehub.messages.out", "{message}", "Messages pushed to groups or users (one per send, not per recipient).");
@@ -61,14 +62,14 @@ public sealed class LiveHubMetrics
     /// <summary>Times one store operation under a name (ask, upvote, vote, tally, snapshot).</summary>
     public async Task<T> TimeAsync<T>(string operation, Func<Task<T>> run)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = _clock.GetTimestamp();
         try
         {
             return await run();
         }
         finally
         {
-            _database.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds, new KeyValuePair<string, object?>("operation", operation));
+            _database.Record(_clock.GetElapsedTime(start).TotalMilliseconds, new KeyValuePair<string, object?>("operation", operation));
         }
     }
 }

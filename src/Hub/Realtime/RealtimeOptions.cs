@@ -4,7 +4,7 @@ namespace LiveHub.Realtime;
 
 /// <summary>
 /// Hub limits. Section <c>LiveHub:Realtime</c>, e.g.
-/// <code>{ "LiveHub": { "Realtime": { "CallsPerSecond": 10, "CallBurst": 30, "AllowedOrigins": ["https://live.example.org"] } } }</code>
+/// <code>{ "LiveHub": { "Realtime": { "CallsPerSecond": 10, "CallBurst": 40, "AllowedOrigins": ["https://live.example.org"] } } }</code>
 /// </summary>
 public sealed class RealtimeOptions
 {

@@ -14,7 +14,8 @@ namespace LiveHub.ScaleOut;
 public sealed partial class RedisPresence(
     IConnectionMultiplexer redis,
     RedisKeys keys,
-    IOptions<ScaleOutOptions> options) : Presence
+    IOptions<ScaleOutOptions> options,
+    TimeProvider clock) : Presence
 {
     private volatile IReadOnlyDictionary<long, long> _totals = new Dictionary<long, long>();
 
@@ -30,7 +31,7 @@ public sealed partial class RedisPresence(
     {
         var o = options.Value;
         var db = redis.GetDatabase();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var mine = keys.Presence(o.NodeId);
         var local = Local();
         // The hash is replaced, not merged, in one transaction: a node restarted under the same id must not go on counting the

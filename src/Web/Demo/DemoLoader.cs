@@ -73,7 +73,7 @@ public sealed partial class DemoLoader(
             var scenario = LoadScenario();
             if (demo.StartToday)
             {
-                scenario = scenario.StartingOn(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow,
+                scenario = scenario.StartingOn(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(db.Clock.GetUtcNow(),
                     TimeZoneInfo.FindSystemTimeZoneById(scenario.Event.TimeZone)).DateTime));
             }
             await importer.ImportAsync(scenario, new ImportSettings(demo.Code, passcode, demo.LiveSessions.ToHashSet(), SeedSampleQuestions: true), ct);

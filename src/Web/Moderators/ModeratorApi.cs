@@ -67,6 +67,11 @@ public static class ModeratorApi
                 return ApiErrors.ToHttp(new HubError("wrong_passcode", "error.wrong_passcode", "The passcode is not right for this event."));
             }
             var name = body!.Name?.Trim() is { Length: > 0 } n && !TextLength.Exceeds(n, 60) ? n : null;
+            if (InputText.Check(name, multiline: false) is { } nameError)
+            {
+                // The name goes into the audit log with every action: refused here, not at the first write.
+                return ApiErrors.ToHttp(nameError);
+            }
             await http.SignInAsync(ModeratorClaims.Scheme, ModeratorClaims.Create(e.Id, e.PasscodeStamp, name));
             return Results.Ok(new ModeratorStatus(true, e.Id));
         }).RequireRateLimiting(SignInLimit);

@@ -22,7 +22,7 @@ public static class PageCatalog
     private static readonly string[] AudienceErrors =
     [
         "error.generic", "error.offline", "error.unavailable", "error.slow_down", "error.not_found", "error.text_too_long",
-        "error.text_empty", "error.name_too_long", "error.session_ended", "error.invalid.client_id", "error.invalid.request",
+        "error.text_empty", "error.text_invalid", "error.name_too_long", "error.session_ended", "error.invalid.client_id", "error.invalid.request",
         "error.poll_closed", "error.poll_time_up", "error.too_many_words", "error.invalid.choices", "error.invalid.reaction",
     ];
 

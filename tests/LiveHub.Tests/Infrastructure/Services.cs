@@ -77,13 +77,27 @@ public sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string? _dataDir;
     private readonly string? _bin;
+    private readonly string? _serverOptions;
 
-    private PostgresServer(string connectionString, string? dataDir, string? bin)
+    private PostgresServer(string connectionString, string? dataDir, string? bin, string? serverOptions = null)
     {
         ConnectionString = connectionString;
         _dataDir = dataDir;
         _bin = bin;
+        _serverOptions = serverOptions;
     }
+
+    /// <summary>Whether the tests started this server themselves, and so may stop and start it (one named by LIVEHUB_TEST_POSTGRES is not theirs).</summary>
+    public bool CanRestart => _dataDir is not null;
+
+    /// <summary>Stops the server at once, as a crash would: every connection drops and new ones are refused.</summary>
+    public Task StopAsync() =>
+        Services.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_bin!, "pg_ctl"), "-D", _dataDir!, "-m", "immediate", "-w", "stop");
+
+    /// <summary>Starts the stopped server again, on the same port with the same data.</summary>
+    public Task StartAgainAsync() =>
+        Services.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_bin!, "pg_ctl"), "-D", _dataDir!, "-l", Path.Combine(_dataDir!, "server.log"),
+            "-w", "-o", _serverOptions!, "start");
 
     /// <summary>Connection string to the server's "postgres" maintenance database; tests add their own database name.</summary>
     public string ConnectionString { get; }
@@ -108,9 +122,10 @@ public sealed class PostgresServer : IAsyncDisposable
         await Services.RunAsync("chown", "postgres:postgres", dir);
         await Services.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", dir, "-A", "trust", "-U", "postgres", "--no-sync");
         var port = Services.FreePort();
+        var options = $"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300";
         await Services.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-o",
-            $"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300", "start");
-        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50", dir, bin);
+            options, "start");
+        return new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=50", dir, bin, options);
     }
 
     /// <summary>A connection string to a fresh database of its own on this server.</summary>
@@ -124,7 +139,14 @@ public sealed class PostgresServer : IAsyncDisposable
             return;
         }
         Npgsql.NpgsqlConnection.ClearAllPools();
-        await Services.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_bin!, "pg_ctl"), "-D", _dataDir, "-m", "immediate", "-w", "stop");
+        try
+        {
+            await StopAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped: a test that stopped it failed before starting it again.
+        }
         Directory.Delete(_dataDir, recursive: true);
     }
 }

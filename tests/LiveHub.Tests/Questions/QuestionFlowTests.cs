@@ -428,9 +428,11 @@ public sealed class LockedDatabaseTests
         await using var phone = await TestClient.ConnectAsync(server);
         var request = new AskQuestionRequest(e.Keynote, Guid.NewGuid().ToString("N"), "Ditulis saat basis data terkunci", null);
 
-        // Another writer holds the database.
-        await using (var blocker = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None))
+        // Another process's writer holds the database.
+        var path = ((SqliteDatabase)server.Services.GetRequiredService<Database>()).SqlitePath;
+        await using (var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
         {
+            await blocker.OpenAsync();
             await blocker.ExecuteAsync("BEGIN IMMEDIATE");
             var failed = await phone.InvokeAsync<QuestionView>(nameof(EventHub.AskQuestion), request);
             Assert.False(failed.Ok);

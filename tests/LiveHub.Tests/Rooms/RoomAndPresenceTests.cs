@@ -148,6 +148,30 @@ public sealed class RoomAndPresenceTests(ServerFixture fixture)
         Assert.Equal(ErrorCodes.Forbidden, (await phone.InvokeAsync<SessionView>(nameof(EventHub.SetSessionStatus), new SetSessionStatusRequest(traffic, SessionStatus.Live))).Error!.Code);
     }
 
+    /// <summary>
+    /// A status override reaches every screen as <c>SessionStatusChanged</c> and moves no session version: a phone watching the
+    /// session sees the next question under the very next version, instead of a gap that sends it back for a whole snapshot.
+    /// </summary>
+    [Fact]
+    public async Task AStatusOverrideLeavesTheSessionsNextDeltaConsecutive()
+    {
+        var e = await Server.CreateEventAsync(ModerationModes.Open);
+        await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
+        await using var phone = await TestClient.ConnectAsync(Server);
+        await phone.OkAsync<EventSnapshot>(nameof(EventHub.JoinEvent), e.Code);
+        var watched = await phone.JoinAsync(e.Keynote);
+        var moderated = await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
+
+        await moderator.OkAsync<SessionView>(nameof(EventHub.SetSessionStatus), new SetSessionStatusRequest(e.Keynote, SessionStatus.Live));
+        await TestClient.EventuallyAsync(() => phone.Received.Any(r => r.Name == nameof(ILiveClient.SessionStatusChanged)), "the phone hears of the status");
+        var asked = await phone.AskAsync(e.Keynote, "Berikutnya?");
+
+        var seen = await TestClient.EventuallyValueAsync(() => phone.QuestionDeltas.FirstOrDefault(d => d.Question.Id == asked.Id));
+        var seenByModerator = await TestClient.EventuallyValueAsync(() => moderator.QuestionDeltas.FirstOrDefault(d => d.Question.Id == asked.Id));
+        Assert.Equal(watched.Version + 1, seen.Version);
+        Assert.Equal(moderated.Version + 1, seenByModerator.Version);
+    }
+
     [Fact]
     public async Task EachRoomHasItsOwnCodeThatLeadsToTheRoom()
     {

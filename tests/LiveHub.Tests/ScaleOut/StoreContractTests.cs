@@ -11,7 +11,7 @@ namespace LiveHub.Tests.ScaleOut;
 /// <summary>
 /// What every store must do, whatever the engine: one suite, run against SQLite and PostgreSQL.
 /// </summary>
-public abstract class StoreContractTests
+public abstract partial class StoreContractTests
 {
     protected abstract Task<Database> DatabaseAsync();
 
@@ -39,13 +39,10 @@ public abstract class StoreContractTests
         var followingId = await events.CreateAsync(Event(following, "en", followBrowser: true), CancellationToken.None);
         await events.CreateAsync(Event(notFollowing, "id", followBrowser: false), CancellationToken.None);
         // A row written without the column, as every event stored before it existed: the migration's default applies.
-        await using (var connection = await db.OpenAsync(CancellationToken.None))
-        {
-            await connection.ExecuteAsync("""
-                INSERT INTO events (code, name, time_zone, default_language, languages, moderator_passcode_hash, passcode_stamp, created_at)
-                VALUES (@older, 'Lama', 'Asia/Makassar', 'id', 'id,en', 'hash', 'stamp', 0)
-                """, new { older });
-        }
+        await db.WriteAsync((connection, tx) => connection.ExecuteAsync("""
+            INSERT INTO events (code, name, time_zone, default_language, languages, moderator_passcode_hash, passcode_stamp, created_at)
+            VALUES (@older, 'Lama', 'Asia/Makassar', 'id', 'id,en', 'hash', 'stamp', 0)
+            """, new { older }, tx), CancellationToken.None);
 
         var read = await events.FindByCodeAsync(following, CancellationToken.None);
         await new AdminStore(db).UpdateEventAsync(followingId, new EventEdit("Uji", null, null, null, "Asia/Makassar", "id", false), [], CancellationToken.None);
@@ -88,6 +85,55 @@ public abstract class StoreContractTests
         Assert.Equal(1, withdrawn!.Upvotes);
         var read = await store.ReadSessionAsync(sessionId, "b", CancellationToken.None);
         Assert.Contains(q.Id, read!.UpvotedByParticipant);
+    }
+
+    /// <summary>
+    /// Ten participants, each toggling one question's upvote on and off from two connections at once: whatever the interleaving
+    /// (SQLite's single writer, PostgreSQL's read committed), the stored count is the number of upvote rows.
+    /// </summary>
+    [SkippableFact]
+    public async Task ConcurrentUpvoteTogglesLeaveTheCountEqualToTheRows()
+    {
+        var (db, sessionId) = await SeedAsync();
+        var store = new QuestionStore(db);
+        var q = (await store.AskAsync(new NewQuestion(sessionId, "author", "c1", null, "Ramai?", QuestionStatus.Approved), CancellationToken.None)).Question;
+
+        for (var round = 0; round < 5; round++)
+        {
+            await Task.WhenAll(Enumerable.Range(0, 10).SelectMany(who => Enumerable.Range(0, 2).Select(connection => Task.Run(async () =>
+            {
+                for (var toggle = 0; toggle < 3; toggle++)
+                {
+                    await store.UpvoteAsync(q.Id, $"p{who}", on: (who + connection + toggle + round) % 2 == 0, CancellationToken.None);
+                }
+            }))));
+
+            await using var connection = await db.OpenAsync(CancellationToken.None);
+            var rows = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM upvotes WHERE question_id = @Id", new { q.Id });
+            Assert.Equal(rows, (await store.FindAsync(q.Id, CancellationToken.None))!.Upvotes);
+        }
+    }
+
+    /// <summary>
+    /// Why the input rules refuse control characters before the store: SQLite stores U+0000, PostgreSQL refuses it. The
+    /// refusal is told apart from an outage, so a slip past the rules is answered as final, not as retryable.
+    /// </summary>
+    [SkippableFact]
+    public async Task ANulCharacterIsStoredBySqliteAndRefusedByPostgresAsText()
+    {
+        var db = await DatabaseAsync();
+        Task Write() => db.WriteAsync((connection, tx) => connection.ExecuteAsync(
+            "INSERT INTO participants (id, created_at) VALUES (@id, 0)", new { id = "nul\u0000" }, tx), CancellationToken.None);
+
+        if (db.Engine == "postgres")
+        {
+            Assert.True(Database.IsRefusedText(await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(Write)));
+        }
+        else
+        {
+            await Write();
+        }
+        Assert.False(Database.IsRefusedText(new InvalidOperationException("not a store's refusal")));
     }
 
     [SkippableFact]
@@ -234,17 +280,14 @@ public abstract class StoreContractTests
         var store = new QuestionStore(db);
         await store.AskAsync(new NewQuestion(sessionId, "p0", "c0", null, "Pertama?", QuestionStatus.Approved), CancellationToken.None);
 
-        await using var connection = await db.OpenAsync(CancellationToken.None);
-        await using var tx = await connection.BeginTransactionAsync();
-        var outcomes = await store.AskManyInAsync(connection, tx,
+        var outcomes = await db.WriteAsync((connection, tx) => store.AskManyInAsync(connection, tx,
         [
             new NewQuestion(sessionId, "p1", "c1", null, "Satu?", QuestionStatus.Approved),
             new NewQuestion(sessionId, "p2", "c2", null, "Dua?", QuestionStatus.Pending),
             new NewQuestion(sessionId, "p1", "c1", null, "Satu?", QuestionStatus.Approved),
             new NewQuestion(sessionId, "p3", "c3", null, "Tiga?", QuestionStatus.Approved),
             new NewQuestion(sessionId, "p0", "c0", null, "Pertama?", QuestionStatus.Approved),
-        ], CancellationToken.None);
-        await tx.CommitAsync();
+        ], CancellationToken.None), CancellationToken.None);
 
         // Public versions move only for public questions; moderator versions for every new one; repeats move nothing.
         Assert.Equal([true, true, false, true, false], outcomes.Select(o => o.Created));
@@ -275,8 +318,8 @@ public abstract class StoreContractTests
         // Nothing was kept: the same request validated against the current opening is stored.
         Assert.Equal(CastResult.Stored, (await store.CastAsync(Vote("x"), new VoteWindow(reopened.OpenedAt, null), CancellationToken.None)).Result);
         // A quiz answer past its deadline is refused, and a resend of a stored request still answers as stored.
-        Assert.Equal(CastResult.TooLate, (await store.CastAsync(Vote("y"), new VoteWindow(reopened.OpenedAt, Database.NowMs() - 1), CancellationToken.None)).Result);
-        Assert.Equal(CastResult.Repeated, (await store.CastAsync(Vote("x"), new VoteWindow(reopened.OpenedAt, Database.NowMs() - 1), CancellationToken.None)).Result);
+        Assert.Equal(CastResult.TooLate, (await store.CastAsync(Vote("y"), new VoteWindow(reopened.OpenedAt, db.NowMs() - 1), CancellationToken.None)).Result);
+        Assert.Equal(CastResult.Repeated, (await store.CastAsync(Vote("x"), new VoteWindow(reopened.OpenedAt, db.NowMs() - 1), CancellationToken.None)).Result);
     }
 }
 
@@ -289,6 +332,23 @@ public sealed class SqliteStoreContractTests : StoreContractTests, IDisposable
         var db = new SqliteDatabase(Path.Combine(_dir, "livehub.db"));
         db.Migrate();
         return Task.FromResult<Database>(db);
+    }
+
+    /// <summary>
+    /// The write gate queues SQLite's writers in this process: a write on a connection of its own would skip it. Such a
+    /// connection cannot write, so every store method this suite runs proves it writes through <see cref="Database.WriteAsync{T}"/>.
+    /// </summary>
+    [Fact]
+    public async Task AConnectionOpenedForReadingCannotWrite()
+    {
+        var db = await DatabaseAsync();
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => connection.ExecuteAsync(
+            "INSERT INTO participants (id, created_at) VALUES ('outside-the-gate', 0)"));
+
+        Assert.Equal(8, refused.SqliteErrorCode); // SQLITE_READONLY
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM participants WHERE id = 'outside-the-gate'"));
     }
 
     [Fact]

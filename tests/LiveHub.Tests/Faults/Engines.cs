@@ -1,0 +1,25 @@
+using LiveHub.Tests.Infrastructure;
+using LiveHub.Tests.ScaleOut;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LiveHub.Tests.Faults;
+
+/// <summary>The two stores a LiveHub runs on; fault tests that depend on the store run on both.</summary>
+public static class Engines
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+
+    /// <summary>A LiveHub on <paramref name="engine"/>: SQLite in its own folder, or a fresh database on the fixture's PostgreSQL.</summary>
+    public static Task<LiveHubServer> StartAsync(this PostgresFixture postgres, string engine, IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        if (engine == Postgres)
+        {
+            Infrastructure.Services.Require(postgres.Server is not null, "PostgreSQL (initdb and pg_ctl, or LIVEHUB_TEST_POSTGRES)");
+            all["ConnectionStrings:Postgres"] = postgres.Server!.NewDatabase();
+        }
+        return LiveHubServer.StartAsync(all, services: services);
+    }
+}
