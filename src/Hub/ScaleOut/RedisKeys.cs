@@ -1,8 +1,19 @@
+using StackExchange.Redis;
+
 namespace LiveHub.ScaleOut;
 
-/// <summary>Every Redis key LiveHub uses is built here, under the deployment's prefix.</summary>
+/// <summary>
+/// Every Redis key and channel LiveHub uses is named here, under the deployment's prefix
+/// (<see cref="ScaleOutOptions.ChannelPrefix"/>), so several deployments can share one Redis.
+/// </summary>
 public sealed class RedisKeys(string prefix)
 {
+    /// <summary>Put before every channel by the shared multiplexer (SignalR's backplane channels included).</summary>
+    public RedisChannel ChannelPrefix => RedisChannel.Literal($"{prefix}:");
+
+    /// <summary>StackExchange.Redis's own channel for announcing configuration changes; one per deployment too.</summary>
+    public string ConfigurationChannel => "configuration";
+
     public string DataProtection => $"{prefix}:dataprotection-keys";
 
     /// <summary>Sorted set of node ids scored by their last heartbeat (Unix ms).</summary>
@@ -10,7 +21,4 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>Hash of session id to this node's audience count.</summary>
     public string Presence(string nodeId) => $"{prefix}:presence:{nodeId}";
-
-    /// <summary>The canary channel health checks and tests publish on.</summary>
-    public string Canary => $"{prefix}:canary";
 }

@@ -28,24 +28,23 @@ public static class ScaleOutSetup
             // Replaces SignalR's default (registered by AddSignalR, which ran before): the same manager, without a scan per Clients.User.
             services.AddSingleton(typeof(HubLifetimeManager<>), typeof(UserIndexedHubLifetimeManager<>));
             services.AddSingleton<Presence, LocalPresence>();
-            var keys = FileKeyDirectory(configuration);
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(FileKeyDirectory(configuration)));
             return services;
         }
 
-        var prefix = configuration.GetSection(ScaleOutOptions.Section).Get<ScaleOutOptions>()?.ChannelPrefix ?? new ScaleOutOptions().ChannelPrefix;
+        var keys = new RedisKeys(configuration.GetSection(ScaleOutOptions.Section).Get<ScaleOutOptions>()?.ChannelPrefix ?? new ScaleOutOptions().ChannelPrefix);
         var redisOptions = ConfigurationOptions.Parse(redis);
         // Keep trying through a Redis restart instead of failing the node.
         redisOptions.AbortOnConnectFail = false;
+        // The multiplexer puts the prefix before every channel it publishes or subscribes to, the backplane's included: the
+        // backplane uses this shared multiplexer, so its own ChannelPrefix option would never be read.
+        redisOptions.ChannelPrefix = keys.ChannelPrefix;
+        redisOptions.ConfigurationChannel = keys.ConfigurationChannel;
         var multiplexer = ConnectionMultiplexer.Connect(redisOptions);
         services.AddSingleton<IConnectionMultiplexer>(multiplexer);
-        services.AddSingleton(new RedisKeys(prefix));
-        signalR.AddStackExchangeRedis(o =>
-        {
-            o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
-            o.ConnectionFactory = _ => Task.FromResult<IConnectionMultiplexer>(multiplexer);
-        });
-        dataProtection.PersistKeysToStackExchangeRedis(multiplexer, $"{prefix}:dataprotection-keys");
+        services.AddSingleton(keys);
+        signalR.AddStackExchangeRedis(o => o.ConnectionFactory = _ => Task.FromResult<IConnectionMultiplexer>(multiplexer));
+        dataProtection.PersistKeysToStackExchangeRedis(multiplexer, keys.DataProtection);
         services.AddSingleton<RedisPresence>();
         services.AddSingleton<Presence>(sp => sp.GetRequiredService<RedisPresence>());
         services.AddHostedService<RedisPresence.Sync>();
