@@ -95,4 +95,14 @@ public interface ILiveClient
 
     /// <summary>Head counts of a session and its room: to the event's moderators, and to the projector if shown there.</summary>
     Task PresenceChanged(PresenceDelta delta);
+
+    /// <summary>
+    /// Nothing new, only the session's current version for this view, re-announced when a node's link to Redis comes back
+    /// (deltas may have been lost meanwhile). A client holding an older version takes a fresh snapshot; one that is up to
+    /// date ignores it.
+    /// </summary>
+    Task SessionVersionAnnounced(SessionVersionNotice notice);
 }
+
+/// <summary>A session's current version for one view: public for the audience and projector, moderation for moderators.</summary>
+public sealed record SessionVersionNotice(long SessionId, long Version);

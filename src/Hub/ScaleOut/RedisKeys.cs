@@ -21,4 +21,12 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>Hash of session id to this node's audience count.</summary>
     public string Presence(string nodeId) => $"{prefix}:presence:{nodeId}";
+
+    // Channels: the multiplexer adds the prefix (ChannelPrefix) to these itself.
+
+    /// <summary>A node's probe of its own link, after a reconnection.</summary>
+    public string Probe(string nodeId) => $"probe:{nodeId}";
+
+    /// <summary>A node whose link came back asks every node to tell its screens to catch up.</summary>
+    public string Resync => "resync";
 }
