@@ -22,6 +22,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>Hash of session id to this node's audience count.</summary>
     public string Presence(string nodeId) => $"{prefix}:presence:{nodeId}";
 
+    /// <summary>Which node sends a poll's results frames (its node id, with a lease).</summary>
+    public string PollFrames(long pollId) => $"{prefix}:poll-frames:{pollId}";
+
     // Channels: the multiplexer adds the prefix (ChannelPrefix) to these itself.
 
     /// <summary>A node's probe of its own link, after a reconnection.</summary>
@@ -29,4 +32,7 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>A node whose link came back asks every node to tell its screens to catch up.</summary>
     public string Resync => "resync";
+
+    /// <summary>Changes to polls whose frames a node sends, handed to it by the other nodes.</summary>
+    public string PollChanges(string nodeId) => $"poll-changes:{nodeId}";
 }

@@ -1,3 +1,4 @@
+using LiveHub.Polls;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
@@ -58,6 +59,10 @@ public static class ScaleOutSetup
         services.AddSingleton(typeof(ClusterHubLifetimeManager<>));
         services.AddSingleton<HubLifetimeManager<EventHub>>(sp => sp.GetRequiredService<ClusterHubLifetimeManager<EventHub>>());
         services.AddHostedService<ScreenResync>();
+        // One node at a time sends each poll's results frames.
+        services.AddSingleton<RedisFrameOwnership>();
+        services.AddSingleton<IPollFrameOwnership>(sp => sp.GetRequiredService<RedisFrameOwnership>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisFrameOwnership>());
         dataProtection.PersistKeysToStackExchangeRedis(multiplexer, keys.DataProtection);
         services.AddSingleton<RedisPresence>();
         services.AddSingleton<Presence>(sp => sp.GetRequiredService<RedisPresence>());
