@@ -73,9 +73,12 @@ public static class ClusterTruth
             {
                 var view = screen.Questions;
                 var expected = questions.Where(q => name.Contains("moderator", StringComparison.Ordinal) || q.Status is "approved" or "answered").ToList();
-                if (expected.Count != view.Count || expected.Any(q => !view.TryGetValue(q.Id, out var shown) || shown.Upvotes != q.Upvotes || shown.Status != q.Status))
+                var differ = expected.FirstOrDefault(q => !view.TryGetValue(q.Id, out var shown) || shown.Upvotes != q.Upvotes || shown.Status != q.Status);
+                if (expected.Count != view.Count || differ != default)
                 {
-                    wrong.Add($"{name}: {view.Count} questions shown, {expected.Count} stored");
+                    var shown = differ == default ? null : view.GetValueOrDefault(differ.Id);
+                    wrong.Add($"{name}: {view.Count} questions shown, {expected.Count} stored" + (differ == default ? "" :
+                        $"; question {differ.Id} shown as {shown?.Status ?? "missing"} with {shown?.Upvotes} upvotes, stored {differ.Status} with {differ.Upvotes}"));
                     continue;
                 }
                 if (pollId is { } p && screen.Results(p) is var frame && frame?.Voters != voters)
