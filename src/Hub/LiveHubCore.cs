@@ -15,6 +15,7 @@ using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace LiveHub;
@@ -91,6 +92,7 @@ public static class LiveHubCore
             o.EnableDetailedErrors = false;
         });
         services.AddLiveHubScaleOut(configuration, signalR);
+        services.TryAddSingleton<IPollFrameOwnership, OneNodeFrameOwnership>();
         // Services push through a context that does not wait for the slowest phone (see PushContext).
         services.AddSingleton<IHubContext<EventHub, ILiveClient>, PushContext>();
         services.AddOptions<HubOptions>().Configure<IOptions<RealtimeOptions>>((hub, realtime) =>

@@ -12,13 +12,15 @@ namespace LiveHub.Polls;
 /// Votes in at audience rate, results out at screen rate. A vote only marks its poll; each tick, every marked poll is tallied
 /// once by the database and the frame sent to moderators and projectors (up to <see cref="PollOptions.ScreenFramesPerSecond"/>)
 /// and to phones (up to <see cref="PollOptions.PhoneFramesPerSecond"/>). The cost grows with votes plus ticks, not votes times viewers,
-/// and every frame is the database's count, so several nodes agree without sharing memory.
+/// and every frame is the database's count, so several nodes agree without sharing memory. In a cluster one node at a time
+/// sends a poll's frames (<see cref="IPollFrameOwnership"/>); the others hand it their changes, so each screen gets one stream.
 /// </summary>
 public sealed partial class PollResultsCoalescer(
     PollStore store,
     Presence presence,
     LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
+    IPollFrameOwnership owners,
     IOptions<PollOptions> options,
     TimeProvider clock,
     ILogger<PollResultsCoalescer> logger) : TickingService(logger)
@@ -34,6 +36,13 @@ public sealed partial class PollResultsCoalescer(
 
     private readonly ConcurrentDictionary<long, Pending> _polls = new();
     private readonly long _phoneIntervalMs = 1000 / options.Value.PhoneFramesPerSecond;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Another node's votes on a poll whose frames this node sends.
+        owners.Handed += Mark;
+        return base.StartAsync(cancellationToken);
+    }
 
     public void Mark(long pollId)
     {
@@ -65,6 +74,23 @@ public sealed partial class PollResultsCoalescer(
         var now = clock.GetTimestamp() * 1000 / clock.TimestampFrequency;
         foreach (var (pollId, p) in _polls)
         {
+            lock (p)
+            {
+                if (!p.Screens && !p.Phones)
+                {
+                    continue;
+                }
+            }
+            if (!await owners.ClaimAsync(pollId, ct))
+            {
+                // Handed to the node that sends this poll's frames.
+                lock (p)
+                {
+                    p.Screens = false;
+                    p.Phones = false;
+                }
+                continue;
+            }
             bool screens, phones;
             long firstMark;
             lock (p)

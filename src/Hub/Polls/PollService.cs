@@ -305,14 +305,7 @@ public sealed class PollService(
     {
         var moderator = view == SessionViews.Moderator;
         var polls = (await store.ListAsync(snapshot.Session.Id, ct)).Where(p => moderator || p.Status != PollStatus.Draft).ToList();
-        var frames = new List<PollResults>();
-        foreach (var poll in polls.Where(p => p.Status != PollStatus.Draft && (moderator || PollRules.ResultsPublic(p))))
-        {
-            if (await results.ReadAsync(poll.Id, moderator, ct) is { } frame)
-            {
-                frames.Add(frame);
-            }
-        }
+        var frames = await ResultsOfAsync(polls, moderator, ct);
         var mine = view == SessionViews.Audience
             ? (await store.ListVotesOfAsync(snapshot.Session.Id, caller.ParticipantId, ct))
                 .Join(polls, v => v.Vote.PollId, p => p.Id, (v, p) => Mine(p, v)).ToList()
@@ -328,6 +321,23 @@ public sealed class PollService(
             ProjectorPresence = session?.ProjectorPresence != 0,
             Present = view == SessionViews.Audience ? null : presence.Count(snapshot.Session.Id),
         };
+    }
+
+    /// <summary>The current results frame of every poll of the session whose results moderators, or everyone else, may see now.</summary>
+    public async Task<IReadOnlyList<PollResults>> CurrentResultsAsync(long sessionId, bool moderator, CancellationToken ct) =>
+        await ResultsOfAsync(await store.ListAsync(sessionId, ct), moderator, ct);
+
+    private async Task<List<PollResults>> ResultsOfAsync(IEnumerable<PollRow> polls, bool moderator, CancellationToken ct)
+    {
+        var frames = new List<PollResults>();
+        foreach (var poll in polls.Where(p => p.Status != PollStatus.Draft && (moderator || PollRules.ResultsPublic(p))))
+        {
+            if (await results.ReadAsync(poll.Id, moderator, ct) is { } frame)
+            {
+                frames.Add(frame);
+            }
+        }
+        return frames;
     }
 
     public static PollView View(PollRow p, bool moderator)

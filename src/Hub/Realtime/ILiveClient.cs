@@ -101,7 +101,17 @@ public interface ILiveClient
     /// every moderator group and gets no more moderator pushes; sign in again.
     /// </summary>
     Task ModeratorRightsLost(RightsLost lost);
+
+    /// <summary>
+    /// Nothing new, only the session's current version for this view, re-announced when a node's link to Redis comes back
+    /// (deltas may have been lost meanwhile). A client holding an older version takes a fresh snapshot; one that is up to
+    /// date ignores it.
+    /// </summary>
+    Task SessionVersionAnnounced(SessionVersionNotice notice);
 }
 
 /// <summary>Why a connection stopped being a moderator of <see cref="EventId"/>: a typed error, <c>forbidden</c>.</summary>
 public sealed record RightsLost(long EventId, HubError Error);
+
+/// <summary>A session's current version for one view: public for the audience and projector, moderation for moderators.</summary>
+public sealed record SessionVersionNotice(long SessionId, long Version);

@@ -6,8 +6,8 @@ namespace LiveHub.Realtime;
 /// <summary>
 /// The single-node lifetime manager with <c>Clients.User</c> answered from an index of each participant's connections.
 /// SignalR's default finds a user's connections by comparing the user id of every connection on the node, so each notice to a
-/// question's author (on every moderator action) cost a pass over the whole audience. With the Redis backplane this class is
-/// not used: Redis routes users through a channel of their own.
+/// question's author (on every moderator action) cost a pass over the whole audience. With the Redis backplane it keeps the
+/// node's own connections beside the backplane, to serve them while Redis is away (<see cref="ScaleOut.ClusterHubLifetimeManager{THub}"/>).
 /// </summary>
 public sealed class UserIndexedHubLifetimeManager<THub>(ILogger<DefaultHubLifetimeManager<THub>> logger)
     : DefaultHubLifetimeManager<THub>(logger) where THub : Hub

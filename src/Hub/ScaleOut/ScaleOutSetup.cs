@@ -1,6 +1,8 @@
+using LiveHub.Polls;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -10,9 +12,9 @@ using StackExchange.Redis;
 namespace LiveHub.ScaleOut;
 
 /// <summary>
-/// Scale-out is configuration. With <c>ConnectionStrings:Redis</c>: the SignalR Redis backplane, Data Protection keys in Redis
-/// (a cookie from one node is valid on all), head counts summed across nodes, and passcode rotations told to every node, all on
-/// one shared multiplexer.
+/// Scale-out is configuration. With <c>ConnectionStrings:Redis</c>: the SignalR Redis backplane (with each node serving its
+/// own connections while Redis is away), Data Protection keys in Redis (a cookie from one node is valid on all), head
+/// counts summed across nodes, and passcode rotations told to every node, all on one shared multiplexer.
 /// Without it: one node, keys in files, counts in memory. The code that uses these is the same either way.
 /// </summary>
 public static class ScaleOutSetup
@@ -30,24 +32,39 @@ public static class ScaleOutSetup
             services.AddSingleton(typeof(HubLifetimeManager<>), typeof(UserIndexedHubLifetimeManager<>));
             services.AddSingleton<Presence, LocalPresence>();
             services.AddSingleton<Identity.PasscodeRotations, Identity.LocalPasscodeRotations>();
-            var keys = FileKeyDirectory(configuration);
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(FileKeyDirectory(configuration)));
             return services;
         }
 
-        var prefix = configuration.GetSection(ScaleOutOptions.Section).Get<ScaleOutOptions>()?.ChannelPrefix ?? new ScaleOutOptions().ChannelPrefix;
+        var keys = new RedisKeys(configuration.GetSection(ScaleOutOptions.Section).Get<ScaleOutOptions>()?.ChannelPrefix ?? new ScaleOutOptions().ChannelPrefix);
         var redisOptions = ConfigurationOptions.Parse(redis);
         // Keep trying through a Redis restart instead of failing the node.
         redisOptions.AbortOnConnectFail = false;
+        // The multiplexer puts the prefix before every channel it publishes or subscribes to, the backplane's included: the
+        // backplane uses this shared multiplexer, so its own ChannelPrefix option would never be read.
+        redisOptions.ChannelPrefix = keys.ChannelPrefix;
+        redisOptions.ConfigurationChannel = keys.ConfigurationChannel;
+        // After an outage, reconnect within about a second of Redis coming back, however long it was away (the default
+        // backs off to 10 s between attempts), so screens catch up within seconds.
+        redisOptions.ReconnectRetryPolicy = new LinearRetry(500);
+        redisOptions.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
         var multiplexer = ConnectionMultiplexer.Connect(redisOptions);
         services.AddSingleton<IConnectionMultiplexer>(multiplexer);
-        services.AddSingleton(new RedisKeys(prefix));
-        signalR.AddStackExchangeRedis(o =>
-        {
-            o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix);
-            o.ConnectionFactory = _ => Task.FromResult<IConnectionMultiplexer>(multiplexer);
-        });
-        dataProtection.PersistKeysToStackExchangeRedis(multiplexer, $"{prefix}:dataprotection-keys");
+        services.AddSingleton(keys);
+        signalR.AddStackExchangeRedis(o => o.ConnectionFactory = _ => Task.FromResult<IConnectionMultiplexer>(multiplexer));
+        // The backplane, wrapped so that a node serves its own connections while Redis is away (see ClusterHubLifetimeManager).
+        services.AddSingleton<BackplaneLink>();
+        services.AddHostedService(sp => sp.GetRequiredService<BackplaneLink>());
+        services.AddSingleton(typeof(UserIndexedHubLifetimeManager<>));
+        services.AddSingleton(typeof(RedisHubLifetimeManager<>));
+        services.AddSingleton(typeof(ClusterHubLifetimeManager<>));
+        services.AddSingleton<HubLifetimeManager<EventHub>>(sp => sp.GetRequiredService<ClusterHubLifetimeManager<EventHub>>());
+        services.AddHostedService<ScreenResync>();
+        // One node at a time sends each poll's results frames.
+        services.AddSingleton<RedisFrameOwnership>();
+        services.AddSingleton<IPollFrameOwnership>(sp => sp.GetRequiredService<RedisFrameOwnership>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisFrameOwnership>());
+        dataProtection.PersistKeysToStackExchangeRedis(multiplexer, keys.DataProtection);
         services.AddSingleton<RedisPresence>();
         services.AddSingleton<Presence>(sp => sp.GetRequiredService<RedisPresence>());
         services.AddHostedService<RedisPresence.Sync>();

@@ -22,11 +22,15 @@ public sealed class LiveHubCluster : IAsyncDisposable
     public const string AdminKey = "cluster-admin-key-0123456789";
 
     private readonly string _dir;
+    private readonly ClusterOptions _options;
 
-    private LiveHubCluster(string dir, RedisServer redis, PostgresServer postgres, string database, IReadOnlyList<NodeProcess> nodes, NginxServer nginx)
+    private LiveHubCluster(string dir, ClusterOptions options, RedisServer redis, IReadOnlyList<FaultProxy> redisProxies, PostgresServer postgres,
+        string database, IReadOnlyList<NodeProcess> nodes, NginxServer? nginx)
     {
         _dir = dir;
+        _options = options;
         Redis = redis;
+        RedisProxies = redisProxies;
         Postgres = postgres;
         Database = database;
         Nodes = nodes;
@@ -34,16 +38,20 @@ public sealed class LiveHubCluster : IAsyncDisposable
     }
 
     public RedisServer Redis { get; }
+
+    /// <summary>With <see cref="ClusterOptions.RedisProxies"/>: the proxy between each node (same index) and Redis.</summary>
+    public IReadOnlyList<FaultProxy> RedisProxies { get; }
+
     public PostgresServer Postgres { get; }
 
     /// <summary>Connection string of the cluster's database.</summary>
     public string Database { get; }
 
     public IReadOnlyList<NodeProcess> Nodes { get; }
-    public NginxServer Nginx { get; }
+    public NginxServer? Nginx { get; }
 
     /// <summary>The address people use: nginx.</summary>
-    public Uri Public => Nginx.BaseUri;
+    public Uri Public => (Nginx ?? throw new InvalidOperationException("This cluster runs without nginx.")).BaseUri;
 
     /// <summary>What is missing on this machine to run a cluster, or null.</summary>
     public static string? Missing =>
@@ -52,46 +60,67 @@ public sealed class LiveHubCluster : IAsyncDisposable
         : NginxServer.Executable is null ? "nginx"
         : null;
 
-    public static async Task<LiveHubCluster> StartAsync()
+    public static async Task<LiveHubCluster> StartAsync(ClusterOptions? options = null)
     {
+        options ??= new ClusterOptions();
         var dir = Path.Combine(Path.GetTempPath(), "livehub-cluster", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var redis = await RedisServer.StartAsync();
-        var postgres = await PostgresServer.StartAsync();
+        var redis = options.Redis ?? await RedisServer.StartAsync();
+        var postgres = options.Postgres ?? await PostgresServer.StartAsync();
         var database = postgres.NewDatabase();
         var nginxPort = Services.FreePort();
-        var nodes = Enumerable.Range(1, 3).Select(i => new NodeProcess($"node-{i}", Services.FreePort(), Path.Combine(dir, $"node-{i}"), new Dictionary<string, string>
+        var redisPort = int.Parse(redis.ConnectionString.Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        var proxies = options.RedisProxies
+            ? Enumerable.Range(0, options.Nodes).Select(_ => FaultProxy.Start(new IPEndPoint(IPAddress.Loopback, redisPort))).ToList()
+            : [];
+        var nodes = Enumerable.Range(1, options.Nodes).Select(i =>
         {
-            ["ConnectionStrings:Postgres"] = database,
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
-            ["LiveHub:ScaleOut:NodeId"] = $"node-{i}",
-            ["LiveHub:Web:PublicUrl"] = $"http://127.0.0.1:{nginxPort}",
-            // nginx runs on this machine: its X-Forwarded-For is believed, nobody else's.
-            ["LiveHub:Web:TrustedProxies:0"] = "127.0.0.1",
-            ["LiveHub:Demo:Load"] = "false",
-            ["LiveHub:Admin:Key"] = AdminKey,
-            // Every test client comes from 127.0.0.1 and writes faster than people do.
-            ["LiveHub:Admin:SignInAttemptsPerMinute"] = "10000",
-            ["LiveHub:Web:SignInAttemptsPerMinute"] = "10000",
-            ["LiveHub:Questions:AsksPerMinute"] = "1000",
-            ["LiveHub:Questions:UpvotesPerMinute"] = "10000",
-            ["LiveHub:Questions:WritesPerAddressPerMinute"] = "1000000",
-            ["LiveHub:Questions:UpvoteFlushMilliseconds"] = "100",
-            ["LiveHub:Polls:VotesPerMinute"] = "10000",
-            ["LiveHub:Realtime:CallsPerSecond"] = "1000",
-            ["LiveHub:Realtime:CallBurst"] = "1000",
-            ["LiveHub:Shutdown:DrainSeconds"] = "1",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:LiveHub"] = "Information",
-        })).ToList();
+            var settings = new Dictionary<string, string>
+            {
+                ["ConnectionStrings:Postgres"] = database,
+                ["ConnectionStrings:Redis"] = options.RedisProxies ? $"127.0.0.1:{proxies[i - 1].Port}" : redis.ConnectionString,
+                ["LiveHub:ScaleOut:NodeId"] = $"node-{i}",
+                ["LiveHub:Web:PublicUrl"] = $"http://127.0.0.1:{nginxPort}",
+                // nginx runs on this machine: its X-Forwarded-For is believed, nobody else's.
+                ["LiveHub:Web:TrustedProxies:0"] = "127.0.0.1",
+                ["LiveHub:Demo:Load"] = "false",
+                ["LiveHub:Admin:Key"] = AdminKey,
+                // Every test client comes from 127.0.0.1 and writes faster than people do.
+                ["LiveHub:Admin:SignInAttemptsPerMinute"] = "10000",
+                ["LiveHub:Web:SignInAttemptsPerMinute"] = "10000",
+                ["LiveHub:Questions:AsksPerMinute"] = "1000",
+                ["LiveHub:Questions:UpvotesPerMinute"] = "10000",
+                ["LiveHub:Questions:WritesPerAddressPerMinute"] = "1000000",
+                ["LiveHub:Questions:UpvoteFlushMilliseconds"] = "100",
+                ["LiveHub:Polls:VotesPerMinute"] = "10000",
+                ["LiveHub:Realtime:CallsPerSecond"] = "1000",
+                ["LiveHub:Realtime:CallBurst"] = "1000",
+                ["LiveHub:Shutdown:DrainSeconds"] = "1",
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:LiveHub"] = "Information",
+                ["Logging:Console:TimestampFormat"] = "HH:mm:ss.fff ",
+            };
+            if (options.ChannelPrefix is { } prefix)
+            {
+                settings["LiveHub:ScaleOut:ChannelPrefix"] = prefix;
+            }
+            foreach (var (key, value) in options.Settings ?? new Dictionary<string, string>())
+            {
+                settings[key] = value;
+            }
+            return new NodeProcess($"node-{i}", Services.FreePort(), Path.Combine(dir, $"node-{i}"), settings);
+        }).ToList();
         NginxServer? nginx = null;
         try
         {
             // The first node migrates the empty database alone; the other two find it ready.
             await nodes[0].StartAsync();
             await Task.WhenAll(nodes.Skip(1).Select(n => n.StartAsync()));
-            nginx = await NginxServer.StartAsync(Path.Combine(dir, "nginx"), nginxPort, nodes.Select(n => n.Port).ToArray());
-            return new LiveHubCluster(dir, redis, postgres, database, nodes, nginx);
+            if (options.Nginx)
+            {
+                nginx = await NginxServer.StartAsync(Path.Combine(dir, "nginx"), nginxPort, nodes.Select(n => n.Port).ToArray());
+            }
+            return new LiveHubCluster(dir, options, redis, proxies, postgres, database, nodes, nginx);
         }
         catch
         {
@@ -103,8 +132,18 @@ public sealed class LiveHubCluster : IAsyncDisposable
             {
                 await node.DisposeAsync();
             }
-            await postgres.DisposeAsync();
-            await redis.DisposeAsync();
+            foreach (var proxy in proxies)
+            {
+                await proxy.DisposeAsync();
+            }
+            if (options.Postgres is null)
+            {
+                await postgres.DisposeAsync();
+            }
+            if (options.Redis is null)
+            {
+                await redis.DisposeAsync();
+            }
             DeleteDirectory(dir);
             throw;
         }
@@ -145,7 +184,7 @@ public sealed class LiveHubCluster : IAsyncDisposable
     /// <summary>Waits until every node (and nginx) answers ready again.</summary>
     public async Task WaitAllReadyAsync(TimeSpan timeout)
     {
-        foreach (var uri in Nodes.Select(n => n.BaseUri).Append(Public))
+        foreach (var uri in Nodes.Where(n => n.ProcessId is not null).Select(n => n.BaseUri).Concat(Nginx is null ? [] : [Public]))
         {
             await NodeProcess.WaitReadyAsync(uri, timeout, () => null);
         }
@@ -166,14 +205,27 @@ public sealed class LiveHubCluster : IAsyncDisposable
                 failures.Add(ex);
             }
         }
-        await Stop(() => Nginx.DisposeAsync());
+        if (Nginx is not null)
+        {
+            await Stop(() => Nginx.DisposeAsync());
+        }
         foreach (var node in Nodes)
         {
             await Stop(() => node.DisposeAsync());
         }
+        foreach (var proxy in RedisProxies)
+        {
+            await Stop(() => proxy.DisposeAsync());
+        }
         NpgsqlConnection.ClearAllPools();
-        await Stop(() => Postgres.DisposeAsync());
-        await Stop(() => Redis.DisposeAsync());
+        if (_options.Postgres is null)
+        {
+            await Stop(() => Postgres.DisposeAsync());
+        }
+        if (_options.Redis is null)
+        {
+            await Stop(() => Redis.DisposeAsync());
+        }
         DeleteDirectory(_dir);
         if (failures.Count > 0)
         {
@@ -194,6 +246,29 @@ public sealed class LiveHubCluster : IAsyncDisposable
 }
 
 public sealed record ClusterEvent(long Id, string Code, long Keynote);
+
+/// <summary>How a test's cluster is built; the defaults are three nodes behind nginx on a redis-server and a PostgreSQL of its own.</summary>
+public sealed record ClusterOptions
+{
+    public int Nodes { get; init; } = 3;
+
+    public bool Nginx { get; init; } = true;
+
+    /// <summary>Each node reaches Redis through a <see cref="FaultProxy"/> of its own, so a test can make Redis slow or flaky.</summary>
+    public bool RedisProxies { get; init; }
+
+    /// <summary>A redis-server another cluster uses too (two deployments on one Redis); the cluster leaves it running.</summary>
+    public RedisServer? Redis { get; init; }
+
+    /// <summary>A PostgreSQL server another cluster uses too (each cluster gets its own database on it); left running.</summary>
+    public PostgresServer? Postgres { get; init; }
+
+    /// <summary><c>LiveHub:ScaleOut:ChannelPrefix</c>; the default (livehub) when null.</summary>
+    public string? ChannelPrefix { get; init; }
+
+    /// <summary>More settings for every node, over the cluster's own.</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+}
 
 /// <summary>One LiveHub node as a child process; its output goes to a log file under TestResults/artifacts/cluster.</summary>
 public sealed class NodeProcess : IAsyncDisposable
@@ -448,6 +523,9 @@ public class ClusterFixture : IAsyncLifetime
 {
     private LiveHubCluster? _cluster;
 
+    /// <summary>How this fixture's cluster is built.</summary>
+    protected virtual ClusterOptions Options => new();
+
     public LiveHubCluster Cluster
     {
         get
@@ -461,7 +539,7 @@ public class ClusterFixture : IAsyncLifetime
     {
         if (LiveHubCluster.Missing is null)
         {
-            _cluster = await LiveHubCluster.StartAsync();
+            _cluster = await LiveHubCluster.StartAsync(Options);
         }
     }
 

@@ -71,16 +71,19 @@ public sealed class OutboxPhone : IAsyncDisposable
         return phone;
     }
 
-    /// <summary>Asks and votes in turn, <paramref name="writes"/> times, with a pause between writes like a person's.</summary>
-    public async Task WriteAsync(long pollId, int writes, TimeSpan pause, CancellationToken ct)
+    /// <summary>
+    /// Asks and votes in turn (only asks without a poll), <paramref name="writes"/> times, with a pause between writes like a
+    /// person's; its writes are numbered from <paramref name="first"/> (each number is a client id of its own).
+    /// </summary>
+    public async Task WriteAsync(long? pollId, int writes, TimeSpan pause, CancellationToken ct, int first = 0)
     {
-        for (var i = 0; i < writes; i++)
+        for (var i = first; i < first + writes; i++)
         {
-            if (i % 3 == 2)
+            if (i % 3 == 2 && pollId is not null)
             {
                 var choice = (Index + i) % 4;
                 var clientId = $"p{Index}-v{i}";
-                await SendAsync<MyVote>(nameof(EventHub.CastVote), new CastVoteRequest(pollId, clientId, [choice], null, null, null, null), ct);
+                await SendAsync<MyVote>(nameof(EventHub.CastVote), new CastVoteRequest(pollId.Value, clientId, [choice], null, null, null, null), ct);
                 Votes.Enqueue((clientId, choice, _clock.Elapsed));
             }
             else

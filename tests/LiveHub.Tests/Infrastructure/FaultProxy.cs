@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 
 namespace LiveHub.Tests.Infrastructure;
 
@@ -21,7 +22,8 @@ public enum FaultMode
 
 /// <summary>
 /// A TCP proxy on 127.0.0.1 in front of one server address whose <see cref="Mode"/> a test switches at any time,
-/// to show a client a network that works, silently drops packets, or resets connections.
+/// to show a client a network that works, silently drops packets, or resets connections; and whose <see cref="Latency"/>
+/// makes a working network slow.
 /// </summary>
 /// <remarks>
 /// A blackholed connection is dead for good, as behind an access point or NAT that lost its state during the outage:
@@ -38,6 +40,7 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly HashSet<Link> _links = [];
     private readonly Task _acceptLoop;
     private FaultMode _mode;
+    private long _latencyTicks;
     private long _accepted;
     private long _bytesToServer;
     private long _bytesToClient;
@@ -50,6 +53,16 @@ public sealed class FaultProxy : IAsyncDisposable
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptLoop = AcceptLoopAsync();
+    }
+
+    /// <summary>
+    /// How long each chunk of bytes waits in the proxy before it is forwarded, in each direction (so a request and its answer
+    /// take twice this). Order is kept; applies to bytes read from the moment it is set.
+    /// </summary>
+    public TimeSpan Latency
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _latencyTicks));
+        set => Interlocked.Exchange(ref _latencyTicks, value.Ticks);
     }
 
     /// <summary>Starts a proxy in <see cref="FaultMode.Pass"/> on a free port in front of <paramref name="target"/>.</summary>
@@ -265,6 +278,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
         private async Task PumpAsync(Socket from, Socket to, bool toServer, CancellationToken stopping)
         {
+            // Chunks wait here until they are due, so latency delays them without reordering or blocking the reads.
+            var due = Channel.CreateUnbounded<(byte[] Bytes, long Due)>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            var sending = SendDueAsync(due.Reader, to, toServer, stopping);
             var buffer = new byte[16 * 1024];
             try
             {
@@ -280,16 +296,10 @@ public sealed class FaultProxy : IAsyncDisposable
                         Interlocked.Add(ref proxy._bytesDropped, read);
                         continue;
                     }
-                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, stopping);
-                    if (toServer)
-                    {
-                        Interlocked.Add(ref proxy._bytesToServer, read);
-                    }
-                    else
-                    {
-                        Interlocked.Add(ref proxy._bytesToClient, read);
-                    }
+                    due.Writer.TryWrite((buffer.AsSpan(0, read).ToArray(), Environment.TickCount64 + (long)proxy.Latency.TotalMilliseconds));
                 }
+                due.Writer.TryComplete();
+                await sending;
                 // A FIN crosses a live link. On a dead one the other peer hears nothing: when the server gives up, the
                 // client's side stays open and silent until the client gives up too (and the other way round).
                 if (!_dead)
@@ -299,7 +309,44 @@ public sealed class FaultProxy : IAsyncDisposable
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
             {
+                due.Writer.TryComplete();
                 // A reset from one peer reaches the other on a live link; on a dead one it is lost like everything else.
+                if (!_dead)
+                {
+                    Reset();
+                }
+            }
+            try
+            {
+                await sending;
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+        }
+
+        private async Task SendDueAsync(ChannelReader<(byte[] Bytes, long Due)> due, Socket to, bool toServer, CancellationToken stopping)
+        {
+            try
+            {
+                await foreach (var (bytes, at) in due.ReadAllAsync(stopping))
+                {
+                    var wait = at - Environment.TickCount64;
+                    if (wait > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromMilliseconds(wait), stopping);
+                    }
+                    if (_dead)
+                    {
+                        Interlocked.Add(ref proxy._bytesDropped, bytes.Length);
+                        continue;
+                    }
+                    await to.SendAsync(bytes, SocketFlags.None, stopping);
+                    Interlocked.Add(ref toServer ? ref proxy._bytesToServer : ref proxy._bytesToClient, bytes.Length);
+                }
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
                 if (!_dead)
                 {
                     Reset();

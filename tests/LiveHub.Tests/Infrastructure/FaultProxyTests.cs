@@ -204,6 +204,31 @@ public sealed class FaultProxyTests
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
 
+    [Fact]
+    public async Task WithLatencyEveryByteArrivesLateInOrderAndUnchanged()
+    {
+        await using var echo = EchoServer.Start();
+        await using var proxy = FaultProxy.Start(echo.EndPoint);
+        using var client = await ConnectAsync(proxy);
+        Assert.Equal("fast", await RoundTripAsync(client, "fast"));
+
+        proxy.Latency = TimeSpan.FromMilliseconds(300);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await SendAsync(client, "one-");
+        await SendAsync(client, "two-");
+        await SendAsync(client, "three");
+        Assert.Equal("one-two-three", await ReceiveTextAsync(client, "one-two-three".Length));
+        var slow = clock.Elapsed;
+
+        proxy.Latency = TimeSpan.Zero;
+        clock.Restart();
+        Assert.Equal("again", await RoundTripAsync(client, "again"));
+
+        // 300 ms on the way to the server and 300 ms back.
+        Assert.InRange(slow, TimeSpan.FromMilliseconds(580), TimeSpan.FromSeconds(3));
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(300), $"without latency the round trip took {clock.Elapsed}");
+    }
+
     private static async Task<Socket> ConnectAsync(FaultProxy proxy)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -220,7 +245,12 @@ public sealed class FaultProxyTests
     private static async Task<string> RoundTripAsync(Socket socket, string text)
     {
         await SendAsync(socket, text);
-        var buffer = new byte[text.Length];
+        return await ReceiveTextAsync(socket, text.Length);
+    }
+
+    private static async Task<string> ReceiveTextAsync(Socket socket, int length)
+    {
+        var buffer = new byte[length];
         var read = 0;
         while (read < buffer.Length)
         {

@@ -222,6 +222,10 @@ public sealed class RedisServer : IAsyncDisposable
         await Services.WaitForPortAsync(_port, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>Whether the server runs now (an external one is assumed to).</summary>
+    public bool Running => _port == 0 || _garnet is not null || _process is { HasExited: false };
+
+    /// <summary>Kills the server (SIGKILL, or Garnet disposed): gone at once, nothing kept.</summary>
     public async Task StopAsync()
     {
         _garnet?.Dispose();

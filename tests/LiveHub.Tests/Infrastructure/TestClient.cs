@@ -54,6 +54,12 @@ public sealed class TestClient : IAsyncDisposable
     /// <summary>Every event received, in order: (event name, payload).</summary>
     public ConcurrentQueue<(string Name, object Payload)> Received { get; } = new();
 
+    /// <summary>Raised for each event as it is received, in order, on the connection's receive loop (never call the hub from it).</summary>
+    public event Action<string, object>? Arrived;
+
+    /// <summary>Raised after the connection came back by itself or through <see cref="ReconnectAsync"/>: a page rejoins then.</summary>
+    public event Action? Reconnected;
+
     public IEnumerable<QuestionDelta> QuestionDeltas => Received.Where(r => r.Payload is QuestionDelta).Select(r => (QuestionDelta)r.Payload);
 
     public IEnumerable<PollResults> ResultFrames => Received.Where(r => r.Payload is PollResults).Select(r => (PollResults)r.Payload);
@@ -94,6 +100,7 @@ public sealed class TestClient : IAsyncDisposable
         await Connection.DisposeAsync();
         Connection = Build();
         await Connection.StartAsync().WaitAsync(Timeout);
+        Reconnected?.Invoke();
     }
 
     public Task<HubResult<T>> InvokeAsync<T>(string method, params object?[] args) =>
@@ -164,26 +171,38 @@ public sealed class TestClient : IAsyncDisposable
             builder.WithAutomaticReconnect(_reconnect);
         }
         var connection = builder.Build();
+        connection.Reconnected += _ =>
+        {
+            Reconnected?.Invoke();
+            return Task.CompletedTask;
+        };
         foreach (var name in VersionedQuestionEvents)
         {
-            connection.On<QuestionDelta>(name, d => Received.Enqueue((name, d)));
+            connection.On<QuestionDelta>(name, d => Record(name, d));
         }
-        connection.On<UpvotesDelta>(nameof(ILiveClient.UpvotesChanged), d => Received.Enqueue((nameof(ILiveClient.UpvotesChanged), d)));
-        connection.On<SessionModeDelta>(nameof(ILiveClient.ModerationModeChanged), d => Received.Enqueue((nameof(ILiveClient.ModerationModeChanged), d)));
-        connection.On<QuestionView>(nameof(ILiveClient.MyQuestionChanged), q => Received.Enqueue((nameof(ILiveClient.MyQuestionChanged), q)));
+        connection.On<UpvotesDelta>(nameof(ILiveClient.UpvotesChanged), d => Record(nameof(ILiveClient.UpvotesChanged), d));
+        connection.On<SessionModeDelta>(nameof(ILiveClient.ModerationModeChanged), d => Record(nameof(ILiveClient.ModerationModeChanged), d));
+        connection.On<QuestionView>(nameof(ILiveClient.MyQuestionChanged), q => Record(nameof(ILiveClient.MyQuestionChanged), q));
         foreach (var name in PollEvents)
         {
-            connection.On<PollDelta>(name, d => Received.Enqueue((name, d)));
+            connection.On<PollDelta>(name, d => Record(name, d));
         }
-        connection.On<PollResults>(nameof(ILiveClient.PollResultsChanged), r => Received.Enqueue((nameof(ILiveClient.PollResultsChanged), r)));
-        connection.On<MyVote>(nameof(ILiveClient.MyVoteChanged), v => Received.Enqueue((nameof(ILiveClient.MyVoteChanged), v)));
-        connection.On<ProjectorDelta>(nameof(ILiveClient.ProjectorChanged), d => Received.Enqueue((nameof(ILiveClient.ProjectorChanged), d)));
-        connection.On<SessionView>(nameof(ILiveClient.SessionStatusChanged), v => Received.Enqueue((nameof(ILiveClient.SessionStatusChanged), v)));
-        connection.On<LiveHub.Announcements.AnnouncementView>(nameof(ILiveClient.AnnouncementPosted), a => Received.Enqueue((nameof(ILiveClient.AnnouncementPosted), a)));
-        connection.On<LiveHub.Announcements.AnnouncementView>(nameof(ILiveClient.AnnouncementDeleted), a => Received.Enqueue((nameof(ILiveClient.AnnouncementDeleted), a)));
-        connection.On<LiveHub.Reactions.ReactionsDelta>(nameof(ILiveClient.ReactionsSent), r => Received.Enqueue((nameof(ILiveClient.ReactionsSent), r)));
-        connection.On<PresenceDelta>(nameof(ILiveClient.PresenceChanged), p => Received.Enqueue((nameof(ILiveClient.PresenceChanged), p)));
+        connection.On<PollResults>(nameof(ILiveClient.PollResultsChanged), r => Record(nameof(ILiveClient.PollResultsChanged), r));
+        connection.On<MyVote>(nameof(ILiveClient.MyVoteChanged), v => Record(nameof(ILiveClient.MyVoteChanged), v));
+        connection.On<ProjectorDelta>(nameof(ILiveClient.ProjectorChanged), d => Record(nameof(ILiveClient.ProjectorChanged), d));
+        connection.On<SessionView>(nameof(ILiveClient.SessionStatusChanged), v => Record(nameof(ILiveClient.SessionStatusChanged), v));
+        connection.On<LiveHub.Announcements.AnnouncementView>(nameof(ILiveClient.AnnouncementPosted), a => Record(nameof(ILiveClient.AnnouncementPosted), a));
+        connection.On<LiveHub.Announcements.AnnouncementView>(nameof(ILiveClient.AnnouncementDeleted), a => Record(nameof(ILiveClient.AnnouncementDeleted), a));
+        connection.On<LiveHub.Reactions.ReactionsDelta>(nameof(ILiveClient.ReactionsSent), r => Record(nameof(ILiveClient.ReactionsSent), r));
+        connection.On<PresenceDelta>(nameof(ILiveClient.PresenceChanged), p => Record(nameof(ILiveClient.PresenceChanged), p));
+        connection.On<SessionVersionNotice>(nameof(ILiveClient.SessionVersionAnnounced), n => Record(nameof(ILiveClient.SessionVersionAnnounced), n));
         return connection;
+    }
+
+    private void Record(string name, object payload)
+    {
+        Received.Enqueue((name, payload));
+        Arrived?.Invoke(name, payload);
     }
 
     public async ValueTask DisposeAsync()

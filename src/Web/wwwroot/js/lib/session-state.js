@@ -24,6 +24,7 @@ export function followSessionState(live, state) {
     live.on(name, (delta) => state.handle(name, delta));
   }
   live.on('PollResultsChanged', (frame) => state.handleResults(frame));
+  live.on('SessionVersionAnnounced', (notice) => state.handleAnnouncement(notice));
 }
 
 export const POLL_EVENTS = ['PollDrafted', 'PollOpened', 'PollClosed', 'PollRevealed', 'PollReset', 'PollDeleted'];
@@ -39,7 +40,8 @@ export const VERSIONED_EVENTS = [
  * One session as one screen sees it. A snapshot sets the version; each delta must be exactly the next version:
  * older ones are ignored, a gap fetches a fresh snapshot. Deltas that arrive while a snapshot is on its way are
  * held and replayed on top of it. Poll results frames are not versioned with the session: each is whole, and the
- * one with the highest poll results version wins.
+ * one with the highest poll results version wins. A version announcement (sent when a server's link to the others came back,
+ * after messages may have been lost) names the session's current version: a screen behind it takes a fresh snapshot.
  */
 export class SessionState {
   constructor({ view, resync, onChange }) {
@@ -51,6 +53,7 @@ export class SessionState {
     this.version = null;
     this.held = [];
     this.resyncing = false;
+    this.announced = 0;
     this.clear();
   }
 
@@ -73,6 +76,7 @@ export class SessionState {
   begin(sessionId) {
     if (sessionId !== this.sessionId) {
       this.clear();
+      this.announced = 0;
     }
     this.sessionId = sessionId;
     this.version = null;
@@ -126,6 +130,21 @@ export class SessionState {
     this.present = typeof snapshot.present === 'number' ? snapshot.present : null;
     this.onChange?.({ kind: 'snapshot' });
     this.replay();
+    // An announcement that came while this snapshot was on its way may name a newer version still.
+    if (this.announced > this.version) {
+      this.refetch();
+    }
+  }
+
+  /** @param {{ sessionId: number, version: number }} notice */
+  handleAnnouncement(notice) {
+    if (!notice || notice.sessionId !== this.sessionId) {
+      return;
+    }
+    this.announced = Math.max(this.announced, notice.version);
+    if (this.version !== null && !this.resyncing && notice.version > this.version) {
+      this.refetch();
+    }
   }
 
   handle(kind, delta) {
@@ -276,7 +295,9 @@ export class SessionState {
     if (snapshot) {
       this.load(snapshot);
     } else {
-      setTimeout(() => { if (sessionId === this.sessionId && this.held.length) this.refetch(); }, backoff(2));
+      setTimeout(() => {
+        if (sessionId === this.sessionId && (this.held.length || this.announced > (this.version ?? 0))) this.refetch();
+      }, backoff(2));
     }
   }
 }

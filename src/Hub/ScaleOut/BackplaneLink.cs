@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LiveHub.ScaleOut;
+
+/// <summary>
+/// Whether this node's link to Redis carries messages now. It goes down the moment StackExchange.Redis reports a connection
+/// failed. It comes back up only after a probe published by this node has come back to it on a subscription made after the
+/// reconnection (so every subscription restored before it is in place too), and after <see cref="Recovering"/> has
+/// re-registered what must be; then <see cref="Recovered"/> runs, to make up for what was lost meanwhile.
+/// Redis pub/sub delivers a message to the subscriptions that exist when it is published, and each node reconnects on its own
+/// schedule, so a message published while one node is still away is lost for that node whatever the others see.
+/// </summary>
+public sealed partial class BackplaneLink : BackgroundService
+{
+    private static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RedisKeys _keys;
+    private readonly string _nodeId;
+    private readonly ILogger<BackplaneLink> _logger;
+    private readonly SemaphoreSlim _recovering = new(1, 1);
+    private volatile bool _up;
+    private long _failures;
+    private long _probes;
+
+    public BackplaneLink(IConnectionMultiplexer redis, RedisKeys keys, IOptions<ScaleOutOptions> options, ILogger<BackplaneLink> logger)
+    {
+        _redis = redis;
+        _keys = keys;
+        _nodeId = options.Value.NodeId;
+        _logger = logger;
+        _up = redis.IsConnected;
+        redis.ConnectionFailed += (_, e) => Fail(e.ConnectionType, e.FailureType);
+        redis.ConnectionRestored += (_, _) => _ = RecoverAsync();
+    }
+
+    /// <summary>Messages cross nodes now: send through Redis. When false, this node serves only its own connections.</summary>
+    public bool IsUp => _up;
+
+    /// <summary>Both of the multiplexer's connections are open (not yet proven to carry messages).</summary>
+    public bool IsConnected => _redis.IsConnected && _redis.GetSubscriber().IsConnected();
+
+    /// <summary>After the probe, before the link counts as up: put back what must be registered in Redis.</summary>
+    public Func<CancellationToken, Task>? Recovering { get; set; }
+
+    /// <summary>Once the link is up again after being down: every node makes up for the messages that may have been lost.</summary>
+    public event Func<Task>? Recovered;
+
+    private void Fail(ConnectionType connection, ConnectionFailureType failure)
+    {
+        Interlocked.Increment(ref _failures);
+        if (_up)
+        {
+            _up = false;
+            LogDown(_logger, connection, failure);
+        }
+    }
+
+    private async Task RecoverAsync()
+    {
+        if (_up || !IsConnected || !await _recovering.WaitAsync(0))
+        {
+            return;
+        }
+        try
+        {
+            var failures = Interlocked.Read(ref _failures);
+            if (!await ProbeAsync())
+            {
+                return;
+            }
+            if (Recovering is { } recovering)
+            {
+                await recovering(CancellationToken.None);
+            }
+            // A failure during the recovery means the link broke again: the next restore starts over.
+            if (Interlocked.Read(ref _failures) != failures || !IsConnected)
+            {
+                return;
+            }
+            _up = true;
+            LogUp(_logger);
+            foreach (var handler in Recovered?.GetInvocationList().Cast<Func<Task>>() ?? [])
+            {
+                await handler();
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Redis gone again, or a handler failed: the periodic check tries the whole recovery again.
+            LogRecoveryFailed(_logger, ex);
+        }
+        finally
+        {
+            _recovering.Release();
+        }
+    }
+
+    /// <summary>A message to itself through Redis, on a channel subscribed after every subscription restored before it.</summary>
+    private async Task<bool> ProbeAsync()
+    {
+        var channel = RedisChannel.Literal($"{_keys.Probe(_nodeId)}:{Interlocked.Increment(ref _probes)}");
+        var subscriber = _redis.GetSubscriber();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await subscriber.SubscribeAsync(channel, (_, _) => arrived.TrySetResult());
+        try
+        {
+            var deadline = DateTime.UtcNow + ProbeTimeout;
+            while (!arrived.Task.IsCompleted && DateTime.UtcNow < deadline && IsConnected)
+            {
+                await subscriber.PublishAsync(channel, "probe");
+                await Task.WhenAny(arrived.Task, Task.Delay(ProbeEvery));
+            }
+            return arrived.Task.IsCompleted;
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(channel);
+        }
+    }
+
+    /// <summary>Catches a recovery whose restore event came while another recovery was running, or failed.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (!_up && IsConnected)
+                {
+                    await RecoverAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning,
+        Message = "Redis link down ({Connection}: {Failure}); this node serves its own connections alone until it is back")]
+    private static partial void LogDown(ILogger logger, ConnectionType connection, ConnectionFailureType failure);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Redis link up again; screens are told to catch up")]
+    private static partial void LogUp(ILogger logger);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Recovering the Redis link failed; trying again")]
+    private static partial void LogRecoveryFailed(ILogger logger, Exception ex);
+}
