@@ -22,17 +22,20 @@ public sealed partial class BackplaneLink : BackgroundService
     private readonly RedisKeys _keys;
     private readonly string _nodeId;
     private readonly ILogger<BackplaneLink> _logger;
+    private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _recovering = new(1, 1);
     private volatile bool _up;
     private long _failures;
     private long _probes;
 
-    public BackplaneLink(IConnectionMultiplexer redis, RedisKeys keys, IOptions<ScaleOutOptions> options, ILogger<BackplaneLink> logger)
+    public BackplaneLink(IConnectionMultiplexer redis, RedisKeys keys, IOptions<ScaleOutOptions> options, TimeProvider clock,
+        ILogger<BackplaneLink> logger)
     {
         _redis = redis;
         _keys = keys;
         _nodeId = options.Value.NodeId;
         _logger = logger;
+        _clock = clock;
         _up = redis.IsConnected;
         redis.ConnectionFailed += (_, e) => Fail(e.ConnectionType, e.FailureType);
         redis.ConnectionRestored += (_, _) => _ = RecoverAsync();
@@ -109,8 +112,8 @@ public sealed partial class BackplaneLink : BackgroundService
         await subscriber.SubscribeAsync(channel, (_, _) => arrived.TrySetResult());
         try
         {
-            var deadline = DateTime.UtcNow + ProbeTimeout;
-            while (!arrived.Task.IsCompleted && DateTime.UtcNow < deadline && IsConnected)
+            var started = _clock.GetTimestamp();
+            while (!arrived.Task.IsCompleted && _clock.GetElapsedTime(started) < ProbeTimeout && IsConnected)
             {
                 await subscriber.PublishAsync(channel, "probe");
                 await Task.WhenAny(arrived.Task, Task.Delay(ProbeEvery));

@@ -20,6 +20,7 @@ public sealed partial class RedisFrameOwnership(
     RedisKeys keys,
     BackplaneLink link,
     IOptions<ScaleOutOptions> options,
+    TimeProvider clock,
     ILogger<RedisFrameOwnership> logger) : IPollFrameOwnership, IHostedService
 {
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
@@ -48,8 +49,8 @@ public sealed partial class RedisFrameOwnership(
         {
             return true;
         }
-        var now = Environment.TickCount64;
-        if (!_holders.TryGetValue(pollId, out var known) || now - known.LearnedAt > Trust.TotalMilliseconds)
+        var now = clock.GetTimestamp();
+        if (!_holders.TryGetValue(pollId, out var known) || clock.GetElapsedTime(known.LearnedAt, now) > Trust)
         {
             try
             {

@@ -16,7 +16,7 @@ public static class ClusterTruth
     /// prints the figures. Returns (acknowledged, lost, doubled).
     /// </summary>
     public static async Task<(int Acknowledged, int Lost, int Doubled)> VerifyWritesAsync(
-        LiveHubCluster cluster, long sessionId, long? pollId, IEnumerable<OutboxPhone> phones, ITestOutputHelper output)
+        string @case, LiveHubCluster cluster, long sessionId, long? pollId, IEnumerable<OutboxPhone> phones, ITestOutputHelper output)
     {
         var all = phones.ToList();
         var stored = (await cluster.QueryAsync<(string ClientId, long Id)>(
@@ -49,6 +49,7 @@ public static class ClusterTruth
         var acknowledged = acked.Count + ackedVotes.Count;
         output.WriteLine($"writes acknowledged: {acknowledged} ({acked.Count} questions, {ackedVotes.Count} votes), resends {all.Sum(p => p.Resends)}; " +
             $"stored: {stored.Count} questions, {storedVotes} vote requests; lost: {lostQuestions + lostVotes}; doubled: {doubledQuestions + doubledVotes}");
+        FaultLedger.Record(@case, acknowledged, lostQuestions + lostVotes, doubledQuestions + doubledVotes, output);
         Assert.Equal(0, lostQuestions + lostVotes);
         Assert.Equal(0, doubledQuestions + doubledVotes);
         return (acknowledged, lostQuestions + lostVotes, doubledQuestions + doubledVotes);

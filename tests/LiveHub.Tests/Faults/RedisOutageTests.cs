@@ -76,7 +76,7 @@ public sealed class RedisOutageTests(RedisOutageFixture fixture, ITestOutputHelp
                 $"behind the database when it came back: {string.Join(", ", behind)}");
             output.WriteLine($"every screen (2 audiences, projector, moderator) equal to the database {(int)converged.TotalMilliseconds} ms after redis-server was back, without a new write; " +
                 $"snapshots re-read after announcements: {string.Join(", ", screens.Select(s => s.Screen.AnnouncedResyncs))}");
-            await ClusterTruth.VerifyWritesAsync(cluster, e.Keynote, poll.Id, phones, output);
+            await ClusterTruth.VerifyWritesAsync("Redis killed during a live poll on two nodes", cluster, e.Keynote, poll.Id, phones, output);
         }
         finally
         {
@@ -130,7 +130,7 @@ public sealed class RedisOutageTests(RedisOutageFixture fixture, ITestOutputHelp
                 [("audience on node 2", elsewhere), ("moderator on node 1", moderator)], Converge);
             output.WriteLine($"Redis down {(clock.Elapsed - stoppedAt).TotalSeconds:F1} s; the phones that connected meanwhile stayed connected; " +
                 $"screens equal to the database {(int)converged.TotalMilliseconds} ms after redis-server was back");
-            await ClusterTruth.VerifyWritesAsync(cluster, e.Keynote, null, phones, output);
+            await ClusterTruth.VerifyWritesAsync("Redis down when a client connects", cluster, e.Keynote, null, phones, output);
         }
         finally
         {

@@ -39,6 +39,14 @@ public sealed class ReplayedWriteTests(PostgresFixture postgres) : IClassFixture
         var upvotes = await SixTimes<UpvoteView>(nameof(EventHub.Upvote), new UpvoteRequest(question.Id, true));
         var votes = await SixTimes<MyVote>(nameof(EventHub.CastVote), new CastVoteRequest(poll.Id, "replayed-vote", [1], null, null, null, null));
 
+        var stored = new[]
+        {
+            await CountAsync(server, $"SELECT COUNT(*) FROM questions WHERE session_id = {e.Keynote}"),
+            await CountAsync(server, $"SELECT COUNT(*) FROM upvotes WHERE question_id = {question.Id}"),
+            await CountAsync(server, $"SELECT COUNT(*) FROM vote_requests WHERE poll_id = {poll.Id}"),
+        };
+        FaultLedger.Record($"Replayed and duplicated writes ({engine})", stored.Length, stored.Count(n => n == 0), (int)stored.Sum(n => Math.Max(0, n - 1)));
+
         // Each copy counts against the asker's limit of five, as a resend does; one refused while the first was still being
         // written answers a retryable slow_down, and its own resend later finds the stored question.
         Assert.All(asks, a => Assert.True(a.Ok ? a.Value!.Id == question.Id : a.Error is { Code: ErrorCodes.SlowDown, Retryable: true }, a.Error?.Code));

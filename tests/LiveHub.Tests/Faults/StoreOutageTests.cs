@@ -59,6 +59,14 @@ public sealed class StoreOutageTests(PostgresFixture postgres) : IClassFixture<P
         await ResendUntilStoredAsync(() => moderator.InvokeAsync<QuestionView>(nameof(EventHub.ModerateQuestion), approve));
         var again = await phone.OkAsync<QuestionView>(nameof(EventHub.AskQuestion), ask);
 
+        var stored = new[]
+        {
+            await CountAsync(server, "SELECT COUNT(*) FROM questions WHERE client_id = 'during-outage'"),
+            await CountAsync(server, "SELECT COUNT(*) FROM vote_requests WHERE client_id = 'vote-during-outage'"),
+            await CountAsync(server, $"SELECT COUNT(*) FROM moderation_log WHERE question_id = {pending.Id}"),
+        };
+        FaultLedger.Record(engine == Engines.Sqlite ? "SQLite locked beyond the timeout" : "PostgreSQL down", stored.Length,
+            stored.Count(n => n == 0), (int)stored.Sum(n => Math.Max(0, n - 1)));
         Assert.Equal(asked.Id, again.Id);
         Assert.Equal(1, await CountAsync(server, "SELECT COUNT(*) FROM questions WHERE client_id = 'during-outage'"));
         Assert.Equal(1, await CountAsync(server, $"SELECT COUNT(*) FROM votes WHERE poll_id = {poll.Id}"));

@@ -7,7 +7,9 @@ using LiveHub.Realtime;
 using LiveHub.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace LiveHub.Tests.Cluster;
+using LiveHub.Tests.Cluster;
+
+namespace LiveHub.Tests.Faults;
 
 /// <summary>
 /// A node goes away while phones write through nginx, killed or told to stop: its phones reconnect to the others, resend
@@ -35,7 +37,7 @@ public sealed class NodeFailureTests(ClusterFixture fixture, ITestOutputHelper o
             await victim.Node.KillAsync();
             await writing.WaitAsync(TimeSpan.FromSeconds(30));
 
-            await run.VerifyAsync(output, $"SIGKILL {victim.Node.Name} ({victim.Connections} hub connections)", killedAt, victim.Connections);
+            await run.VerifyAsync(output, "SIGKILL of a node mid-write", $"SIGKILL {victim.Node.Name} ({victim.Connections} hub connections)", killedAt, victim.Connections);
         }
         finally
         {
@@ -69,7 +71,7 @@ public sealed class NodeFailureTests(ClusterFixture fixture, ITestOutputHelper o
             output.WriteLine($"{victim.Node.Name}: unready after {(int)unready.TotalMilliseconds} ms, exited with {exitCode} after {stop.ElapsedMilliseconds} ms (drain 1 s)");
             await writing.WaitAsync(TimeSpan.FromSeconds(30));
 
-            var cut = await run.VerifyAsync(output, $"SIGTERM {victim.Node.Name} ({victim.Connections} hub connections)", stoppedAt, victim.Connections);
+            var cut = await run.VerifyAsync(output, "SIGTERM of a node mid-write", $"SIGTERM {victim.Node.Name} ({victim.Connections} hub connections)", stoppedAt, victim.Connections);
             // Its phones were kept through the drain, not dropped at the signal.
             Assert.All(cut, after => Assert.True(after >= TimeSpan.FromMilliseconds(900), $"a phone was cut {after} after SIGTERM"));
             Assert.Equal(0, exitCode);
@@ -150,7 +152,7 @@ public sealed class NodeFailureTests(ClusterFixture fixture, ITestOutputHelper o
 
         /// <summary>The database holds each acknowledged write once, and every phone's fresh snapshot is the database's.</summary>
         /// <summary>Returns, for each phone that was cut off, how long after the failure that happened.</summary>
-        public async Task<IReadOnlyList<TimeSpan>> VerifyAsync(ITestOutputHelper output, string what, TimeSpan failedAt, int connectionsOnNode)
+        public async Task<IReadOnlyList<TimeSpan>> VerifyAsync(ITestOutputHelper output, string @case, string what, TimeSpan failedAt, int connectionsOnNode)
         {
             // Who was cut off, when, and how long until they were back in their session on another node.
             var cut = PhonesList.Where(p => p.Lost.Any(t => t >= failedAt))
@@ -170,13 +172,16 @@ public sealed class NodeFailureTests(ClusterFixture fixture, ITestOutputHelper o
             var questions = (await _cluster.QueryAsync<(string ClientId, long Id)>(
                 "SELECT client_id, id FROM questions WHERE session_id = @Keynote", new { Event.Keynote })).ToList();
             var acked = PhonesList.SelectMany(p => p.Questions).ToDictionary(q => q.Key, q => q.Value);
+            var voteRequests = (await _cluster.QueryAsync<string>(
+                "SELECT client_id FROM vote_requests WHERE poll_id = @Id", new { Poll.Id })).ToList();
+            var ackedVotes = PhonesList.SelectMany(p => p.Votes).Select(v => v.ClientId).ToList();
+            FaultLedger.Record(@case, acked.Count + ackedVotes.Count,
+                acked.Count(a => !questions.Contains((a.Key, a.Value))) + ackedVotes.Count(v => !voteRequests.Contains(v)),
+                questions.GroupBy(q => q.ClientId).Sum(g => g.Count() - 1) + voteRequests.GroupBy(v => v).Sum(g => g.Count() - 1), output);
             Assert.Equal(acked.Count, questions.Count);
             Assert.Equal(questions.Count, questions.Select(q => q.ClientId).Distinct().Count());
             Assert.All(questions, q => Assert.Equal(acked[q.ClientId], q.Id));
 
-            var voteRequests = (await _cluster.QueryAsync<string>(
-                "SELECT client_id FROM vote_requests WHERE poll_id = @Id", new { Poll.Id })).ToList();
-            var ackedVotes = PhonesList.SelectMany(p => p.Votes).Select(v => v.ClientId).ToList();
             Assert.Equal(ackedVotes.Order(), voteRequests.Order());
             var finalChoices = (await _cluster.QueryAsync<(string ClientId, long Option)>("""
                 SELECT r.client_id, c.option_index FROM vote_requests r

@@ -9,7 +9,9 @@ using LiveHub.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
-namespace LiveHub.Tests.Browser;
+using LiveHub.Tests.Browser;
+
+namespace LiveHub.Tests.Faults;
 
 /// <summary>
 /// What people really type — the longest question, the longest unbroken name, right-to-left overrides, zero-width

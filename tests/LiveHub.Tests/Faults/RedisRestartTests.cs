@@ -8,7 +8,9 @@ using LiveHub.Realtime;
 using LiveHub.Tests.Infrastructure;
 using Xunit.Abstractions;
 
-namespace LiveHub.Tests.Cluster;
+using LiveHub.Tests.Cluster;
+
+namespace LiveHub.Tests.Faults;
 
 [Collection(RedisRestartCollection.Name)]
 public sealed class RedisRestartTests(RedisRestartFixture fixture, ITestOutputHelper output)
