@@ -93,6 +93,7 @@ public static class LiveHubCore
         });
         services.AddLiveHubScaleOut(configuration, signalR);
         services.TryAddSingleton<IPollFrameOwnership, OneNodeFrameOwnership>();
+        services.TryAddSingleton<ISessionStreams, LocalSessionStreams>();
         // Services push through a context that does not wait for the slowest phone (see PushContext).
         services.AddSingleton<IHubContext<EventHub, ILiveClient>, PushContext>();
         services.AddOptions<HubOptions>().Configure<IOptions<RealtimeOptions>>((hub, realtime) =>

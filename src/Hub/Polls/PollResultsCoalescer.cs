@@ -32,10 +32,13 @@ public sealed partial class PollResultsCoalescer(
         /// <summary>When the oldest change not yet on screens arrived (the clock's timestamp), for the lag metric.</summary>
         public long FirstMark;
         public long LastPhoneFrame = long.MinValue / 2;
+        /// <summary>When the last screen frames went (ms), at most one second's budget of them.</summary>
+        public readonly Queue<long> ScreenFrames = new();
     }
 
     private readonly ConcurrentDictionary<long, Pending> _polls = new();
     private readonly long _phoneIntervalMs = 1000 / options.Value.PhoneFramesPerSecond;
+    private readonly int _screenFramesPerSecond = options.Value.ScreenFramesPerSecond;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -96,13 +99,23 @@ public sealed partial class PollResultsCoalescer(
             lock (p)
             {
                 firstMark = p.FirstMark;
-                screens = p.Screens;
+                // At most the budget in any one second, however the ticks fall: a tick that ran late is not made up by two
+                // frames in a row.
+                screens = p.Screens && (p.ScreenFrames.Count < _screenFramesPerSecond || now - p.ScreenFrames.Peek() >= 1000);
                 phones = p.Phones && now - p.LastPhoneFrame >= _phoneIntervalMs;
                 if (!screens && !phones)
                 {
                     continue;
                 }
-                p.Screens = false;
+                if (screens)
+                {
+                    p.Screens = false;
+                    p.ScreenFrames.Enqueue(now);
+                    while (p.ScreenFrames.Count > _screenFramesPerSecond)
+                    {
+                        p.ScreenFrames.Dequeue();
+                    }
+                }
                 if (phones)
                 {
                     p.Phones = false;

@@ -26,7 +26,7 @@ public sealed record PollView(
     bool ResultsVisible,
     bool AudienceSeesResults);
 
-public sealed record PollDelta(long SessionId, long Version, PollView Poll);
+public sealed record PollDelta(long SessionId, long Version, PollView Poll) : Realtime.IVersionedDelta;
 
 /// <summary>
 /// A whole results frame, never a difference: a client keeps the frame with the highest <see cref="Version"/>.
@@ -55,7 +55,7 @@ public sealed record AnswerResult(long Id, string Text, string? DisplayName, str
 public sealed record LeaderboardEntry(int Rank, string Name, long Score, long Correct);
 
 /// <summary>What the projector shows; <see cref="Present"/> is the head count when <see cref="ShowPresence"/> is on.</summary>
-public sealed record ProjectorDelta(long SessionId, long Version, string Mode, long? PollId, bool ShowPresence = false, long? Present = null);
+public sealed record ProjectorDelta(long SessionId, long Version, string Mode, long? PollId, bool ShowPresence = false, long? Present = null) : Realtime.IVersionedDelta;
 
 /// <summary>The caller's own answer to a poll, so it stays marked after a reload.</summary>
 public sealed record MyVote(long PollId, IReadOnlyList<int> Choices, int? Rating, IReadOnlyList<int> Ranking, string? Text, string Status);

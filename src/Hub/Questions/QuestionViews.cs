@@ -38,11 +38,11 @@ public sealed record QuestionView(
 }
 
 /// <summary>One versioned change to one question. <see cref="Version"/> is the public version for audience and projector, the moderation version for moderators.</summary>
-public sealed record QuestionDelta(long SessionId, long Version, QuestionView Question, long? OnScreenQuestionId);
+public sealed record QuestionDelta(long SessionId, long Version, QuestionView Question, long? OnScreenQuestionId) : Realtime.IVersionedDelta;
 
-public sealed record UpvotesDelta(long SessionId, long Version, IReadOnlyList<UpvoteCount> Counts);
+public sealed record UpvotesDelta(long SessionId, long Version, IReadOnlyList<UpvoteCount> Counts) : Realtime.IVersionedDelta;
 
-public sealed record SessionModeDelta(long SessionId, long Version, string Moderation);
+public sealed record SessionModeDelta(long SessionId, long Version, string Moderation) : Realtime.IVersionedDelta;
 
 /// <summary>The answer to an upvote: the question's count now and whether this participant's upvote stands.</summary>
 public sealed record UpvoteView(long QuestionId, long Upvotes, bool Upvoted);

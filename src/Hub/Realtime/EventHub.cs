@@ -20,6 +20,7 @@ public sealed class EventHub(
     ModeratorGroups moderatorGroups,
     EventSnapshots eventSnapshots,
     SessionSnapshots snapshots,
+    ISessionStreams streams,
     QuestionService questions,
     PollService polls,
     AgendaService agenda,
@@ -92,9 +93,13 @@ public sealed class EventHub(
         {
             await moderatorGroups.LeaveAsync(Context.ConnectionId, group);
         }
-        else if (view == SessionViews.Audience)
+        else
         {
-            presence.Join(Context.ConnectionId, sessionId);
+            streams.Joined(group, snapshot.Value!.Version);
+            if (view == SessionViews.Audience)
+            {
+                presence.Join(Context.ConnectionId, sessionId);
+            }
         }
         return snapshot;
     }

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace LiveHub.ScaleOut;
 
@@ -17,7 +19,7 @@ namespace LiveHub.ScaleOut;
 /// a subscription nobody reads (its group then stays deaf on this node); so after an outage in which either happened, every
 /// registration is taken out of the backplane and made again from what this class knows, before the link counts as up.
 /// </summary>
-public sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager<THub> where THub : Hub
+public sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager<THub>, ISessionStreams, IDisposable where THub : Hub
 {
     private readonly UserIndexedHubLifetimeManager<THub> _local;
     private readonly RedisHubLifetimeManager<THub> _redis;
@@ -27,12 +29,19 @@ public sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager
     private volatile bool _stale;
 
     public ClusterHubLifetimeManager(UserIndexedHubLifetimeManager<THub> local, RedisHubLifetimeManager<THub> redis, BackplaneLink link,
+        IConnectionMultiplexer multiplexer, RedisKeys keys, IOptions<JsonHubProtocolOptions> json, TimeProvider clock,
         ILogger<ClusterHubLifetimeManager<THub>> logger)
     {
         _local = local;
         _redis = redis;
         _link = link;
         _logger = logger;
+        _multiplexer = multiplexer;
+        _deltas = RedisChannel.Literal(keys.SessionDeltas);
+        _payloadJson = json.Value.PayloadSerializerOptions;
+        _order = new DeltaSequencer<Delivery>(clock, DeltaHold);
+        _sweep = clock.CreateTimer(_ => Deliver(Expired()), null, DeltaSweep, DeltaSweep);
+        EnsureSubscribed();
         var previous = link.Recovering;
         link.Recovering = async ct =>
         {
@@ -40,6 +49,7 @@ public sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager
             {
                 await previous(ct);
             }
+            EnsureSubscribed();
             await ResyncAsync();
         };
     }
@@ -192,12 +202,14 @@ public sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager
             : HandedOver(_local.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken));
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _link.IsUp
+        IsVersioned([groupName], args, out var delta) ? SendVersionedAsync([groupName], methodName, delta)
+        : _link.IsUp
             ? _redis.SendGroupAsync(groupName, methodName, args, cancellationToken)
             : HandedOver(_local.SendGroupAsync(groupName, methodName, args, cancellationToken));
 
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _link.IsUp
+        IsVersioned(groupNames, args, out var delta) ? SendVersionedAsync(groupNames, methodName, delta)
+        : _link.IsUp
             ? _redis.SendGroupsAsync(groupNames, methodName, args, cancellationToken)
             : HandedOver(_local.SendGroupsAsync(groupNames, methodName, args, cancellationToken));
 

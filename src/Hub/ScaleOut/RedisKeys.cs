@@ -38,6 +38,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>A node whose link came back asks every node to tell its screens to catch up.</summary>
     public string Resync => "resync";
 
+    /// <summary>Every versioned delta for a session's groups, from every node, put back in order by each node that receives it.</summary>
+    public string SessionDeltas => "session-deltas";
+
     /// <summary>Changes to polls whose frames a node sends, handed to it by the other nodes.</summary>
     public string PollChanges(string nodeId) => $"poll-changes:{nodeId}";
 }

@@ -59,6 +59,8 @@ public static class ScaleOutSetup
         services.AddSingleton(typeof(RedisHubLifetimeManager<>));
         services.AddSingleton(typeof(ClusterHubLifetimeManager<>));
         services.AddSingleton<HubLifetimeManager<EventHub>>(sp => sp.GetRequiredService<ClusterHubLifetimeManager<EventHub>>());
+        // Versioned deltas cross nodes on one channel and are put back in order by each node.
+        services.AddSingleton<ISessionStreams>(sp => sp.GetRequiredService<ClusterHubLifetimeManager<EventHub>>());
         services.AddHostedService<ScreenResync>();
         // One node at a time sends each poll's results frames.
         services.AddSingleton<RedisFrameOwnership>();

@@ -69,6 +69,12 @@ public static class ClusterTruth
             var questions = (await cluster.QueryAsync<(long Id, string Status, long Upvotes)>(
                 "SELECT id, status, upvotes FROM questions WHERE session_id = @sessionId", new { sessionId })).ToList();
             var voters = pollId is { } poll ? await cluster.ScalarAsync<long>("SELECT COUNT(*) FROM votes WHERE poll_id = @poll", new { poll }) : 0;
+            // The count per option too: voters who change their answer move no voter count.
+            var tally = pollId is { } polled
+                ? (await cluster.QueryAsync<(long Option, long Votes)>(
+                    "SELECT option_index, COUNT(*) FROM vote_choices WHERE poll_id = @polled GROUP BY option_index", new { polled }))
+                    .ToDictionary(t => (int)t.Option, t => t.Votes)
+                : [];
             wrong.Clear();
             foreach (var (name, screen) in screens)
             {
@@ -82,9 +88,11 @@ public static class ClusterTruth
                         $"; question {differ.Id} shown as {shown?.Status ?? "missing"} with {shown?.Upvotes} upvotes, stored {differ.Status} with {differ.Upvotes}"));
                     continue;
                 }
-                if (pollId is { } p && screen.Results(p) is var frame && frame?.Voters != voters)
+                if (pollId is { } p && screen.Results(p) is var frame
+                    && (frame?.Voters != voters || frame.Options.Any(o => o.Votes != tally.GetValueOrDefault(o.Index))))
                 {
-                    wrong.Add($"{name}: {frame?.Voters.ToString() ?? "no"} voters shown, {voters} stored");
+                    wrong.Add($"{name}: {frame?.Voters.ToString() ?? "no"} voters shown ({string.Join("/", frame?.Options.Select(o => o.Votes) ?? [])}), " +
+                        $"{voters} stored ({string.Join("/", tally.OrderBy(t => t.Key).Select(t => t.Value))})");
                 }
             }
             if (wrong.Count == 0)
