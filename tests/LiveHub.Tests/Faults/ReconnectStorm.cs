@@ -20,13 +20,19 @@ public sealed class StormLedger
     private int _peakInFlight;
     private int _joined;
 
-    /// <summary>Every answer that was not a success, as "code retryable retryAfterSeconds" (or SignalR's own error text).</summary>
-    public ConcurrentQueue<string> Refusals { get; } = new();
+    /// <summary>
+    /// Every answer that was not a success, before the drop and after, as "code retryable|final retryAfterSeconds method"
+    /// (or "untyped" and SignalR's own error text).
+    /// </summary>
+    public ConcurrentQueue<(bool AfterDrop, string What)> Refusals { get; } = new();
 
     /// <summary>Exceptions a phone did not expect (anything but a lost connection or a refused handshake).</summary>
     public ConcurrentQueue<Exception> Unexpected { get; } = new();
 
-    public int Shed => Refusals.Count(r => r.StartsWith("slow_down ", StringComparison.Ordinal));
+    /// <summary>Joins turned away with slow_down since the drop.</summary>
+    public int Shed => Refusals.Count(r => r.AfterDrop && r.What.StartsWith("slow_down ", StringComparison.Ordinal));
+
+    public bool Dropped => Interlocked.Read(ref _droppedAtTicks) >= 0;
 
     public int PeakJoinsInFlight => Volatile.Read(ref _peakInFlight);
 
@@ -41,10 +47,9 @@ public sealed class StormLedger
 
     public TimeSpan SinceDrop => _clock.Elapsed - TimeSpan.FromTicks(Interlocked.Read(ref _droppedAtTicks));
 
-    /// <summary>From now on snapshots count as "back", refusals and peaks start again.</summary>
+    /// <summary>From now on snapshots count as "back", and handshakes and peaks are counted again.</summary>
     public void Drop()
     {
-        Refusals.Clear();
         Interlocked.Exchange(ref FailedHandshakes, 0);
         Volatile.Write(ref _peakInFlight, Volatile.Read(ref _inFlight));
         Interlocked.Exchange(ref _droppedAtTicks, _clock.Elapsed.Ticks);
@@ -105,7 +110,7 @@ public sealed class StormPhone(int index, Uri hub, string cookie, string code, l
         {
             try
             {
-                var wire = await Wire.OpenAsync(hub, cookie, HandshakeTimeout, stop);
+                var wire = await Wire.OpenAsync(hub, cookie, HandshakeTimeout, ledger.Unexpected.Enqueue, stop);
                 if (wire is null)
                 {
                     Interlocked.Increment(ref ledger.FailedHandshakes);
@@ -139,7 +144,14 @@ public sealed class StormPhone(int index, Uri hub, string cookie, string code, l
             catch (Exception e)
             {
                 ledger.Unexpected.Enqueue(e);
-                await Task.Delay(Backoff(failures++), CancellationToken.None);
+                try
+                {
+                    await Task.Delay(Backoff(failures++), stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
         }
     }
@@ -187,12 +199,12 @@ public sealed class StormPhone(int index, Uri hub, string cookie, string code, l
         if (reply["result"]?["error"] is not JsonObject error)
         {
             // Not a HubResult: SignalR's own error string, which is neither typed nor retryable.
-            ledger.Refusals.Enqueue($"untyped {target}: {reply["error"]}");
+            ledger.Refusals.Enqueue((ledger.Dropped, $"untyped {target}: {reply["error"]}"));
             return Backoff(2);
         }
         var retryable = (bool?)error["retryable"] == true;
         var after = (int?)error["retryAfterSeconds"];
-        ledger.Refusals.Enqueue($"{error["code"]} {(retryable ? "retryable" : "final")} {after?.ToString() ?? "-"} {target}");
+        ledger.Refusals.Enqueue((ledger.Dropped, $"{error["code"]} {(retryable ? "retryable" : "final")} {after?.ToString() ?? "-"} {target}"));
         return retryable && after is { } seconds ? seconds * 1000 + Random.Shared.Next(0, 1001) : Backoff(2);
     }
 
@@ -209,18 +221,24 @@ public sealed class StormPhone(int index, Uri hub, string cookie, string code, l
         private long _lastSent = Environment.TickCount64;
         private int _nextId;
 
-        private Wire(ClientWebSocket socket) => _socket = socket;
+        private readonly Action<Exception> _unexpected;
+
+        private Wire(ClientWebSocket socket, Action<Exception> unexpected)
+        {
+            _socket = socket;
+            _unexpected = unexpected;
+        }
 
         public Task Closed => _closed.Task;
 
         /// <summary>An open connection past its handshake; null when it was refused, reset or hung.</summary>
-        public static async Task<Wire?> OpenAsync(Uri hub, string cookie, TimeSpan timeout, CancellationToken stop)
+        public static async Task<Wire?> OpenAsync(Uri hub, string cookie, TimeSpan timeout, Action<Exception> unexpected, CancellationToken stop)
         {
             var socket = new ClientWebSocket();
             socket.Options.SetRequestHeader("Cookie", cookie);
             socket.Options.KeepAliveInterval = TimeSpan.Zero;
             socket.Options.SetBuffer(4096, 4096);
-            var wire = new Wire(socket);
+            var wire = new Wire(socket, unexpected);
             using var hung = CancellationTokenSource.CreateLinkedTokenSource(stop);
             hung.CancelAfter(timeout);
             var open = false;
@@ -331,6 +349,11 @@ public sealed class StormPhone(int index, Uri hub, string cookie, string code, l
             }
             catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or OperationCanceledException)
             {
+            }
+            catch (Exception e)
+            {
+                // A record the phone could not read: the connection ends, and the test hears why.
+                _unexpected(e);
             }
             finally
             {

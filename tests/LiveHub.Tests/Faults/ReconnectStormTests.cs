@@ -82,18 +82,18 @@ public sealed class ReconnectStormTests(ITestOutputHelper output)
                 output.WriteLine($"back with a snapshot: {back.Count} of {Phones}; 10% after {Percentile(back, 0.10)}, 50% after {Percentile(back, 0.50)}, 95% after {Percentile(back, 0.95)}, " +
                     $"100% after {Percentile(back, 1.0)} (from the drop)");
                 output.WriteLine($"joins shed (slow_down, retryable): {ledger.Shed} answered to phones, {shedByServer} counted by the server; " +
-                    $"other refusals: {ledger.Refusals.Count - ledger.Shed}; refused or hung handshakes: {ledger.FailedHandshakes}");
+                    $"other refusals: {ledger.Refusals.Count(r => r.AfterDrop) - ledger.Shed}; refused or hung handshakes: {ledger.FailedHandshakes}");
                 output.WriteLine($"peak joins in flight (phones' view): {ledger.PeakJoinsInFlight}; peak joins running on the server: " +
                     $"{server.Services.GetRequiredService<JoinGate>().Peak} (whole run)");
-                foreach (var group in ledger.Refusals.GroupBy(r => r).OrderByDescending(g => g.Count()).Take(10))
+                foreach (var group in ledger.Refusals.GroupBy(r => r).OrderByDescending(g => g.Count()).Take(12))
                 {
-                    output.WriteLine($"  {group.Count()} x {group.Key}");
+                    output.WriteLine($"  {group.Count()} x {group.Key.What} ({(group.Key.AfterDrop ? "after" : "before")} the drop)");
                 }
 
                 Assert.True(back.Count == Phones && back[^1] <= AllBackWithin,
                     $"every phone is back with its snapshots within {AllBackWithin.TotalSeconds:0} s of the drop: {back.Count} of {Phones} were");
                 // Typed and retryable, every one: a slow_down says when, an unavailable may not.
-                Assert.All(ledger.Refusals, r => Assert.Matches(@"^(slow_down retryable \d+|unavailable retryable (\d+|-)) ", r));
+                Assert.All(ledger.Refusals, r => Assert.Matches(@"^(slow_down retryable \d+|unavailable retryable (\d+|-)) ", r.What));
                 if (joinsAtOnce is not null)
                 {
                     Assert.True(ledger.Shed > 0, "a gate this small turns joins away");
