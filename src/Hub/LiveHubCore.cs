@@ -80,6 +80,7 @@ public static class LiveHubCore
         services.AddSingleton<SessionLocks>();
         services.AddSingleton<LiveHubMetrics>();
         services.AddSingleton<RateLimits>();
+        services.AddSingleton<JoinGate>();
         services.AddSingleton<UpvoteCoalescer>();
         services.AddHostedService(sp => sp.GetRequiredService<UpvoteCoalescer>());
         services.AddSingleton<Identity.ParticipantIdentity>();

@@ -13,11 +13,15 @@ namespace LiveHub.Realtime;
 /// <summary>
 /// Around every hub call: a per-connection rate limit; the method's declared requirement (<see cref="AccessAttribute"/>),
 /// checked here and nowhere else, so no method can skip it and one that declares nothing is refused; and a store failure
-/// turned into a typed, retryable error instead of a dropped call. The connection stays up either way.
+/// turned into a typed, retryable error instead of a dropped call; and the joins, which read snapshots, taking turns
+/// (<see cref="JoinGate"/>). The connection stays up either way.
 /// </summary>
-public sealed partial class HubGuardFilter(IOptions<RealtimeOptions> options, ModeratorAccess access, LiveHubMetrics metrics, TimeProvider clock,
-    ILogger<HubGuardFilter> logger) : IHubFilter
+public sealed partial class HubGuardFilter(IOptions<RealtimeOptions> options, ModeratorAccess access, JoinGate joins, LiveHubMetrics metrics,
+    TimeProvider clock, ILogger<HubGuardFilter> logger) : IHubFilter
 {
+    // The calls every (re)connect makes, each reading a snapshot: the ones a hall reconnecting at once makes together.
+    private static readonly HashSet<string> Joins = [nameof(EventHub.JoinEvent), nameof(EventHub.JoinSession)];
+
     // Each connection's call budget lives with the connection: made when it opens, gone when it closes.
     private static readonly object BudgetKey = new();
 
@@ -61,7 +65,16 @@ public sealed partial class HubGuardFilter(IOptions<RealtimeOptions> options, Mo
         var started = clock.GetTimestamp();
         try
         {
-            return await AuthorizeAsync(context) is { } denied ? Failure(context, denied) : await next(context);
+            if (await AuthorizeAsync(context) is { } denied)
+            {
+                return Failure(context, denied);
+            }
+            if (!Joins.Contains(context.HubMethodName))
+            {
+                return await next(context);
+            }
+            var (ran, result) = await joins.RunAsync(() => next(context), context.Context.ConnectionAborted);
+            return ran ? result : Failure(context, JoinGate.ShedError());
         }
         catch (DbException ex) when (Data.Database.IsRefusedText(ex))
         {

@@ -19,6 +19,7 @@ public sealed class LiveHubMetrics
     private readonly Histogram<double> _hubCalls;
     private readonly Counter<long> _batchWrites;
     private readonly Histogram<double> _batchDuration;
+    private readonly Counter<long> _joinsShed;
     private readonly TimeProvider _clock;
 
     public LiveHubMetrics(IMeterFactory meters, TimeProvider clock)
@@ -34,11 +35,14 @@ public sealed class LiveHubMetrics
         _hubCalls = meter.CreateHistogram<double>("livehub.hub.call.duration", "ms", "Duration of hub method calls on the server, by method.");
         _batchWrites = meter.CreateCounter<long>("livehub.db.batch.writes", "{write}", "Writes committed in groups (votes, questions).");
         _batchDuration = meter.CreateHistogram<double>("livehub.db.batch.duration", "ms", "Duration of one grouped write transaction, from begin to commit.");
+        _joinsShed = meter.CreateCounter<long>("livehub.joins.shed", "{join}", "Joins answered slow_down because too many ran or waited at once.");
     }
 
     public void Connected() => _connections.Add(1);
 
     public void Disconnected() => _connections.Add(-1);
+
+    public void JoinShed() => _joinsShed.Add(1);
 
     public void MessagesOut(int count = 1) => _messagesOut.Add(count);
 

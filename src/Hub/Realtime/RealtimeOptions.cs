@@ -4,7 +4,7 @@ namespace LiveHub.Realtime;
 
 /// <summary>
 /// Hub limits. Section <c>LiveHub:Realtime</c>, e.g.
-/// <code>{ "LiveHub": { "Realtime": { "CallsPerSecond": 10, "CallBurst": 40, "AllowedOrigins": ["https://live.example.org"] } } }</code>
+/// <code>{ "LiveHub": { "Realtime": { "CallsPerSecond": 10, "CallBurst": 40, "JoinsAtOnce": 16, "JoinQueue": 256, "AllowedOrigins": ["https://live.example.org"] } } }</code>
 /// </summary>
 public sealed class RealtimeOptions
 {
@@ -24,6 +24,18 @@ public sealed class RealtimeOptions
     /// dead and reconnect, so a phone on a silently dropped network notices within about ten seconds.
     /// </summary>
     [Range(1, 60)] public int KeepAliveSeconds { get; set; } = 4;
+
+    /// <summary>
+    /// Snapshot reads (<c>JoinEvent</c>, <c>JoinSession</c>) one node runs at once. A hall reconnecting together joins at the
+    /// same moment; the rest wait their turn or are told to come back (<c>slow_down</c>, retryable).
+    /// </summary>
+    [Range(1, 10_000)] public int JoinsAtOnce { get; set; } = 16;
+
+    /// <summary>Joins that may wait for a turn; past them a join answers <c>slow_down</c> at once.</summary>
+    [Range(0, 100_000)] public int JoinQueue { get; set; } = 256;
+
+    /// <summary>How long a join waits for its turn before it answers <c>slow_down</c>, in milliseconds.</summary>
+    [Range(0, 60_000)] public int JoinWaitMilliseconds { get; set; } = 2000;
 
     /// <summary>
     /// Origins allowed, besides the server's own, to open the hub and to send state-changing HTTP requests; browsers from any

@@ -62,7 +62,10 @@ const state = new SessionState({
   view: 'audience',
   resync: async (/** @type {number} */ id) => {
     const r = await live.call('JoinSession', id, 'audience');
-    return r.ok ? r.value : null;
+    if (!r.ok) {
+      throw r.error; // retried after the wait it names, if any
+    }
+    return r.value;
   },
   onChange: onStateChange,
 });

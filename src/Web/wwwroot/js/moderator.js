@@ -122,7 +122,10 @@ const state = new SessionState({
   view: 'moderator',
   resync: async (id) => {
     const r = await live.call('JoinSession', id, 'moderator');
-    return r.ok ? r.value : null;
+    if (!r.ok) {
+      throw r.error; // retried after the wait it names, if any
+    }
+    return r.value;
   },
   onChange: onStateChange,
 });

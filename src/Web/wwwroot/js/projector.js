@@ -73,10 +73,11 @@ const state = new SessionState({
   view: 'projector',
   resync: async (id) => {
     const r = await live.call('JoinSession', id, 'projector');
-    if (r.ok) {
-      lastSnapshotAt = Date.now();
+    if (!r.ok) {
+      throw r.error; // retried after the wait it names, if any
     }
-    return r.ok ? r.value : null;
+    lastSnapshotAt = Date.now();
+    return r.value;
   },
   onChange: (change) => {
     // Results of a poll that is not on screen change nothing here.

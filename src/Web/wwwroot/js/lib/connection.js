@@ -31,6 +31,17 @@ export function backoff(attempt) {
   return Math.round(cap / 2 + Math.random() * (cap / 2));
 }
 
+/**
+ * The wait before a failed rejoin is tried again: the server's own retryAfterSeconds when it shed the join (a hall
+ * reconnecting at once, docs/protocol.md section 3) plus up to a second of jitter, so the phones it turned away together
+ * come back apart; otherwise the back-off's third step, 2–4 s.
+ * @param {any} error
+ */
+export function rejoinDelay(error) {
+  const seconds = error && error.retryable && typeof error.retryAfterSeconds === 'number' ? error.retryAfterSeconds : null;
+  return seconds !== null ? Math.round(seconds * 1000 + Math.random() * 1000) : backoff(2);
+}
+
 /** A typed error for calls that did not get a HubResult: they could not reach the server, or it refused to read them. */
 export class LiveError extends Error {
   /** @param {string} code @param {string} messageKey @param {string | null} [detail] the server's own words, if any */
@@ -263,9 +274,9 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
       try {
         await fn();
       } catch (error) {
-        // A failed rejoin (busy server, rate limit) is retried while the connection stays up.
+        // A failed rejoin (busy server, rate limit) is retried while the connection stays up, for as long as it does.
         console.warn('LiveHub: rejoin failed, retrying', error);
-        setTimeout(() => { if (isConnected()) runConnected(); }, backoff(2));
+        setTimeout(() => { if (isConnected()) runConnected(); }, rejoinDelay(error));
         return;
       }
     }

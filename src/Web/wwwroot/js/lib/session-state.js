@@ -1,6 +1,6 @@
 // @ts-check
 // One session as one screen sees it: a snapshot sets the version; each delta must be exactly the next version.
-import { backoff } from './connection.js';
+import { rejoinDelay } from './connection.js';
 import { syncClock } from './time.js';
 
 export const PUBLIC_STATUSES = ['approved', 'answered'];
@@ -283,10 +283,13 @@ export class SessionState {
     this.resyncing = true;
     const sessionId = this.sessionId;
     let snapshot = null;
+    /** @type {any} */
+    let failure = null;
     try {
       snapshot = await this.resync(sessionId);
-    } catch {
-      snapshot = null;
+    } catch (error) {
+      // A failed JoinSession's error: a busy node says when to come back (slow_down, retryAfterSeconds).
+      failure = error;
     }
     this.resyncing = false;
     if (sessionId !== this.sessionId) {
@@ -297,7 +300,7 @@ export class SessionState {
     } else {
       setTimeout(() => {
         if (sessionId === this.sessionId && (this.held.length || this.announced > (this.version ?? 0))) this.refetch();
-      }, backoff(2));
+      }, rejoinDelay(failure));
     }
   }
 }
