@@ -30,7 +30,9 @@ public sealed class ExportService(EventStore events, ExportStore store, PollStor
             return new QuestionExportItem(
                 s.Id, s.SessionKey, s.Title, rooms.GetValueOrDefault(s.RoomId, ""), q.Id, q.Text, q.AuthorName, q.Status, q.Upvotes,
                 Utc(q.CreatedAt), Local(q.CreatedAt, zone), Utc(q.AnsweredAt), Local(q.AnsweredAt, zone),
-                q.Reply, Utc(q.RepliedAt), Labels(q.Labels), q.MergedIntoId, q.Flagged != 0, pseudonyms.Of(q.ParticipantId));
+                q.Reply, Utc(q.RepliedAt), Labels(q.Labels), q.MergedIntoId, q.Flagged != 0,
+                // An anonymous question gets no pseudonym: it would tie the question to the same person's named ones.
+                string.IsNullOrEmpty(q.AuthorName) ? null : pseudonyms.Of(q.ParticipantId));
         }).ToList();
         return new QuestionExport(Scope(e, only), items);
     }

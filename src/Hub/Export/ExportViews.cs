@@ -10,6 +10,7 @@ public sealed record QuestionExport(ExportScope Scope, IReadOnlyList<QuestionExp
 /// <summary>
 /// One question. Times come twice: in UTC (<c>…Z</c>) and in the event's time zone (with its offset).
 /// <see cref="Participant"/> is a pseudonym that is stable within the event and unrelated across events; the participant's id never leaves the server.
+/// An anonymous question has none (null), so nothing ties it to its author's named questions.
 /// </summary>
 public sealed record QuestionExportItem(
     long SessionId,
@@ -30,7 +31,7 @@ public sealed record QuestionExportItem(
     IReadOnlyList<string> Labels,
     long? MergedIntoId,
     bool Flagged,
-    string Participant);
+    string? Participant);
 
 public sealed record PollExport(ExportScope Scope, IReadOnlyList<PollExportItem> Polls);
 

@@ -22,7 +22,7 @@ public sealed class QuestionOptions
     /// <summary>Upvote changes one participant may make in a sliding minute.</summary>
     [Range(1, 10000)] public int UpvotesPerMinute { get; set; } = 60;
 
-    /// <summary>Writes (asks and upvotes) one network address may make in a minute. Generous: a venue's Wi-Fi puts hundreds of phones behind one address.</summary>
+    /// <summary>Writes (asks, upvotes and poll votes) one network address may make in a minute. Generous: a venue's Wi-Fi puts hundreds of phones behind one address.</summary>
     [Range(1, 1_000_000)] public int WritesPerAddressPerMinute { get; set; } = 3000;
 
     /// <summary>How often upvote counts are pushed, at most, per session.</summary>

@@ -20,10 +20,16 @@ public sealed class RawHub : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    /// <summary>A phone's connection: its participant cookie from the start page, then the hub and the protocol handshake.</summary>
-    public static async Task<RawHub> ConnectAsync(LiveHubServer server)
+    /// <summary>Every record received but pings, in order: events as well as completions.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Records { get; } = new();
+
+    /// <summary>
+    /// A phone's connection: its participant cookie from the start page, then the hub and the protocol handshake. Given
+    /// <paramref name="cookies"/> (a moderator's sign-in, say), it connects with those.
+    /// </summary>
+    public static async Task<RawHub> ConnectAsync(LiveHubServer server, CookieContainer? cookies = null)
     {
-        var cookies = new CookieContainer();
+        cookies ??= new CookieContainer();
         using (var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseUri })
         {
             (await http.GetAsync("/")).EnsureSuccessStatusCode();
@@ -61,6 +67,27 @@ public sealed class RawHub : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// The first event (type 1) that matches, among those received so far or arriving next; null when the connection closed
+    /// first.
+    /// </summary>
+    public async Task<JsonObject?> EventAsync(Func<JsonObject, bool> match)
+    {
+        bool Matches(string record) => JsonNode.Parse(record) is JsonObject message && (int?)message["type"] == 1 && match(message);
+        if (Records.FirstOrDefault(Matches) is { } seen)
+        {
+            return JsonNode.Parse(seen)!.AsObject();
+        }
+        while (await ReceiveAsync() is { } record)
+        {
+            if (Matches(record))
+            {
+                return JsonNode.Parse(record)!.AsObject();
+            }
+        }
+        return null;
+    }
+
     /// <summary>The server's close message (type 7) if it sent one before closing, else null; waits for the close.</summary>
     public async Task<JsonObject?> ClosedAsync()
     {
@@ -78,6 +105,7 @@ public sealed class RawHub : IAsyncDisposable
     /// <summary>The next record other than a ping; null once the connection is closed.</summary>
     public async Task<string?> ReceiveAsync()
     {
+        var deadline = DateTime.UtcNow + TestClient.Timeout;
         var buffer = new byte[16 * 1024];
         while (true)
         {
@@ -89,8 +117,14 @@ public sealed class RawHub : IAsyncDisposable
                 var record = text[..end];
                 if (record.Contains("\"type\":6", StringComparison.Ordinal))
                 {
+                    // The server's pings come every few seconds: they must not keep a wait for a record alive for ever.
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        throw new TimeoutException("Only pings arrived.");
+                    }
                     continue;
                 }
+                Records.Enqueue(record);
                 return record;
             }
             if (_socket.State != WebSocketState.Open)
