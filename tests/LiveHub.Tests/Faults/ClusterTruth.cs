@@ -13,10 +13,10 @@ public static class ClusterTruth
 {
     /// <summary>
     /// Every acknowledged question and vote of the phones is in the database exactly once, with the choice last acknowledged;
-    /// prints the figures. Returns (acknowledged, lost, doubled).
+    /// prints the figures, and with <paramref name="ledgerCase"/> the fault case's ledger line. Returns (acknowledged, lost, doubled).
     /// </summary>
     public static async Task<(int Acknowledged, int Lost, int Doubled)> VerifyWritesAsync(
-        LiveHubCluster cluster, long sessionId, long? pollId, IEnumerable<OutboxPhone> phones, ITestOutputHelper output)
+        LiveHubCluster cluster, long sessionId, long? pollId, IEnumerable<OutboxPhone> phones, ITestOutputHelper output, string? ledgerCase = null)
     {
         var all = phones.ToList();
         var stored = (await cluster.QueryAsync<(string ClientId, long Id)>(
@@ -49,6 +49,10 @@ public static class ClusterTruth
         var acknowledged = acked.Count + ackedVotes.Count;
         output.WriteLine($"writes acknowledged: {acknowledged} ({acked.Count} questions, {ackedVotes.Count} votes), resends {all.Sum(p => p.Resends)}; " +
             $"stored: {stored.Count} questions, {storedVotes} vote requests; lost: {lostQuestions + lostVotes}; doubled: {doubledQuestions + doubledVotes}");
+        if (ledgerCase is not null)
+        {
+            output.WriteLine($"fault-ledger: case=\"{ledgerCase}\" acked={acknowledged} lost={lostQuestions + lostVotes} doubled={doubledQuestions + doubledVotes}");
+        }
         Assert.Equal(0, lostQuestions + lostVotes);
         Assert.Equal(0, doubledQuestions + doubledVotes);
         return (acknowledged, lostQuestions + lostVotes, doubledQuestions + doubledVotes);
