@@ -78,7 +78,9 @@ public sealed partial class RedisPresence(
                     {
                         await presence.SyncAsync();
                     }
-                    catch (Exception ex) when (ex is RedisException or TimeoutException or RedisConnectionException)
+                    // A transaction whose connection is dropped under it ends cancelled, not failed: that must not stop the node.
+                    catch (Exception ex) when (ex is RedisException or TimeoutException or RedisConnectionException
+                        || (ex is OperationCanceledException && !stoppingToken.IsCancellationRequested))
                     {
                         LogSyncFailed(logger, ex);
                     }
