@@ -58,6 +58,17 @@ public sealed partial class BackplaneLink : BackgroundService
     /// <summary>Once the link is up again after being down: every node makes up for the messages that may have been lost.</summary>
     public event Func<Task>? Recovered;
 
+    /// <summary>The link cannot be trusted (a registration failed, say): down until it has recovered like after an outage.</summary>
+    public void Lost(string why)
+    {
+        Interlocked.Increment(ref _failures);
+        if (_up)
+        {
+            _up = false;
+            LogLost(_logger, why);
+        }
+    }
+
     private void Fail(ConnectionType connection, ConnectionFailureType failure)
     {
         Interlocked.Increment(ref _failures);
@@ -162,9 +173,7 @@ public sealed partial class BackplaneLink : BackgroundService
                     var silent = Environment.TickCount64 - Interlocked.Read(ref _heardAt);
                     if (silent > _timeoutMs || !IsConnected)
                     {
-                        Interlocked.Increment(ref _failures);
-                        _up = false;
-                        LogSilent(_logger, silent);
+                        Lost($"silent for {silent} ms");
                         continue;
                     }
                     // Fire and forget: the heartbeat's return is what counts, and a hub call never waits for it.
@@ -197,8 +206,8 @@ public sealed partial class BackplaneLink : BackgroundService
     private static partial void LogUp(ILogger logger);
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning,
-        Message = "Redis link silent for {Milliseconds} ms; this node serves its own connections alone until it is back")]
-    private static partial void LogSilent(ILogger logger, long milliseconds);
+        Message = "Redis link lost ({Why}); this node serves its own connections alone until it is back")]
+    private static partial void LogLost(ILogger logger, string why);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Recovering the Redis link failed; trying again")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception ex);
