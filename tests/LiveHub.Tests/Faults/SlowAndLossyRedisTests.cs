@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using LiveHub.Events;
 using LiveHub.Realtime;
@@ -56,7 +57,7 @@ public sealed class SlowAndLossyRedisTests(SlowAndLossyRedisFixture fixture, ITe
             phones.Add(await OutboxPhone.ConnectAsync(i, cluster.Nodes[i % 2].BaseUri, e.Keynote, clock));
         }
         // Every connection goes straight to its node: a drop can only come from the server.
-        var dropped = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var dropped = new ConcurrentQueue<string>();
         foreach (var (name, client) in screens.Select(s => (s.Name, s.Screen.Client)).Concat(phones.Select(p => ($"phone {p.Index}", p.Client))))
         {
             client.Connection.Reconnecting += ex =>
@@ -141,7 +142,7 @@ public sealed class SlowAndLossyRedisTests(SlowAndLossyRedisFixture fixture, ITe
                 $"node 1's: {proxies[0].ConnectionsAccepted} connections accepted");
             output.WriteLine($"every screen (2 audiences, projector, 2 moderators) equal to the database " +
                 $"{(converged == TimeSpan.MaxValue ? "not even 32 s" : $"{(int)converged.TotalMilliseconds} ms")} after the last write " +
-                $"({(lastWrite - cleanAt).TotalMilliseconds:F0} ms after the link was clean), without a new write; " +
+                $"(the last one acknowledged {(lastWrite - cleanAt).TotalMilliseconds:F0} ms after the link was clean), without a new write; " +
                 $"snapshots re-read after announcements: {string.Join(", ", screens.Select(s => s.Screen.AnnouncedResyncs))}");
             output.WriteLine($"hub connections dropped: {dropped.Count}{(dropped.IsEmpty ? "" : ": " + string.Join("; ", dropped))}");
 
