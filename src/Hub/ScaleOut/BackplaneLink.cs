@@ -33,6 +33,7 @@ public sealed partial class BackplaneLink : BackgroundService
     private long _failures;
     private long _probes;
     private long _heardAt = Environment.TickCount64;
+    private long _recoveryTriedAt;
 
     public BackplaneLink(IConnectionMultiplexer redis, RedisKeys keys, IOptions<ScaleOutOptions> options, ILogger<BackplaneLink> logger)
     {
@@ -162,34 +163,52 @@ public sealed partial class BackplaneLink : BackgroundService
             // Redis is away at start: the subscription is kept and made when it connects.
             LogRecoveryFailed(_logger, ex);
         }
+        // The silence is counted from now, not from however long the node took to start.
+        Interlocked.Exchange(ref _heardAt, Environment.TickCount64);
         using var timer = new PeriodicTimer(HeartbeatEvery);
-        var checkedRecoveryAt = 0L;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (_up)
+                try
                 {
-                    var silent = Environment.TickCount64 - Interlocked.Read(ref _heardAt);
-                    if (silent > _timeoutMs || !IsConnected)
-                    {
-                        Lost($"silent for {silent} ms");
-                        continue;
-                    }
-                    // Fire and forget: the heartbeat's return is what counts, and a hub call never waits for it.
-                    _ = subscriber.PublishAsync(heartbeat, _nodeId, CommandFlags.FireAndForget);
-                    Observe(subscriber.PingAsync());
-                    Observe(_redis.GetDatabase().PingAsync());
+                    await BeatAsync(subscriber, heartbeat);
                 }
-                else if (IsConnected && Environment.TickCount64 - checkedRecoveryAt >= 1000)
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    checkedRecoveryAt = Environment.TickCount64;
-                    await RecoverAsync();
+                    // Whatever the Redis client throws while a connection is dropped under it: the next beat tries again.
+                    LogRecoveryFailed(_logger, ex);
                 }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    private async Task BeatAsync(ISubscriber subscriber, RedisChannel heartbeat)
+    {
+        if (IsConnected)
+        {
+            // Up or down, while connected: a silent connection must have commands that time out, or it is never dropped.
+            Observe(subscriber.PingAsync());
+            Observe(_redis.GetDatabase().PingAsync());
+        }
+        if (_up)
+        {
+            var silent = Environment.TickCount64 - Interlocked.Read(ref _heardAt);
+            if (silent > _timeoutMs || !IsConnected)
+            {
+                Lost($"silent for {silent} ms");
+                return;
+            }
+            // Fire and forget: the heartbeat's return is what counts, and a hub call never waits for it.
+            _ = subscriber.PublishAsync(heartbeat, _nodeId, CommandFlags.FireAndForget);
+        }
+        else if (IsConnected && Environment.TickCount64 - _recoveryTriedAt >= 1000)
+        {
+            _recoveryTriedAt = Environment.TickCount64;
+            await RecoverAsync();
         }
     }
 

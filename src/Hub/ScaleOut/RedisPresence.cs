@@ -78,9 +78,9 @@ public sealed partial class RedisPresence(
                     {
                         await presence.SyncAsync();
                     }
-                    // A transaction whose connection is dropped under it ends cancelled, not failed: that must not stop the node.
-                    catch (Exception ex) when (ex is RedisException or TimeoutException or RedisConnectionException
-                        || (ex is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+                    // Whatever a connection dropped under a transaction throws (cancelled, or a completed pipe read): the counts
+                    // are best effort and the next sync tries again; only shutdown ends the loop.
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                     {
                         LogSyncFailed(logger, ex);
                     }
