@@ -138,6 +138,11 @@ public sealed class SlowAndLossyRedisTests(SlowAndLossyRedisFixture fixture, ITe
             output.WriteLine($"acknowledgement latency p95 (max): before {Ms(P95(before))} ({Ms(Max(before))}) over {before.Count} writes; " +
                 $"Redis 2 s slow for {(slowTo - slowFrom).TotalSeconds:F1} s {Ms(P95(slow))} ({Ms(Max(slow))}) over {slow.Count}; " +
                 $"node 2's link lossy for {(cleanAt - lossyFrom).TotalSeconds:F1} s {Ms(P95(lossy))} ({Ms(Max(lossy))}) over {lossy.Count}");
+            var lossyOnNode2 = phones.Where(p => p.Index % 2 == 1).SelectMany(p => p.AckLatencies)
+                .Where(l => l.Sent >= lossyFrom && l.Sent < cleanAt).Select(l => l.Took).ToList();
+            output.WriteLine($"while node 2's link was lossy, its own phones: p95 {Ms(P95(lossyOnNode2))} ({Ms(Max(lossyOnNode2))}) over {lossyOnNode2.Count}; " +
+                $"slowest writes: {string.Join(", ", phones.SelectMany(p => p.AckLatencies.Select(l => (p.Index, l.Sent, l.Took))).OrderByDescending(l => l.Took).Take(3).Select(l => $"phone {l.Index} at {l.Sent.TotalSeconds:F1} s took {Ms(l.Took)}"))}; " +
+                $"phases: slow {slowFrom.TotalSeconds:F1}–{slowTo.TotalSeconds:F1} s, lossy {lossyFrom.TotalSeconds:F1}–{cleanAt.TotalSeconds:F1} s");
             output.WriteLine($"node 2's proxy: {proxies[1].ConnectionsAccepted} connections accepted, {proxies[1].BytesDropped} bytes dropped; " +
                 $"node 1's: {proxies[0].ConnectionsAccepted} connections accepted");
             output.WriteLine($"every screen (2 audiences, projector, 2 moderators) equal to the database " +
