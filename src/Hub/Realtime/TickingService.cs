@@ -24,7 +24,8 @@ public abstract partial class TickingService(ILogger logger) : BackgroundService
                 {
                     await TickAsync(stoppingToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                // Only shutdown ends the loop: a store or Redis call cut off under a tick may end cancelled, too.
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     LogTickFailed(logger, ex, GetType().Name);
                 }

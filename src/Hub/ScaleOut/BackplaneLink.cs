@@ -12,21 +12,29 @@ namespace LiveHub.ScaleOut;
 /// re-registered what must be; then <see cref="Recovered"/> runs, to make up for what was lost meanwhile.
 /// Redis pub/sub delivers a message to the subscriptions that exist when it is published, and each node reconnects on its own
 /// schedule, so a message published while one node is still away is lost for that node whatever the others see.
+/// A link can also fail without StackExchange.Redis hearing of it: a stalled network, or one that forgot the connection, keeps
+/// the socket open and silent. So while up, the node sends itself a heartbeat through Redis twice a second; when none has come
+/// back for <see cref="ScaleOutOptions.LinkTimeoutMilliseconds"/> the link goes down as if it had failed, and the pings sent
+/// beside the heartbeat time out until StackExchange.Redis drops the silent connections and reconnects.
 /// </summary>
 public sealed partial class BackplaneLink : BackgroundService
 {
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan HeartbeatEvery = TimeSpan.FromMilliseconds(500);
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
     private readonly string _nodeId;
+    private readonly long _timeoutMs;
     private readonly ILogger<BackplaneLink> _logger;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _recovering = new(1, 1);
     private volatile bool _up;
     private long _failures;
     private long _probes;
+    private long _heardAt = Environment.TickCount64;
+    private long _recoveryTriedAt;
 
     public BackplaneLink(IConnectionMultiplexer redis, RedisKeys keys, IOptions<ScaleOutOptions> options, TimeProvider clock,
         ILogger<BackplaneLink> logger)
@@ -34,6 +42,7 @@ public sealed partial class BackplaneLink : BackgroundService
         _redis = redis;
         _keys = keys;
         _nodeId = options.Value.NodeId;
+        _timeoutMs = options.Value.LinkTimeoutMilliseconds;
         _logger = logger;
         _clock = clock;
         _up = redis.IsConnected;
@@ -52,6 +61,17 @@ public sealed partial class BackplaneLink : BackgroundService
 
     /// <summary>Once the link is up again after being down: every node makes up for the messages that may have been lost.</summary>
     public event Func<Task>? Recovered;
+
+    /// <summary>The link cannot be trusted (a registration failed, say): down until it has recovered like after an outage.</summary>
+    public void Lost(string why)
+    {
+        Interlocked.Increment(ref _failures);
+        if (_up)
+        {
+            _up = false;
+            LogLost(_logger, why);
+        }
+    }
 
     private void Fail(ConnectionType connection, ConnectionFailureType failure)
     {
@@ -85,6 +105,7 @@ public sealed partial class BackplaneLink : BackgroundService
             {
                 return;
             }
+            Interlocked.Exchange(ref _heardAt, Environment.TickCount64);
             _up = true;
             LogUp(_logger);
             foreach (var handler in Recovered?.GetInvocationList().Cast<Func<Task>>() ?? [])
@@ -92,9 +113,10 @@ public sealed partial class BackplaneLink : BackgroundService
                 await handler();
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            // Redis gone again, or a handler failed: the periodic check tries the whole recovery again.
+            // Redis gone again (a command cut off by a dropped connection ends cancelled), or a handler failed: the periodic
+            // check tries the whole recovery again. Nothing here is cancelled on purpose, and the node must not stop over it.
             LogRecoveryFailed(_logger, ex);
         }
         finally
@@ -126,17 +148,39 @@ public sealed partial class BackplaneLink : BackgroundService
         }
     }
 
-    /// <summary>Catches a recovery whose restore event came while another recovery was running, or failed.</summary>
+    /// <summary>
+    /// While up, the heartbeat and its silence check; while down, catches a recovery whose restore event came while another
+    /// recovery was running, or failed.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        var subscriber = _redis.GetSubscriber();
+        var heartbeat = RedisChannel.Literal(_keys.Heartbeat(_nodeId));
+        try
+        {
+            // Subscribed once: the multiplexer subscribes it again after every reconnection.
+            await subscriber.SubscribeAsync(heartbeat, (_, _) => Interlocked.Exchange(ref _heardAt, Environment.TickCount64));
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Redis is away at start: the subscription is kept and made when it connects.
+            LogRecoveryFailed(_logger, ex);
+        }
+        // The silence is counted from now, not from however long the node took to start.
+        Interlocked.Exchange(ref _heardAt, Environment.TickCount64);
+        using var timer = new PeriodicTimer(HeartbeatEvery);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (!_up && IsConnected)
+                try
                 {
-                    await RecoverAsync();
+                    await BeatAsync(subscriber, heartbeat);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Whatever the Redis client throws while a connection is dropped under it: the next beat tries again.
+                    LogRecoveryFailed(_logger, ex);
                 }
             }
         }
@@ -145,12 +189,47 @@ public sealed partial class BackplaneLink : BackgroundService
         }
     }
 
+    private async Task BeatAsync(ISubscriber subscriber, RedisChannel heartbeat)
+    {
+        if (IsConnected)
+        {
+            // Up or down, while connected: a silent connection must have commands that time out, or it is never dropped.
+            Observe(subscriber.PingAsync());
+            Observe(_redis.GetDatabase().PingAsync());
+        }
+        if (_up)
+        {
+            var silent = Environment.TickCount64 - Interlocked.Read(ref _heardAt);
+            if (silent > _timeoutMs || !IsConnected)
+            {
+                Lost($"silent for {silent} ms");
+                return;
+            }
+            // Fire and forget: the heartbeat's return is what counts, and a hub call never waits for it.
+            _ = subscriber.PublishAsync(heartbeat, _nodeId, CommandFlags.FireAndForget);
+        }
+        else if (IsConnected && Environment.TickCount64 - _recoveryTriedAt >= 1000)
+        {
+            _recoveryTriedAt = Environment.TickCount64;
+            await RecoverAsync();
+        }
+    }
+
+    /// <summary>A ping only has to be sent (an answer that does not come is what StackExchange.Redis counts); its failure is expected.</summary>
+    private static void Observe(Task ping) =>
+        ping.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Warning,
         Message = "Redis link down ({Connection}: {Failure}); this node serves its own connections alone until it is back")]
     private static partial void LogDown(ILogger logger, ConnectionType connection, ConnectionFailureType failure);
 
     [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Redis link up again; screens are told to catch up")]
     private static partial void LogUp(ILogger logger);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning,
+        Message = "Redis link lost ({Why}); this node serves its own connections alone until it is back")]
+    private static partial void LogLost(ILogger logger, string why);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Recovering the Redis link failed; trying again")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception ex);

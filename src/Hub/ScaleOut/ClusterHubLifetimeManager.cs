@@ -115,8 +115,9 @@ public sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager
                 await _redis.OnDisconnectedAsync(connection);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // A command cut off by a dropped Redis connection ends cancelled: a failure like any other here.
             _stale = true;
             LogBackplaneFailed(_logger, ex, "disconnect");
         }
@@ -243,7 +244,7 @@ public sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager
 
     /// <summary>
     /// Tells the backplane of a connection or a group while the link is connected; otherwise leaves it to the resync. A failure
-    /// may leave the backplane half registered, so the resync redoes everything.
+    /// may leave the backplane half registered, so the link is taken down and its recovery's resync redoes everything.
     /// </summary>
     private async Task RegisterAsync(Member member, Func<Task> register)
     {
@@ -257,9 +258,12 @@ public sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager
             member.OnRedis = true;
             await register();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Timed out or cut off (cancelled): the backplane may be half registered while the link still looks up, so the
+            // link goes down and its recovery makes every registration again.
             _stale = true;
+            _link.Lost("a backplane registration failed");
             LogBackplaneFailed(_logger, ex, "register");
         }
     }

@@ -59,9 +59,10 @@ public sealed partial class RedisFrameOwnership(
                 known = (holder ?? _nodeId, now);
                 _holders[pollId] = known;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                // Without an answer this node sends the frame itself: at worst a screen gets one more frame.
+                // Without an answer (timed out, or cut off by a dropped connection) this node sends the frame itself: at worst a
+                // screen gets one more frame.
                 LogClaimFailed(logger, ex, pollId);
                 return true;
             }

@@ -35,6 +35,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>A node's probe of its own link, after a reconnection.</summary>
     public string Probe(string nodeId) => $"probe:{nodeId}";
 
+    /// <summary>A node's heartbeat to itself while its link is up: silence on it means the link is gone.</summary>
+    public string Heartbeat(string nodeId) => $"heartbeat:{nodeId}";
+
     /// <summary>A node whose link came back asks every node to tell its screens to catch up.</summary>
     public string Resync => "resync";
 

@@ -78,7 +78,9 @@ public sealed partial class RedisPresence(
                     {
                         await presence.SyncAsync();
                     }
-                    catch (Exception ex) when (ex is RedisException or TimeoutException or RedisConnectionException)
+                    // Whatever a connection dropped under a transaction throws (cancelled, or a completed pipe read): the counts
+                    // are best effort and the next sync tries again; only shutdown ends the loop.
+                    catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                     {
                         LogSyncFailed(logger, ex);
                     }

@@ -36,7 +36,8 @@ public static class ScaleOutSetup
             return services;
         }
 
-        var keys = new RedisKeys(configuration.GetSection(ScaleOutOptions.Section).Get<ScaleOutOptions>()?.ChannelPrefix ?? new ScaleOutOptions().ChannelPrefix);
+        var scaleOut = configuration.GetSection(ScaleOutOptions.Section).Get<ScaleOutOptions>() ?? new ScaleOutOptions();
+        var keys = new RedisKeys(scaleOut.ChannelPrefix);
         var redisOptions = ConfigurationOptions.Parse(redis);
         // Keep trying through a Redis restart instead of failing the node.
         redisOptions.AbortOnConnectFail = false;
@@ -48,6 +49,11 @@ public static class ScaleOutSetup
         // backs off to 10 s between attempts), so screens catch up within seconds.
         redisOptions.ReconnectRetryPolicy = new LinearRetry(500);
         redisOptions.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+        // StackExchange.Redis drops a connection whose commands time out after it has read nothing for four of these timeouts.
+        // With a quarter of the link timeout a stalled or silently dead connection is replaced a second or so after BackplaneLink
+        // counts the link as down; with the default (5 s) it took 20 s and more, and the pub/sub connection, which only
+        // listens, was never replaced. BackplaneLink pings both connections so that they always have commands to time out.
+        redisOptions.AsyncTimeout = Math.Max(250, scaleOut.LinkTimeoutMilliseconds / 4);
         var multiplexer = ConnectionMultiplexer.Connect(redisOptions);
         services.AddSingleton<IConnectionMultiplexer>(multiplexer);
         services.AddSingleton(keys);

@@ -62,6 +62,9 @@ public sealed class OutboxPhone : IAsyncDisposable
     /// <summary>When each write was acknowledged.</summary>
     public ConcurrentQueue<TimeSpan> Acks { get; } = new();
 
+    /// <summary>For each acknowledged write: when it was first sent, and how long until it was acknowledged, resends included.</summary>
+    public ConcurrentQueue<(TimeSpan Sent, TimeSpan Took)> AckLatencies { get; } = new();
+
     public static async Task<OutboxPhone> ConnectAsync(int index, Uri address, long sessionId, Stopwatch clock)
     {
         var client = await TestClient.ConnectAsync(address, reconnect: new KeepReconnecting());
@@ -79,6 +82,7 @@ public sealed class OutboxPhone : IAsyncDisposable
     {
         for (var i = first; i < first + writes; i++)
         {
+            var sent = _clock.Elapsed;
             if (i % 3 == 2 && pollId is not null)
             {
                 var choice = (Index + i) % 4;
@@ -93,7 +97,9 @@ public sealed class OutboxPhone : IAsyncDisposable
                     new AskQuestionRequest(_sessionId, clientId, $"Pertanyaan {i} dari ponsel {Index}?", null), ct);
                 Questions[clientId] = question.Id;
             }
-            Acks.Enqueue(_clock.Elapsed);
+            var acked = _clock.Elapsed;
+            Acks.Enqueue(acked);
+            AckLatencies.Enqueue((sent, acked - sent));
             await Task.Delay(pause, ct);
         }
     }

@@ -103,7 +103,7 @@ public sealed class AnonymousPayloadTests(ITestOutputHelper output)
                 "SELECT id, author_name FROM questions WHERE id IN @Ids", new { Ids = new[] { anonymous.Id, named.Id, duplicate.Id, other.Id } })).ToList();
             Assert.Equal(4, stored.Count);
             Assert.All(stored.Where(s => s.Id == anonymous.Id || s.Id == duplicate.Id), s => Assert.Null(s.AuthorName));
-            output.WriteLine($"fault-ledger: case=\"anonymous questions carry no identity\" acked=4 lost={4 - stored.Count} doubled=0");
+            FaultLedger.Record("Anonymous questions carry no identity", 4, 4 - stored.Count, 0, output);
         }
         var anonymousIds = new HashSet<long> { anonymous.Id, duplicate.Id };
         var secrets = new Dictionary<string, string>

@@ -13,7 +13,7 @@ public static class ClusterTruth
 {
     /// <summary>
     /// Every acknowledged question and vote of the phones is in the database exactly once, with the choice last acknowledged;
-    /// prints the figures. Returns (acknowledged, lost, doubled).
+    /// prints the figures and records them in the <see cref="FaultLedger"/> under <paramref name="case"/>. Returns (acknowledged, lost, doubled).
     /// </summary>
     public static async Task<(int Acknowledged, int Lost, int Doubled)> VerifyWritesAsync(
         string @case, LiveHubCluster cluster, long sessionId, long? pollId, IEnumerable<OutboxPhone> phones, ITestOutputHelper output)

@@ -196,7 +196,7 @@ public sealed partial class GroupNameTests(ITestOutputHelper output)
     }
 
     private void Ledger(string name, int acked, int lost, int doubled) =>
-        output.WriteLine($"fault-ledger: case=\"{name}\" acked={acked} lost={lost} doubled={doubled}");
+        FaultLedger.Record(name, acked, lost, doubled, output);
 
     [GeneratedRegex("""["{](s|e):|:(moderators|audience|projector)["}]""")]
     private static partial Regex InlineGroupName();

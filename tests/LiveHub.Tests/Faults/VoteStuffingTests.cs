@@ -260,5 +260,5 @@ public sealed class VoteStuffingTests(ITestOutputHelper output)
     }
 
     private void Ledger(string name, int acked, int lost, int doubled) =>
-        output.WriteLine($"fault-ledger: case=\"{name}\" acked={acked} lost={lost} doubled={doubled}");
+        FaultLedger.Record(name, acked, lost, doubled, output);
 }
