@@ -74,7 +74,7 @@ public sealed partial class PollResultsCoalescer(
 
     public async Task FlushAsync(CancellationToken ct)
     {
-        var now = clock.GetTimestamp() * 1000 / clock.TimestampFrequency;
+        var now = clock.GetTimestamp() / (clock.TimestampFrequency / 1000);
         foreach (var (pollId, p) in _polls)
         {
             lock (p)

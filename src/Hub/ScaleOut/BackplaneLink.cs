@@ -29,11 +29,14 @@ public sealed partial class BackplaneLink : BackgroundService
     private readonly long _timeoutMs;
     private readonly ILogger<BackplaneLink> _logger;
     private readonly TimeProvider _clock;
+
+    /// <summary>The registered clock's monotonic time in milliseconds.</summary>
+    private long NowMilliseconds => _clock.GetTimestamp() / (_clock.TimestampFrequency / 1000);
     private readonly SemaphoreSlim _recovering = new(1, 1);
     private volatile bool _up;
     private long _failures;
     private long _probes;
-    private long _heardAt = Environment.TickCount64;
+    private long _heardAt;
     private long _recoveryTriedAt;
 
     public BackplaneLink(IConnectionMultiplexer redis, RedisKeys keys, IOptions<ScaleOutOptions> options, TimeProvider clock,
@@ -45,6 +48,7 @@ public sealed partial class BackplaneLink : BackgroundService
         _timeoutMs = options.Value.LinkTimeoutMilliseconds;
         _logger = logger;
         _clock = clock;
+        _heardAt = NowMilliseconds;
         _up = redis.IsConnected;
         redis.ConnectionFailed += (_, e) => Fail(e.ConnectionType, e.FailureType);
         redis.ConnectionRestored += (_, _) => _ = RecoverAsync();
@@ -105,7 +109,7 @@ public sealed partial class BackplaneLink : BackgroundService
             {
                 return;
             }
-            Interlocked.Exchange(ref _heardAt, Environment.TickCount64);
+            Interlocked.Exchange(ref _heardAt, NowMilliseconds);
             _up = true;
             LogUp(_logger);
             foreach (var handler in Recovered?.GetInvocationList().Cast<Func<Task>>() ?? [])
@@ -159,7 +163,7 @@ public sealed partial class BackplaneLink : BackgroundService
         try
         {
             // Subscribed once: the multiplexer subscribes it again after every reconnection.
-            await subscriber.SubscribeAsync(heartbeat, (_, _) => Interlocked.Exchange(ref _heardAt, Environment.TickCount64));
+            await subscriber.SubscribeAsync(heartbeat, (_, _) => Interlocked.Exchange(ref _heardAt, NowMilliseconds));
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -167,7 +171,7 @@ public sealed partial class BackplaneLink : BackgroundService
             LogRecoveryFailed(_logger, ex);
         }
         // The silence is counted from now, not from however long the node took to start.
-        Interlocked.Exchange(ref _heardAt, Environment.TickCount64);
+        Interlocked.Exchange(ref _heardAt, NowMilliseconds);
         using var timer = new PeriodicTimer(HeartbeatEvery);
         try
         {
@@ -199,7 +203,7 @@ public sealed partial class BackplaneLink : BackgroundService
         }
         if (_up)
         {
-            var silent = Environment.TickCount64 - Interlocked.Read(ref _heardAt);
+            var silent = NowMilliseconds - Interlocked.Read(ref _heardAt);
             if (silent > _timeoutMs || !IsConnected)
             {
                 Lost($"silent for {silent} ms");
@@ -208,9 +212,9 @@ public sealed partial class BackplaneLink : BackgroundService
             // Fire and forget: the heartbeat's return is what counts, and a hub call never waits for it.
             _ = subscriber.PublishAsync(heartbeat, _nodeId, CommandFlags.FireAndForget);
         }
-        else if (IsConnected && Environment.TickCount64 - _recoveryTriedAt >= 1000)
+        else if (IsConnected && NowMilliseconds - _recoveryTriedAt >= 1000)
         {
-            _recoveryTriedAt = Environment.TickCount64;
+            _recoveryTriedAt = NowMilliseconds;
             await RecoverAsync();
         }
     }
