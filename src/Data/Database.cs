@@ -129,6 +129,12 @@ public abstract class Database
     }
 
     /// <summary>
+    /// Forgets every participant this process has seen committed: after participant rows were deleted (an event's deletion
+    /// removes those left without any row), the next write of each stores its row again instead of assuming it.
+    /// </summary>
+    public void ForgetParticipants() => _knownParticipants.Clear();
+
+    /// <summary>
     /// Whether the store refused a text it was given (PostgreSQL refuses U+0000, which SQLite stores): a fault of the input,
     /// final, not an outage to retry. Input rules refuse such text before it gets here; this tells a slip apart.
     /// </summary>
