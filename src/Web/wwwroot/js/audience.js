@@ -161,7 +161,6 @@ live.on('AnnouncementPosted', async (/** @type {any} */ a) => (await withAnnounc
 live.on('AnnouncementDeleted', (/** @type {any} */ a) => announcements?.deleted(a));
 // The organizer deleted the event: nothing of it is left to show or to send.
 onEventDeleted(live, code, (error) => {
-  live.stop();
   showFatal(error);
 });
 live.on('MyVoteChanged', (/** @type {any} */ vote) => {

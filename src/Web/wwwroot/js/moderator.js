@@ -175,7 +175,6 @@ live.on('ModeratorRightsLost', (lost) => {
 // The organizer deleted the event, with every question, poll and log entry in it.
 onEventDeleted(live, code || '', (error) => {
   event = null;
-  live.stop();
   showFatal(error);
 });
 

@@ -126,11 +126,15 @@ live.on('PresenceChanged', (delta) => {
 // The organizer deleted the event: the wall says so instead of its last questions.
 onEventDeleted(live, code || '', (error) => {
   event = null;
-  live.stop();
   for (const section of ui.fatal.parentElement?.children || []) {
     if (section !== ui.fatal && section.tagName !== 'H1') {
       /** @type {HTMLElement} */ (section).hidden = true;
     }
+  }
+  // Its join address, QR code and code lead nowhere now.
+  const side = /** @type {HTMLElement | null} */ (document.querySelector('.proj-side'));
+  if (side) {
+    side.hidden = true;
   }
   ui.fatal.hidden = false;
   ui.fatal.textContent = errorText(error);

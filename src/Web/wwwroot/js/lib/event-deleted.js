@@ -18,17 +18,23 @@ export function forgetEvent(code) {
  */
 
 /**
- * Calls show with the server's error (not_found, "error.not_found.event_deleted") when the organizer deletes the event
- * with this code, after the device has forgotten it. Later calls about the event answer not_found.
+ * When the organizer deletes the event with this code: the device forgets it, the connection closes (there is nothing
+ * left to follow; later calls about the event would answer not_found) and its status, which would only say
+ * "reconnecting", goes away; then show is called with the server's error (not_found, "error.not_found.event_deleted").
  * @param {import('./connection.js').Live} live @param {string} code
  * @param {(error: import('./connection.js').LiveErrorShape) => void} show
  */
 export function onEventDeleted(live, code, show) {
-  live.on('EventDeleted', (/** @type {EventDeletedNotice} */ notice) => {
+  live.on('EventDeleted', async (/** @type {EventDeletedNotice} */ notice) => {
     if (!notice || String(notice.code).toUpperCase() !== code.toUpperCase()) {
       return;
     }
     forgetEvent(code);
+    await live.stop();
+    const status = document.getElementById('conn');
+    if (status) {
+      status.hidden = true;
+    }
     show(notice.error || { code: 'not_found', messageKey: 'error.not_found.event_deleted' });
   });
 }
