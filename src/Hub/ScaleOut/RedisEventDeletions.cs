@@ -9,14 +9,19 @@ namespace LiveHub.ScaleOut;
 /// <summary>
 /// A deletion told to every node through Redis: the deleting node forgets the event itself, then publishes it, and each node
 /// that receives it does the same. Nothing waits for confirmations: the store no longer has the event, so a node that misses
-/// the message (Redis down at that moment) answers <c>not_found</c> once its short caches by code and by event expire.
+/// the message (Redis down at that moment) answers <c>not_found</c> once its short caches by code and by event expire; and
+/// when its link comes back it forgets every participant it knew to be stored, since a deletion it missed may have removed some.
 /// </summary>
 public sealed partial class RedisEventDeletions(
     IConnectionMultiplexer redis,
     RedisKeys keys,
+    BackplaneLink link,
     IEnumerable<IEventCache> caches,
     ILogger<RedisEventDeletions> logger) : EventDeletions(caches), IHostedService
 {
+    /// <summary>A deletion this node may have missed: no event, session or poll named, so only what is forgotten wholesale goes.</summary>
+    private static readonly DeletedEvent Missed = new(0, "", [], []);
+
     private RedisChannel Deleted => RedisChannel.Literal(keys.EventDeleted);
 
     public override async Task DeletedAsync(DeletedEvent deleted, CancellationToken ct)
@@ -34,6 +39,7 @@ public sealed partial class RedisEventDeletions(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        link.Recovered += RecoveredAsync;
         try
         {
             await redis.GetSubscriber().SubscribeAsync(Deleted, (_, message) => OnDeleted(message.ToString()));
@@ -44,7 +50,17 @@ public sealed partial class RedisEventDeletions(
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(Deleted);
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        link.Recovered -= RecoveredAsync;
+        return redis.GetSubscriber().UnsubscribeAsync(Deleted);
+    }
+
+    private Task RecoveredAsync()
+    {
+        Apply(Missed);
+        return Task.CompletedTask;
+    }
 
     private void OnDeleted(string message)
     {
