@@ -196,6 +196,14 @@ public sealed class EventDeletionTests(PostgresFixture postgres) : IClassFixture
         await ExpectNotFoundAsync(shared.InvokeAsync<MyVote>(nameof(EventHub.CastVote),
             new CastVoteRequest(polls[PollKinds.Multiple].Id, "late-vote", [1], null, null, null, null)), "CastVote");
         await ExpectNotFoundAsync(anonymous.InvokeAsync<bool>(nameof(EventHub.SendReaction), new SendReactionRequest(a.Keynote, "clap")), "SendReaction");
+        // The moderator's sign-in named the event, which is gone: it moderates nothing now, so moderator-only calls answer
+        // forbidden, as for anyone who is not a moderator (only a moderator of an event that exists learns what does not).
+        await ExpectErrorAsync(moderator.InvokeAsync<QuestionView>(nameof(EventHub.ModerateQuestion),
+            new ModerateQuestionRequest(a.Keynote, namedQuestion.Id, ModerationActions.Archive)), "ModerateQuestion", ErrorCodes.Forbidden);
+        await ExpectErrorAsync(moderator.InvokeAsync<AnnouncementView>(nameof(EventHub.PostAnnouncement), new PostAnnouncementRequest(a.Id, null, "Masih ada?")),
+            "PostAnnouncement", ErrorCodes.Forbidden);
+        await ExpectErrorAsync(moderator.InvokeAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(polls[PollKinds.Rating].Id)), "OpenPoll", ErrorCodes.Forbidden);
+        await ExpectNotFoundAsync(moderator.InvokeAsync<EventSnapshot>(nameof(EventHub.JoinEvent), a.Code), "JoinEvent as its moderator");
         using var anyone = AdminHttp.Anonymous(server);
         Assert.Equal(HttpStatusCode.NotFound, (await anyone.Http.GetAsync($"/api/events/{a.Code}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anyone.Http.GetAsync($"/e/{a.Code}/app.webmanifest")).StatusCode);
@@ -311,11 +319,13 @@ public sealed class EventDeletionTests(PostgresFixture postgres) : IClassFixture
     private static Task<HttpResponseMessage> DeleteAsync(AdminHttp client, string code, object body) =>
         client.Http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/admin/events/{code}") { Content = JsonContent.Create(body) });
 
-    private static async Task ExpectNotFoundAsync<T>(Task<HubResult<T>> call, string what)
+    private static Task ExpectNotFoundAsync<T>(Task<HubResult<T>> call, string what) => ExpectErrorAsync(call, what, ErrorCodes.NotFound);
+
+    private static async Task ExpectErrorAsync<T>(Task<HubResult<T>> call, string what, string code)
     {
         var result = await call;
         Assert.False(result.Ok, $"{what} still answers for the deleted event");
-        Assert.True(result.Error!.Code == ErrorCodes.NotFound, $"{what}: {result.Error.Code} {result.Error.MessageKey}");
+        Assert.True(result.Error!.Code == code, $"{what}: {result.Error.Code} {result.Error.MessageKey}, expected {code}");
     }
 
     /// <summary>The ids of an event's sessions, questions and polls, read while they exist: afterwards nothing joins them back to it.</summary>
