@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using LiveHub.Data.Events;
 
@@ -138,7 +139,24 @@ public sealed class AdminStore(Database db)
     /// participants that took part in it and have no row left anywhere (a participant is a cookie shared by every event:
     /// one still active in another event stays). Null when there is no such event.
     /// </summary>
-    public Task<EventDeletion?> DeleteEventAsync(long eventId, CancellationToken ct) => db.WriteAsync<EventDeletion?>(async (connection, tx) =>
+    public async Task<EventDeletion?> DeleteEventAsync(long eventId, CancellationToken ct)
+    {
+        var deleted = await DeleteEventRowsAsync(eventId, ct);
+        if (deleted is not null)
+        {
+            // Not the answer's business: a log still held by a reader is emptied by the next checkpoint instead.
+            try
+            {
+                await db.FlushDeletionsAsync(ct);
+            }
+            catch (DbException)
+            {
+            }
+        }
+        return deleted;
+    }
+
+    private Task<EventDeletion?> DeleteEventRowsAsync(long eventId, CancellationToken ct) => db.WriteAsync<EventDeletion?>(async (connection, tx) =>
     {
         Task<int> Execute(string sql, object? args = null) =>
             connection.ExecuteAsync(new CommandDefinition(sql, args ?? new { eventId }, tx, cancellationToken: ct));
@@ -178,6 +196,7 @@ public sealed class AdminStore(Database db)
             """, new { eventId }, tx, cancellationToken: ct))).ToList();
 
         // Children before parents: SQLite checks every foreign key at once.
+        await using var overwrite = await db.OverwriteDeletionsAsync(connection, tx, ct);
         var upvotes = await Execute($"DELETE FROM upvotes WHERE question_id IN ({EventQuestions})");
         await Execute($"DELETE FROM vote_choices WHERE poll_id IN ({EventPolls})");
         await Execute($"DELETE FROM vote_words WHERE poll_id IN ({EventPolls})");

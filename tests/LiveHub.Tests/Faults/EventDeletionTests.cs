@@ -176,6 +176,18 @@ public sealed class EventDeletionTests(PostgresFixture postgres) : IClassFixture
         }
         await SettleAsync(server);
         Assert.Equal(otherBefore, await FingerprintAsync(db, b.Id, participantsOfB));
+        if (db is SqliteDatabase sqlite)
+        {
+            // Nor in the file's free pages or the write-ahead log: SQLite overwrote what it deleted and emptied the log.
+            foreach (var file in new[] { sqlite.SqlitePath, sqlite.SqlitePath + "-wal" }.Where(File.Exists))
+            {
+                await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var bytes = new MemoryStream();
+                await stream.CopyToAsync(bytes);
+                var raw = Encoding.UTF8.GetString(bytes.ToArray());
+                Assert.False(raw.Contains(Marker, StringComparison.OrdinalIgnoreCase), $"{Path.GetFileName(file)} still holds the deleted event's text");
+            }
+        }
 
         // Every screen of the event was told, in the error it shows; the other event's screens were not.
         foreach (var client in new[] { moderator, anonymous, named, shared })
