@@ -9,8 +9,8 @@ using static Microsoft.Playwright.Assertions;
 namespace LiveHub.Tests.Browser;
 
 /// <summary>
-/// The organizer deletes an event on the admin page by typing its code; the phone and the projector showing it say, each in
-/// its own language, that the organizer deleted it.
+/// The organizer deletes an event on the admin page by typing its code; the phone, the projector and the moderator page
+/// showing it say, each in its own language, that the organizer deleted it.
 /// </summary>
 [Collection(AdminServerCollection.Name)]
 public sealed class EventDeletionJourneyTests(AdminServerFixture fixture)
@@ -33,8 +33,13 @@ public sealed class EventDeletionJourneyTests(AdminServerFixture fixture)
         await phone.GotoAsync($"{BaseUrl}/e/{e.Code}?session={e.Keynote}");
         var projector = await session.OpenAsync("projector", 1280, 720);
         await projector.GotoAsync($"{BaseUrl}/e/{e.Code}/projector?session={e.Keynote}");
+        var moderator = await session.OpenAsync("moderator", 1280, 800, "en-US");
+        await moderator.GotoAsync($"{BaseUrl}/e/{e.Code}/moderator?session={e.Keynote}&lang=en");
+        await moderator.GetByTestId("passcode").FillAsync(LiveHubServer.Passcode);
+        await moderator.GetByTestId("sign-in").ClickAsync();
         await Expect(phone.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
         await Expect(projector.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
+        await Expect(moderator.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
         Assert.NotNull(await phone.EvaluateAsync<string?>($"localStorage.getItem('lh.event.{e.Code}')"));
 
         var admin = await session.OpenAsync("admin", 1280, 900, "en-US");
@@ -62,12 +67,16 @@ public sealed class EventDeletionJourneyTests(AdminServerFixture fixture)
         await Expect(phone.Locator("#fatal")).ToContainTextAsync("Penyelenggara telah menghapus acara ini");
         await Expect(projector.Locator("#fatal")).ToContainTextAsync("Penyelenggara telah menghapus acara ini");
         await Expect(projector.GetByTestId("top-questions")).ToBeHiddenAsync();
+        // The moderator chose English: the same news in English.
+        await Expect(moderator.Locator("#fatal")).ToContainTextAsync("The organizer has deleted this event");
+        await Expect(moderator.Locator("#app")).ToBeHiddenAsync();
         Assert.Null(await phone.EvaluateAsync<string?>($"localStorage.getItem('lh.event.{e.Code}')"));
         Assert.Null(await Server.Services.GetRequiredService<EventService>().FindByCodeAsync(e.Code, CancellationToken.None));
         await session.StepAsync("deleted");
         await Infrastructure.Browser.ScreenshotAsync(phone, "event-deleted-phone");
         await Infrastructure.Browser.ScreenshotAsync(projector, "event-deleted-projector");
         await Infrastructure.Browser.ScreenshotAsync(admin, "event-deleted-admin");
+        await Infrastructure.Browser.ScreenshotAsync(moderator, "event-deleted-moderator");
 
         // A reload finds no such event.
         await phone.ReloadAsync();
