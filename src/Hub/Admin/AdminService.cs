@@ -330,7 +330,7 @@ public sealed partial class AdminService(
 
     /// <summary>What a screen of a deleted event is told, and what its later calls answer.</summary>
     public static readonly HubError EventDeletedError =
-        new(ErrorCodes.NotFound, "error.not_found.event_deleted", "The organizer deleted this event; nothing of it is kept.");
+        new(ErrorCodes.NotFound, "error.not_found.event_deleted", "The organizer deleted this event and everything in it.");
 
     /// <summary>
     /// Deletes an event and everything people left in it, once the organizer has typed its code again. Then every node
