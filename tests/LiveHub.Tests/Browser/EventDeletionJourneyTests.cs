@@ -19,6 +19,29 @@ public sealed class EventDeletionJourneyTests(AdminServerFixture fixture)
 
     private string BaseUrl => Server.BaseUri.GetLeftPart(UriPartial.Authority);
 
+    private static async Task UntilAsync(Func<Task<bool>> condition, string failure)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, failure);
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Whether any of the page's caches holds the page at this path.</summary>
+    private const string CachedPage = """
+        async (path) => {
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            if ((await cache.keys()).some((r) => new URL(r.url).pathname === path)) {
+              return true;
+            }
+          }
+          return false;
+        }
+        """;
+
     [SkippableFact]
     public async Task TheOrganizerDeletesAnEventByTypingItsCodeAndItsOpenScreensSaySo()
     {
@@ -41,6 +64,8 @@ public sealed class EventDeletionJourneyTests(AdminServerFixture fixture)
         await Expect(projector.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
         await Expect(moderator.GetByTestId("connection-status")).ToHaveAttributeAsync("data-state", "connected");
         Assert.NotNull(await phone.EvaluateAsync<string?>($"localStorage.getItem('lh.event.{e.Code}')"));
+        // The service worker keeps the page for a reload without a network.
+        await UntilAsync(async () => await phone.EvaluateAsync<bool>(CachedPage, $"/e/{e.Code}"), "the service worker never kept the page");
 
         var admin = await session.OpenAsync("admin", 1280, 900, "en-US");
         await admin.GotoAsync($"{BaseUrl}/admin?lang=en#event={e.Code}");
@@ -71,6 +96,7 @@ public sealed class EventDeletionJourneyTests(AdminServerFixture fixture)
         await Expect(moderator.Locator("#fatal")).ToContainTextAsync("The organizer has deleted this event");
         await Expect(moderator.Locator("#app")).ToBeHiddenAsync();
         Assert.Null(await phone.EvaluateAsync<string?>($"localStorage.getItem('lh.event.{e.Code}')"));
+        await UntilAsync(async () => !await phone.EvaluateAsync<bool>(CachedPage, $"/e/{e.Code}"), "the service worker still keeps the deleted event's page");
         Assert.Null(await Server.Services.GetRequiredService<EventService>().FindByCodeAsync(e.Code, CancellationToken.None));
         await session.StepAsync("deleted");
         await Infrastructure.Browser.ScreenshotAsync(phone, "event-deleted-phone");

@@ -6,11 +6,26 @@ import { storage } from './storage.js';
 /** Every key a page keeps per event code ("<prefix>.<code>"). */
 const PER_EVENT = ['lh.session', 'lh.event', 'lh.state', 'lh.polls', 'lh.outbox', 'lh.votes', 'lh.announcements.read', 'lh.mod.session', 'lh.mod.status'];
 
-/** Removes what this device kept of the event. @param {string} code */
+/**
+ * Removes what this device kept of the event: its keys in localStorage and its pages in the service worker's cache.
+ * @param {string} code
+ */
 export function forgetEvent(code) {
   for (const prefix of PER_EVENT) {
     storage.remove(`${prefix}.${code}`);
   }
+  if (typeof caches === 'undefined') {
+    return;
+  }
+  caches.keys().then((names) => Promise.all(names.map(async (name) => {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) {
+      const page = /^\/e\/([^/]+)(\/|$)/.exec(new URL(request.url).pathname);
+      if (page && decodeURIComponent(page[1]).toUpperCase() === code.toUpperCase()) {
+        await cache.delete(request, { ignoreVary: true, ignoreSearch: true });
+      }
+    }
+  }))).catch(() => { /* best effort */ });
 }
 
 /**
@@ -30,6 +45,8 @@ export function onEventDeleted(live, code, show) {
       return;
     }
     forgetEvent(code);
+    // Whatever the page still writes (an outbox that settles, a last saved state) goes when it is left.
+    addEventListener('pagehide', () => forgetEvent(code));
     await live.stop();
     const status = document.getElementById('conn');
     if (status) {
