@@ -129,6 +129,12 @@ public abstract class Database
     }
 
     /// <summary>
+    /// Forgets every participant this process has seen committed: after participant rows were deleted (an event's deletion
+    /// removes those left without any row), the next write of each stores its row again instead of assuming it.
+    /// </summary>
+    public void ForgetParticipants() => _knownParticipants.Clear();
+
+    /// <summary>
     /// Whether the store refused a text it was given (PostgreSQL refuses U+0000, which SQLite stores): a fault of the input,
     /// final, not an outage to retry. Input rules refuse such text before it gets here; this tells a slip apart.
     /// </summary>
@@ -137,6 +143,20 @@ public abstract class Database
 
     /// <summary>Applies the embedded, numbered migration scripts of this engine that have not run yet.</summary>
     public abstract void Migrate();
+
+    /// <summary>
+    /// Makes what the transaction deletes unreadable in the store's files, as far as the engine can: SQLite overwrites
+    /// deleted content with zeros (<c>secure_delete</c>) until the returned scope ends. PostgreSQL keeps dead rows until
+    /// vacuum reuses their space; nothing to do here.
+    /// </summary>
+    public virtual Task<IAsyncDisposable> OverwriteDeletionsAsync(DbConnection connection, DbTransaction tx, CancellationToken ct) =>
+        Task.FromResult<IAsyncDisposable>(NoGate.Instance);
+
+    /// <summary>
+    /// After a deletion of people's content: SQLite copies the write-ahead log into the database file and empties it, so
+    /// the log keeps no older copy of the deleted pages. Best effort (readers may hold the log); PostgreSQL: nothing.
+    /// </summary>
+    public virtual Task<bool> FlushDeletionsAsync(CancellationToken ct) => Task.FromResult(true);
 
     /// <summary>A read transaction that sees one consistent state without blocking writers.</summary>
     public static DbTransaction BeginRead(DbConnection connection) => connection switch
@@ -221,6 +241,28 @@ public sealed class SqliteDatabase : Database
     }
 
     private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public override async Task<IAsyncDisposable> OverwriteDeletionsAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        var before = await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA secure_delete", transaction: tx, cancellationToken: ct));
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition("PRAGMA secure_delete = 1", transaction: tx, cancellationToken: ct));
+        return new SecureDelete(connection, tx, before);
+    }
+
+    /// <summary>Puts the pooled writer connection's setting back, so other writes keep their usual cost.</summary>
+    private sealed class SecureDelete(DbConnection connection, DbTransaction tx, long before) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() =>
+            await connection.ExecuteScalarAsync<long>(new CommandDefinition($"PRAGMA secure_delete = {before}", transaction: tx));
+    }
+
+    public override async Task<bool> FlushDeletionsAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenWriterAsync(ct);
+        var result = await connection.QuerySingleAsync<(long Busy, long Log, long Checkpointed)>(
+            new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken: ct));
+        return result.Busy == 0;
+    }
 
     private protected override async ValueTask<IAsyncDisposable> WriteGateAsync(CancellationToken ct)
     {

@@ -22,3 +22,17 @@ public sealed record SessionWrite(
     string Moderation);
 
 public enum DeleteOutcome { Deleted, NotFound, InUse }
+
+/// <summary>
+/// What deleting an event removed: its sessions and polls (for the caches that hold them), and how many rows of people's
+/// content and how many participants went with it. Counts only; nothing that names a person.
+/// </summary>
+public sealed record EventDeletion(
+    long EventId,
+    IReadOnlyList<long> SessionIds,
+    IReadOnlyList<long> PollIds,
+    int Questions,
+    int Upvotes,
+    int Votes,
+    int Announcements,
+    int Participants);

@@ -11,6 +11,7 @@ using LiveHub.Limits;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
 
 namespace LiveHub.Admin;
 
@@ -18,7 +19,7 @@ namespace LiveHub.Admin;
 /// The organizer's work on an event's definition: import and export as a scenario, edit the event, its rooms and sessions,
 /// rotate the moderator passcode. Callers are admins; the endpoint checks that, this class checks the input.
 /// </summary>
-public sealed class AdminService(
+public sealed partial class AdminService(
     EventStore events,
     AdminStore store,
     PollStore polls,
@@ -29,6 +30,8 @@ public sealed class AdminService(
     SessionLocks locks,
     ModerationLogStore log,
     IHubContext<EventHub, ILiveClient> hub,
+    EventDeletions deletions,
+    ILogger<AdminService> logger,
     TimeProvider clock)
 {
     /// <summary>The actor the audit log names for the organizer's changes.</summary>
@@ -324,6 +327,46 @@ public sealed class AdminService(
         await RecordAsync(e.Id, null, "passcode-rotated", null, ct);
         return HubResult<PasscodeRotated>.Success(new PasscodeRotated(passcode));
     }
+
+    /// <summary>What a screen of a deleted event is told, and what its later calls answer.</summary>
+    public static readonly HubError EventDeletedError =
+        new(ErrorCodes.NotFound, "error.not_found.event_deleted", "The organizer deleted this event and everything in it.");
+
+    /// <summary>
+    /// Deletes an event and everything people left in it, once the organizer has typed its code again. Then every node
+    /// forgets it, its open screens are told (<see cref="ILiveClient.EventDeleted"/>) and the application log records it,
+    /// in counts only.
+    /// </summary>
+    public async Task<HubResult<EventDeletedView>> DeleteEventAsync(string? code, DeleteEventRequest? request, CancellationToken ct)
+    {
+        var e = await eventService.FindByCodeAsync(code, ct);
+        if (e is null)
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        if (JoinCode.Normalize(request?.Confirm) != e.Code)
+        {
+            return HubError.Invalid("confirm", $"Send the event's code as \"confirm\" ({{\"confirm\":\"{e.Code}\"}}) to delete it.");
+        }
+        var deleted = await store.DeleteEventAsync(e.Id, ct);
+        if (deleted is null)
+        {
+            return ErrorCodes.NotFoundError("event");
+        }
+        await deletions.DeletedAsync(new DeletedEvent(e.Id, e.Code, deleted.SessionIds, deleted.PollIds), ct);
+        // Every screen that joined the event, on every node (the hub context goes through the backplane).
+        await hub.Clients.Group(GroupNames.Event(e.Id)).EventDeleted(new EventDeletedNotice(e.Id, e.Code, EventDeletedError));
+        LogEventDeleted(logger, e.Id, e.Code, deleted.SessionIds.Count, deleted.PollIds.Count, deleted.Questions, deleted.Upvotes,
+            deleted.Votes, deleted.Announcements, deleted.Participants);
+        return HubResult<EventDeletedView>.Success(new EventDeletedView(e.Code, deleted.SessionIds.Count, deleted.PollIds.Count,
+            deleted.Questions, deleted.Upvotes, deleted.Votes, deleted.Announcements, deleted.Participants));
+    }
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message =
+        "The organizer deleted event {EventId} ({Code}): {Sessions} sessions, {Polls} polls, {Questions} questions, {Upvotes} upvotes, " +
+        "{Votes} votes, {Announcements} announcements and {Participants} participants left without any other activity removed")]
+    private static partial void LogEventDeleted(ILogger logger, long eventId, string code, int sessions, int polls, int questions, int upvotes,
+        int votes, int announcements, int participants);
 
     private async Task<AdminEventDetail> DetailAsync(EventRow e, CancellationToken ct)
     {

@@ -14,6 +14,13 @@ public static class AdminSetup
         services.AddSingleton<ExportStore>();
         services.AddSingleton<AdminService>();
         services.AddSingleton<ExportService>();
+        // What a node keeps of events in memory, forgotten when one is deleted (see EventDeletions).
+        services.AddSingleton<IEventCache, KnownParticipants>();
+        services.AddSingleton<IEventCache>(sp => sp.GetRequiredService<Events.EventLanguages>());
+        services.AddSingleton<IEventCache>(sp => sp.GetRequiredService<Identity.PasscodeStamps>());
+        services.AddSingleton<IEventCache>(sp => sp.GetRequiredService<Polls.OpenPolls>());
+        services.AddSingleton<IEventCache>(sp => sp.GetRequiredService<Reactions.ReactionService>());
+        services.AddSingleton<IEventCache>(sp => sp.GetRequiredService<Questions.UpvoteCoalescer>());
         return services;
     }
 }

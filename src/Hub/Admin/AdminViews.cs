@@ -79,3 +79,9 @@ public sealed record PasscodeRequest(string? Passcode);
 
 /// <summary>The new passcode, shown once to the organizer; it is stored only as a hash.</summary>
 public sealed record PasscodeRotated(string Passcode);
+
+/// <summary>The organizer's confirmation of a deletion: the event's code, typed again.</summary>
+public sealed record DeleteEventRequest(string? Confirm);
+
+/// <summary>What a deletion removed, in counts.</summary>
+public sealed record EventDeletedView(string Code, int Sessions, int Polls, int Questions, int Upvotes, int Votes, int Announcements, int Participants);

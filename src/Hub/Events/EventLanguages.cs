@@ -9,9 +9,9 @@ public sealed record EventPageInfo(string Name, EventLanguageSettings Settings);
 /// <summary>
 /// An event's language settings (and name) by join code, for rendering its pages in the language
 /// <see cref="InterfaceLanguage.Resolve"/> chooses on every page request without a query each time. Each code is cached for <see cref="CacheFor"/>; an organizer's edit or import on
-/// this node forgets it at once, other nodes catch up within <see cref="CacheFor"/>.
+/// this node forgets it at once, other nodes catch up within <see cref="CacheFor"/>. A deletion is forgotten on every node (<see cref="Admin.EventDeletions"/>).
 /// </summary>
-public sealed class EventLanguages(EventStore events, TimeProvider clock)
+public sealed class EventLanguages(EventStore events, TimeProvider clock) : Admin.IEventCache
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
@@ -51,6 +51,8 @@ public sealed class EventLanguages(EventStore events, TimeProvider clock)
         }
         return info;
     }
+
+    public void Forget(Admin.DeletedEvent deleted) => Forget(deleted.Code);
 
     public void Forget(string code)
     {

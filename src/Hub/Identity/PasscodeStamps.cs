@@ -8,7 +8,7 @@ namespace LiveHub.Identity;
 /// so each event's stamp is cached for a few seconds. A rotation forgets it on every node at once (<see cref="PasscodeRotations"/>);
 /// the expiry only bounds how long a node that missed the notification (Redis down at that moment) can be wrong.
 /// </summary>
-public sealed class PasscodeStamps(EventStore events, TimeProvider clock)
+public sealed class PasscodeStamps(EventStore events, TimeProvider clock) : Admin.IEventCache
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
@@ -41,6 +41,9 @@ public sealed class PasscodeStamps(EventStore events, TimeProvider clock)
             System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
                 System.Text.Encoding.UTF8.GetBytes(current), System.Text.Encoding.UTF8.GetBytes(stamp));
     }
+
+    /// <summary>A deleted event has no passcode: its moderators' sign-ins stop holding at once.</summary>
+    public void Forget(Admin.DeletedEvent deleted) => Forget(deleted.EventId);
 
     public void Forget(long eventId)
     {

@@ -9,7 +9,7 @@ namespace LiveHub.Polls;
 /// vote's own transaction (<see cref="CastResult.Stale"/>), so a poll closed or re-opened by another node is never voted on
 /// through an old entry. Only open polls are kept, for <see cref="Lifetime"/>; this node's own changes drop them at once.
 /// </summary>
-public sealed class OpenPolls(PollStore store, TimeProvider clock)
+public sealed class OpenPolls(PollStore store, TimeProvider clock) : Admin.IEventCache
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
     private const int MaxEntries = 10_000;
@@ -42,4 +42,13 @@ public sealed class OpenPolls(PollStore store, TimeProvider clock)
 
     /// <summary>Drops a poll this node has just changed, or found changed.</summary>
     public void Forget(long pollId) => _polls.TryRemove(pollId, out _);
+
+    /// <summary>A deleted event's polls take no vote from memory.</summary>
+    public void Forget(Admin.DeletedEvent deleted)
+    {
+        foreach (var pollId in deleted.PollIds)
+        {
+            Forget(pollId);
+        }
+    }
 }

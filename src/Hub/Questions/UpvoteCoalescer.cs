@@ -18,13 +18,22 @@ public sealed partial class UpvoteCoalescer(
     LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
     IOptions<QuestionOptions> options,
-    ILogger<UpvoteCoalescer> logger) : TickingService(logger)
+    ILogger<UpvoteCoalescer> logger) : TickingService(logger), Admin.IEventCache
 {
-    // Question ids marked since the last flush, per session. A session's set stays once made: a few bytes per session.
+    // Question ids marked since the last flush, per session. A session's set stays once made (a few bytes per session) until its event is deleted.
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<long, byte>> _dirty = new();
 
     public void Mark(long sessionId, long questionId) =>
         _dirty.GetOrAdd(sessionId, _ => new ConcurrentDictionary<long, byte>())[questionId] = 0;
+
+    /// <summary>A deleted event's sessions have no counts left to flush (a flush would find no session and try again for ever).</summary>
+    public void Forget(Admin.DeletedEvent deleted)
+    {
+        foreach (var sessionId in deleted.SessionIds)
+        {
+            _dirty.TryRemove(sessionId, out _);
+        }
+    }
 
     protected override TimeSpan Interval => TimeSpan.FromMilliseconds(options.Value.UpvoteFlushMilliseconds);
 

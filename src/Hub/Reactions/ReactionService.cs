@@ -23,7 +23,7 @@ public sealed partial class ReactionService(
     RateLimits limits,
     ReactionStore store,
     IHubContext<EventHub, ILiveClient> hub,
-    ILogger<ReactionService> logger) : TickingService(logger)
+    ILogger<ReactionService> logger) : TickingService(logger), Admin.IEventCache
 {
     /// <summary>The reactions on offer; clients draw each as its emoji.</summary>
     public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>
@@ -57,6 +57,16 @@ public sealed partial class ReactionService(
         _pending.GetOrAdd(request.SessionId, _ => new ConcurrentDictionary<string, long>())
             .AddOrUpdate(request.Reaction, 1, (_, n) => n + 1);
         return HubResult<bool>.Success(true);
+    }
+
+    /// <summary>A deleted event's sessions are no longer known here, and their taps not yet counted are dropped.</summary>
+    public void Forget(Admin.DeletedEvent deleted)
+    {
+        foreach (var sessionId in deleted.SessionIds)
+        {
+            _knownSessions.TryRemove(sessionId, out _);
+            _pending.TryRemove(sessionId, out _);
+        }
     }
 
     protected override TimeSpan Interval => Tick;

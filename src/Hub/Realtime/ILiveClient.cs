@@ -108,7 +108,16 @@ public interface ILiveClient
     /// date ignores it.
     /// </summary>
     Task SessionVersionAnnounced(SessionVersionNotice notice);
+
+    /// <summary>
+    /// To everyone who joined the event: the organizer deleted it, with everything in it. Its screens stop and say so; every
+    /// later call about it answers <c>not_found</c>.
+    /// </summary>
+    Task EventDeleted(EventDeletedNotice notice);
 }
+
+/// <summary>The event <see cref="EventId"/> (join code <see cref="Code"/>) is gone; <see cref="Error"/> is what to show: <c>not_found</c>.</summary>
+public sealed record EventDeletedNotice(long EventId, string Code, HubError Error);
 
 /// <summary>Why a connection stopped being a moderator of <see cref="EventId"/>: a typed error, <c>forbidden</c>.</summary>
 public sealed record RightsLost(long EventId, HubError Error);

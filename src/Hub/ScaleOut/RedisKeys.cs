@@ -32,6 +32,9 @@ public sealed class RedisKeys(string prefix)
 
     public string PasscodeRotationConfirmed => "passcode-rotated:confirmed";
 
+    /// <summary>The channel an event's deletion is told on (the <see cref="Admin.DeletedEvent"/> as JSON): every node forgets it.</summary>
+    public string EventDeleted => "event-deleted";
+
     /// <summary>A node's probe of its own link, after a reconnection.</summary>
     public string Probe(string nodeId) => $"probe:{nodeId}";
 

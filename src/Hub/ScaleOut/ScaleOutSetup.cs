@@ -32,6 +32,7 @@ public static class ScaleOutSetup
             services.AddSingleton(typeof(HubLifetimeManager<>), typeof(UserIndexedHubLifetimeManager<>));
             services.AddSingleton<Presence, LocalPresence>();
             services.AddSingleton<Identity.PasscodeRotations, Identity.LocalPasscodeRotations>();
+            services.AddSingleton<Admin.EventDeletions, Admin.LocalEventDeletions>();
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(FileKeyDirectory(configuration)));
             return services;
         }
@@ -79,6 +80,9 @@ public static class ScaleOutSetup
         services.AddSingleton<RedisPasscodeRotations>();
         services.AddSingleton<Identity.PasscodeRotations>(sp => sp.GetRequiredService<RedisPasscodeRotations>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisPasscodeRotations>());
+        services.AddSingleton<RedisEventDeletions>();
+        services.AddSingleton<Admin.EventDeletions>(sp => sp.GetRequiredService<RedisEventDeletions>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisEventDeletions>());
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag]);
         return services;
     }

@@ -141,6 +141,13 @@ public static class AdminApi
         admin.MapPut("/events/{code}", async (string code, EventEditRequest? body, AdminService service, CancellationToken ct) =>
             ApiErrors.ToHttp(await service.UpdateEventAsync(code, body, ct)));
 
+        // Deletes the event and everything in it; the body repeats the code ({"confirm":"KUPANG"}), so a stray request deletes nothing.
+        admin.MapDelete("/events/{code}", async (string code, HttpRequest request, AdminService service, CancellationToken ct) =>
+        {
+            var (body, error) = await ReadConfirmationAsync(request, ct);
+            return error is not null ? ApiErrors.ToHttp(error) : ApiErrors.ToHttp(await service.DeleteEventAsync(code, body, ct));
+        });
+
         admin.MapGet("/events/{code}/scenario.json", async (string code, AdminService service, CancellationToken ct) =>
             await service.ExportAsync(code, ct) is { } scenario
                 ? Results.File(JsonSerializer.SerializeToUtf8Bytes(scenario, ScenarioJson), "application/json; charset=utf-8", $"{JoinCode.Normalize(code)}-event.json")
@@ -216,6 +223,35 @@ public static class AdminApi
         catch (Exception ex) when (ex is JsonException or FormatException or NotSupportedException)
         {
             return (null, null, HubError.Invalid("scenario", $"The scenario is not valid JSON in the expected shape: {ex.Message}"));
+        }
+    }
+
+    /// <summary>The confirmation of a deletion, read by hand so that a missing or broken body is a typed error too.</summary>
+    private static async Task<(DeleteEventRequest? Body, HubError? Error)> ReadConfirmationAsync(HttpRequest request, CancellationToken ct)
+    {
+        const int MaxBytes = 1024;
+        if (request.ContentLength > MaxBytes)
+        {
+            return (null, HubError.Invalid("confirm", "The confirmation is a small JSON body: {\"confirm\":\"CODE\"}."));
+        }
+        using var reader = new StreamReader(request.Body);
+        var buffer = new char[MaxBytes + 1];
+        var length = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
+        if (length > MaxBytes)
+        {
+            return (null, HubError.Invalid("confirm", "The confirmation is a small JSON body: {\"confirm\":\"CODE\"}."));
+        }
+        if (string.IsNullOrWhiteSpace(new string(buffer, 0, length)))
+        {
+            return (null, null);
+        }
+        try
+        {
+            return (JsonSerializer.Deserialize<DeleteEventRequest>(buffer.AsSpan(0, length), ScenarioJson), null);
+        }
+        catch (JsonException)
+        {
+            return (null, HubError.Invalid("confirm", "The confirmation is not valid JSON: send {\"confirm\":\"CODE\"}."));
         }
     }
 

@@ -16,6 +16,7 @@ public static class PageEndpoints
     {
         services.AddSingleton<PageStrings>();
         services.AddSingleton<PageRenderer>();
+        services.AddSingleton<LiveHub.Admin.IEventCache>(sp => sp.GetRequiredService<PageRenderer>());
         return services;
     }
 

@@ -16,7 +16,7 @@ namespace LiveHub.Web.Pages;
 /// URLs, an import map that points every module at its fingerprinted URL, and <c>modulepreload</c> for the modules the
 /// page imports. Per request only the event's name is filled in.
 /// </summary>
-public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings strings, IOptions<RealtimeOptions> realtime)
+public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings strings, IOptions<RealtimeOptions> realtime) : LiveHub.Admin.IEventCache
 {
     private const string NameAttrSlot = "\u0001name-attr\u0001";
     private const string NameTextSlot = "\u0001name-text\u0001";
@@ -58,6 +58,18 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
             Compress(html, s => new BrotliStream(s, CompressionLevel.SmallestSize)),
             $"\"{Convert.ToHexStringLower(SHA256.HashData(html))[..20]}\"", rendered.ImportMapHash);
         return _bytes[(page.Name, lang, code, eventName)] = bytes;
+    }
+
+    /// <summary>A deleted event's pages (its name inside) are dropped; the next request renders the page of an unknown code.</summary>
+    public void Forget(LiveHub.Admin.DeletedEvent deleted)
+    {
+        foreach (var key in _bytes.Keys)
+        {
+            if (key.Code is not null && LiveHub.Events.JoinCode.Normalize(key.Code) == deleted.Code)
+            {
+                _bytes.TryRemove(key, out _);
+            }
+        }
     }
 
     private static byte[] Compress(byte[] data, Func<Stream, Stream> compressor)

@@ -1,3 +1,4 @@
+using LiveHub.Realtime;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace LiveHub.Web.Security;
@@ -13,8 +14,17 @@ public static class ApiCookies
         o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         o.ExpireTimeSpan = lifetime;
         o.SlidingExpiration = true;
-        // An API answers 401/403, it does not redirect to a login page.
-        o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
-        o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+        // An API answers 401/403 with a typed error, it does not redirect to a login page.
+        o.Events.OnRedirectToLogin = c => Refuse(c.Response, StatusCodes.Status401Unauthorized, NotSignedIn);
+        o.Events.OnRedirectToAccessDenied = c => Refuse(c.Response, StatusCodes.Status403Forbidden, ErrorCodes.ForbiddenError());
+    }
+
+    /// <summary>What a request without the sign-in an endpoint needs is told (with 401).</summary>
+    public static readonly HubError NotSignedIn = new(ErrorCodes.Forbidden, "error.forbidden.sign_in", "This needs a sign-in (the organizer's admin key or the event's moderator passcode).");
+
+    private static Task Refuse(HttpResponse response, int status, HubError error)
+    {
+        response.StatusCode = status;
+        return response.WriteAsJsonAsync(error);
     }
 }

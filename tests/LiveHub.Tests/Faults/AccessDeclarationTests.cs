@@ -84,6 +84,8 @@ public sealed class AccessDeclarationTests(ServerFixture fixture)
         }
 
         Assert.Contains(endpoints, e => e.Name.EndsWith(" /hub", StringComparison.Ordinal));
+        // Deleting an event is the organizer's alone.
+        Assert.Contains(endpoints, e => e.Name == "DELETE /api/admin/events/{code}" && e.Endpoint.Metadata.OfType<AccessAttribute>().Single() is OrganizerAttribute);
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 

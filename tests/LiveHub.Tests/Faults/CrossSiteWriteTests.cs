@@ -56,13 +56,14 @@ public sealed class CrossSiteWriteTests(CrossSiteServerFixture fixture) : IClass
         var endpoints = StateChangingEndpoints();
         Assert.Contains(endpoints, x => x.Method == HttpMethods.Post && x.Pattern == "/api/admin/events");
         Assert.Contains(endpoints, x => x.Method == HttpMethods.Post && x.Pattern == "/api/admin/events/{code}/passcode");
+        Assert.Contains(endpoints, x => x.Method == HttpMethods.Delete && x.Pattern == "/api/admin/events/{code}");
         var before = await DatabaseFingerprintAsync();
 
         var failures = new List<string>();
         foreach (var (method, pattern) in endpoints)
         {
             var path = Fill(pattern, e.Code);
-            var json = ValidBody(method, pattern);
+            var json = ValidBody(method, pattern, e.Code);
             var attempts = new (string What, HttpContent? Content, string? Origin, HttpStatusCode Expected)[]
             {
                 ("text/plain form", new StringContent(json, Encoding.UTF8, "text/plain"), null, HttpStatusCode.UnsupportedMediaType),
@@ -155,8 +156,10 @@ public sealed class CrossSiteWriteTests(CrossSiteServerFixture fixture) : IClass
     });
 
     /// <summary>A body the endpoint would accept as JSON, so a refusal is the rule's and not the body's.</summary>
-    private static string ValidBody(string method, string pattern) => (method, pattern) switch
+    private static string ValidBody(string method, string pattern, string code) => (method, pattern) switch
     {
+        // The organizer's confirmation of a deletion: a forged one would carry the code just the same.
+        ("DELETE", "/api/admin/events/{code}") => $$"""{"confirm":"{{code}}"}""",
         ("POST", "/api/admin/session") => $$"""{"key":"{{AdminServerFixture.AdminKey}}"}""",
         ("POST", "/api/admin/events") => Scenarios.DemoImport(Scenarios.NewCode()).ToJsonString(),
         ("PUT", "/api/admin/events/{code}") => """{"name":"Renamed from another site"}""",

@@ -196,6 +196,7 @@ public sealed class TestClient : IAsyncDisposable
         connection.On<LiveHub.Reactions.ReactionsDelta>(nameof(ILiveClient.ReactionsSent), r => Record(nameof(ILiveClient.ReactionsSent), r));
         connection.On<PresenceDelta>(nameof(ILiveClient.PresenceChanged), p => Record(nameof(ILiveClient.PresenceChanged), p));
         connection.On<SessionVersionNotice>(nameof(ILiveClient.SessionVersionAnnounced), n => Record(nameof(ILiveClient.SessionVersionAnnounced), n));
+        connection.On<EventDeletedNotice>(nameof(ILiveClient.EventDeleted), n => Record(nameof(ILiveClient.EventDeleted), n));
         return connection;
     }
 

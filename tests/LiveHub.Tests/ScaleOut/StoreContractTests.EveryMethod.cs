@@ -109,6 +109,29 @@ public abstract partial class StoreContractTests
     }
 
     [SkippableFact]
+    public async Task DeletingAnEventRemovesItsRowsAndItsOwnParticipantsInOneWrite()
+    {
+        var s = await SeedEventAsync();
+        var admin = new AdminStore(s.Db);
+        await new QuestionStore(s.Db).AskAsync(new NewQuestion(s.SessionId, "only-here", "c", "Ani", "Dihapus?", QuestionStatus.Approved), None);
+        await new AnnouncementStore(s.Db).AddAsync(s.EventId, s.RoomId, "Ruang penuh", "Panitia", None);
+        await new ModerationLogStore(s.Db).AppendAsync(new AuditEntry { EventId = s.EventId, Actor = "Budi", Action = "approve", At = 1 }, None);
+        await new ReactionStore(s.Db).AddAsync(s.SessionId, new Dictionary<string, long> { ["clap"] = 2 }, None);
+
+        var deleted = (await admin.DeleteEventAsync(s.EventId, None))!;
+        Assert.Equal((s.EventId, 1, 1, 1), (deleted.EventId, deleted.Questions, deleted.Announcements, deleted.Participants));
+        Assert.Contains(s.SessionId, deleted.SessionIds);
+        Assert.Null(await admin.DeleteEventAsync(s.EventId, None));
+        Assert.Null(await new EventStore(s.Db).FindAsync(s.EventId, None));
+        await using var connection = await s.Db.OpenAsync(None);
+        Assert.Equal(0L, await connection.ExecuteScalarAsync<long>("""
+            SELECT (SELECT COUNT(*) FROM participants WHERE id = 'only-here') + (SELECT COUNT(*) FROM sessions WHERE event_id = @EventId)
+                 + (SELECT COUNT(*) FROM rooms WHERE event_id = @EventId) + (SELECT COUNT(*) FROM moderation_log WHERE event_id = @EventId)
+                 + (SELECT COUNT(*) FROM reaction_counts WHERE session_id = @SessionId)
+            """, new { s.EventId, s.SessionId }));
+    }
+
+    [SkippableFact]
     public async Task AnEventEditRetimesItsSessionsAndARotatedPasscodeReplacesTheStamp()
     {
         var s = await SeedEventAsync();

@@ -5,6 +5,7 @@ import { $, el, toast } from '/js/lib/dom.js';
 import { applyI18n, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
 import { formatDay } from '/js/lib/time.js';
 import { adminErrorText, applyAdminI18n, ta } from '/js/admin-i18n.js';
+import { deleteEventSection } from '/js/admin/delete-event.js';
 
 const params = new URLSearchParams(location.search);
 const STATUSES = ['upcoming', 'live', 'ended'];
@@ -347,6 +348,15 @@ function renderDetail() {
     passcodeSection(),
     roomsSection(),
     sessionsSection(),
+    deleteEventSection(current, async (deleted) => {
+      current = null;
+      ui.detail.hidden = true;
+      ui.events.hidden = false;
+      history.replaceState(null, '', location.pathname + location.search);
+      showNotice(ta('admin.delete.done', deleted), 'info');
+      await loadEvents();
+      ui.eventList.querySelector('button')?.focus();
+    }),
   );
 }
 

@@ -7,6 +7,7 @@ import { applySessionStatus, renderSessionPicker, roomByKey, roomTarget, untilAg
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $, announce, append } from '/js/lib/dom.js';
 import { changeSession, eventCodeFromPath, joinEvent, pickSession, rememberSession } from '/js/lib/event.js';
+import { onEventDeleted } from '/js/lib/event-deleted.js';
 import { applyLimits } from '/js/lib/limits.js';
 import { createOutbox } from '/js/lib/outbox.js';
 import { loadStyles } from '/js/lib/page.js';
@@ -161,6 +162,10 @@ live.on('SessionStatusChanged', (/** @type {any} */ view) => {
 live.on('ReactionsSent', () => {});
 live.on('AnnouncementPosted', async (/** @type {any} */ a) => (await withAnnouncements()).posted(a));
 live.on('AnnouncementDeleted', (/** @type {any} */ a) => announcements?.deleted(a));
+// The organizer deleted the event: nothing of it is left to show or to send.
+onEventDeleted(live, code, (error) => {
+  showFatal(error);
+});
 live.on('MyVoteChanged', (/** @type {any} */ vote) => {
   state.setMyVote(vote);
   polls?.myVoteChanged(vote);

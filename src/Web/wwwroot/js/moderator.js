@@ -6,6 +6,7 @@ import { api } from '/js/lib/api.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $, append, announce, el, reconcile, replace, toast, userText } from '/js/lib/dom.js';
 import { changeSession, eventCodeFromPath, joinEvent, pickSession, rememberSession } from '/js/lib/event.js';
+import { onEventDeleted } from '/js/lib/event-deleted.js';
 import { applyLimits, clip, textLength, tooLong } from '/js/lib/limits.js';
 import { replyBlock } from '/js/lib/question.js';
 import { reactionIcon } from '/js/lib/reactions.js';
@@ -172,6 +173,12 @@ live.on('ModeratorRightsLost', (lost) => {
   if (event && lost.eventId === event.id) {
     lostModeratorRights(lost.error);
   }
+});
+
+// The organizer deleted the event, with every question, poll and log entry in it.
+onEventDeleted(live, code || '', (error) => {
+  event = null;
+  showFatal(error);
 });
 
 // ------------------------------------------------------------ sign-in

@@ -7,6 +7,7 @@ import { api } from '/js/lib/api.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $, el, replace, userText } from '/js/lib/dom.js';
 import { eventCodeFromPath, joinEvent } from '/js/lib/event.js';
+import { onEventDeleted } from '/js/lib/event-deleted.js';
 import { byNewest, byPopular, followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
 import { errorText, formatNumber, getLanguage, onLanguageChange, t } from '/js/lib/strings.js';
@@ -121,6 +122,23 @@ live.on('PresenceChanged', (delta) => {
     state.present = delta.session;
     renderPresence();
   }
+});
+
+// The organizer deleted the event: the wall says so instead of its last questions.
+onEventDeleted(live, code || '', (error) => {
+  event = null;
+  for (const section of ui.fatal.parentElement?.children || []) {
+    if (section !== ui.fatal && section.tagName !== 'H1') {
+      /** @type {HTMLElement} */ (section).hidden = true;
+    }
+  }
+  // Its join address, QR code and code lead nowhere now.
+  const side = /** @type {HTMLElement | null} */ (document.querySelector('.proj-side'));
+  if (side) {
+    side.hidden = true;
+  }
+  ui.fatal.hidden = false;
+  ui.fatal.textContent = errorText(error);
 });
 
 async function rejoin() {

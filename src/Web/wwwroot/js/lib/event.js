@@ -4,6 +4,7 @@
 import { errorText } from './strings.js';
 import { storage } from './storage.js';
 import { toast } from './dom.js';
+import { forgetEvent } from './event-deleted.js';
 
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -23,7 +24,8 @@ export function isValidCode(code) {
 }
 
 /**
- * The event's snapshot (JoinEvent); null when there is no such event, after onMissing was told. Anything else throws.
+ * The event's snapshot (JoinEvent); null when there is no such event, after onMissing was told (and the device forgot
+ * what it kept under that code: a phone that was away when the organizer deleted the event learns it here). Anything else throws.
  * @param {import('./connection.js').Live} live @param {string} code @param {(error: any) => void} onMissing
  */
 export async function joinEvent(live, code, onMissing) {
@@ -32,6 +34,7 @@ export async function joinEvent(live, code, onMissing) {
     return r.value;
   }
   if (r.error && r.error.messageKey === 'error.not_found.event') {
+    forgetEvent(code);
     onMissing(r.error);
     return null;
   }
