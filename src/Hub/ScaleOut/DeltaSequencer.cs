@@ -45,11 +45,27 @@ public sealed class DeltaSequencer<T>(TimeProvider clock, TimeSpan hold)
     }
 
     /// <summary>
-    /// A member of the group took a snapshot at <paramref name="version"/>. The first one starts the group's order (what
-    /// waited for it goes now); later ones change nothing, so the members already there keep theirs.
+    /// A member of the group took a snapshot at <paramref name="version"/>. The first one starts the group's order: what
+    /// waited for it goes now if it is newer, and is dropped if the snapshot holds it already; later snapshots change
+    /// nothing, so the members already there keep their order.
     /// </summary>
-    public List<T> Started(string group, long version) =>
-        StreamOf(group).Last is null ? Seen(group, version) : [];
+    public List<T> Started(string group, long version)
+    {
+        var stream = StreamOf(group);
+        if (stream.Last is not null)
+        {
+            return [];
+        }
+        // What waited with versions up to the snapshot is in it: no member here needs those.
+        foreach (var old in stream.Pending.Keys.Where(v => v <= version).ToList())
+        {
+            stream.Pending.Remove(old);
+        }
+        stream.Last = version;
+        var ready = new List<T>();
+        Drain(stream, ready);
+        return ready;
+    }
 
     /// <summary>
     /// The group is at least at <paramref name="version"/> (a delta this node sent to its own members alone, while its link

@@ -22,11 +22,11 @@ public sealed class DeltaSequencerTests
     }
 
     [Fact]
-    public void DeltasBeforeTheFirstSnapshotWaitForItAndThoseItHoldsAreHandedOverAsOld()
+    public void DeltasBeforeTheFirstSnapshotWaitForItAndThoseItAlreadyHoldsAreDropped()
     {
         Assert.Empty(_order.Arrived(Group, 3, 3));
         Assert.Empty(_order.Arrived(Group, 5, 5));
-        Assert.Equal([3, 5], _order.Started(Group, 4));
+        Assert.Equal([5], _order.Started(Group, 4));
         // A later member's snapshot does not move the order of the members already there.
         Assert.Empty(_order.Started(Group, 9));
         Assert.Equal([6], _order.Arrived(Group, 6, 6));
