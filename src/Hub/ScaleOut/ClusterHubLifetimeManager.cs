@@ -127,55 +127,43 @@ public sealed partial class ClusterHubLifetimeManager<THub> : HubLifetimeManager
         }
     }
 
-    public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
+    public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        ChangeGroupAsync(connectionId, groupName, join: true, cancellationToken);
+
+    public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
+        ChangeGroupAsync(connectionId, groupName, join: false, cancellationToken);
+
+    /// <summary>
+    /// Joins or leaves a group: locally at once, and on the backplane when the connection is registered there (a join made
+    /// while it is not marks the node for the resync). Another node's connection is reached through the backplane only.
+    /// </summary>
+    private async Task ChangeGroupAsync(string connectionId, string groupName, bool join, CancellationToken cancellationToken)
     {
+        Task OnRedis() => join
+            ? _redis.AddToGroupAsync(connectionId, groupName, cancellationToken)
+            : _redis.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
         if (!_members.TryGetValue(connectionId, out var member))
         {
-            // Another node's connection: only the backplane can reach it.
-            await (_link.IsUp ? _redis.AddToGroupAsync(connectionId, groupName, cancellationToken) : Task.CompletedTask);
+            await (_link.IsUp ? OnRedis() : Task.CompletedTask);
             return;
         }
-        await _local.AddToGroupAsync(connectionId, groupName, cancellationToken);
+        await (join
+            ? _local.AddToGroupAsync(connectionId, groupName, cancellationToken)
+            : _local.RemoveFromGroupAsync(connectionId, groupName, cancellationToken));
         await member.Gate.WaitAsync(cancellationToken);
         try
         {
             lock (member.Groups)
             {
-                member.Groups.Add(groupName);
+                _ = join ? member.Groups.Add(groupName) : member.Groups.Remove(groupName);
             }
             if (member.OnRedis)
             {
-                await RegisterAsync(member, () => _redis.AddToGroupAsync(connectionId, groupName, cancellationToken));
+                await RegisterAsync(member, OnRedis);
             }
-            else
+            else if (join)
             {
                 _stale = true;
-            }
-        }
-        finally
-        {
-            member.Gate.Release();
-        }
-    }
-
-    public override async Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
-    {
-        if (!_members.TryGetValue(connectionId, out var member))
-        {
-            await (_link.IsUp ? _redis.RemoveFromGroupAsync(connectionId, groupName, cancellationToken) : Task.CompletedTask);
-            return;
-        }
-        await _local.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
-        await member.Gate.WaitAsync(cancellationToken);
-        try
-        {
-            lock (member.Groups)
-            {
-                member.Groups.Remove(groupName);
-            }
-            if (member.OnRedis)
-            {
-                await RegisterAsync(member, () => _redis.RemoveFromGroupAsync(connectionId, groupName, cancellationToken));
             }
         }
         finally

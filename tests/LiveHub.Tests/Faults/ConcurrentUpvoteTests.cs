@@ -46,8 +46,8 @@ public sealed class ConcurrentUpvoteTests(PostgresFixture postgres) : IClassFixt
                 }
             })));
 
-            var rows = await CountAsync(server, "SELECT COUNT(*) FROM upvotes WHERE question_id = @Id", new { question.Id });
-            Assert.Equal(rows, await CountAsync(server, "SELECT upvotes FROM questions WHERE id = @Id", new { question.Id }));
+            var rows = await server.ScalarAsync("SELECT COUNT(*) FROM upvotes WHERE question_id = @Id", new { question.Id });
+            Assert.Equal(rows, await server.ScalarAsync("SELECT upvotes FROM questions WHERE id = @Id", new { question.Id }));
             await TestClient.EventuallyAsync(() => LastCount(moderator, question.Id) == rows,
                 $"the moderator's count reaches the {rows} upvote rows (last seen {LastCount(moderator, question.Id)})");
         }
@@ -64,9 +64,4 @@ public sealed class ConcurrentUpvoteTests(PostgresFixture postgres) : IClassFixt
         client.Received.Select(r => r.Payload).OfType<UpvotesDelta>().SelectMany(d => d.Counts)
             .LastOrDefault(c => c.QuestionId == questionId)?.Upvotes;
 
-    private static async Task<long> CountAsync(LiveHubServer server, string sql, object args)
-    {
-        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        return await connection.ExecuteScalarAsync<long>(sql, args);
-    }
 }

@@ -34,7 +34,7 @@ public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixt
             Assert.False(refused.Ok, $"{Escape(text)} / {Escape(name)} was stored");
             Assert.Equal(("text_invalid", "error.text_invalid", false), (refused.Error!.Code, refused.Error.MessageKey, refused.Error.Retryable));
         }
-        Assert.Equal(0, await CountAsync(server, "SELECT COUNT(*) FROM questions WHERE session_id = @Keynote", new { e.Keynote }));
+        Assert.Equal(0, await server.ScalarAsync("SELECT COUNT(*) FROM questions WHERE session_id = @Keynote", new { e.Keynote }));
         Assert.Equal(HubConnectionState.Connected, phone.Connection.State);
 
         // A question's lines and tabs are kept as typed.
@@ -85,7 +85,7 @@ public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixt
             }
         }
         Assert.True(stored.Count == 0, $"Not refused as text_invalid: {string.Join("; ", stored)}");
-        Assert.Equal(0, await CountAsync(server, "SELECT COUNT(*) FROM votes WHERE poll_id IN (@A, @B)", new { A = text.Id, B = cloud.Id }));
+        Assert.Equal(0, await server.ScalarAsync("SELECT COUNT(*) FROM votes WHERE poll_id IN (@A, @B)", new { A = text.Id, B = cloud.Id }));
         Assert.Equal(HubConnectionState.Connected, moderator.Connection.State);
     }
 
@@ -116,9 +116,4 @@ public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixt
 
     private static string Escape(string? s) => s is null ? "null" : string.Concat(s.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 
-    private static async Task<long> CountAsync(LiveHubServer server, string sql, object args)
-    {
-        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        return await connection.ExecuteScalarAsync<long>(sql, args);
-    }
 }

@@ -46,17 +46,17 @@ public sealed class LostReplyTests(PostgresFixture postgres) : IClassFixture<Pos
         var asked = await phone.OkAsync<QuestionView>(nameof(EventHub.AskQuestion), ask);
         var voted = await phone.OkAsync<MyVote>(nameof(EventHub.CastVote), vote);
 
-        var (questions, votes) = (await CountAsync(server, "SELECT COUNT(*) FROM questions WHERE client_id = 'lost-reply-ask'"),
-            await CountAsync(server, $"SELECT COUNT(*) FROM vote_requests WHERE poll_id = {poll.Id}"));
+        var (questions, votes) = (await server.ScalarAsync("SELECT COUNT(*) FROM questions WHERE client_id = 'lost-reply-ask'"),
+            await server.ScalarAsync($"SELECT COUNT(*) FROM vote_requests WHERE poll_id = {poll.Id}"));
         FaultLedger.Record($"A connection dropped after commit and before the reply ({engine})", 2,
             (questions == 0 ? 1 : 0) + (votes == 0 ? 1 : 0), (int)(Math.Max(0, questions - 1) + Math.Max(0, votes - 1)));
         Assert.Equal(2, drop.Dropped);
         Assert.Equal(("Sampai?", "Ani", "lost-reply-ask"), (asked.Text, asked.AuthorName, asked.ClientId));
         Assert.Equal((poll.Id, 1), (voted.PollId, voted.Choices.Single()));
-        Assert.Equal(1, await CountAsync(server, "SELECT COUNT(*) FROM questions WHERE client_id = 'lost-reply-ask'"));
-        Assert.Equal(1, await CountAsync(server, $"SELECT COUNT(*) FROM votes WHERE poll_id = {poll.Id}"));
-        Assert.Equal(asked.Id, await CountAsync(server, "SELECT id FROM questions WHERE client_id = 'lost-reply-ask'"));
-        Assert.Equal(1, await CountAsync(server, $"SELECT COUNT(*) FROM vote_requests WHERE poll_id = {poll.Id}"));
+        Assert.Equal(1, await server.ScalarAsync("SELECT COUNT(*) FROM questions WHERE client_id = 'lost-reply-ask'"));
+        Assert.Equal(1, await server.ScalarAsync($"SELECT COUNT(*) FROM votes WHERE poll_id = {poll.Id}"));
+        Assert.Equal(asked.Id, await server.ScalarAsync("SELECT id FROM questions WHERE client_id = 'lost-reply-ask'"));
+        Assert.Equal(1, await server.ScalarAsync($"SELECT COUNT(*) FROM vote_requests WHERE poll_id = {poll.Id}"));
     }
 
     /// <summary>Lets the call run (and commit), then drops the connection before its reply can leave.</summary>
@@ -89,9 +89,4 @@ public sealed class LostReplyTests(PostgresFixture postgres) : IClassFixture<Pos
         }
     }
 
-    private static async Task<long> CountAsync(LiveHubServer server, string sql)
-    {
-        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        return await connection.ExecuteScalarAsync<long>(sql);
-    }
 }

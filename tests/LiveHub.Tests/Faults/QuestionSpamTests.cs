@@ -29,7 +29,7 @@ public sealed class QuestionSpamTests
         Assert.Equal(5, stored.Count);
         Assert.All(results.Where(r => !r.Ok), r => Assert.Equal((ErrorCodes.SlowDown, true), (r.Error!.Code, r.Error.Retryable)));
         Assert.All(results.Where(r => !r.Ok), r => Assert.True(r.Error!.RetryAfterSeconds > 0));
-        Assert.Equal(5, await CountAsync(server, $"SELECT COUNT(*) FROM questions WHERE session_id = {e.Keynote}"));
+        Assert.Equal(5, await server.ScalarAsync($"SELECT COUNT(*) FROM questions WHERE session_id = {e.Keynote}"));
         var resent = await phone.OkAsync<QuestionView>(nameof(EventHub.AskQuestion), new AskQuestionRequest(e.Keynote, stored[0].Value!.ClientId, stored[0].Value!.Text, null));
         Assert.Equal(stored[0].Value!.Id, resent.Id);
         Assert.Equal(HubConnectionState.Connected, phone.Connection.State);
@@ -49,7 +49,7 @@ public sealed class QuestionSpamTests
 
             Assert.Equal(12, results.Count(r => r.Ok));
             Assert.All(results.Where(r => !r.Ok), r => Assert.Equal(ErrorCodes.SlowDown, r.Error!.Code));
-            Assert.Equal(12, await CountAsync(server, $"SELECT COUNT(*) FROM questions WHERE session_id = {e.Keynote}"));
+            Assert.Equal(12, await server.ScalarAsync($"SELECT COUNT(*) FROM questions WHERE session_id = {e.Keynote}"));
         }
         finally
         {
@@ -60,9 +60,4 @@ public sealed class QuestionSpamTests
         }
     }
 
-    private static async Task<long> CountAsync(LiveHubServer server, string sql)
-    {
-        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        return await connection.ExecuteScalarAsync<long>(sql);
-    }
 }

@@ -41,9 +41,9 @@ public sealed class ReplayedWriteTests(PostgresFixture postgres) : IClassFixture
 
         var stored = new[]
         {
-            await CountAsync(server, $"SELECT COUNT(*) FROM questions WHERE session_id = {e.Keynote}"),
-            await CountAsync(server, $"SELECT COUNT(*) FROM upvotes WHERE question_id = {question.Id}"),
-            await CountAsync(server, $"SELECT COUNT(*) FROM vote_requests WHERE poll_id = {poll.Id}"),
+            await server.ScalarAsync($"SELECT COUNT(*) FROM questions WHERE session_id = {e.Keynote}"),
+            await server.ScalarAsync($"SELECT COUNT(*) FROM upvotes WHERE question_id = {question.Id}"),
+            await server.ScalarAsync($"SELECT COUNT(*) FROM vote_requests WHERE poll_id = {poll.Id}"),
         };
         FaultLedger.Record($"Replayed and duplicated writes ({engine})", stored.Length, stored.Count(n => n == 0), (int)stored.Sum(n => Math.Max(0, n - 1)));
 
@@ -52,16 +52,16 @@ public sealed class ReplayedWriteTests(PostgresFixture postgres) : IClassFixture
         Assert.All(asks, a => Assert.True(a.Ok ? a.Value!.Id == question.Id : a.Error is { Code: ErrorCodes.SlowDown, Retryable: true }, a.Error?.Code));
         Assert.All(upvotes, u => Assert.Equal((true, 1L), (u.Ok, u.Value!.Upvotes)));
         Assert.All(votes, v => Assert.Equal((true, 1), (v.Ok, v.Value!.Choices.Single())));
-        Assert.Equal(1, await CountAsync(server, $"SELECT COUNT(*) FROM questions WHERE session_id = {e.Keynote}"));
-        Assert.Equal(1, await CountAsync(server, $"SELECT upvotes FROM questions WHERE id = {question.Id}"));
-        Assert.Equal(1, await CountAsync(server, $"SELECT COUNT(*) FROM upvotes WHERE question_id = {question.Id}"));
-        Assert.Equal(1, await CountAsync(server, $"SELECT COUNT(*) FROM votes WHERE poll_id = {poll.Id}"));
-        Assert.Equal(1, await CountAsync(server, $"SELECT COUNT(*) FROM vote_choices WHERE poll_id = {poll.Id}"));
+        Assert.Equal(1, await server.ScalarAsync($"SELECT COUNT(*) FROM questions WHERE session_id = {e.Keynote}"));
+        Assert.Equal(1, await server.ScalarAsync($"SELECT upvotes FROM questions WHERE id = {question.Id}"));
+        Assert.Equal(1, await server.ScalarAsync($"SELECT COUNT(*) FROM upvotes WHERE question_id = {question.Id}"));
+        Assert.Equal(1, await server.ScalarAsync($"SELECT COUNT(*) FROM votes WHERE poll_id = {poll.Id}"));
+        Assert.Equal(1, await server.ScalarAsync($"SELECT COUNT(*) FROM vote_choices WHERE poll_id = {poll.Id}"));
 
         // Withdrawn twice from each tab: still counted from the rows, so zero, not minus three.
         var withdrawn = await SixTimes<UpvoteView>(nameof(EventHub.Upvote), new UpvoteRequest(question.Id, false));
         Assert.All(withdrawn, u => Assert.Equal(0, u.Value!.Upvotes));
-        Assert.Equal(0, await CountAsync(server, $"SELECT upvotes FROM questions WHERE id = {question.Id}"));
+        Assert.Equal(0, await server.ScalarAsync($"SELECT upvotes FROM questions WHERE id = {question.Id}"));
 
         // The moderator heard of the question once: a later question's delta, sent after it on the same connection, has arrived.
         // (Another participant asks it: each of the six copies counted against the asker's limit, as a resend does.)
@@ -70,9 +70,4 @@ public sealed class ReplayedWriteTests(PostgresFixture postgres) : IClassFixture
         Assert.Single(moderator.QuestionDeltas, d => d.Question.Id == question.Id);
     }
 
-    private static async Task<long> CountAsync(LiveHubServer server, string sql)
-    {
-        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        return await connection.ExecuteScalarAsync<long>(sql);
-    }
 }

@@ -49,10 +49,10 @@ public sealed class StoreOutageTests(PostgresFixture postgres) : IClassFixture<P
         }
 
         Assert.Equal((HubConnectionState.Connected, HubConnectionState.Connected), (phone.Connection.State, moderator.Connection.State));
-        Assert.Equal(0, await CountAsync(server, "SELECT COUNT(*) FROM questions WHERE client_id = 'during-outage'"));
-        Assert.Equal(0, await CountAsync(server, "SELECT COUNT(*) FROM vote_requests WHERE client_id = 'vote-during-outage'"));
-        Assert.Equal(0, await CountAsync(server, $"SELECT COUNT(*) FROM questions WHERE id = {pending.Id} AND status <> 'pending'"));
-        Assert.Equal(0, await CountAsync(server, $"SELECT COUNT(*) FROM moderation_log WHERE question_id = {pending.Id}"));
+        Assert.Equal(0, await server.ScalarAsync("SELECT COUNT(*) FROM questions WHERE client_id = 'during-outage'"));
+        Assert.Equal(0, await server.ScalarAsync("SELECT COUNT(*) FROM vote_requests WHERE client_id = 'vote-during-outage'"));
+        Assert.Equal(0, await server.ScalarAsync($"SELECT COUNT(*) FROM questions WHERE id = {pending.Id} AND status <> 'pending'"));
+        Assert.Equal(0, await server.ScalarAsync($"SELECT COUNT(*) FROM moderation_log WHERE question_id = {pending.Id}"));
 
         var asked = await ResendUntilStoredAsync(() => phone.InvokeAsync<QuestionView>(nameof(EventHub.AskQuestion), ask));
         await ResendUntilStoredAsync(() => phone.InvokeAsync<MyVote>(nameof(EventHub.CastVote), vote));
@@ -61,16 +61,16 @@ public sealed class StoreOutageTests(PostgresFixture postgres) : IClassFixture<P
 
         var stored = new[]
         {
-            await CountAsync(server, "SELECT COUNT(*) FROM questions WHERE client_id = 'during-outage'"),
-            await CountAsync(server, "SELECT COUNT(*) FROM vote_requests WHERE client_id = 'vote-during-outage'"),
-            await CountAsync(server, $"SELECT COUNT(*) FROM moderation_log WHERE question_id = {pending.Id}"),
+            await server.ScalarAsync("SELECT COUNT(*) FROM questions WHERE client_id = 'during-outage'"),
+            await server.ScalarAsync("SELECT COUNT(*) FROM vote_requests WHERE client_id = 'vote-during-outage'"),
+            await server.ScalarAsync($"SELECT COUNT(*) FROM moderation_log WHERE question_id = {pending.Id}"),
         };
         FaultLedger.Record(engine == Engines.Sqlite ? "SQLite locked beyond the timeout" : "PostgreSQL down", stored.Length,
             stored.Count(n => n == 0), (int)stored.Sum(n => Math.Max(0, n - 1)));
         Assert.Equal(asked.Id, again.Id);
-        Assert.Equal(1, await CountAsync(server, "SELECT COUNT(*) FROM questions WHERE client_id = 'during-outage'"));
-        Assert.Equal(1, await CountAsync(server, $"SELECT COUNT(*) FROM votes WHERE poll_id = {poll.Id}"));
-        Assert.Equal(1, await CountAsync(server, $"SELECT COUNT(*) FROM moderation_log WHERE question_id = {pending.Id}"));
+        Assert.Equal(1, await server.ScalarAsync("SELECT COUNT(*) FROM questions WHERE client_id = 'during-outage'"));
+        Assert.Equal(1, await server.ScalarAsync($"SELECT COUNT(*) FROM votes WHERE poll_id = {poll.Id}"));
+        Assert.Equal(1, await server.ScalarAsync($"SELECT COUNT(*) FROM moderation_log WHERE question_id = {pending.Id}"));
     }
 
     /// <summary>SQLite: another process holds the write lock. PostgreSQL: the server is down.</summary>
@@ -113,9 +113,4 @@ public sealed class StoreOutageTests(PostgresFixture postgres) : IClassFixture<P
         }
     }
 
-    private static async Task<long> CountAsync(LiveHubServer server, string sql)
-    {
-        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        return await connection.ExecuteScalarAsync<long>(sql);
-    }
 }

@@ -81,7 +81,7 @@ public sealed class VoteStuffingTests(ITestOutputHelper output)
             Assert.All(resends, r => Assert.True(r.Ok, r.Error?.Code));
 
             var pollId = c.Votes[0].PollId;
-            var rows = await ScalarAsync(server, "SELECT COUNT(*) FROM votes WHERE poll_id = @pollId", new { pollId });
+            var rows = await server.ScalarAsync("SELECT COUNT(*) FROM votes WHERE poll_id = @pollId", new { pollId });
             var tally = await TallyAsync(server, pollId);
             doubled += (int)Math.Max(0, rows - 1);
             lost += tally == c.Expected ? 0 : 1;
@@ -121,8 +121,8 @@ public sealed class VoteStuffingTests(ITestOutputHelper output)
         var acked = answers.Count(a => a.Ok);
         Assert.Equal(addressLimit, acked);
         Assert.All(answers.Skip(addressLimit), a => Assert.Equal((ErrorCodes.SlowDown, true), (a.Error!.Code, a.Error.Retryable)));
-        var rows = await ScalarAsync(server, "SELECT COUNT(*) FROM votes WHERE poll_id = @poll", new { poll });
-        var picks = await ScalarAsync(server, "SELECT COUNT(*) FROM vote_choices WHERE poll_id = @poll AND option_index = 0", new { poll });
+        var rows = await server.ScalarAsync("SELECT COUNT(*) FROM votes WHERE poll_id = @poll", new { poll });
+        var picks = await server.ScalarAsync("SELECT COUNT(*) FROM vote_choices WHERE poll_id = @poll AND option_index = 0", new { poll });
         Ledger("vote stuffing: cleared cookies", acked, (int)Math.Max(0, acked - rows), (int)Math.Max(0, rows - acked));
         Assert.Equal(acked, rows);
         Assert.Equal(acked, picks);
@@ -164,8 +164,8 @@ public sealed class VoteStuffingTests(ITestOutputHelper output)
             foreach (var poll in new[] { single, rating.Id })
             {
                 var voters = calls.Where(c => c.Poll == poll && c.Call.Result.Ok).Select(c => c.Phone).Distinct().Count();
-                var rows = await ScalarAsync(server, "SELECT COUNT(*) FROM votes WHERE poll_id = @poll", new { poll });
-                var choices = await ScalarAsync(server, "SELECT COUNT(*) FROM vote_choices WHERE poll_id = @poll", new { poll });
+                var rows = await server.ScalarAsync("SELECT COUNT(*) FROM votes WHERE poll_id = @poll", new { poll });
+                var choices = await server.ScalarAsync("SELECT COUNT(*) FROM vote_choices WHERE poll_id = @poll", new { poll });
                 lost += (int)Math.Max(0, voters - rows);
                 doubled += (int)Math.Max(0, rows - voters) + (int)Math.Max(0, choices - rows);
                 Assert.Equal(voters, rows);
@@ -179,7 +179,7 @@ public sealed class VoteStuffingTests(ITestOutputHelper output)
             var ask = await phones[0].InvokeAsync<LiveHub.Questions.QuestionView>(nameof(EventHub.AskQuestion),
                 new LiveHub.Questions.AskQuestionRequest(e.Keynote, "after-the-votes", "Masih boleh bertanya?", null));
             Assert.Equal(ErrorCodes.SlowDown, ask.Error?.Code);
-            Assert.Equal(0, await ScalarAsync(server, "SELECT COUNT(*) FROM questions WHERE session_id = @Keynote", new { e.Keynote }));
+            Assert.Equal(0, await server.ScalarAsync("SELECT COUNT(*) FROM questions WHERE session_id = @Keynote", new { e.Keynote }));
         }
         finally
         {
@@ -218,7 +218,7 @@ public sealed class VoteStuffingTests(ITestOutputHelper output)
             await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync().WaitAsync(TestClient.Timeout));
         }
 
-        var rows = await ScalarAsync(server, "SELECT COUNT(*) FROM votes WHERE poll_id = @poll", new { poll });
+        var rows = await server.ScalarAsync("SELECT COUNT(*) FROM votes WHERE poll_id = @poll", new { poll });
         Ledger("vote stuffing: cookie-less clients", 0, 0, (int)rows);
         Assert.Equal(0, rows);
     }
@@ -253,11 +253,6 @@ public sealed class VoteStuffingTests(ITestOutputHelper output)
         return snapshot.Results.Single(r => r.PollId == pollId);
     }
 
-    private static async Task<long> ScalarAsync(LiveHubServer server, string sql, object args)
-    {
-        await using var connection = await server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
-        return await connection.ExecuteScalarAsync<long>(sql, args);
-    }
 
     private void Ledger(string name, int acked, int lost, int doubled) =>
         FaultLedger.Record(name, acked, lost, doubled, output);

@@ -102,6 +102,13 @@ public sealed class LiveHubServer : IAsyncDisposable
     }
 
     /// <summary>Stops the server the way SIGTERM does; dispose still cleans up afterwards.</summary>
+    /// <summary>One number from the server's own database (a count, an id), for a test to compare with what it was told.</summary>
+    public async Task<long> ScalarAsync(string sql, object? args = null)
+    {
+        await using var connection = await Services.GetRequiredService<LiveHub.Data.Database>().OpenAsync(CancellationToken.None);
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, sql, args);
+    }
+
     public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
