@@ -1,12 +1,9 @@
 using System.Net;
-using Dapper;
-using LiveHub.Data;
 using LiveHub.Events;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using LiveHub.Tests.Infrastructure;
 using LiveHub.Tests.ScaleOut;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveHub.Tests.Faults;
 

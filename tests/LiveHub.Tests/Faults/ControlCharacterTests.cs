@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
-using Dapper;
 using LiveHub.Announcements;
-using LiveHub.Data;
 using LiveHub.Events;
 using LiveHub.Polls;
 using LiveHub.Questions;
@@ -9,7 +7,6 @@ using LiveHub.Realtime;
 using LiveHub.Tests.Infrastructure;
 using LiveHub.Tests.ScaleOut;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveHub.Tests.Faults;
 

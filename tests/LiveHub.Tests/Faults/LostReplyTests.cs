@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using Dapper;
-using LiveHub.Data;
 using LiveHub.Events;
 using LiveHub.Polls;
 using LiveHub.Questions;

@@ -1,10 +1,7 @@
-using Dapper;
-using LiveHub.Data;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using LiveHub.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveHub.Tests.Faults;
 

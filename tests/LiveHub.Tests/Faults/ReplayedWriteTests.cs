@@ -1,12 +1,9 @@
-using Dapper;
-using LiveHub.Data;
 using LiveHub.Events;
 using LiveHub.Polls;
 using LiveHub.Questions;
 using LiveHub.Realtime;
 using LiveHub.Tests.Infrastructure;
 using LiveHub.Tests.ScaleOut;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveHub.Tests.Faults;
 
