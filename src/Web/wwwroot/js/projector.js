@@ -26,6 +26,7 @@ const TOP = 5;
 const BANNER_MS = 20000; // a new announcement fills the screen this long, then stays as a ticker
 const MAX_BURST = 30; // emoji floated per reaction burst, however many came
 const MAX_FLOATING = 90; // emoji on screen at once: a kiosk browser must not drown in nodes
+const LONG_QUESTION = 120; // a poll question longer than this is set smaller: a layout choice, not an input limit
 const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', think: '🤔', up: '👍' };
 
 const ui = {
@@ -453,9 +454,9 @@ function spawnFloat(key, delay) {
 
 let shown = null; // { key, poll, view, count, countdown }: the poll on screen, rebuilt only when its shape changes
 
+/** The server decides (PollView.resultsVisible); a running quiz shows its countdown instead. */
 function showsResults(poll) {
-  // A quiz's spread of answers would give the answer away while it runs; its countdown is shown instead.
-  return poll.resultsVisible && (poll.kind !== 'quiz' || poll.status === 'closed');
+  return poll.resultsVisible;
 }
 
 const LETTERS = 'ABCDEFGHIJ';
@@ -489,7 +490,7 @@ function buildPoll(poll) {
     ]),
     results ? count : null,
   ]);
-  const question = el('h2', { class: ['proj-poll-question', poll.question.length > 120 && 'long'] }, [userText(poll.question)]);
+  const question = el('h2', { class: ['proj-poll-question', poll.question.length > LONG_QUESTION && 'long'] }, [userText(poll.question)]);
   let body;
   let view = null;
   if (results) {

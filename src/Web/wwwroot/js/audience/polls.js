@@ -501,9 +501,9 @@ export function createPolls(page) {
     }, children);
   }
 
+  /** The server decides (PollView.resultsVisible): a running quiz, for one, never shows its spread of answers. */
   function showsResults(poll) {
-    // A quiz's spread of answers would give the answer away while it runs.
-    return poll.resultsVisible && (poll.kind !== 'quiz' || poll.status === 'closed');
+    return poll.resultsVisible;
   }
 
   function hiddenNote(poll) {

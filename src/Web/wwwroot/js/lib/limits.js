@@ -1,21 +1,52 @@
 // @ts-check
-// Input limits. The server sends its own with the event snapshot (EventSnapshot.limits) and those replace these
-// defaults, every key it sends: the pages never decide a limit themselves.
+// Input limits: the server's, never the page's own. The page's data block (#lh-page) carries them from the first paint, and
+// the event snapshot's (EventSnapshot.limits) replace them when it arrives. docs/protocol.md describes each key.
 
-/** @type {Record<string, number>} */
-export const limits = { questionMaxLength: 500, nameMaxLength: 60, pollAnswerMaxLength: 280, wordCloudMaxWords: 3 };
+import { page } from './page.js';
 
-/** @param {{ limits?: Record<string, unknown> } | null | undefined} eventSnapshot */
-export function applyLimits(eventSnapshot) {
-  const given = eventSnapshot && eventSnapshot.limits;
+/**
+ * The server's ClientLimits. Lengths are characters as people see them (see textLength).
+ * @typedef {object} Limits
+ * @property {number} questionMaxLength a question
+ * @property {number} nameMaxLength a display name
+ * @property {number} pollAnswerMaxLength an open-text poll answer
+ * @property {number} wordCloudMaxWords words in one word-cloud answer
+ * @property {number} pollQuestionMaxLength a poll's question
+ * @property {number} pollOptionMaxLength one poll option
+ * @property {number} pollMaxOptions options of one poll
+ * @property {number} replyMaxLength a moderator's reply
+ * @property {number} labelMaxLength one question label
+ * @property {number} maxLabels labels on one question
+ * @property {number} announcementMaxLength an announcement
+ * @property {number} profanityMaxWords words in an event's profanity list
+ * @property {number} profanityWordMaxLength one word of that list
+ * @property {number} quizMinSeconds shortest quiz answer timer
+ * @property {number} quizMaxSeconds longest quiz answer timer
+ * @property {number} ratingMinScale the smaller rating scale (1 to this)
+ * @property {number} ratingMaxScale the larger rating scale (1 to this)
+ */
+
+/** @type {Limits} */
+export const limits = /** @type {Limits} */ ({});
+take(page.limits);
+
+/** @param {Record<string, unknown> | null | undefined} given */
+function take(given) {
   if (!given) {
     return;
   }
+  /** @type {Record<string, number>} */
+  const into = /** @type {any} */ (limits);
   for (const [name, value] of Object.entries(given)) {
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
-      limits[name] = value;
+      into[name] = value;
     }
   }
+}
+
+/** The event snapshot's limits replace the page's, every key it sends. @param {{ limits?: Record<string, unknown> } | null | undefined} eventSnapshot */
+export function applyLimits(eventSnapshot) {
+  take(eventSnapshot && eventSnapshot.limits);
 }
 
 // The server counts what a person sees as characters: grapheme clusters (an emoji with its skin tone, a letter with its
