@@ -78,7 +78,8 @@ public sealed record ClientLimits(
     int QuizMinSeconds,
     int QuizMaxSeconds,
     int RatingMinScale,
-    int RatingMaxScale)
+    int RatingMaxScale,
+    int JoinCodeLength)
 {
     /// <summary>The limits in force with these question options.</summary>
     public static ClientLimits From(QuestionOptions questions) => new(
@@ -98,7 +99,8 @@ public sealed record ClientLimits(
         QuizMinSeconds: PollRules.QuizMinSeconds,
         QuizMaxSeconds: PollRules.QuizMaxSeconds,
         RatingMinScale: PollRules.RatingMinScale,
-        RatingMaxScale: PollRules.RatingMaxScale);
+        RatingMaxScale: PollRules.RatingMaxScale,
+        JoinCodeLength: JoinCode.Length);
 }
 
 /// <summary>

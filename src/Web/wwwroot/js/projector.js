@@ -26,7 +26,9 @@ const TOP = 5;
 const BANNER_MS = 20000; // a new announcement fills the screen this long, then stays as a ticker
 const MAX_BURST = 30; // emoji floated per reaction burst, however many came
 const MAX_FLOATING = 90; // emoji on screen at once: a kiosk browser must not drown in nodes
-const LONG_QUESTION = 120; // a poll question longer than this is set smaller: a layout choice, not an input limit
+// Layout choices, not input limits: a longer poll question is set smaller, more options take two columns.
+const LONG_QUESTION = 120;
+const ONE_COLUMN_OPTIONS = 6;
 const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', think: '🤔', up: '👍' };
 
 const ui = {
@@ -463,7 +465,7 @@ const LETTERS = 'ABCDEFGHIJ';
 
 function optionsList(poll) {
   const correct = poll.status === 'closed' && poll.correct ? poll.correct : null;
-  return el('ol', { class: ['proj-options', poll.kind === 'quiz' && 'quiz-grid', poll.options.length > 6 && 'two-columns'] },
+  return el('ol', { class: ['proj-options', poll.kind === 'quiz' && 'quiz-grid', poll.options.length > ONE_COLUMN_OPTIONS && 'two-columns'] },
     poll.options.map((label, index) => el('li', {
       class: ['proj-option', correct && correct.includes(index) && 'is-correct'],
       attrs: { 'data-index': index },

@@ -5,6 +5,7 @@ import { errorText } from './strings.js';
 import { storage } from './storage.js';
 import { toast } from './dom.js';
 import { forgetEvent } from './event-deleted.js';
+import { limits } from './limits.js';
 
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -20,7 +21,7 @@ export function normaliseCode(input) {
 
 /** @param {string} code */
 export function isValidCode(code) {
-  return code.length === 6 && [...code].every((c) => CODE_ALPHABET.includes(c));
+  return code.length === limits.joinCodeLength && [...code].every((c) => CODE_ALPHABET.includes(c));
 }
 
 /**

@@ -24,6 +24,7 @@ import { page } from './page.js';
  * @property {number} quizMaxSeconds longest quiz answer timer
  * @property {number} ratingMinScale the smaller rating scale (1 to this)
  * @property {number} ratingMaxScale the larger rating scale (1 to this)
+ * @property {number} joinCodeLength an event's join code, without spaces or dashes
  */
 
 /** @type {Limits} */
