@@ -86,7 +86,7 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
         // Every key the server sends is declared for the pages' type checks.
         foreach (var key in Expected(new QuestionOptions()).Keys)
         {
-            Assert.Contains($"@property {{number}} {key} ", source);
+            Assert.Contains($"'{key}'", source);
         }
     }
 

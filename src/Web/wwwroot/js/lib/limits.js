@@ -5,26 +5,11 @@
 import { page } from './page.js';
 
 /**
- * The server's ClientLimits. Lengths are characters as people see them (see textLength).
- * @typedef {object} Limits
- * @property {number} questionMaxLength a question
- * @property {number} nameMaxLength a display name
- * @property {number} pollAnswerMaxLength an open-text poll answer
- * @property {number} wordCloudMaxWords words in one word-cloud answer
- * @property {number} pollQuestionMaxLength a poll's question
- * @property {number} pollOptionMaxLength one poll option
- * @property {number} pollMaxOptions options of one poll
- * @property {number} replyMaxLength a moderator's reply
- * @property {number} labelMaxLength one question label
- * @property {number} maxLabels labels on one question
- * @property {number} announcementMaxLength an announcement
- * @property {number} profanityMaxWords words in an event's profanity list
- * @property {number} profanityWordMaxLength one word of that list
- * @property {number} quizMinSeconds shortest quiz answer timer
- * @property {number} quizMaxSeconds longest quiz answer timer
- * @property {number} ratingMinScale the smaller rating scale (1 to this)
- * @property {number} ratingMaxScale the larger rating scale (1 to this)
- * @property {number} joinCodeLength an event's join code, without spaces or dashes
+ * The server's ClientLimits (docs/protocol.md); lengths are characters as people see them (textLength).
+ * @typedef {Record<'questionMaxLength' | 'nameMaxLength' | 'pollAnswerMaxLength' | 'wordCloudMaxWords' |
+ *   'pollQuestionMaxLength' | 'pollOptionMaxLength' | 'pollMaxOptions' | 'replyMaxLength' | 'labelMaxLength' |
+ *   'maxLabels' | 'announcementMaxLength' | 'profanityMaxWords' | 'profanityWordMaxLength' | 'quizMinSeconds' |
+ *   'quizMaxSeconds' | 'ratingMinScale' | 'ratingMaxScale' | 'joinCodeLength', number>} Limits
  */
 
 /** @type {Limits} */
@@ -33,19 +18,14 @@ take(page.limits);
 
 /** @param {Record<string, unknown> | null | undefined} given */
 function take(given) {
-  if (!given) {
-    return;
-  }
-  /** @type {Record<string, number>} */
-  const into = /** @type {any} */ (limits);
-  for (const [name, value] of Object.entries(given)) {
+  for (const [name, value] of Object.entries(given || {})) {
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
-      into[name] = value;
+      /** @type {Record<string, number>} */ (limits)[name] = value;
     }
   }
 }
 
-/** The event snapshot's limits replace the page's, every key it sends. @param {{ limits?: Record<string, unknown> } | null | undefined} eventSnapshot */
+/** The snapshot's limits replace the page's. @param {{ limits?: Record<string, unknown> } | null | undefined} eventSnapshot */
 export function applyLimits(eventSnapshot) {
   take(eventSnapshot && eventSnapshot.limits);
 }
