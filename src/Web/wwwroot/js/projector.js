@@ -11,6 +11,7 @@ import { onEventDeleted } from '/js/lib/event-deleted.js';
 import { byNewest, byPopular, followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
 import { errorText, formatNumber, getLanguage, onLanguageChange, t } from '/js/lib/strings.js';
+import { limits } from '/js/lib/limits.js';
 import { fitsWhole, fitText } from '/js/lib/fit.js';
 import { reactionIcon } from '/js/lib/reactions.js';
 import { formatCountdown, relativeTime, serverNow } from '/js/lib/time.js';
@@ -501,7 +502,7 @@ function buildPoll(poll) {
   } else {
     body = el('div', { class: 'proj-poll-pending' }, [
       OPTION_KINDS.includes(poll.kind) ? optionsList(poll) : null,
-      poll.kind === 'rating' ? el('p', { class: 'proj-rating-scale', text: t('proj.poll.rating_scale', { scale: poll.scale || 5 }) }) : null,
+      poll.kind === 'rating' ? el('p', { class: 'proj-rating-scale', text: t('proj.poll.rating_scale', { scale: poll.scale || limits.ratingMinScale }) }) : null,
       quizRunning ? countdown : el('p', {
         class: 'proj-results-hidden',
         attrs: { 'data-testid': 'results-hidden' },

@@ -284,7 +284,7 @@ export function createPolls(page) {
 
   function ratingBody(poll, locked) {
     const chosen = chosenVote(poll);
-    const scale = poll.scale || 5;
+    const scale = poll.scale || limits.ratingMinScale;
     const buttons = [];
     for (let v = 1; v <= scale; v += 1) {
       const pressed = !!chosen && chosen.rating === v;
