@@ -50,9 +50,10 @@ public sealed class AgendaService(
     public async Task<HubResult<IReadOnlyList<string>>> SetProfanityWordsAsync(Caller caller, SetProfanityWordsRequest? request, CancellationToken ct)
     {
         var words = (request?.Words ?? []).Select(w => w?.Trim() ?? "").Where(w => w.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (request is null || words.Count > 2000 || words.Any(w => TextLength.Exceeds(w, 40) || w.Contains('\n')))
+        if (request is null || words.Count > ProfanityFilter.MaxWords
+            || words.Any(w => TextLength.Exceeds(w, ProfanityFilter.MaxWordLength) || w.Contains('\n')))
         {
-            return HubError.Invalid("words", "At most 2000 words of up to 40 characters.");
+            return HubError.Invalid("words", $"At most {ProfanityFilter.MaxWords} words of up to {ProfanityFilter.MaxWordLength} characters.");
         }
         if (InputText.CheckLines(words) is { } wordError)
         {

@@ -8,8 +8,7 @@ namespace LiveHub.Events;
 /// <summary>Reads events and sessions for screens, and decides a session's live status.</summary>
 public sealed class EventService(EventStore store, TimeProvider clock, IOptions<QuestionOptions> questionOptions)
 {
-    private readonly ClientLimits _limits = new(
-        questionOptions.Value.MaxLength, questionOptions.Value.MaxNameLength, PollRules.MaxTextAnswerLength, PollRules.MaxWords);
+    private readonly ClientLimits _limits = ClientLimits.From(questionOptions.Value);
 
     public Task<EventRow?> FindByCodeAsync(string? code, CancellationToken ct) =>
         JoinCode.Normalize(code) is { } normalized ? store.FindByCodeAsync(normalized, ct) : Task.FromResult<EventRow?>(null);

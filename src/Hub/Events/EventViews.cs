@@ -56,15 +56,52 @@ public sealed record EventSnapshot(
     public string? JoinUrlWarning { get; init; }
 }
 
-/// <summary>The input limits the server enforces, so a client can show them before sending.</summary>
+/// <summary>
+/// The input limits the server enforces, so a page can show them before sending. Every value is read from the constant or
+/// option the server checks against; pages keep no numbers of their own. Lengths are characters as people see them
+/// (see <see cref="Limits.TextLength"/>).
+/// </summary>
 public sealed record ClientLimits(
     int QuestionMaxLength,
     int NameMaxLength,
     int PollAnswerMaxLength,
     int WordCloudMaxWords,
-    int PollQuestionMaxLength = Polls.PollRules.MaxQuestionLength,
-    int PollOptionMaxLength = Polls.PollRules.MaxOptionLength,
-    int PollMaxOptions = Polls.PollRules.MaxOptions);
+    int PollQuestionMaxLength,
+    int PollOptionMaxLength,
+    int PollMaxOptions,
+    int ReplyMaxLength,
+    int LabelMaxLength,
+    int MaxLabels,
+    int AnnouncementMaxLength,
+    int ProfanityMaxWords,
+    int ProfanityWordMaxLength,
+    int QuizMinSeconds,
+    int QuizMaxSeconds,
+    int RatingMinScale,
+    int RatingMaxScale,
+    int JoinCodeLength)
+{
+    /// <summary>The limits in force with these question options.</summary>
+    public static ClientLimits From(QuestionOptions questions) => new(
+        QuestionMaxLength: questions.MaxLength,
+        NameMaxLength: questions.MaxNameLength,
+        PollAnswerMaxLength: PollRules.MaxTextAnswerLength,
+        WordCloudMaxWords: PollRules.MaxWords,
+        PollQuestionMaxLength: PollRules.MaxQuestionLength,
+        PollOptionMaxLength: PollRules.MaxOptionLength,
+        PollMaxOptions: PollRules.MaxOptions,
+        ReplyMaxLength: QuestionService.MaxReplyLength,
+        LabelMaxLength: QuestionService.MaxLabelLength,
+        MaxLabels: QuestionService.MaxLabels,
+        AnnouncementMaxLength: Announcements.AnnouncementService.MaxLength,
+        ProfanityMaxWords: Moderation.ProfanityFilter.MaxWords,
+        ProfanityWordMaxLength: Moderation.ProfanityFilter.MaxWordLength,
+        QuizMinSeconds: PollRules.QuizMinSeconds,
+        QuizMaxSeconds: PollRules.QuizMaxSeconds,
+        RatingMinScale: PollRules.RatingMinScale,
+        RatingMaxScale: PollRules.RatingMaxScale,
+        JoinCodeLength: JoinCode.Length);
+}
 
 /// <summary>
 /// A session's full state for one kind of screen, with the version the next delta builds on.

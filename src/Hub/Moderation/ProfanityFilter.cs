@@ -12,6 +12,12 @@ namespace LiveHub.Moderation;
 /// </summary>
 public sealed class ProfanityFilter
 {
+    /// <summary>How many words an event's own list may hold.</summary>
+    public const int MaxWords = 2000;
+
+    /// <summary>How long each word of an event's own list may be, in characters.</summary>
+    public const int MaxWordLength = 40;
+
     /// <summary>Common Indonesian abuse; kept short on purpose: a false hold costs a moderator one click.</summary>
     public static readonly IReadOnlyList<string> Indonesian =
     [

@@ -17,6 +17,12 @@ public static class PollRules
     public const int MaxWordLength = 30;
     public const int MaxTextAnswerLength = 280;
     public const int MaxDisplayNameLength = 60;
+    public const int QuizMinSeconds = 5;
+    public const int QuizMaxSeconds = 600;
+    public const int QuizDefaultSeconds = 30;
+    /// <summary>A rating is out of <see cref="RatingMinScale"/> or out of <see cref="RatingMaxScale"/>, nothing between.</summary>
+    public const int RatingMinScale = 5;
+    public const int RatingMaxScale = 10;
     public const int QuizBasePoints = 500;
     public const int QuizSpeedPoints = 500;
 
@@ -82,10 +88,10 @@ public static class PollRules
                 }
                 break;
             case PollKinds.Rating:
-                scale = r.Scale ?? 5;
-                if (scale is not (5 or 10))
+                scale = r.Scale ?? RatingMinScale;
+                if (scale is not (RatingMinScale or RatingMaxScale))
                 {
-                    return HubError.Invalid("scale", "A rating scale is 1-5 or 1-10.");
+                    return HubError.Invalid("scale", $"A rating scale is 1-{RatingMinScale} or 1-{RatingMaxScale}.");
                 }
                 break;
             case PollKinds.Quiz:
@@ -94,10 +100,10 @@ public static class PollRules
                 {
                     return HubError.Invalid("correct", "A quiz needs at least one correct option.");
                 }
-                timeLimit = r.TimeLimitSeconds ?? 30;
-                if (timeLimit is < 5 or > 600)
+                timeLimit = r.TimeLimitSeconds ?? QuizDefaultSeconds;
+                if (timeLimit is < QuizMinSeconds or > QuizMaxSeconds)
                 {
-                    return HubError.Invalid("time_limit", "A quiz's answer timer is 5 to 600 seconds.");
+                    return HubError.Invalid("time_limit", $"A quiz's answer timer is {QuizMinSeconds} to {QuizMaxSeconds} seconds.");
                 }
                 maxPicks = correct.Count == 1 ? 1 : options.Count;
                 correctJson = JsonSerializer.Serialize(correct);
@@ -264,11 +270,15 @@ public static class PollRules
         return $"{Animals[hash[0] % Animals.Length]} {Colours[hash[1] % Colours.Length]} {hash[2]:X2}";
     }
 
-    /// <summary>Whether the audience and projector may see results now.</summary>
-    /// <remarks>A running quiz never shows its distribution, whatever its visibility: it would give the answer away.</remarks>
+    /// <summary>
+    /// Whether the audience and projector may see results now: the one rule every view, frame and page follows.
+    /// Never for a draft, nor for a running quiz, whatever its visibility or reveal (its spread of answers would give the answer
+    /// away). Otherwise when revealed, when live, or once closed unless hidden.
+    /// </summary>
     public static bool ResultsPublic(PollRow poll) =>
         poll.Status != PollStatus.Draft &&
+        !(poll.Kind == PollKinds.Quiz && poll.Status == PollStatus.Open) &&
         (poll.Revealed != 0 ||
-         (poll.Visibility == PollVisibility.Live && poll.Kind != PollKinds.Quiz) ||
+         poll.Visibility == PollVisibility.Live ||
          (poll.Visibility != PollVisibility.Hidden && poll.Status == PollStatus.Closed));
 }

@@ -342,9 +342,9 @@ public sealed class QuestionService(
     private const string Edited = "edit";
     private const string Replied = "reply";
     private const string Merged = "merge";
-    private const int MaxReplyLength = 1000;
-    private const int MaxLabels = 5;
-    private const int MaxLabelLength = 30;
+    public const int MaxReplyLength = 1000;
+    public const int MaxLabels = 5;
+    public const int MaxLabelLength = 30;
 
     /// <summary>
     /// Hands a change's deltas to every recipient, the audience first as the largest group. Each send writes to its connections

@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LiveHub.Events;
+using LiveHub.Questions;
 using LiveHub.Realtime;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,8 @@ namespace LiveHub.Web.Pages;
 /// URLs, an import map that points every module at its fingerprinted URL, and <c>modulepreload</c> for the modules the
 /// page imports. Per request only the event's name is filled in.
 /// </summary>
-public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings strings, IOptions<RealtimeOptions> realtime) : LiveHub.Admin.IEventCache
+public sealed partial class PageRenderer(
+    IWebHostEnvironment env, PageStrings strings, IOptions<RealtimeOptions> realtime, IOptions<QuestionOptions> questions) : LiveHub.Admin.IEventCache
 {
     private const string NameAttrSlot = "\u0001name-attr\u0001";
     private const string NameTextSlot = "\u0001name-text\u0001";
@@ -160,7 +163,10 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
         return new RenderedPage(html, importMapHash, $"{T("app.name")}", fallbackKey, fallbackName);
     }
 
-    /// <summary>What the page's scripts read before anything else: its language and strings, and the server's settings they follow.</summary>
+    /// <summary>
+    /// What the page's scripts read before anything else: its language and strings, and the server's settings they follow
+    /// (keep-alive, input limits).
+    /// </summary>
     private string PageData(PageDefinition page, string lang)
     {
         var languages = PageStrings.Languages.ToDictionary(l => l, l => strings.Url(page, l));
@@ -174,7 +180,9 @@ public sealed partial class PageRenderer(IWebHostEnvironment env, PageStrings st
             languages,
             assets,
             keepAliveMs = realtime.Value.KeepAliveSeconds * 1000,
-        });
+            // The same limits the event snapshot carries, so the first paint already shows them.
+            limits = ClientLimits.From(questions.Value),
+        }, JsonSerializerOptions.Web);
         // The strings are already JSON (escaped for HTML by the serializer); they join the object as one more member.
         return string.Concat("{\"strings\":", strings.Json(page, lang), ",", rest.AsSpan(1));
     }

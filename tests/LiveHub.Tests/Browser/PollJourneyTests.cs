@@ -133,6 +133,61 @@ public sealed class PollJourneyTests(ServerFixture fixture)
         }
     }
 
+    /// <summary>
+    /// The pages follow the server's flag, with no rule of their own: a revealed quiz keeps its spread of answers off the phone
+    /// and the projector while it runs, and shows it the moment it closes.
+    /// </summary>
+    [SkippableFact]
+    public async Task ThePhoneAndTheProjectorShowARevealedQuizsResultsOnlyOnceItCloses()
+    {
+        await using var session = await Infrastructure.Browser.LaunchAsync();
+        var e = await Server.CreateEventAsync();
+        var baseUrl = Server.BaseUri.GetLeftPart(UriPartial.Authority);
+        await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
+        await using var voter = await TestClient.ConnectAsync(Server);
+        await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
+        var quiz = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
+            new PollDraftRequest(e.Keynote, PollKinds.Quiz, "Ibu kota Nusa Tenggara Timur?", ["Kupang", "Ende", "Maumere"], null, null, [0], 600, PollVisibility.Live));
+        await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(quiz.Id));
+        await moderator.OkAsync<ProjectorDelta>(nameof(EventHub.SetProjector), new SetProjectorRequest(e.Keynote, ProjectorModes.Poll, quiz.Id));
+
+        var projector = await session.OpenAsync("projector", 1280, 720);
+        await projector.GotoAsync($"{baseUrl}/e/{e.Code}/projector?session={e.Keynote}");
+        var screen = projector.GetByTestId("projector-poll");
+        await Expect(screen).ToHaveAttributeAsync("data-poll-id", quiz.Id.ToString());
+        var phone = await session.OpenAsync("phone", 360, 740);
+        await phone.GotoAsync($"{baseUrl}/e/{e.Code}?session={e.Keynote}");
+        var card = phone.Locator($"[data-testid='poll'][data-poll-id='{quiz.Id}']");
+        await Expect(card).ToHaveAttributeAsync("data-status", "open");
+
+        await voter.OkAsync<MyVote>(nameof(EventHub.CastVote), Vote(choices: [1], name: "Ani") with { PollId = quiz.Id });
+        await TestClient.EventuallyAsync(() => moderator.ResultFrames.Any(r => r.PollId == quiz.Id && r.Voters == 1), "the moderator sees the vote");
+        var frames = moderator.ResultFrames.Count(r => r.PollId == quiz.Id);
+        var revealed = await moderator.OkAsync<PollView>(nameof(EventHub.RevealPollResults), new RevealPollRequest(quiz.Id, true));
+        Assert.False(revealed.AudienceSeesResults);
+        // The reveal's fresh frame went to moderators, and would have gone to the hall in the same send; an announcement
+        // posted after it reaches each page after anything of the reveal.
+        await TestClient.EventuallyAsync(() => moderator.ResultFrames.Count(r => r.PollId == quiz.Id) > frames, "the reveal pushed a frame to moderators");
+        await moderator.OkAsync<LiveHub.Announcements.AnnouncementView>(nameof(EventHub.PostAnnouncement),
+            new LiveHub.Announcements.PostAnnouncementRequest(e.Id, null, "Kuis masih berjalan."));
+        await Expect(phone.GetByTestId("announcement-banner")).ToContainTextAsync("Kuis masih berjalan.");
+        await Expect(projector.GetByTestId("announcement-banner")).ToContainTextAsync("Kuis masih berjalan.");
+
+        await Expect(screen).ToHaveAttributeAsync("data-results", "hidden");
+        await Expect(screen.GetByTestId("poll-results")).ToHaveCountAsync(0);
+        await Expect(screen.GetByTestId("quiz-countdown")).ToBeVisibleAsync();
+        await Expect(card.GetByTestId("poll-results")).ToHaveCountAsync(0);
+        await session.StepAsync("revealed while running");
+
+        await moderator.OkAsync<PollView>(nameof(EventHub.ClosePoll), new PollRequest(quiz.Id));
+        await Expect(screen).ToHaveAttributeAsync("data-results", "visible");
+        await Expect(screen.GetByTestId("poll-count")).ToContainTextAsync("1");
+        await Expect(card).ToHaveAttributeAsync("data-status", "closed");
+        await Expect(card.GetByTestId("poll-results")).ToBeVisibleAsync();
+        await Expect(card.GetByTestId("poll-count")).ToContainTextAsync("1");
+        await session.StepAsync("closed");
+    }
+
     /// <summary>Nothing that carries the poll on the projector is set smaller than the back row can read at 1280×720.</summary>
     private static async Task AssertLegibleAsync(IPage projector)
     {

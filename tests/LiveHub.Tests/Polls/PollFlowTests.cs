@@ -85,7 +85,7 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
 
     /// <summary>
     /// The moderator's card says what the hall sees by the server's own rule, never a copy of it: a running quiz keeps its
-    /// spread from the audience and the screen, however its results are set, until the moderator reveals them.
+    /// spread from the audience and the screen, however its results are set and even when revealed, until it closes.
     /// </summary>
     [Fact]
     public async Task TheModeratorsPollViewSaysWhetherTheAudienceSeesResultsByTheServersRule()
@@ -100,7 +100,9 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
         Assert.True(quiz.ResultsVisible, "moderators always see results");
         Assert.False(quiz.AudienceSeesResults, "a running quiz with live results shows the hall nothing");
         quiz = await moderator.OkAsync<PollView>(nameof(EventHub.RevealPollResults), new RevealPollRequest(quiz.Id, true));
-        Assert.True(quiz.AudienceSeesResults, "revealed by the moderator");
+        Assert.False(quiz.AudienceSeesResults, "revealed, but still running");
+        quiz = await moderator.OkAsync<PollView>(nameof(EventHub.ClosePoll), new PollRequest(quiz.Id));
+        Assert.True(quiz.AudienceSeesResults, "closed");
 
         var single = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll), Single(e.Keynote, PollVisibility.OnClose));
         single = await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(single.Id));
@@ -111,6 +113,50 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
         // The same flag in the moderator's snapshot as in the action's answer.
         var snapshot = await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
         Assert.Equal([true, true], snapshot.Polls.Where(p => p.Id == quiz.Id || p.Id == single.Id).OrderBy(p => p.Id).Select(p => p.AudienceSeesResults));
+    }
+
+    [Fact]
+    public async Task AnOpenRevealedQuizSendsNoDistributionToTheAudienceOrProjectorUntilItCloses()
+    {
+        var e = await Server.CreateEventAsync();
+        await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
+        await using var phone = await TestClient.ConnectAsync(Server);
+        await using var projector = await TestClient.ConnectAsync(Server);
+        await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
+        await phone.JoinAsync(e.Keynote);
+        await projector.JoinAsync(e.Keynote, SessionViews.Projector);
+        var quiz = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
+            new PollDraftRequest(e.Keynote, PollKinds.Quiz, "Ibu kota NTT?", ["Kupang", "Ende", "Maumere"], null, null, [0], 600, PollVisibility.Live));
+        await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(quiz.Id));
+        await phone.OkAsync<MyVote>(nameof(EventHub.CastVote), new CastVoteRequest(quiz.Id, "q1", [1], null, null, null, null));
+        await TestClient.EventuallyAsync(() => moderator.ResultFrames.Any(r => r.PollId == quiz.Id && r.Voters == 1), "the moderator sees the vote");
+        var framesBefore = moderator.ResultFrames.Count(r => r.PollId == quiz.Id);
+
+        var revealed = await moderator.OkAsync<PollView>(nameof(EventHub.RevealPollResults), new RevealPollRequest(quiz.Id, true));
+        Assert.True(revealed.Revealed);
+        Assert.False(revealed.AudienceSeesResults, "a running quiz shows the hall nothing, revealed or not");
+        // The reveal pushes a fresh frame to moderators; a public one would go out in the same send.
+        await TestClient.EventuallyAsync(() => moderator.ResultFrames.Count(r => r.PollId == quiz.Id) > framesBefore, "the reveal pushed a frame to moderators");
+        var publicReveal = await TestClient.EventuallyValueAsync(() => phone.Received
+            .Where(r => r.Name == nameof(ILiveClient.PollRevealed)).Select(r => ((PollDelta)r.Payload).Poll).FirstOrDefault(p => p.Id == quiz.Id));
+        Assert.False(publicReveal.ResultsVisible);
+        Assert.False(publicReveal.AudienceSeesResults);
+        foreach (var view in new[] { SessionViews.Audience, SessionViews.Projector })
+        {
+            var snapshot = await (view == SessionViews.Audience ? phone : projector).JoinAsync(e.Keynote, view);
+            Assert.DoesNotContain(snapshot.Results, r => r.PollId == quiz.Id);
+            Assert.False(snapshot.Polls.Single(p => p.Id == quiz.Id).ResultsVisible);
+        }
+        Assert.DoesNotContain(phone.ResultFrames, r => r.PollId == quiz.Id);
+        Assert.DoesNotContain(projector.ResultFrames, r => r.PollId == quiz.Id);
+
+        // Closing flips the flag: the delta carries the new view, and the results follow.
+        await moderator.OkAsync<PollView>(nameof(EventHub.ClosePoll), new PollRequest(quiz.Id));
+        var publicClose = await TestClient.EventuallyValueAsync(() => projector.Received
+            .Where(r => r.Name == nameof(ILiveClient.PollClosed)).Select(r => ((PollDelta)r.Payload).Poll).FirstOrDefault(p => p.Id == quiz.Id));
+        Assert.True(publicClose.ResultsVisible);
+        await TestClient.EventuallyAsync(() => phone.ResultFrames.Any(r => r.PollId == quiz.Id && r.Voters == 1), "once closed the phone gets the results");
+        await TestClient.EventuallyAsync(() => projector.ResultFrames.Any(r => r.PollId == quiz.Id && r.Voters == 1), "and the projector");
     }
 
     [Fact]

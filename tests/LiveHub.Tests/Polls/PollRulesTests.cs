@@ -184,18 +184,72 @@ public sealed class PollRulesTests
     }
 
     [Theory]
-    [InlineData(PollVisibility.Live, PollStatus.Open, false, true)]
-    [InlineData(PollVisibility.OnClose, PollStatus.Open, false, false)]
-    [InlineData(PollVisibility.OnClose, PollStatus.Closed, false, true)]
-    [InlineData(PollVisibility.Hidden, PollStatus.Closed, false, false)]
-    [InlineData(PollVisibility.Hidden, PollStatus.Open, true, true)]
-    [InlineData(PollVisibility.Live, PollStatus.Draft, false, false)]
-    public void ResultsReachThePublicOnlyWhenTheVisibilityAllows(string visibility, string status, bool revealed, bool expected) =>
-        Assert.Equal(expected, PollRules.ResultsPublic(new PollRow { Visibility = visibility, Status = status, Revealed = revealed ? 1 : 0 }));
+    [InlineData(PollKinds.Single, PollVisibility.Live, PollStatus.Open, false, true)]
+    [InlineData(PollKinds.Single, PollVisibility.OnClose, PollStatus.Open, false, false)]
+    [InlineData(PollKinds.Single, PollVisibility.OnClose, PollStatus.Closed, false, true)]
+    [InlineData(PollKinds.Single, PollVisibility.Hidden, PollStatus.Closed, false, false)]
+    [InlineData(PollKinds.Single, PollVisibility.Hidden, PollStatus.Open, true, true)]
+    [InlineData(PollKinds.Single, PollVisibility.Live, PollStatus.Draft, true, false)]
+    [InlineData(PollKinds.Quiz, PollVisibility.Live, PollStatus.Open, true, false)]
+    [InlineData(PollKinds.Quiz, PollVisibility.Hidden, PollStatus.Open, true, false)]
+    [InlineData(PollKinds.Quiz, PollVisibility.Live, PollStatus.Closed, false, true)]
+    [InlineData(PollKinds.Quiz, PollVisibility.Hidden, PollStatus.Closed, false, false)]
+    [InlineData(PollKinds.Quiz, PollVisibility.Hidden, PollStatus.Closed, true, true)]
+    public void ResultsReachThePublicOnlyWhenTheVisibilityAllows(string kind, string visibility, string status, bool revealed, bool expected) =>
+        Assert.Equal(expected, PollRules.ResultsPublic(Row(kind, visibility, status, revealed)));
 
+    public static TheoryData<string, string, string, bool> EveryPollState()
+    {
+        var data = new TheoryData<string, string, string, bool>();
+        foreach (var kind in PollKinds.All)
+        {
+            foreach (var visibility in new[] { PollVisibility.Live, PollVisibility.OnClose, PollVisibility.Hidden })
+            {
+                foreach (var status in new[] { PollStatus.Draft, PollStatus.Open, PollStatus.Closed })
+                {
+                    data.Add(kind, visibility, status, false);
+                    data.Add(kind, visibility, status, true);
+                }
+            }
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// Every kind, visibility, status and reveal, by status: a draft shows nothing; a running quiz nothing, even revealed;
+    /// another running poll when live or revealed; a closed poll unless hidden and not revealed. Every view carries the same answer.
+    /// </summary>
     [Theory]
-    [InlineData(PollStatus.Open, false)]
-    [InlineData(PollStatus.Closed, true)]
-    public void ARunningQuizNeverGivesItsDistributionAway(string status, bool expected) =>
-        Assert.Equal(expected, PollRules.ResultsPublic(new PollRow { Kind = PollKinds.Quiz, Visibility = PollVisibility.Live, Status = status }));
+    [MemberData(nameof(EveryPollState))]
+    public void EveryViewOfEveryPollFollowsTheOneResultsRule(string kind, string visibility, string status, bool revealed)
+    {
+        var expected = status switch
+        {
+            PollStatus.Draft => false,
+            PollStatus.Open when kind == PollKinds.Quiz => false,
+            PollStatus.Open => revealed || visibility == PollVisibility.Live,
+            _ => revealed || visibility != PollVisibility.Hidden,
+        };
+        var row = Row(kind, visibility, status, revealed);
+
+        Assert.Equal(expected, PollRules.ResultsPublic(row));
+        var audience = PollService.View(row, moderator: false);
+        var moderator = PollService.View(row, moderator: true);
+        Assert.Equal(expected, audience.ResultsVisible);
+        Assert.Equal(expected, audience.AudienceSeesResults);
+        Assert.True(moderator.ResultsVisible, "moderators always see results");
+        Assert.Equal(expected, moderator.AudienceSeesResults);
+    }
+
+    private static PollRow Row(string kind, string visibility, string status, bool revealed) => new()
+    {
+        Kind = kind,
+        Visibility = visibility,
+        Status = status,
+        Revealed = revealed ? 1 : 0,
+        Options = PollKinds.HasOptions(kind) ? "[\"A\",\"B\"]" : "[]",
+        Correct = kind == PollKinds.Quiz ? "[0]" : null,
+        TimeLimitSeconds = kind == PollKinds.Quiz ? 30 : null,
+        OpenedAt = status == PollStatus.Draft ? null : 1_000,
+    };
 }

@@ -11,6 +11,7 @@ import { onEventDeleted } from '/js/lib/event-deleted.js';
 import { byNewest, byPopular, followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
 import { errorText, formatNumber, getLanguage, onLanguageChange, t } from '/js/lib/strings.js';
+import { limits } from '/js/lib/limits.js';
 import { fitsWhole, fitText } from '/js/lib/fit.js';
 import { reactionIcon } from '/js/lib/reactions.js';
 import { formatCountdown, relativeTime, serverNow } from '/js/lib/time.js';
@@ -26,6 +27,9 @@ const TOP = 5;
 const BANNER_MS = 20000; // a new announcement fills the screen this long, then stays as a ticker
 const MAX_BURST = 30; // emoji floated per reaction burst, however many came
 const MAX_FLOATING = 90; // emoji on screen at once: a kiosk browser must not drown in nodes
+// Layout choices, not input limits: a longer poll question is set smaller, more options take two columns.
+const LONG_QUESTION = 120;
+const ONE_COLUMN_OPTIONS = 6;
 const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', think: '🤔', up: '👍' };
 
 const ui = {
@@ -453,16 +457,16 @@ function spawnFloat(key, delay) {
 
 let shown = null; // { key, poll, view, count, countdown }: the poll on screen, rebuilt only when its shape changes
 
+/** The server decides (PollView.resultsVisible); a running quiz shows its countdown instead. */
 function showsResults(poll) {
-  // A quiz's spread of answers would give the answer away while it runs; its countdown is shown instead.
-  return poll.resultsVisible && (poll.kind !== 'quiz' || poll.status === 'closed');
+  return poll.resultsVisible;
 }
 
 const LETTERS = 'ABCDEFGHIJ';
 
 function optionsList(poll) {
   const correct = poll.status === 'closed' && poll.correct ? poll.correct : null;
-  return el('ol', { class: ['proj-options', poll.kind === 'quiz' && 'quiz-grid', poll.options.length > 6 && 'two-columns'] },
+  return el('ol', { class: ['proj-options', poll.kind === 'quiz' && 'quiz-grid', poll.options.length > ONE_COLUMN_OPTIONS && 'two-columns'] },
     poll.options.map((label, index) => el('li', {
       class: ['proj-option', correct && correct.includes(index) && 'is-correct'],
       attrs: { 'data-index': index },
@@ -489,7 +493,7 @@ function buildPoll(poll) {
     ]),
     results ? count : null,
   ]);
-  const question = el('h2', { class: ['proj-poll-question', poll.question.length > 120 && 'long'] }, [userText(poll.question)]);
+  const question = el('h2', { class: ['proj-poll-question', poll.question.length > LONG_QUESTION && 'long'] }, [userText(poll.question)]);
   let body;
   let view = null;
   if (results) {
@@ -498,7 +502,7 @@ function buildPoll(poll) {
   } else {
     body = el('div', { class: 'proj-poll-pending' }, [
       OPTION_KINDS.includes(poll.kind) ? optionsList(poll) : null,
-      poll.kind === 'rating' ? el('p', { class: 'proj-rating-scale', text: t('proj.poll.rating_scale', { scale: poll.scale || 5 }) }) : null,
+      poll.kind === 'rating' ? el('p', { class: 'proj-rating-scale', text: t('proj.poll.rating_scale', { scale: poll.scale || limits.ratingMinScale }) }) : null,
       quizRunning ? countdown : el('p', {
         class: 'proj-results-hidden',
         attrs: { 'data-testid': 'results-hidden' },

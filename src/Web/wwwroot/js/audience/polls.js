@@ -284,7 +284,7 @@ export function createPolls(page) {
 
   function ratingBody(poll, locked) {
     const chosen = chosenVote(poll);
-    const scale = poll.scale || 5;
+    const scale = poll.scale || limits.ratingMinScale;
     const buttons = [];
     for (let v = 1; v <= scale; v += 1) {
       const pressed = !!chosen && chosen.rating === v;
@@ -501,9 +501,9 @@ export function createPolls(page) {
     }, children);
   }
 
+  /** The server decides (PollView.resultsVisible): a running quiz, for one, never shows its spread of answers. */
   function showsResults(poll) {
-    // A quiz's spread of answers would give the answer away while it runs.
-    return poll.resultsVisible && (poll.kind !== 'quiz' || poll.status === 'closed');
+    return poll.resultsVisible;
   }
 
   function hiddenNote(poll) {

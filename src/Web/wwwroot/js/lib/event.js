@@ -5,6 +5,7 @@ import { errorText } from './strings.js';
 import { storage } from './storage.js';
 import { toast } from './dom.js';
 import { forgetEvent } from './event-deleted.js';
+import { applyLimits, limits } from './limits.js';
 
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
@@ -20,17 +21,19 @@ export function normaliseCode(input) {
 
 /** @param {string} code */
 export function isValidCode(code) {
-  return code.length === 6 && [...code].every((c) => CODE_ALPHABET.includes(c));
+  return code.length === limits.joinCodeLength && [...code].every((c) => CODE_ALPHABET.includes(c));
 }
 
 /**
  * The event's snapshot (JoinEvent); null when there is no such event, after onMissing was told (and the device forgot
  * what it kept under that code: a phone that was away when the organizer deleted the event learns it here). Anything else throws.
+ * The snapshot's input limits replace the page's own copy of them.
  * @param {import('./connection.js').Live} live @param {string} code @param {(error: any) => void} onMissing
  */
 export async function joinEvent(live, code, onMissing) {
   const r = await live.call('JoinEvent', code);
   if (r.ok) {
+    applyLimits(r.value);
     return r.value;
   }
   if (r.error && r.error.messageKey === 'error.not_found.event') {

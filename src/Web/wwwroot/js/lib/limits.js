@@ -1,21 +1,33 @@
 // @ts-check
-// Input limits. The server sends its own with the event snapshot (EventSnapshot.limits) and those replace these
-// defaults, every key it sends: the pages never decide a limit themselves.
+// Input limits: the server's, never the page's own. The page's data block (#lh-page) carries them from the first paint, and
+// the event snapshot's (EventSnapshot.limits) replace them when it arrives. docs/protocol.md describes each key.
 
-/** @type {Record<string, number>} */
-export const limits = { questionMaxLength: 500, nameMaxLength: 60, pollAnswerMaxLength: 280, wordCloudMaxWords: 3 };
+import { page } from './page.js';
 
-/** @param {{ limits?: Record<string, unknown> } | null | undefined} eventSnapshot */
-export function applyLimits(eventSnapshot) {
-  const given = eventSnapshot && eventSnapshot.limits;
-  if (!given) {
-    return;
-  }
-  for (const [name, value] of Object.entries(given)) {
+/**
+ * The server's ClientLimits (docs/protocol.md); lengths are characters as people see them (textLength).
+ * @typedef {Record<'questionMaxLength' | 'nameMaxLength' | 'pollAnswerMaxLength' | 'wordCloudMaxWords' |
+ *   'pollQuestionMaxLength' | 'pollOptionMaxLength' | 'pollMaxOptions' | 'replyMaxLength' | 'labelMaxLength' |
+ *   'maxLabels' | 'announcementMaxLength' | 'profanityMaxWords' | 'profanityWordMaxLength' | 'quizMinSeconds' |
+ *   'quizMaxSeconds' | 'ratingMinScale' | 'ratingMaxScale' | 'joinCodeLength', number>} Limits
+ */
+
+/** @type {Limits} */
+export const limits = /** @type {Limits} */ ({});
+take(page.limits);
+
+/** @param {Record<string, unknown> | null | undefined} given */
+function take(given) {
+  for (const [name, value] of Object.entries(given || {})) {
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
-      limits[name] = value;
+      /** @type {Record<string, number>} */ (limits)[name] = value;
     }
   }
+}
+
+/** The snapshot's limits replace the page's. @param {{ limits?: Record<string, unknown> } | null | undefined} eventSnapshot */
+export function applyLimits(eventSnapshot) {
+  take(eventSnapshot && eventSnapshot.limits);
 }
 
 // The server counts what a person sees as characters: grapheme clusters (an emoji with its skin tone, a letter with its

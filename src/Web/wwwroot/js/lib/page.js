@@ -1,7 +1,7 @@
 // @ts-check
 // What the server decided for this page, rendered into it as a JSON data block (#lh-page) before any script runs:
 // the page, its language and that language's strings, where the other languages' strings are, the fingerprinted
-// URLs of the files a script loads itself, and the hub's keep-alive interval.
+// URLs of the files a script loads itself, the hub's keep-alive interval and the server's input limits.
 
 /**
  * @typedef {object} PageData
@@ -11,6 +11,7 @@
  * @property {Record<string, string>} languages language → URL of this page's strings in it
  * @property {Record<string, string>} assets path under wwwroot → fingerprinted URL
  * @property {number} keepAliveMs
+ * @property {Record<string, unknown>} limits the server's input limits (ClientLimits), as EventSnapshot.limits carries them
  */
 
 /** @returns {PageData} */
@@ -27,6 +28,7 @@ function read() {
     languages: data.languages || {},
     assets: data.assets || {},
     keepAliveMs: Number(data.keepAliveMs) > 0 ? Number(data.keepAliveMs) : 4000,
+    limits: data.limits && typeof data.limits === 'object' ? data.limits : {},
   };
 }
 

@@ -1,10 +1,11 @@
 // @ts-check
 // Rating results: the average and a column per value.
 import { el } from '../lib/dom.js';
+import { limits } from '../lib/limits.js';
 import { formatNumber, t } from '../lib/strings.js';
 
 export function ratingChart(poll) {
-  const scale = poll.scale || 5;
+  const scale = poll.scale || limits.ratingMinScale;
   const value = el('span', { class: 'avg-value' });
   const average = el('div', { class: 'rating-avg', attrs: { 'data-testid': 'rating-average' } }, [
     el('span', { class: 'avg-label', text: t('poll.average') }),

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LiveHub.Announcements;
+using LiveHub.Events;
+using LiveHub.Moderation;
+using LiveHub.Polls;
+using LiveHub.Questions;
+using LiveHub.Realtime;
+using LiveHub.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LiveHub.Tests.Limits;
+
+/// <summary>The server owns every limit: the pages get each one from it, by one name, and keep no number of their own.</summary>
+[Collection(ServerCollection.Name)]
+public sealed partial class ClientLimitsTests(ServerFixture fixture)
+{
+    private LiveHubServer Server => fixture.Server;
+
+    /// <summary>Each key of <see cref="ClientLimits"/> and the server value it must equal; a new key needs a row here.</summary>
+    private static Dictionary<string, int> Expected(QuestionOptions questions) => new()
+    {
+        ["questionMaxLength"] = questions.MaxLength,
+        ["nameMaxLength"] = questions.MaxNameLength,
+        ["pollAnswerMaxLength"] = PollRules.MaxTextAnswerLength,
+        ["wordCloudMaxWords"] = PollRules.MaxWords,
+        ["pollQuestionMaxLength"] = PollRules.MaxQuestionLength,
+        ["pollOptionMaxLength"] = PollRules.MaxOptionLength,
+        ["pollMaxOptions"] = PollRules.MaxOptions,
+        ["replyMaxLength"] = QuestionService.MaxReplyLength,
+        ["labelMaxLength"] = QuestionService.MaxLabelLength,
+        ["maxLabels"] = QuestionService.MaxLabels,
+        ["announcementMaxLength"] = AnnouncementService.MaxLength,
+        ["profanityMaxWords"] = ProfanityFilter.MaxWords,
+        ["profanityWordMaxLength"] = ProfanityFilter.MaxWordLength,
+        ["quizMinSeconds"] = PollRules.QuizMinSeconds,
+        ["quizMaxSeconds"] = PollRules.QuizMaxSeconds,
+        ["ratingMinScale"] = PollRules.RatingMinScale,
+        ["ratingMaxScale"] = PollRules.RatingMaxScale,
+        ["joinCodeLength"] = JoinCode.Length,
+    };
+
+    private Dictionary<string, int> ExpectedHere() => Expected(Server.Services.GetRequiredService<IOptions<QuestionOptions>>().Value);
+
+    private static Dictionary<string, int> Read(JsonElement limits) =>
+        limits.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+
+    [Fact]
+    public async Task EveryKeyOfTheEventSnapshotsLimitsIsTheServersOwnValue()
+    {
+        var e = await Server.CreateEventAsync();
+        await using var phone = await TestClient.ConnectAsync(Server);
+
+        var snapshot = await phone.OkAsync<EventSnapshot>(nameof(EventHub.JoinEvent), e.Code);
+
+        var sent = Read(JsonSerializer.SerializeToElement(snapshot.Limits, JsonSerializerOptions.Web));
+        Assert.Equal(ExpectedHere().OrderBy(p => p.Key), sent.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public async Task EveryPagesDataBlockCarriesTheSameLimitsForItsFirstPaint()
+    {
+        var e = await Server.CreateEventAsync();
+        using var http = new HttpClient { BaseAddress = Server.BaseUri };
+        var expected = ExpectedHere().OrderBy(p => p.Key).ToList();
+
+        foreach (var path in new[] { "/", "/admin", $"/e/{e.Code}", $"/e/{e.Code}/projector", $"/e/{e.Code}/moderator", $"/e/{e.Code}/report" })
+        {
+            using var response = await http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var html = await response.Content.ReadAsStringAsync();
+            var block = PageData().Match(html);
+            Assert.True(block.Success, $"{path} has a page data block");
+            using var data = JsonDocument.Parse(block.Groups["json"].Value);
+            Assert.Equal(expected, Read(data.RootElement.GetProperty("limits")).OrderBy(p => p.Key).ToList());
+        }
+    }
+
+    [Fact]
+    public void TheLimitsModuleKeepsNoNumberOfItsOwn()
+    {
+        var source = File.ReadAllText(Path.Combine(Repo.Root, "src/Web/wwwroot/js/lib/limits.js"));
+        Assert.Matches(@"export const limits = /\*\* @type \{Limits\} \*/ \(\{\}\);", source);
+        // Every key the server sends is declared for the pages' type checks.
+        foreach (var key in Expected(new QuestionOptions()).Keys)
+        {
+            Assert.Contains($"'{key}'", source);
+        }
+    }
+
+    /// <summary>
+    /// No page script (the moderator's page aside, which follows in its own change) compares a text's length or a count with
+    /// a number of its own, or sets a maxlength: a limit comes from <c>limits</c>.
+    /// </summary>
+    [Fact]
+    public void NoPageScriptComparesALengthOrCountWithANumberOfItsOwn()
+    {
+        var root = Path.Combine(Repo.Root, "src/Web/wwwroot/js");
+        var offences = Directory.EnumerateFiles(root, "*.js", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != "moderator.js" || Path.GetDirectoryName(f) != root)
+            .SelectMany(f => Offences(File.ReadAllText(f)).Select(o => $"{Path.GetRelativePath(root, f)}: {o}"))
+            .ToList();
+        Assert.True(offences.Count == 0, "Limits written into page scripts:\n" + string.Join('\n', offences));
+    }
+
+    [Theory]
+    [InlineData("if (text.length > 500) {", true)]
+    [InlineData("counter.classList.toggle('over', textLength(text) >= 280);", true)]
+    [InlineData("if (300 < question.length) {", true)]
+    [InlineData("ok = f.options.length <= 10;", true)]
+    [InlineData("if (tooLong(name, 60)) {", true)]
+    [InlineData("const kept = clip(reply, 1000);", true)]
+    [InlineData("attrs: { maxlength: 120 }", true)]
+    [InlineData("input.maxLength = 30;", true)]
+    [InlineData("<input maxlength=\"8\">", true)]
+    [InlineData("if (tooLong(text, limits.questionMaxLength)) {", false)]
+    [InlineData("ui.empty.hidden = items.length > 0;", false)]
+    [InlineData("if (words.length > limits.wordCloudMaxWords) {", false)]
+    [InlineData("attrs: { maxlength: limits.labelMaxLength }", false)]
+    public void TheCheckCatchesAWrittenInLimitAndLetsTheServersThrough(string line, bool offends) =>
+        Assert.Equal(offends, Offences(line).Any());
+
+    // A number from 3 up: 0 and 1 are emptiness and plurals, not limits.
+    private const string Number = @"(?:[3-9]|[1-9]\d+)\b";
+
+    private static IEnumerable<string> Offences(string source) =>
+        LengthThenNumber().Matches(source).Concat(NumberThenLength().Matches(source)).Concat(LimitCall().Matches(source))
+            .Concat(MaxLength().Matches(source))
+            .Select(m => m.Value.Trim());
+
+    [GeneratedRegex(@"(?:\.length|textLength\([^()]*\))\s*(?:<=|>=|<|>|===|!==)\s*" + Number)]
+    private static partial Regex LengthThenNumber();
+
+    [GeneratedRegex(@"\b" + Number + @"\s*(?:<=|>=|<|>)\s*[\w.]+\.length\b")]
+    private static partial Regex NumberThenLength();
+
+    [GeneratedRegex(@"\b(?:tooLong|clip)\([^,()]+,\s*\d+\s*\)")]
+    private static partial Regex LimitCall();
+
+    [GeneratedRegex(@"maxlength['""]?\s*[:=]\s*['""]?\d", RegexOptions.IgnoreCase)]
+    private static partial Regex MaxLength();
+
+    [GeneratedRegex(@"<script type=""application/json"" id=""lh-page"">(?<json>.*?)</script>", RegexOptions.Singleline)]
+    private static partial Regex PageData();
+}
