@@ -28,6 +28,7 @@ public static class RealtimeSetup
                 ? new SqliteDatabase(store.SqlitePath, store.BusyTimeoutMilliseconds, store.SqliteSynchronous, clock)
                 : new PostgresDatabase(postgres, store.DataDirectory ?? Path.GetDirectoryName(Path.GetFullPath(store.SqlitePath))!, clock);
         });
+        services.AddSingleton<StoreMigrations>();
         services.AddHostedService<SqliteCheckpointer>();
         return services;
     }
