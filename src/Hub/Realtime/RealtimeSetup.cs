@@ -45,6 +45,7 @@ public static class RealtimeSetup
         services.AddSingleton<EventSnapshots>();
         services.AddHostedService<PresenceBroadcaster>();
         services.AddSingleton<SessionLocks>();
+        services.AddSingleton<SessionChanges>();
         services.AddSingleton<LiveHubMetrics>();
         services.AddSingleton<RateLimits>();
         services.AddSingleton<JoinGate>();
