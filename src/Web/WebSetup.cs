@@ -50,11 +50,13 @@ public static partial class WebSetup
     }
 
     /// <summary>
-    /// Migrates, loads the demo, prepares the admin key, and once the server listens prints where it listens, where phones
-    /// can join (or why they cannot), and the demo's three URLs.
+    /// Migrates the store, loads the demo, prepares the admin key, and once the server listens prints where it listens, where
+    /// phones can join (or why they cannot), and the demo's three URLs. Runs before the server listens, so readiness (and every
+    /// request) waits for the migrations.
     /// </summary>
     public static async Task PrepareLiveHubAsync(this WebApplication app)
     {
+        await app.Services.GetRequiredService<StoreMigrations>().MigrateAsync(app.Lifetime.ApplicationStopping);
         var demo = await app.Services.GetRequiredService<DemoLoader>().PrepareAsync(app.Lifetime.ApplicationStopping);
         await app.Services.GetRequiredService<AdminKeys>().PrepareAsync(app.Lifetime.ApplicationStopping);
         app.Lifetime.ApplicationStarted.Register(() =>

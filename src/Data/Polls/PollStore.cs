@@ -393,13 +393,6 @@ public sealed class PollStore : IAsyncDisposable
         return rows.AsList();
     }
 
-    public async Task<long> CountVotesAsync(long pollId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM votes WHERE poll_id = @pollId", new { pollId }, cancellationToken: ct));
-    }
-
     /// <summary>What the session's projector shows: questions, a poll, or the idle join screen.</summary>
     public Task<SessionVersions?> SetProjectorAsync(long sessionId, string mode, long? pollId, bool? showPresence, CancellationToken ct) =>
         db.WriteAsync<SessionVersions?>(async (connection, tx) =>

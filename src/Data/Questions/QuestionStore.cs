@@ -249,7 +249,7 @@ public sealed class QuestionStore(Database db)
         int affected;
         if (on)
         {
-            await EnsureParticipantAsync(connection, tx, participantId, now, ct);
+            await db.EnsureParticipantAsync(connection, tx, participantId, now, ct);
             affected = await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO upvotes (question_id, participant_id, created_at) VALUES (@questionId, @participantId, @now)
                 ON CONFLICT (question_id, participant_id) DO NOTHING
@@ -333,11 +333,6 @@ public sealed class QuestionStore(Database db)
         connection.QuerySingleOrDefaultAsync<QuestionRow>(new CommandDefinition(
             "SELECT * FROM questions WHERE id = @questionId AND session_id = @sessionId",
             new { questionId, sessionId }, tx, cancellationToken: ct));
-
-    private static Task EnsureParticipantAsync(DbConnection connection, DbTransaction tx, string participantId, long now, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO participants (id, created_at) VALUES (@participantId, @now) ON CONFLICT (id) DO NOTHING",
-            new { participantId, now }, tx, cancellationToken: ct));
 
     private static Task<SessionVersions> BumpAsync(DbConnection connection, DbTransaction tx, long sessionId, bool publicChange, CancellationToken ct) =>
         SessionVersioning.BumpAsync(connection, tx, sessionId, publicChange, ct);

@@ -5,6 +5,7 @@ using LiveHub.Limits;
 using LiveHub.Moderation;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveHub.Announcements;
 
@@ -80,4 +81,11 @@ public sealed class AnnouncementService(
 
     public async Task<IReadOnlyList<AnnouncementView>> ListAsync(long eventId, CancellationToken ct) =>
         (await store.ListAsync(eventId, Kept, ct)).Select(AnnouncementView.Of).ToList();
+}
+
+public static class AnnouncementsSetup
+{
+    /// <summary>Announcements to an event or one of its rooms.</summary>
+    public static IServiceCollection AddAnnouncements(this IServiceCollection services) =>
+        services.AddSingleton<AnnouncementStore>().AddSingleton<AnnouncementService>();
 }

@@ -1,6 +1,7 @@
 using LiveHub.Data.Events;
 using LiveHub.Polls;
 using LiveHub.Questions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace LiveHub.Events;
@@ -58,4 +59,12 @@ public sealed class EventService(EventStore store, TimeProvider clock, IOptions<
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         return now < s.StartsAt ? SessionStatus.Upcoming : now < s.EndsAt ? SessionStatus.Live : SessionStatus.Ended;
     }
+}
+
+public static class EventsSetup
+{
+    /// <summary>Events, their rooms and sessions, agendas, languages, and scenario imports.</summary>
+    public static IServiceCollection AddEvents(this IServiceCollection services) => services
+        .AddSingleton<EventStore>().AddSingleton<EventService>().AddSingleton<EventLanguages>()
+        .AddSingleton<AgendaService>().AddSingleton<ScenarioImporter>();
 }

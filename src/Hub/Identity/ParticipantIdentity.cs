@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -13,7 +14,7 @@ public sealed class ParticipantIdentity(IDataProtectionProvider provider)
 
     private readonly IDataProtector _protector = provider.CreateProtector("LiveHub.Participant.v1");
 
-    public static string NewId() => Base64UrlId(RandomNumberGenerator.GetBytes(16));
+    public static string NewId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 
     public string Protect(string participantId) => _protector.Protect(participantId);
 
@@ -32,7 +33,4 @@ public sealed class ParticipantIdentity(IDataProtectionProvider provider)
             return null;
         }
     }
-
-    private static string Base64UrlId(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -1,5 +1,6 @@
 using LiveHub.Data.Moderation;
 using LiveHub.Realtime;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LiveHub.Moderation;
 
@@ -24,4 +25,11 @@ public sealed class AuditLog(ModerationLogStore store, TimeProvider clock)
             Detail = detail is { Length: > 500 } ? detail[..500] : detail,
             At = clock.GetUtcNow().ToUnixTimeMilliseconds(),
         };
+}
+
+public static class ModerationSetup
+{
+    /// <summary>The audit log of moderators' actions, and the profanity filter.</summary>
+    public static IServiceCollection AddModeration(this IServiceCollection services) =>
+        services.AddSingleton<ModerationLogStore>().AddSingleton<AuditLog>().AddSingleton<ProfanityFilter>();
 }

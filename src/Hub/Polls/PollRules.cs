@@ -26,8 +26,6 @@ public static class PollRules
     public const int QuizBasePoints = 500;
     public const int QuizSpeedPoints = 500;
 
-    public static HubError PollError(string code, string key, string message) => new(code, key, message);
-
     /// <summary>Checks a moderator's poll and turns it into what the store keeps.</summary>
     public static HubError? CheckDefinition(PollDraftRequest? r, out PollDefinition definition)
     {

@@ -18,6 +18,7 @@ public sealed class PollService(
     OpenPolls openPolls,
     EventService events,
     SessionLocks locks,
+    SessionChanges sessions,
     RateLimits limits,
     Presence presence,
     PollResultsCoalescer results,
@@ -32,18 +33,7 @@ public sealed class PollService(
         {
             return error;
         }
-        var session = await events.FindSessionAsync(request!.SessionId, ct);
-        if (session is null)
-        {
-            return ErrorCodes.NotFoundError("session");
-        }
-        using (await locks.AcquireAsync(session.Id, ct))
-        {
-            var change = await store.CreateAsync(session.Id, definition, ct);
-            await hub.Clients.Group(GroupNames.Moderators(session.Id)).PollDrafted(ModDelta(change));
-            await audit.RecordAsync(caller, session.EventId, session.Id, "poll-create", pollId: change.Poll.Id, detail: change.Poll.Question, ct: ct);
-            return HubResult<PollView>.Success(View(change.Poll, moderator: true));
-        }
+        return await DraftAsync(caller, request!.SessionId, definition, audited: true, ct);
     }
 
     public async Task<HubResult<PollView>> UpdateAsync(Caller caller, UpdatePollRequest? request, CancellationToken ct)
@@ -56,12 +46,7 @@ public sealed class PollService(
         {
             return error;
         }
-        var (poll, denied) = await FindPollAsync(request.PollId, ct);
-        if (poll is null)
-        {
-            return denied!;
-        }
-        using (await locks.AcquireAsync(poll.SessionId, ct))
+        return await InPollSessionAsync(request.PollId, async poll =>
         {
             var change = await store.UpdateDraftAsync(poll.Id, definition, ct);
             openPolls.Forget(poll.Id);
@@ -71,7 +56,7 @@ public sealed class PollService(
             }
             await hub.Clients.Group(GroupNames.Moderators(poll.SessionId)).PollDrafted(ModDelta(change));
             return HubResult<PollView>.Success(View(change.Poll, moderator: true));
-        }
+        }, ct);
     }
 
     /// <summary>Copies a poll into a session as a new draft: templates reused across sessions and events.</summary>
@@ -86,20 +71,23 @@ public sealed class PollService(
         {
             return denied!;
         }
-        var target = await events.FindSessionAsync(request.SessionId, ct);
-        if (target is null)
-        {
-            return ErrorCodes.NotFoundError("session");
-        }
         var definition = new PollDefinition(template.Kind, template.Question, template.Options, (int?)template.MaxPicks, (int?)template.Scale,
             template.Correct, (int?)template.TimeLimitSeconds, template.Visibility);
-        using (await locks.AcquireAsync(target.Id, ct))
-        {
-            var change = await store.CreateAsync(target.Id, definition, ct);
-            await hub.Clients.Group(GroupNames.Moderators(target.Id)).PollDrafted(ModDelta(change));
-            return HubResult<PollView>.Success(View(change.Poll, moderator: true));
-        }
+        return await DraftAsync(caller, request.SessionId, definition, audited: false, ct);
     }
+
+    /// <summary>A new draft in a session, told to its moderators (and, unless a copy, recorded in the audit log).</summary>
+    private Task<HubResult<PollView>> DraftAsync(Caller caller, long sessionId, PollDefinition definition, bool audited, CancellationToken ct) =>
+        sessions.RunAsync(sessionId, async session =>
+        {
+            var change = await store.CreateAsync(session.Id, definition, ct);
+            await hub.Clients.Group(GroupNames.Moderators(session.Id)).PollDrafted(ModDelta(change));
+            if (audited)
+            {
+                await audit.RecordAsync(caller, session.EventId, session.Id, "poll-create", pollId: change.Poll.Id, detail: change.Poll.Question, ct: ct);
+            }
+            return HubResult<PollView>.Success(View(change.Poll, moderator: true));
+        }, ct);
 
     public Task<HubResult<PollView>> OpenAsync(Caller caller, PollRequest? request, CancellationToken ct) =>
         TransitionAsync(caller, request?.PollId, (id, c) => store.OpenAsync(id, c), (clients, d) => clients.PollOpened(d),
@@ -119,12 +107,7 @@ public sealed class PollService(
 
     public async Task<HubResult<PollView>> DeleteAsync(Caller caller, PollRequest? request, CancellationToken ct)
     {
-        var (poll, denied) = await FindPollAsync(request?.PollId ?? 0, ct);
-        if (poll is null)
-        {
-            return denied!;
-        }
-        using (await locks.AcquireAsync(poll.SessionId, ct))
+        return await InPollSessionAsync(request?.PollId, async poll =>
         {
             var change = await store.DeleteAsync(poll.Id, ct);
             openPolls.Forget(poll.Id);
@@ -138,10 +121,9 @@ public sealed class PollService(
                 await PublicClients(poll.SessionId).PollDeleted(PublicDelta(change));
             }
             await ReleaseProjectorAsync(poll, ct);
-            await audit.RecordAsync(caller, await EventOfAsync(poll.SessionId, ct), poll.SessionId, "poll-delete",
-                pollId: poll.Id, detail: poll.Question, ct: ct);
+            await RecordAsync(caller, poll, "poll-delete", ct);
             return HubResult<PollView>.Success(View(change.Poll, moderator: true));
-        }
+        }, ct);
     }
 
     /// <summary>Closes a quiz whose timer ran out; any node may do it, the store closes it once.</summary>
@@ -167,23 +149,18 @@ public sealed class PollService(
         {
             return HubError.Invalid("mode", "The projector mode must be 'questions', 'poll' or 'idle'.");
         }
-        var session = await events.FindSessionAsync(request.SessionId, ct);
-        if (session is null)
+        return await sessions.RunAsync(request.SessionId, async session =>
         {
-            return ErrorCodes.NotFoundError("session");
-        }
-        long? pollId = null;
-        if (request.Mode == ProjectorModes.Poll)
-        {
-            var poll = request.PollId is { } id ? await store.FindAsync(id, ct) : null;
-            if (poll is null || poll.SessionId != session.Id || poll.Status == PollStatus.Draft)
+            long? pollId = null;
+            if (request.Mode == ProjectorModes.Poll)
             {
-                return new HubError(ErrorCodes.Invalid, "error.invalid.poll", "Show a poll of this session that has been launched.");
+                var poll = request.PollId is { } id ? await store.FindAsync(id, ct) : null;
+                if (poll is null || poll.SessionId != session.Id || poll.Status == PollStatus.Draft)
+                {
+                    return new HubError(ErrorCodes.Invalid, "error.invalid.poll", "Show a poll of this session that has been launched.");
+                }
+                pollId = poll.Id;
             }
-            pollId = poll.Id;
-        }
-        using (await locks.AcquireAsync(session.Id, ct))
-        {
             var versions = await store.SetProjectorAsync(session.Id, request.Mode!, pollId, request.ShowPresence, ct);
             if (versions is null)
             {
@@ -200,7 +177,7 @@ public sealed class PollService(
                 results.Mark(shown);
             }
             return HubResult<ProjectorDelta>.Success(delta);
-        }
+        }, ct);
     }
 
     public async Task<HubResult<AnswerResult>> ModerateAnswerAsync(Caller caller, ModeratePollAnswerRequest? request, CancellationToken ct)
@@ -383,12 +360,7 @@ public sealed class PollService(
         Caller caller, long? pollId, Func<long, CancellationToken, Task<PollChange?>> change, Func<ILiveClient, PollDelta, Task> send,
         HubError refused, CancellationToken ct, bool releaseProjector = false, [System.Runtime.CompilerServices.CallerMemberName] string action = "")
     {
-        var (poll, denied) = await FindPollAsync(pollId ?? 0, ct);
-        if (poll is null)
-        {
-            return denied!;
-        }
-        using (await locks.AcquireAsync(poll.SessionId, ct))
+        return await InPollSessionAsync(pollId, async poll =>
         {
             var changed = await change(poll.Id, ct);
             if (changed is null)
@@ -400,11 +372,27 @@ public sealed class PollService(
             {
                 await ReleaseProjectorAsync(changed.Poll, ct);
             }
-            await audit.RecordAsync(caller, await EventOfAsync(poll.SessionId, ct), poll.SessionId,
-                "poll-" + action.Replace("Async", "", StringComparison.Ordinal).ToLowerInvariant(), pollId: poll.Id, detail: poll.Question, ct: ct);
+            await RecordAsync(caller, poll, "poll-" + action.Replace("Async", "", StringComparison.Ordinal).ToLowerInvariant(), ct);
             return HubResult<PollView>.Success(View(changed.Poll, moderator: true));
+        }, ct);
+    }
+
+    /// <summary>Finds a poll and runs <paramref name="change"/> under its session's lock; not found when there is no such poll.</summary>
+    private async Task<HubResult<T>> InPollSessionAsync<T>(long? pollId, Func<PollRow, Task<HubResult<T>>> change, CancellationToken ct)
+    {
+        var (poll, denied) = await FindPollAsync(pollId ?? 0, ct);
+        if (poll is null)
+        {
+            return denied!;
+        }
+        using (await locks.AcquireAsync(poll.SessionId, ct))
+        {
+            return await change(poll);
         }
     }
+
+    private async Task RecordAsync(Caller caller, PollRow poll, string action, CancellationToken ct) =>
+        await audit.RecordAsync(caller, await EventOfAsync(poll.SessionId, ct), poll.SessionId, action, pollId: poll.Id, detail: poll.Question, ct: ct);
 
     private async Task PushAsync(PollChange change, Func<ILiveClient, PollDelta, Task> send)
     {

@@ -18,7 +18,7 @@ public sealed class QuestionService(
     QuestionStore store,
     AskCommitter asks,
     EventService events,
-    SessionLocks locks,
+    SessionChanges sessions,
     RateLimits limits,
     UpvoteCoalescer upvotes,
     ProfanityFilter profanity,
@@ -115,12 +115,6 @@ public sealed class QuestionService(
         {
             return HubError.Invalid("action", $"The action must be one of: {string.Join(", ", ModerationActions.All)}.");
         }
-        var session = await events.FindSessionAsync(request.SessionId, ct);
-        if (session is null)
-        {
-            return ErrorCodes.NotFoundError("session");
-        }
-
         Func<QuestionRow, string> next = request.Action switch
         {
             ModerationActions.Approve => _ => QuestionStatus.Approved,
@@ -140,19 +134,12 @@ public sealed class QuestionService(
             _ => null,
         };
 
-        using (await locks.AcquireAsync(session.Id, ct))
-        {
-            // The audit entry commits with the change: one transaction, and nothing left to write once the deltas are out.
-            var change = await store.ChangeAsync(session.Id, request.QuestionId, next, onScreen, ct,
+        // The audit entry commits with the change: one transaction, and nothing left to write once the deltas are out.
+        return await ChangeAsync(caller, request.SessionId, request.Action!,
+            session => store.ChangeAsync(session.Id, request.QuestionId, next, onScreen, ct,
                 audit: (before, status) => audit.Entry(caller, session.EventId, session.Id, request.Action!, before.Id,
-                    detail: $"{before.Status} -> {status}"));
-            if (change is null)
-            {
-                return ErrorCodes.NotFoundError("question");
-            }
-            await PushChangeAsync(request.Action!, change);
-            return HubResult<QuestionView>.Success(QuestionView.ForModerators(change.After));
-        }
+                    detail: $"{before.Status} -> {status}")),
+            recorded: null, ct);
     }
 
     public async Task<HubResult<QuestionView>> EditAsync(Caller caller, EditQuestionRequest? request, CancellationToken ct)
@@ -165,22 +152,8 @@ public sealed class QuestionService(
         {
             return textError;
         }
-        var session = await events.FindSessionAsync(request.SessionId, ct);
-        if (session is null)
-        {
-            return ErrorCodes.NotFoundError("session");
-        }
-        using (await locks.AcquireAsync(session.Id, ct))
-        {
-            var change = await store.EditAsync(session.Id, request.QuestionId, text, ct);
-            if (change is null)
-            {
-                return ErrorCodes.NotFoundError("question");
-            }
-            await PushChangeAsync(Edited, change);
-            await audit.RecordAsync(caller, session.EventId, session.Id, "edit", change.After.Id, detail: $"was: {change.Before.Text}", ct: ct);
-            return HubResult<QuestionView>.Success(QuestionView.ForModerators(change.After));
-        }
+        return await ChangeAsync(caller, request.SessionId, Edited, session => store.EditAsync(session.Id, request.QuestionId, text, ct),
+            change => ("edit", $"was: {change.Before.Text}"), ct);
     }
 
     /// <summary>Sets (or, with empty text, removes) the moderator's reply shown under a question.</summary>
@@ -199,22 +172,8 @@ public sealed class QuestionService(
         {
             return replyError;
         }
-        var session = await events.FindSessionAsync(request.SessionId, ct);
-        if (session is null)
-        {
-            return ErrorCodes.NotFoundError("session");
-        }
-        using (await locks.AcquireAsync(session.Id, ct))
-        {
-            var change = await store.ReplyAsync(session.Id, request.QuestionId, reply, ct);
-            if (change is null)
-            {
-                return ErrorCodes.NotFoundError("question");
-            }
-            await PushChangeAsync(Replied, change);
-            await audit.RecordAsync(caller, session.EventId, session.Id, reply is null ? "unreply" : "reply", change.After.Id, detail: reply, ct: ct);
-            return HubResult<QuestionView>.Success(QuestionView.ForModerators(change.After));
-        }
+        return await ChangeAsync(caller, request.SessionId, Replied, session => store.ReplyAsync(session.Id, request.QuestionId, reply, ct),
+            _ => (reply is null ? "unreply" : "reply", reply), ct);
     }
 
     /// <summary>Replaces a question's labels; moderators alone see them.</summary>
@@ -230,23 +189,10 @@ public sealed class QuestionService(
         {
             return labelError;
         }
-        var session = await events.FindSessionAsync(request.SessionId, ct);
-        if (session is null)
-        {
-            return ErrorCodes.NotFoundError("session");
-        }
-        using (await locks.AcquireAsync(session.Id, ct))
-        {
-            var change = await store.LabelAsync(session.Id, request.QuestionId, string.Join(',', labels), ct);
-            if (change is null)
-            {
-                return ErrorCodes.NotFoundError("question");
-            }
-            await hub.Clients.Group(GroupNames.Moderators(session.Id)).QuestionLabeled(
-                new QuestionDelta(session.Id, change.Versions.ModVersion, QuestionView.ForModerators(change.After), change.OnScreenQuestionId));
-            await audit.RecordAsync(caller, session.EventId, session.Id, "label", change.After.Id, detail: string.Join(", ", labels), ct: ct);
-            return HubResult<QuestionView>.Success(QuestionView.ForModerators(change.After));
-        }
+        // Labels are not public: the change reaches moderators only.
+        return await ChangeAsync(caller, request.SessionId, Labeled,
+            session => store.LabelAsync(session.Id, request.QuestionId, string.Join(',', labels), ct),
+            _ => ("label", string.Join(", ", labels)), ct);
     }
 
     /// <summary>
@@ -259,12 +205,7 @@ public sealed class QuestionService(
         {
             return HubError.Invalid("merge", "Merge needs two different questions.");
         }
-        var session = await events.FindSessionAsync(request.SessionId, ct);
-        if (session is null)
-        {
-            return ErrorCodes.NotFoundError("session");
-        }
-        using (await locks.AcquireAsync(session.Id, ct))
+        return await sessions.RunAsync(request.SessionId, async session =>
         {
             var merge = await store.MergeAsync(session.Id, request.SourceId, request.TargetId, ct);
             if (merge is null)
@@ -276,7 +217,7 @@ public sealed class QuestionService(
             upvotes.Mark(session.Id, merge.Target.Id);
             await audit.RecordAsync(caller, session.EventId, session.Id, "merge", merge.Source.Id, detail: $"into {merge.Target.Id}", ct: ct);
             return HubResult<QuestionView>.Success(QuestionView.ForModerators(merge.Target));
-        }
+        }, ct);
     }
 
     public async Task<HubResult<SessionView>> SetModerationModeAsync(Caller caller, SetModerationModeRequest? request, CancellationToken ct)
@@ -285,12 +226,7 @@ public sealed class QuestionService(
         {
             return HubError.Invalid("mode", "The mode must be 'pre' or 'open'.");
         }
-        var session = await events.FindSessionAsync(request.SessionId, ct);
-        if (session is null)
-        {
-            return ErrorCodes.NotFoundError("session");
-        }
-        using (await locks.AcquireAsync(session.Id, ct))
+        return await sessions.RunAsync(request.SessionId, async session =>
         {
             var versions = await events.SetModerationAsync(session.Id, request.Mode!, ct);
             if (versions is null)
@@ -302,7 +238,7 @@ public sealed class QuestionService(
             await PublicClients(session.Id).ModerationModeChanged(new SessionModeDelta(session.Id, versions.Version, request.Mode!));
             await audit.RecordAsync(caller, session.EventId, session.Id, "moderation-mode", detail: request.Mode, ct: ct);
             return HubResult<SessionView>.Success(events.View(session with { Moderation = request.Mode! }));
-        }
+        }, ct);
     }
 
     /// <summary>
@@ -342,9 +278,32 @@ public sealed class QuestionService(
     private const string Edited = "edit";
     private const string Replied = "reply";
     private const string Merged = "merge";
+    private const string Labeled = "label";
     public const int MaxReplyLength = 1000;
     public const int MaxLabels = 5;
     public const int MaxLabelLength = 30;
+
+    /// <summary>
+    /// A moderator's change to one question, under the session's lock: committed by <paramref name="change"/> (null when the
+    /// session has no such question), pushed, then recorded in the audit log as <paramref name="recorded"/> says, unless the
+    /// store recorded it with the change. Answers with the moderators' view of the question.
+    /// </summary>
+    private Task<HubResult<QuestionView>> ChangeAsync(Caller caller, long sessionId, string action, Func<SessionRow, Task<QuestionChange?>> change,
+        Func<QuestionChange, (string Action, string? Detail)>? recorded, CancellationToken ct) =>
+        sessions.RunAsync(sessionId, async session =>
+        {
+            var changed = await change(session);
+            if (changed is null)
+            {
+                return ErrorCodes.NotFoundError("question");
+            }
+            await PushChangeAsync(action, changed);
+            if (recorded?.Invoke(changed) is { } entry)
+            {
+                await audit.RecordAsync(caller, session.EventId, session.Id, entry.Action, changed.After.Id, detail: entry.Detail, ct: ct);
+            }
+            return HubResult<QuestionView>.Success(QuestionView.ForModerators(changed.After));
+        }, ct);
 
     /// <summary>
     /// Hands a change's deltas to every recipient, the audience first as the largest group. Each send writes to its connections
@@ -377,6 +336,7 @@ public sealed class QuestionService(
         ModerationActions.Restore => clients.QuestionRestored(delta),
         ModerationActions.Show or ModerationActions.Hide => clients.QuestionOnScreenChanged(delta),
         Replied => clients.QuestionReplied(delta),
+        Labeled => clients.QuestionLabeled(delta),
         Merged => clients.QuestionMerged(delta),
         _ => clients.QuestionEdited(delta),
     };

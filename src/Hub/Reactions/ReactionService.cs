@@ -4,6 +4,7 @@ using LiveHub.Events;
 using LiveHub.Limits;
 using LiveHub.Realtime;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -98,4 +99,11 @@ public sealed partial class ReactionService(
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Reaction burst for session {SessionId} failed")]
     private static partial void LogFlushFailed(ILogger logger, Exception ex, long sessionId);
+}
+
+public static class ReactionsSetup
+{
+    /// <summary>Emoji reactions: counted in memory, stored and pushed once per tick.</summary>
+    public static IServiceCollection AddReactions(this IServiceCollection services) => services
+        .AddSingleton<ReactionStore>().AddSingleton<ReactionService>().AddHostedService(sp => sp.GetRequiredService<ReactionService>());
 }

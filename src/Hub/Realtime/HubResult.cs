@@ -103,7 +103,6 @@ public static class ErrorCodes
     public const string SlowDown = "slow_down";
     public const string InvalidState = "invalid_state";
     public const string Unavailable = "unavailable";
-    public const string NotJoined = "not_joined";
 
     public static HubError TextEmptyError() => new(TextEmpty, "error.text_empty", "The text is empty after trimming.");
     public static HubError TextInvalidError() =>

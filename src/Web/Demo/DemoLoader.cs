@@ -46,7 +46,7 @@ public enum DemoPasscode
 /// <summary>The demo event's code, and its moderator passcode when <see cref="Status"/> is <see cref="DemoPasscode.Current"/>.</summary>
 public sealed record DemoReady(string Code, string? Passcode, DemoPasscode Status);
 
-/// <summary>Migrates the store and loads the demo event on first start.</summary>
+/// <summary>Loads the demo event on first start, into a store already migrated.</summary>
 public sealed partial class DemoLoader(
     Database db,
     EventStore events,
@@ -59,8 +59,6 @@ public sealed partial class DemoLoader(
     /// <summary>Returns what the start-up log may say about the demo when it is (or was) loaded.</summary>
     public async Task<DemoReady?> PrepareAsync(CancellationToken ct)
     {
-        db.Migrate();
-        await events.EnsureRoomCodesAsync(JoinCode.New, ct);
         var demo = options.Value;
         if (!demo.Load)
         {
