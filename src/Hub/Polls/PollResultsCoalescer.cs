@@ -32,7 +32,7 @@ public sealed partial class PollResultsCoalescer(
         /// <summary>When the oldest change not yet on screens arrived (the clock's timestamp), for the lag metric.</summary>
         public long FirstMark;
         public long LastPhoneFrame = long.MinValue / 2;
-        /// <summary>When the last screen frames went (ms), at most one second's budget of them.</summary>
+        /// <summary>When the last screen frames left (ms), at most one second's budget of them.</summary>
         public readonly Queue<long> ScreenFrames = new();
     }
 
@@ -110,11 +110,6 @@ public sealed partial class PollResultsCoalescer(
                 if (screens)
                 {
                     p.Screens = false;
-                    p.ScreenFrames.Enqueue(now);
-                    while (p.ScreenFrames.Count > _screenFramesPerSecond)
-                    {
-                        p.ScreenFrames.Dequeue();
-                    }
                 }
                 if (phones)
                 {
@@ -125,6 +120,24 @@ public sealed partial class PollResultsCoalescer(
             try
             {
                 await SendAsync(pollId, screens, phones, ct);
+                // Counted when they left, not when they were decided: a tally that took long does not let the next frames
+                // crowd in behind it.
+                var left = clock.GetTimestamp() / (clock.TimestampFrequency / 1000);
+                lock (p)
+                {
+                    if (screens)
+                    {
+                        p.ScreenFrames.Enqueue(left);
+                        while (p.ScreenFrames.Count > _screenFramesPerSecond)
+                        {
+                            p.ScreenFrames.Dequeue();
+                        }
+                    }
+                    if (phones)
+                    {
+                        p.LastPhoneFrame = left;
+                    }
+                }
                 if (screens)
                 {
                     metrics.CoalescingLag(clock.GetElapsedTime(firstMark));
