@@ -13,9 +13,12 @@ import { reactionIcon } from '/js/lib/reactions.js';
 import { byNewest, byOldest, byPopular, followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
 import { applyI18n, errorText, fatalNotice, getLanguage, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
-import { formatCountdown, formatDay, formatTime, relativeTime, serverNow, startRelativeTimeTicker } from '/js/lib/time.js';
+import { formatCountdown, formatTime, relativeTime, serverNow, startRelativeTimeTicker } from '/js/lib/time.js';
 import { OPTION_KINDS, POLL_KINDS, secondsLeft } from '/js/polls/format.js';
 import { createResultsView } from '/js/polls/results.js';
+import { createAnnouncements } from '/js/moderator/announcements.js';
+import { createAudit } from '/js/moderator/audit.js';
+import { createProfanity } from '/js/moderator/profanity.js';
 
 const code = eventCodeFromPath();
 const params = new URLSearchParams(location.search);
@@ -26,7 +29,6 @@ const QUEUES = ['pending', 'approved', 'answered', 'dismissed', 'archived'];
 const REPLY_MAX = 1000;
 const LABELS_MAX = 5;
 const LABEL_MAX = 30;
-const ANNOUNCEMENT_MAX = 500;
 const REACTION_WINDOW_MS = 60000;
 
 const ui = {
@@ -67,26 +69,6 @@ const ui = {
   reactionCounter: $('#reaction-counter'),
   labelFilterBox: $('#label-filter-box'),
   labelFilter: $('#label-filter'),
-  annForm: $('#announcement-form'),
-  annText: $('#announcement-text'),
-  annCounter: $('#announcement-counter'),
-  annRoom: $('#announcement-room'),
-  annError: $('#announcement-error'),
-  annPost: $('#announcement-post'),
-  annItems: $('#announcement-items'),
-  annEmpty: $('#announcements-empty'),
-  profanity: $('#profanity'),
-  profanityWords: $('#profanity-words'),
-  profanityError: $('#profanity-error'),
-  profanityStatus: $('#profanity-status'),
-  profanitySave: $('#profanity-save'),
-  profanityReset: $('#profanity-reset'),
-  audit: $('#audit'),
-  auditScope: $('#audit-scope'),
-  auditRefresh: $('#audit-refresh'),
-  auditDownload: $('#audit-download'),
-  auditStatus: $('#audit-status'),
-  auditEntries: $('#audit-entries'),
 };
 
 let event = null;
@@ -104,16 +86,7 @@ let merging = null; // { id, search }
 let labelFilter = '';
 let presence = new Map(); // sessionId -> audience head count
 let roomPresence = new Map(); // roomId -> head count over the room's sessions
-let announcements = []; // newest first
-let annError = null;
-let annBusy = false;
-let profanityDirty = false;
-let profanityError = null;
-let profanityStatus = null; // { key, count }
 let reactionLog = []; // [{ at, counts }] of the current session, the last minute
-let auditTimer = null;
-let auditEntries = null;
-let auditError = null;
 const busy = new Set();
 
 applyI18n();
@@ -133,6 +106,9 @@ const state = new SessionState({
 
 // The moderator cookie rides on the WebSocket handshake, so the hub is started only once signed in.
 const live = connect({ onConnected: rejoin, autoStart: false });
+const announcements = createAnnouncements({ live, getEvent: () => event, failed, toastError });
+const profanity = createProfanity({ live, getEvent: () => event, failed });
+const audit = createAudit({ code, getEvent: () => event, getSessionId: () => sessionId, onRightsLost: lostModeratorRights });
 bindStatus(ui.conn, live);
 followSessionState(live, state);
 live.on('SessionStatusChanged', (view) => {
@@ -160,14 +136,10 @@ live.on('ReactionsSent', (delta) => {
 });
 live.on('AnnouncementPosted', (a) => {
   if (event && a.eventId === event.id) {
-    announcements = upsertAnnouncement(announcements, a);
-    renderAnnouncements();
+    announcements.posted(a);
   }
 });
-live.on('AnnouncementDeleted', (a) => {
-  announcements = announcements.filter((x) => x.id !== a.id);
-  renderAnnouncements();
-});
+live.on('AnnouncementDeleted', (a) => announcements.deleted(a));
 // The organizer rotated the passcode: the server took this connection out of the moderator groups; sign in again.
 live.on('ModeratorRightsLost', (lost) => {
   if (event && lost.eventId === event.id) {
@@ -298,10 +270,7 @@ async function joinSession(id) {
     closeEditors();
     labelFilter = '';
     reactionLog = [];
-    auditEntries = null;
-    if (ui.audit.open) {
-      setTimeout(loadAudit, 0); // after sessionId has moved on
-    }
+    audit.sessionChanged();
     seenPending = new Set();
     pollForm = null;
     copyOpen = null;
@@ -352,10 +321,8 @@ function setEvent(snapshot) {
   for (const s of event.sessions) {
     roomPresence.set(s.roomId, (roomPresence.get(s.roomId) || 0) + (presence.get(s.id) || 0));
   }
-  announcements = [...(snapshot.announcements || [])].sort(byNewest);
-  if (!profanityDirty && Array.isArray(snapshot.profanityWords)) {
-    ui.profanityWords.value = snapshot.profanityWords.join('\n');
-  }
+  announcements.load(snapshot);
+  profanity.load(snapshot);
   document.title = `${t('mod.title')} · ${event.name}`;
   ui.eventName.removeAttribute('data-i18n');
   ui.eventName.textContent = event.name;
@@ -396,10 +363,9 @@ function onStateChange(change) {
       closeEditors();
     }
   }
-  if (ui.audit.open && change.kind !== 'UpvotesChanged') {
+  if (change.kind !== 'UpvotesChanged') {
     // A moderator's action (here or on another laptop) is a new log line.
-    clearTimeout(auditTimer);
-    auditTimer = setTimeout(loadAudit, 1500);
+    audit.actionTaken();
   }
   render();
 }
@@ -1596,303 +1562,6 @@ function renderReactionCounter() {
 }
 setInterval(() => { if (signedIn && event) renderReactionCounter(); }, 5000);
 
-// ------------------------------------------------------------ announcements
-
-function roomName(roomId) {
-  const room = roomId ? roomById(event, roomId) : null;
-  return room ? room.name : t('mod.ann.everyone');
-}
-
-function renderAnnouncementRooms() {
-  const sig = JSON.stringify([getLanguage(), event.rooms.map((r) => [r.id, r.name])]);
-  if (ui.annRoom._sig === sig) {
-    return;
-  }
-  ui.annRoom._sig = sig;
-  const chosen = ui.annRoom.value;
-  ui.annRoom.replaceChildren(
-    el('option', { text: t('mod.ann.everyone'), attrs: { value: '' } }),
-    ...event.rooms.map((r) => el('option', { text: t('mod.ann.room', { room: r.name }), attrs: { value: r.id } })),
-  );
-  ui.annRoom.value = chosen;
-}
-
-function updateAnnouncementCounter() {
-  const text = ui.annText.value.trim();
-  ui.annCounter.textContent = t('ask.counter', { count: textLength(text), max: ANNOUNCEMENT_MAX });
-  ui.annCounter.classList.toggle('over', tooLong(text, ANNOUNCEMENT_MAX));
-}
-
-function showAnnouncementError(error) {
-  annError = error;
-  ui.annError.hidden = !error;
-  ui.annError.textContent = error ? (error.local ? t(error.local) : errorText(error, { max: ANNOUNCEMENT_MAX })) : '';
-  ui.annText.setAttribute('aria-invalid', error ? 'true' : 'false');
-}
-
-function renderAnnouncements() {
-  if (!event) {
-    return;
-  }
-  renderAnnouncementRooms();
-  updateAnnouncementCounter();
-  ui.annPost.setAttribute('aria-disabled', annBusy ? 'true' : 'false');
-  ui.annEmpty.hidden = announcements.length > 0;
-  reconcile(ui.annItems, announcements, {
-    key: (a) => a.id,
-    sig: (a) => JSON.stringify([getLanguage(), a.text, a.roomId, busy.has(`a${a.id}`)]),
-    build: (a) => el('li', { class: 'announcement-item', attrs: { 'data-testid': 'announcement-item', 'data-announcement-id': a.id } }, [
-      el('p', { class: 'announcement-meta' }, [
-        el('span', { class: 'badge badge-kind', text: roomName(a.roomId) }),
-        ' ',
-        el('time', { text: relativeTime(a.createdAt), data: { ts: a.createdAt }, attrs: { datetime: new Date(a.createdAt).toISOString() } }),
-      ]),
-      el('p', { class: 'announcement-text' }, [userText(a.text)]),
-      el('button', {
-        class: 'btn btn-small btn-danger',
-        text: t('mod.ann.delete'),
-        attrs: {
-          type: 'button',
-          'data-testid': 'announcement-delete',
-          'aria-label': t('mod.ann.delete_aria', { text: a.text.slice(0, 60) }),
-          'aria-disabled': busy.has(`a${a.id}`) ? 'true' : null,
-        },
-        on: { click: () => deleteAnnouncement(a) },
-      }),
-    ]),
-  });
-}
-
-ui.annText.addEventListener('input', () => {
-  updateAnnouncementCounter();
-  if (annError) {
-    showAnnouncementError(null);
-  }
-});
-
-ui.annText.addEventListener('keydown', (e) => {
-  if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-    e.preventDefault();
-    ui.annForm.requestSubmit();
-  }
-});
-
-ui.annForm.addEventListener('submit', async (e) => {
-  e.preventDefault();
-  if (annBusy || !event) {
-    return;
-  }
-  const text = ui.annText.value.trim();
-  if (!text) {
-    showAnnouncementError({ local: 'mod.ann.empty_text' });
-    ui.annText.focus();
-    return;
-  }
-  if (tooLong(text, ANNOUNCEMENT_MAX)) {
-    showAnnouncementError({ messageKey: 'error.text_too_long' });
-    ui.annText.focus();
-    return;
-  }
-  annBusy = true;
-  renderAnnouncements();
-  const roomId = ui.annRoom.value ? Number(ui.annRoom.value) : null;
-  const r = await live.request('PostAnnouncement', { eventId: event.id, roomId, text });
-  annBusy = false;
-  if (!r.ok) {
-    if (await failed(r)) {
-      return;
-    }
-    showAnnouncementError(r.error);
-    renderAnnouncements();
-    return;
-  }
-  showAnnouncementError(null);
-  ui.annText.value = '';
-  announcements = upsertAnnouncement(announcements, r.value);
-  renderAnnouncements();
-  toast(t('mod.ann.done_posted', { to: roomName(r.value.roomId) }));
-});
-
-async function deleteAnnouncement(a) {
-  const key = `a${a.id}`;
-  if (busy.has(key)) {
-    return;
-  }
-  busy.add(key);
-  renderAnnouncements();
-  const r = await live.request('DeleteAnnouncement', { eventId: event.id, announcementId: a.id });
-  busy.delete(key);
-  if (!r.ok && !(r.error && r.error.messageKey === 'error.not_found.announcement')) {
-    if (await failed(r)) {
-      return;
-    }
-    renderAnnouncements();
-    toastError(r.error);
-    return;
-  }
-  announcements = announcements.filter((x) => x.id !== a.id);
-  renderAnnouncements();
-  ui.annText.focus();
-  toast(t('mod.ann.done_deleted'));
-}
-
-// ------------------------------------------------------------ profanity list
-
-function showProfanity() {
-  ui.profanityError.hidden = !profanityError;
-  ui.profanityError.textContent = profanityError ? errorText(profanityError) : '';
-  ui.profanityStatus.textContent = profanityStatus ? t(profanityStatus.key, { count: profanityStatus.count }) : '';
-}
-
-ui.profanityWords.addEventListener('input', () => {
-  profanityDirty = true;
-  profanityStatus = null;
-  showProfanity();
-});
-
-async function saveProfanity(words, doneKey) {
-  if (!event || ui.profanitySave.getAttribute('aria-busy') === 'true') {
-    return;
-  }
-  ui.profanitySave.setAttribute('aria-busy', 'true');
-  const r = await live.request('SetProfanityWords', { eventId: event.id, words });
-  ui.profanitySave.removeAttribute('aria-busy');
-  if (!r.ok) {
-    if (await failed(r)) {
-      return;
-    }
-    profanityError = r.error;
-    profanityStatus = null;
-    showProfanity();
-    return;
-  }
-  const list = Array.isArray(r.value) ? r.value : [];
-  event.profanityWords = list;
-  ui.profanityWords.value = list.join('\n');
-  profanityDirty = false;
-  profanityError = null;
-  profanityStatus = { key: doneKey, count: list.length };
-  showProfanity();
-  toast(t(doneKey, { count: list.length }));
-}
-
-ui.profanitySave.addEventListener('click', () => {
-  const words = ui.profanityWords.value.split('\n').map((w) => w.trim()).filter(Boolean);
-  saveProfanity(words, 'mod.profanity.saved');
-});
-ui.profanityReset.addEventListener('click', () => saveProfanity([], 'mod.profanity.reset_done'));
-
-// ------------------------------------------------------------ audit log
-
-function auditUrl() {
-  const scope = ui.auditScope.value === 'event' ? '' : `session=${sessionId}&`;
-  return `/api/events/${encodeURIComponent(code)}/audit?${scope}limit=1000`;
-}
-
-const AUDIT_ACTIONS = [
-  'approve', 'dismiss', 'answer', 'archive', 'restore', 'show', 'hide', 'edit', 'reply', 'unreply', 'label', 'merge',
-  'moderation-mode', 'session-status', 'announce', 'unannounce', 'profanity-list', 'poll-create', 'poll-update', 'poll-copy',
-  'poll-delete', 'poll-open', 'poll-close', 'poll-reset', 'poll-reveal', 'answer-approve', 'answer-dismiss',
-];
-
-function actionName(action) {
-  return AUDIT_ACTIONS.includes(action) ? t(`audit.${action}`) : action;
-}
-
-/** The server writes details for logs ("into 17", "pending -> approved"): the known shapes are said in the reader's language. */
-function detailText(entry) {
-  const detail = entry.detail || '';
-  const status = (s) => (QUEUES.includes(s) ? t(`queue.${s}`) : s);
-  let m = /^into (\d+)$/.exec(detail);
-  if (entry.action === 'merge' && m) {
-    return t('mod.merged_into', { id: Number(m[1]) });
-  }
-  m = /^(\w+) -> (\w+)$/.exec(detail);
-  if (m) {
-    return `${status(m[1])} → ${status(m[2])}`;
-  }
-  m = /^(\d+) words$/.exec(detail);
-  if (entry.action === 'profanity-list' && m) {
-    return t('mod.audit.words', { count: Number(m[1]) });
-  }
-  if (entry.action === 'session-status') {
-    return detail === 'schedule' ? t('mod.status.schedule') : t(`session.status.${detail}`);
-  }
-  if (entry.action === 'moderation-mode' && ['pre', 'open'].includes(detail)) {
-    return t(detail === 'pre' ? 'mod.audit.mode_pre' : 'mod.audit.mode_open');
-  }
-  if (entry.action === 'edit' && detail.startsWith('was: ')) {
-    return t('mod.audit.was', { text: detail.slice(5) });
-  }
-  return detail;
-}
-
-function renderAudit() {
-  if (sessionId === null) {
-    return;
-  }
-  ui.auditDownload.href = auditUrl();
-  if (!ui.audit.open) {
-    return;
-  }
-  ui.auditStatus.textContent = auditError ? errorText(auditError)
-    : auditEntries === null ? t('loading') : t('mod.audit.count', { count: auditEntries.length });
-  const sig = JSON.stringify([getLanguage(), auditEntries && auditEntries.map((e) => e.id), event && event.timeZone]);
-  if (ui.auditEntries._sig === sig) {
-    return;
-  }
-  ui.auditEntries._sig = sig;
-  ui.auditEntries.replaceChildren(...(auditEntries || []).map((e) => el('tr', {
-    attrs: { 'data-testid': 'audit-entry', 'data-action': e.action, 'data-question-id': e.questionId ?? null },
-  }, [
-    el('td', { class: 'audit-time' }, [
-      el('span', { class: 'audit-day', text: formatDay(e.at, event.timeZone) }),
-      el('span', { class: 'audit-clock', text: formatTime(e.at, event.timeZone) }),
-    ]),
-    el('td', { class: 'audit-actor' }, [e.actor ? userText(e.actor) : t('mod.audit.no_name')]),
-    el('td', { class: 'audit-action', text: actionName(e.action) }),
-    el('td', { class: 'audit-question', text: e.questionId ? `#${e.questionId}` : (e.pollId ? t('mod.audit.poll', { id: e.pollId }) : '—') }),
-    el('td', { class: 'audit-detail' }, [userText(detailText(e))]),
-  ])));
-}
-
-async function loadAudit() {
-  clearTimeout(auditTimer);
-  if (!ui.audit.open || sessionId === null) {
-    return;
-  }
-  const url = auditUrl();
-  const r = await api('GET', url);
-  if (url !== auditUrl()) {
-    return;
-  }
-  if (!r.ok) {
-    if (r.status === 403) {
-      await lostModeratorRights(r.error);
-      return;
-    }
-    auditError = r.error;
-  } else {
-    auditError = null;
-    auditEntries = Array.isArray(r.value) ? r.value : [];
-  }
-  renderAudit();
-}
-
-ui.audit.addEventListener('toggle', () => {
-  if (ui.audit.open) {
-    auditEntries = null;
-    renderAudit();
-    loadAudit();
-  }
-});
-ui.auditRefresh.addEventListener('click', loadAudit);
-ui.auditScope.addEventListener('change', () => {
-  auditEntries = null;
-  renderAudit();
-  loadAudit();
-});
-
 // ------------------------------------------------------------ rendering
 
 function showFatal(error) {
@@ -1926,8 +1595,8 @@ function render() {
   renderStatus();
   renderPresenceToggle();
   renderReactionCounter();
-  renderAnnouncements();
-  renderAudit();
+  announcements.render();
+  audit.render();
   renderMode();
   renderOnScreen();
   renderTabs();
@@ -2320,8 +1989,8 @@ function cardSig(q) {
 
 onLanguageChange(() => {
   showSignInError(signinError);
-  showAnnouncementError(annError);
-  showProfanity();
+  announcements.languageChanged();
+  profanity.languageChanged();
   ui.onScreen._sig = null;
   pollResultsViews.clear();
   renderPollForm();
