@@ -18,6 +18,7 @@ import { OPTION_KINDS, POLL_KINDS, secondsLeft } from '/js/polls/format.js';
 import { createResultsView } from '/js/polls/results.js';
 import { createAnnouncements } from '/js/moderator/announcements.js';
 import { createAudit } from '/js/moderator/audit.js';
+import { createPollForm } from '/js/moderator/poll-form.js';
 import { createProfanity } from '/js/moderator/profanity.js';
 
 const code = eventCodeFromPath();
@@ -56,8 +57,6 @@ const ui = {
   list: $('#queue-list'),
   empty: $('#queue-empty'),
   projectorMode: $('#projector-mode'),
-  pollNew: $('#poll-new'),
-  pollFormHost: $('#poll-form-host'),
   pollItems: $('#poll-items'),
   pollsEmpty: $('#polls-empty'),
   name: $('#moderator-name'),
@@ -108,6 +107,9 @@ const state = new SessionState({
 const live = connect({ onConnected: rejoin, autoStart: false });
 const announcements = createAnnouncements({ live, getEvent: () => event, failed, toastError });
 const profanity = createProfanity({ live, getEvent: () => event, failed });
+const pollForm = createPollForm({
+  live, state, getSessionId: () => sessionId, failed, render, onOpen: () => { copyOpen = null; },
+});
 const audit = createAudit({ code, getEvent: () => event, getSessionId: () => sessionId, onRightsLost: lostModeratorRights });
 bindStatus(ui.conn, live);
 followSessionState(live, state);
@@ -272,10 +274,9 @@ async function joinSession(id) {
     reactionLog = [];
     audit.sessionChanged();
     seenPending = new Set();
-    pollForm = null;
     copyOpen = null;
     disarm();
-    renderPollForm();
+    pollForm.reset();
   }
   sessionId = id;
   state.begin(id);
@@ -717,326 +718,9 @@ ui.tabs.addEventListener('keydown', (e) => {
 
 const pollResultsViews = new Map(); // pollId -> { sig, view }
 const busyPolls = new Set();
-let pollForm = null; // { mode: 'new' | 'edit', pollId, kind, question, options, correct, maxPicks, scale, timer, visibility, error, busy }
 let armedReset = null; // pollId whose reset waits for a second click
 let armedTimer = null;
 let copyOpen = null; // { pollId, target }
-const QUESTION_MAX = 300; // the server's poll question limit (not in the event's limits)
-
-function blankForm(kind = 'single') {
-  return {
-    mode: 'new', pollId: null, kind, question: '', options: ['', ''], correct: [], maxPicks: '', scale: 5, timer: 30,
-    visibility: 'live', error: null, busy: false,
-  };
-}
-
-function formFromPoll(poll) {
-  return {
-    mode: 'edit',
-    pollId: poll.id,
-    kind: poll.kind,
-    question: poll.question,
-    options: poll.options.length ? [...poll.options] : ['', ''],
-    correct: [...(poll.correct || [])],
-    maxPicks: poll.kind === 'multiple' && poll.maxPicks && poll.maxPicks < poll.options.length ? String(poll.maxPicks) : '',
-    scale: poll.scale || 5,
-    timer: poll.timeLimitSeconds || 30,
-    visibility: poll.visibility,
-    error: null,
-    busy: false,
-  };
-}
-
-function openForm(form) {
-  pollForm = form;
-  copyOpen = null;
-  renderPollForm();
-  ui.pollFormHost.querySelector('[data-testid="poll-question"]')?.focus();
-}
-
-function closeForm() {
-  const wasEdit = pollForm && pollForm.pollId;
-  pollForm = null;
-  renderPollForm();
-  if (wasEdit) {
-    ui.pollItems.querySelector(`[data-poll-id="${wasEdit}"] [data-testid="poll-edit"]`)?.focus();
-  } else {
-    ui.pollNew.focus();
-  }
-}
-
-function formError(error) {
-  if (!error) {
-    return '';
-  }
-  if (error.messageKey === 'error.text_empty') {
-    return t('mod.poll.question_empty');
-  }
-  return errorText(error, error.messageKey === 'error.text_too_long' ? { max: QUESTION_MAX } : {});
-}
-
-/** The draft request from the form. Blank option fields are left out; the correct marks follow their options. */
-function draftFromForm(f) {
-  const withOptions = OPTION_KINDS.includes(f.kind);
-  const kept = withOptions ? f.options.map((text, index) => ({ text: text.trim(), index })).filter((o) => o.text) : [];
-  const maxPicks = f.kind === 'multiple' && String(f.maxPicks).trim() ? Number(f.maxPicks) : null;
-  return {
-    sessionId,
-    kind: f.kind,
-    question: f.question.trim(),
-    options: kept.map((o) => o.text),
-    maxPicks,
-    scale: f.kind === 'rating' ? Number(f.scale) : null,
-    correct: f.kind === 'quiz' ? kept.map((o, i) => (f.correct.includes(o.index) ? i : -1)).filter((i) => i >= 0) : null,
-    timeLimitSeconds: f.kind === 'quiz' ? Number(f.timer) : null,
-    visibility: f.visibility,
-  };
-}
-
-function checkDraft(d) {
-  if (!d.question) {
-    return { messageKey: 'error.text_empty' };
-  }
-  if (tooLong(d.question, QUESTION_MAX)) {
-    return { messageKey: 'error.text_too_long' };
-  }
-  if (OPTION_KINDS.includes(d.kind) && d.options.length < 2) {
-    return { messageKey: 'error.invalid.options' };
-  }
-  if (d.kind === 'multiple' && d.maxPicks !== null && (!Number.isInteger(d.maxPicks) || d.maxPicks < 1 || d.maxPicks > d.options.length)) {
-    return { messageKey: 'error.invalid.max_picks' };
-  }
-  if (d.kind === 'quiz' && !d.correct.length) {
-    return { messageKey: 'error.invalid.correct' };
-  }
-  if (d.kind === 'quiz' && (!Number.isInteger(d.timeLimitSeconds) || d.timeLimitSeconds < 5 || d.timeLimitSeconds > 600)) {
-    return { messageKey: 'error.invalid.time_limit' };
-  }
-  return null;
-}
-
-async function savePollForm() {
-  const f = pollForm;
-  if (!f || f.busy) {
-    return;
-  }
-  const draft = draftFromForm(f);
-  const local = checkDraft(draft);
-  if (local) {
-    f.error = local;
-    renderPollForm();
-    return;
-  }
-  f.busy = true;
-  f.error = null;
-  renderPollForm();
-  const r = f.mode === 'edit'
-    ? await live.request('UpdatePoll', { pollId: f.pollId, draft })
-    : await live.request('CreatePoll', draft);
-  if (pollForm !== f) {
-    return;
-  }
-  f.busy = false;
-  if (!r.ok) {
-    if (await failed(r)) {
-      return;
-    }
-    f.error = r.error;
-    renderPollForm();
-    ui.pollFormHost.querySelector('[data-testid="poll-form-error"]')?.focus();
-    return;
-  }
-  state.upsertPoll(r.value, 'PollDrafted');
-  pollForm = null;
-  renderPollForm();
-  render();
-  toast(t(f.mode === 'edit' ? 'mod.poll.done.updated' : 'mod.poll.done.created'));
-  ui.pollItems.querySelector(`[data-poll-id="${r.value.id}"] [data-testid="poll-open"]`)?.focus();
-}
-
-/** Rebuilds the form when its shape changes (kind, options); typing only updates the form state. */
-function renderPollForm() {
-  const f = pollForm;
-  ui.pollNew.setAttribute('aria-expanded', f && f.mode === 'new' ? 'true' : 'false');
-  if (!f) {
-    ui.pollFormHost.replaceChildren();
-    return;
-  }
-  const active = document.activeElement;
-  const focusKey = ui.pollFormHost.contains(active) ? active.dataset.fk : null;
-  const withOptions = OPTION_KINDS.includes(f.kind);
-  const field = (id, label, control, hint) => el('div', { class: 'field' }, [
-    el('label', { attrs: { for: id }, text: label }),
-    control,
-    hint ? el('p', { class: 'hint', attrs: { id: `${id}-hint` }, text: hint }) : null,
-  ]);
-  const select = (id, testid, value, options, onChange) => el('select', {
-    attrs: { id, 'data-testid': testid, 'data-fk': testid },
-    on: { change: (e) => onChange(e.target.value) },
-  }, options.map(([v, label]) => el('option', { text: label, attrs: { value: v, selected: String(v) === String(value) } })));
-
-  const parts = [
-    el('h3', { text: t(f.mode === 'edit' ? 'mod.poll.form.edit' : 'mod.poll.form.new') }),
-    field('poll-kind', t('mod.poll.form.kind'), select('poll-kind', 'poll-kind', f.kind,
-      POLL_KINDS.map((k) => [k, t(`poll.kind.${k}`)]), (v) => {
-        f.kind = v;
-        f.error = null;
-        renderPollForm();
-      }), t(`mod.poll.kind_hint.${f.kind}`)),
-    field('poll-question', t('mod.poll.form.question'), el('textarea', {
-      attrs: { id: 'poll-question', rows: 2, 'data-testid': 'poll-question', 'data-fk': 'question', 'aria-describedby': 'poll-question-hint' },
-      props: { value: f.question },
-      on: { input: (e) => { f.question = e.target.value; } },
-    }), t('mod.poll.form.question_hint', { max: QUESTION_MAX })),
-  ];
-
-  if (withOptions) {
-    const rows = f.options.map((value, index) => el('li', { class: 'option-row' }, [
-      el('label', { class: 'visually-hidden', attrs: { for: `poll-opt-${index}` }, text: t('mod.poll.form.option_n', { n: index + 1 }) }),
-      el('input', {
-        attrs: {
-          id: `poll-opt-${index}`,
-          type: 'text',
-          'data-testid': 'poll-option-input',
-          'data-index': index,
-          'data-fk': `opt-${index}`,
-          placeholder: t('mod.poll.form.option_n', { n: index + 1 }),
-        },
-        props: { value },
-        on: {
-          input: (e) => { f.options[index] = e.target.value; },
-          keydown: (e) => {
-            if (e.key === 'Enter') {
-              e.preventDefault();
-              if (index === f.options.length - 1 && f.options.length < 10) {
-                f.options.push('');
-                renderPollForm();
-                ui.pollFormHost.querySelector(`[data-fk="opt-${index + 1}"]`)?.focus();
-              } else {
-                ui.pollFormHost.querySelector(`[data-fk="opt-${index + 1}"]`)?.focus();
-              }
-            }
-          },
-        },
-      }),
-      f.kind === 'quiz' ? el('label', { class: 'correct-toggle' }, [
-        el('input', {
-          attrs: { type: 'checkbox', 'data-testid': 'poll-correct', 'data-index': index, 'data-fk': `correct-${index}` },
-          props: { checked: f.correct.includes(index) },
-          on: {
-            change: (e) => {
-              f.correct = e.target.checked ? [...new Set([...f.correct, index])] : f.correct.filter((i) => i !== index);
-            },
-          },
-        }),
-        el('span', { text: t('mod.poll.form.correct') }),
-      ]) : null,
-      el('button', {
-        class: 'btn btn-small btn-danger',
-        text: '×',
-        attrs: {
-          type: 'button',
-          'data-testid': 'poll-remove-option',
-          'data-fk': `remove-${index}`,
-          'aria-label': t('mod.poll.form.remove_option', { n: index + 1 }),
-          'aria-disabled': f.options.length <= 2 ? 'true' : null,
-        },
-        on: {
-          click: () => {
-            if (f.options.length <= 2) {
-              return;
-            }
-            f.options.splice(index, 1);
-            f.correct = f.correct.filter((i) => i !== index).map((i) => (i > index ? i - 1 : i));
-            renderPollForm();
-            ui.pollFormHost.querySelector(`[data-fk="opt-${Math.min(index, f.options.length - 1)}"]`)?.focus();
-          },
-        },
-      }),
-    ]));
-    parts.push(el('fieldset', { class: 'options-fieldset' }, [
-      el('legend', { text: t(f.kind === 'quiz' ? 'mod.poll.form.options_quiz' : 'mod.poll.form.options') }),
-      el('ol', { class: 'option-rows' }, rows),
-      el('button', {
-        class: 'btn btn-small',
-        text: `+ ${t('mod.poll.form.add_option')}`,
-        attrs: { type: 'button', 'data-testid': 'poll-add-option', 'data-fk': 'add', 'aria-disabled': f.options.length >= 10 ? 'true' : null },
-        on: {
-          click: () => {
-            if (f.options.length >= 10) {
-              return;
-            }
-            f.options.push('');
-            renderPollForm();
-            ui.pollFormHost.querySelector(`[data-fk="opt-${f.options.length - 1}"]`)?.focus();
-          },
-        },
-      }),
-    ]));
-  }
-  if (f.kind === 'multiple') {
-    parts.push(field('poll-max-picks', t('mod.poll.form.max_picks'), el('input', {
-      attrs: { id: 'poll-max-picks', type: 'number', min: 1, max: 10, inputmode: 'numeric', 'data-testid': 'poll-max-picks', 'data-fk': 'max', 'aria-describedby': 'poll-max-picks-hint' },
-      props: { value: f.maxPicks },
-      on: { input: (e) => { f.maxPicks = e.target.value; } },
-    }), t('mod.poll.form.max_picks_hint')));
-  }
-  if (f.kind === 'rating') {
-    parts.push(field('poll-scale', t('mod.poll.form.scale'), select('poll-scale', 'poll-scale', f.scale,
-      [[5, t('mod.poll.form.scale_n', { n: 5 })], [10, t('mod.poll.form.scale_n', { n: 10 })]], (v) => { f.scale = Number(v); })));
-  }
-  if (f.kind === 'quiz') {
-    parts.push(field('poll-timer', t('mod.poll.form.timer'), el('input', {
-      attrs: { id: 'poll-timer', type: 'number', min: 5, max: 600, step: 5, inputmode: 'numeric', 'data-testid': 'poll-timer', 'data-fk': 'timer', 'aria-describedby': 'poll-timer-hint' },
-      props: { value: f.timer },
-      on: { input: (e) => { f.timer = e.target.value; } },
-    }), t('mod.poll.form.timer_hint')));
-  }
-  parts.push(field('poll-visibility', t('mod.poll.form.visibility'), select('poll-visibility', 'poll-visibility', f.visibility,
-    ['live', 'on_close', 'hidden'].map((v) => [v, t(`poll.visibility.${v}`)]), (v) => {
-      f.visibility = v;
-      renderPollForm();
-    }), t(`mod.poll.visibility_hint.${f.visibility}`)));
-  parts.push(el('p', {
-    class: 'field-error',
-    attrs: { role: 'alert', tabindex: '-1', 'data-testid': 'poll-form-error' },
-    text: formError(f.error),
-    props: { hidden: !f.error },
-  }));
-  parts.push(el('div', { class: 'form-actions' }, [
-    el('button', {
-      class: 'btn btn-primary',
-      text: t(f.busy ? 'mod.poll.form.saving' : 'mod.poll.form.save'),
-      attrs: { type: 'submit', 'data-testid': 'poll-save', 'data-fk': 'save', 'aria-disabled': f.busy ? 'true' : null },
-    }),
-    el('button', {
-      class: 'btn',
-      text: t('action.cancel'),
-      attrs: { type: 'button', 'data-testid': 'poll-cancel', 'data-fk': 'cancel' },
-      on: { click: closeForm },
-    }),
-  ]));
-  const form = el('form', {
-    class: 'poll-form',
-    attrs: { 'data-testid': 'poll-form', novalidate: true, 'aria-label': t(f.mode === 'edit' ? 'mod.poll.form.edit' : 'mod.poll.form.new') },
-    on: {
-      submit: (e) => {
-        e.preventDefault();
-        savePollForm();
-      },
-      keydown: (e) => {
-        if (e.key === 'Escape') {
-          closeForm();
-        }
-      },
-    },
-  }, parts);
-  ui.pollFormHost.replaceChildren(form);
-  if (focusKey) {
-    ui.pollFormHost.querySelector(`[data-fk="${focusKey}"]`)?.focus();
-  }
-}
-
 async function pollAction(poll, method, arg, doneKey, kind = 'PollChanged') {
   if (busyPolls.has(poll.id)) {
     return null;
@@ -1203,7 +887,7 @@ function pollActions(poll) {
         poll.revealed ? 'mod.poll.done.hidden' : 'mod.poll.done.revealed'), '', { 'aria-pressed': poll.revealed ? 'true' : 'false' }));
   }
   if (poll.status === 'draft') {
-    list.push(pollButton(poll, 'poll-edit', t('action.edit'), () => openForm(formFromPoll(poll))));
+    list.push(pollButton(poll, 'poll-edit', t('action.edit'), () => pollForm.edit(poll)));
   }
   if (poll.status !== 'draft') {
     const armed = armedReset === poll.id;
@@ -1371,10 +1055,7 @@ function renderPolls() {
       pollResultsViews.delete(id);
     }
   }
-  if (pollForm && pollForm.mode === 'edit' && !ids.has(pollForm.pollId)) {
-    pollForm = null;
-    renderPollForm();
-  }
+  pollForm.pollsShown(ids);
 }
 
 function renderProjectorMode() {
@@ -1401,13 +1082,6 @@ for (const button of ui.projectorMode.querySelectorAll('button[data-mode]')) {
   });
 }
 
-ui.pollNew.addEventListener('click', () => {
-  if (pollForm && pollForm.mode === 'new') {
-    closeForm();
-    return;
-  }
-  openForm(blankForm());
-});
 
 setInterval(() => {
   for (const node of ui.pollItems.querySelectorAll('[data-testid="quiz-countdown"][data-deadline]')) {
@@ -1993,7 +1667,7 @@ onLanguageChange(() => {
   profanity.languageChanged();
   ui.onScreen._sig = null;
   pollResultsViews.clear();
-  renderPollForm();
+  pollForm.render();
   render();
 });
 startRelativeTimeTicker();
