@@ -21,17 +21,18 @@ import { createAudit } from '/js/moderator/audit.js';
 import { createPollForm } from '/js/moderator/poll-form.js';
 import { createPolls } from '/js/moderator/polls.js';
 import { createProfanity } from '/js/moderator/profanity.js';
+import { createReactionCounter } from '/js/moderator/reactions.js';
+import { createScreen } from '/js/moderator/screen.js';
+import { createSessionHeader } from '/js/moderator/session-header.js';
 
 const code = eventCodeFromPath();
 const params = new URLSearchParams(location.search);
 const SESSION_KEY = `lh.mod.session.${code}`;
 const NAME_KEY = 'lh.mod.name';
-const OVERRIDES_KEY = `lh.mod.status.${code}`;
 const QUEUES = ['pending', 'approved', 'answered', 'dismissed', 'archived'];
 const REPLY_MAX = 1000;
 const LABELS_MAX = 5;
 const LABEL_MAX = 30;
-const REACTION_WINDOW_MS = 60000;
 
 const ui = {
   fatal: $('#fatal'),
@@ -46,9 +47,6 @@ const ui = {
   eventName: $('#event-name'),
   select: $('#session-select'),
   summary: $('#session-summary'),
-  mode: $('#mode'),
-  modeState: $('#mode-state'),
-  modeNote: $('#mode-note'),
   projector: $('#projector-link'),
   onScreen: $('#on-screen'),
   next: $('#next'),
@@ -57,14 +55,7 @@ const ui = {
   hint: $('#queue-hint'),
   list: $('#queue-list'),
   empty: $('#queue-empty'),
-  projectorMode: $('#projector-mode'),
   name: $('#moderator-name'),
-  presenceSession: $('#presence-session'),
-  presenceRoom: $('#presence-room'),
-  presenceToggle: $('#presence-toggle'),
-  status: $('#session-status'),
-  statusHint: $('#session-status-hint'),
-  reactionCounter: $('#reaction-counter'),
   labelFilterBox: $('#label-filter-box'),
   labelFilter: $('#label-filter'),
 };
@@ -82,9 +73,6 @@ let replying = null; // { id, draft, error }
 let labeling = null; // { id, draft, error }
 let merging = null; // { id, search }
 let labelFilter = '';
-let presence = new Map(); // sessionId -> audience head count
-let roomPresence = new Map(); // roomId -> head count over the room's sessions
-let reactionLog = []; // [{ at, counts }] of the current session, the last minute
 const busy = new Set();
 
 applyI18n();
@@ -120,6 +108,11 @@ const polls = createPolls({
   editPoll: (poll) => pollForm.edit(poll),
   onPollsShown: (ids) => pollForm.pollsShown(ids),
 });
+const projectorControls = createScreen({ live, state, getSessionId: () => sessionId, toastFailure, render });
+const header = createSessionHeader({
+  live, state, code, getEvent: () => event, getSessionId: () => sessionId, failed, toastError, toastFailure, render,
+});
+const reactions = createReactionCounter({ getEvent: () => event, isShowing: () => signedIn && !!event });
 const audit = createAudit({ code, getEvent: () => event, getSessionId: () => sessionId, onRightsLost: lostModeratorRights });
 bindStatus(ui.conn, live);
 followSessionState(live, state);
@@ -133,17 +126,11 @@ live.on('PresenceChanged', (delta) => {
   if (!event || delta.eventId !== event.id) {
     return;
   }
-  presence.set(delta.sessionId, delta.session);
-  roomPresence.set(delta.roomId, delta.room);
-  if (delta.sessionId === sessionId) {
-    state.present = delta.session;
-  }
-  renderPresence();
+  header.presenceChanged(delta);
 });
 live.on('ReactionsSent', (delta) => {
   if (delta && delta.sessionId === sessionId) {
-    reactionLog.push({ at: Date.now(), counts: delta.counts || {} });
-    renderReactionCounter();
+    reactions.sent(delta);
   }
 });
 live.on('AnnouncementPosted', (a) => {
@@ -281,7 +268,7 @@ async function joinSession(id) {
   if (id !== sessionId) {
     closeEditors();
     labelFilter = '';
-    reactionLog = [];
+    reactions.sessionChanged();
     audit.sessionChanged();
     seenPending = new Set();
     polls.sessionChanged();
@@ -326,11 +313,7 @@ async function switchSession(id) {
 function setEvent(snapshot) {
   event = snapshot;
   applyLimits(snapshot);
-  presence = new Map(Object.entries(snapshot.presence || {}).map(([id, n]) => [Number(id), n]));
-  roomPresence = new Map();
-  for (const s of event.sessions) {
-    roomPresence.set(s.roomId, (roomPresence.get(s.roomId) || 0) + (presence.get(s.id) || 0));
-  }
+  header.load(snapshot);
   announcements.load(snapshot);
   profanity.load(snapshot);
   document.title = `${t('mod.title')} · ${event.name}`;
@@ -682,23 +665,6 @@ async function mergeInto(source, target) {
   ui.tabs.querySelector('[aria-selected="true"]')?.focus();
 }
 
-ui.mode.addEventListener('click', async () => {
-  if (!state.session) {
-    return;
-  }
-  const mode = state.session.moderation === 'pre' ? 'open' : 'pre';
-  ui.mode.setAttribute('aria-busy', 'true');
-  const r = await live.request('SetModerationMode', { sessionId, mode });
-  ui.mode.removeAttribute('aria-busy');
-  if (!r.ok) {
-    await toastFailure(r);
-    return;
-  }
-  state.session = { ...state.session, moderation: r.value.moderation };
-  render();
-  toast(t(`done.mode.${r.value.moderation}`));
-});
-
 ui.next.addEventListener('click', () => {
   const next = nextQuestion();
   if (next) {
@@ -722,213 +688,6 @@ ui.tabs.addEventListener('keydown', (e) => {
     ui.tabs.querySelector(`[data-queue="${target}"]`).focus();
   }
 });
-
-// ------------------------------------------------------------ polls
-
-function projectorPollCandidate() {
-  const launched = [...state.polls.values()].filter((p) => p.status !== 'draft');
-  const current = launched.find((p) => p.id === state.projectorPollId);
-  if (current) {
-    return current;
-  }
-  const newest = (a, b) => (b.openedAt || 0) - (a.openedAt || 0) || b.id - a.id;
-  return launched.filter((p) => p.status === 'open').sort(newest)[0] || launched.sort(newest)[0] || null;
-}
-
-async function setProjectorMode(mode) {
-  if (!state.session) {
-    return;
-  }
-  let pollId = null;
-  if (mode === 'poll') {
-    const poll = projectorPollCandidate();
-    if (!poll) {
-      toast(t('mod.projector.no_poll'), { kind: 'error' });
-      return;
-    }
-    pollId = poll.id;
-  }
-  ui.projectorMode.setAttribute('aria-busy', 'true');
-  const r = await live.request('SetProjector', { sessionId, mode, pollId });
-  ui.projectorMode.removeAttribute('aria-busy');
-  if (!r.ok) {
-    await toastFailure(r);
-    return;
-  }
-  state.projectorMode = r.value.mode;
-  state.projectorPollId = r.value.pollId ?? null;
-  render();
-  toast(t(`mod.projector.done.${r.value.mode}`));
-}
-
-function renderProjectorMode() {
-  const mode = state.projectorMode || 'questions';
-  ui.projectorMode.dataset.mode = mode;
-  const hasPoll = !!projectorPollCandidate();
-  for (const button of ui.projectorMode.querySelectorAll('button[data-mode]')) {
-    button.setAttribute('aria-pressed', button.dataset.mode === mode ? 'true' : 'false');
-    button.disabled = !state.session;
-    if (button.dataset.mode === 'poll') {
-      button.setAttribute('aria-disabled', hasPoll ? 'false' : 'true');
-      button.title = hasPoll ? '' : t('mod.projector.no_poll');
-    }
-  }
-}
-
-for (const button of ui.projectorMode.querySelectorAll('button[data-mode]')) {
-  button.addEventListener('click', () => {
-    if (button.getAttribute('aria-disabled') === 'true') {
-      toast(t('mod.projector.no_poll'), { kind: 'error' });
-      return;
-    }
-    setProjectorMode(button.dataset.mode);
-  });
-}
-
-
-// ------------------------------------------------------------ session header: presence, status, reactions
-
-function currentSessionView() {
-  return state.session || (event && event.sessions.find((s) => s.id === sessionId)) || null;
-}
-
-/** Head counts in the header and beside each session in the picker (changed in place: a rebuild would close it). */
-function renderPresence() {
-  if (!event) {
-    return;
-  }
-  const session = currentSessionView();
-  const here = sessionId !== null ? (presence.get(sessionId) ?? state.present ?? 0) : 0;
-  const room = session ? (roomPresence.get(session.roomId) ?? here) : here;
-  ui.presenceSession.textContent = t('mod.presence.session', { count: here });
-  ui.presenceRoom.textContent = t('mod.presence.room', { count: room });
-  ui.presenceSession.dataset.count = String(here);
-  ui.presenceRoom.dataset.count = String(room);
-  for (const option of ui.select.options) {
-    const count = presence.get(Number(option.value)) || 0;
-    const text = count ? `${option.dataset.label} · ${t('mod.presence.short', { count })}` : option.dataset.label;
-    if (option.dataset.label && option.textContent !== text) {
-      option.textContent = text;
-    }
-  }
-}
-
-/** What the schedule alone would say now. */
-function scheduledStatus(session) {
-  const now = serverNow();
-  return now < session.startsAt ? 'upcoming' : now < session.endsAt ? 'live' : 'ended';
-}
-
-/**
- * The override in force, as well as the client can tell: SessionView carries only the resulting status, so a status
- * the schedule would not give is an override, and this laptop remembers what it set itself.
- */
-function overrideOf(session) {
-  const mine = storage.get(OVERRIDES_KEY, {}) || {};
-  const remembered = Object.prototype.hasOwnProperty.call(mine, session.id) ? mine[session.id] : undefined;
-  const scheduled = scheduledStatus(session);
-  if (remembered !== undefined && (remembered === null ? session.status === scheduled : session.status === remembered)) {
-    return remembered;
-  }
-  return session.status === scheduled ? null : session.status;
-}
-
-function renderStatus() {
-  const session = currentSessionView();
-  ui.status.disabled = !session;
-  if (!session) {
-    return;
-  }
-  const override = overrideOf(session);
-  if (ui.status.getAttribute('aria-busy') !== 'true') {
-    ui.status.value = override || '';
-  }
-  ui.status.dataset.status = session.status;
-  const when = t('session.time', { start: formatTime(session.startsAt, event.timeZone), end: formatTime(session.endsAt, event.timeZone) });
-  ui.statusHint.textContent = override
-    ? t('mod.status.overridden', { scheduled: t(`session.status.${scheduledStatus(session)}`), when })
-    : t('mod.status.following', { when });
-}
-
-ui.status.addEventListener('change', async () => {
-  const session = currentSessionView();
-  if (!session) {
-    return;
-  }
-  const status = ui.status.value || null;
-  ui.status.setAttribute('aria-busy', 'true');
-  const r = await live.request('SetSessionStatus', { sessionId: session.id, status });
-  ui.status.removeAttribute('aria-busy');
-  if (!r.ok) {
-    if (await failed(r)) {
-      return;
-    }
-    toastError(r.error);
-    renderStatus();
-    return;
-  }
-  const mine = storage.get(OVERRIDES_KEY, {}) || {};
-  mine[session.id] = status;
-  storage.set(OVERRIDES_KEY, mine);
-  applySessionView(event, r.value);
-  state.takeStatus(r.value);
-  render();
-  toast(status ? t('mod.status.done', { status: t(`session.status.${status}`) }) : t('mod.status.done_schedule'));
-});
-
-function renderPresenceToggle() {
-  const on = !!state.projectorPresence;
-  ui.presenceToggle.setAttribute('aria-checked', on ? 'true' : 'false');
-  ui.presenceToggle.disabled = !state.session;
-}
-
-ui.presenceToggle.addEventListener('click', async () => {
-  if (!state.session || ui.presenceToggle.getAttribute('aria-busy') === 'true') {
-    return;
-  }
-  const showPresence = !state.projectorPresence;
-  const mode = state.projectorMode || 'questions';
-  ui.presenceToggle.setAttribute('aria-busy', 'true');
-  const r = await live.request('SetProjector', {
-    sessionId, mode, pollId: mode === 'poll' ? state.projectorPollId : null, showPresence,
-  });
-  ui.presenceToggle.removeAttribute('aria-busy');
-  if (!r.ok) {
-    await toastFailure(r);
-    return;
-  }
-  state.projectorPresence = !!r.value.showPresence;
-  render();
-  toast(t(state.projectorPresence ? 'mod.presence.done_on' : 'mod.presence.done_off'));
-});
-
-const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', think: '🤔', up: '👍' };
-
-/** The audience's reactions in the last minute, by kind: the mood of the room at a glance. */
-function renderReactionCounter() {
-  const since = Date.now() - REACTION_WINDOW_MS;
-  reactionLog = reactionLog.filter((r) => r.at >= since);
-  const totals = {};
-  for (const r of reactionLog) {
-    for (const [key, n] of Object.entries(r.counts)) {
-      totals[key] = (totals[key] || 0) + n;
-    }
-  }
-  const kinds = (event && event.reactions) || DEFAULT_REACTIONS;
-  const parts = Object.keys(kinds).filter((k) => totals[k]).map((k) => el('span', {
-    class: 'reaction-count', attrs: { 'data-reaction': k },
-  }, [reactionIcon(k, 'reaction-count-emoji'), ` ${totals[k]}`]));
-  const sig = JSON.stringify([getLanguage(), totals]);
-  if (ui.reactionCounter._sig === sig) {
-    return;
-  }
-  ui.reactionCounter._sig = sig;
-  ui.reactionCounter.replaceChildren(
-    el('span', { class: 'reaction-counter-label', text: t('mod.reactions.label') }),
-    ...(parts.length ? parts : [el('span', { class: 'reaction-none', text: t('mod.reactions.none') })]),
-  );
-}
-setInterval(() => { if (signedIn && event) renderReactionCounter(); }, 5000);
 
 // ------------------------------------------------------------ rendering
 
@@ -959,29 +718,17 @@ function render() {
   }
   renderSessionPicker(ui.select, ui.summary, event, sessionId, state.session || event.sessions.find((s) => s.id === sessionId));
   ui.projector.href = `/e/${encodeURIComponent(code)}/projector${sessionId ? `?session=${sessionId}` : ''}`;
-  renderPresence();
-  renderStatus();
-  renderPresenceToggle();
-  renderReactionCounter();
+  header.render();
+  reactions.render();
   announcements.render();
   audit.render();
-  renderMode();
   renderOnScreen();
   renderTabs();
   renderQueue();
-  renderProjectorMode();
+  projectorControls.render();
   polls.render();
   const pending = sorted('pending').length;
   document.title = `${pending ? `(${pending}) ` : ''}${t('mod.title')} · ${event.name}`;
-}
-
-function renderMode() {
-  const pre = !state.session || state.session.moderation === 'pre';
-  ui.mode.setAttribute('aria-checked', pre ? 'true' : 'false');
-  ui.mode.dataset.mode = state.session ? state.session.moderation : '';
-  ui.mode.disabled = !state.session;
-  ui.modeState.textContent = t(pre ? 'mod.mode.on' : 'mod.mode.off');
-  ui.modeNote.textContent = t(pre ? 'mod.mode.pre_note' : 'mod.mode.open_note');
 }
 
 function renderOnScreen() {
