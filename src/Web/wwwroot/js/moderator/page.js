@@ -1,6 +1,8 @@
+// @ts-check
 // The moderator's laptop: sign in with the event's passcode, then curate the queues (reply, label, merge duplicates),
 // run the session's polls, drive the screen, watch head counts and reactions, post announcements, keep the
-// profanity list and read the audit log.
+// profanity list and read the audit log. The parts live beside this module, each owning its own state; this one signs
+// in, joins the event and the session, and wires the parts to the connection and the session's state.
 import { applySessionStatus, renderSessionPicker, untilAgendaChanges } from '/js/lib/agenda.js';
 import { api } from '/js/lib/api.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
@@ -22,7 +24,7 @@ import { createReactionCounter } from '/js/moderator/reactions.js';
 import { createScreen } from '/js/moderator/screen.js';
 import { createSessionHeader } from '/js/moderator/session-header.js';
 
-const code = eventCodeFromPath();
+const code = eventCodeFromPath() || '';
 const params = new URLSearchParams(location.search);
 const SESSION_KEY = `lh.mod.session.${code}`;
 const NAME_KEY = 'lh.mod.name';
@@ -31,30 +33,33 @@ const ui = {
   fatal: $('#fatal'),
   signin: $('#signin'),
   signinForm: $('#signin-form'),
-  passcode: $('#passcode'),
+  passcode: /** @type {HTMLInputElement} */ ($('#passcode')),
   signinError: $('#signin-error'),
-  signinButton: $('#sign-in'),
+  signinButton: /** @type {HTMLButtonElement} */ ($('#sign-in')),
   signout: $('#sign-out'),
   conn: $('#conn'),
   app: $('#app'),
   eventName: $('#event-name'),
-  select: $('#session-select'),
+  select: /** @type {HTMLSelectElement} */ ($('#session-select')),
   summary: $('#session-summary'),
-  projector: $('#projector-link'),
-  name: $('#moderator-name'),
+  projector: /** @type {HTMLAnchorElement} */ ($('#projector-link')),
+  name: /** @type {HTMLInputElement} */ ($('#moderator-name')),
 };
 
+/** @type {any} the event snapshot (EventSnapshot) */
 let event = null;
+/** @type {number | null} */
 let sessionId = null;
 let signedIn = false;
-let eventTimer = null;
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let eventTimer;
 
 applyI18n();
 append($('#tools'), languageSwitch());
 
 const state = new SessionState({
   view: 'moderator',
-  resync: async (id) => {
+  resync: async (/** @type {number} */ id) => {
     const r = await live.call('JoinSession', id, 'moderator');
     if (!r.ok) {
       throw r.error; // retried after the wait it names, if any
@@ -122,7 +127,7 @@ live.on('ModeratorRightsLost', (lost) => {
 });
 
 // The organizer deleted the event, with every question, poll and log entry in it.
-onEventDeleted(live, code || '', (error) => {
+onEventDeleted(live, code, (error) => {
   event = null;
   showFatal(error);
 });
@@ -159,8 +164,10 @@ function showSignIn() {
   ui.passcode.focus();
 }
 
+/** @type {any} */
 let signinError = null;
 
+/** @param {any} error */
 function showSignInError(error) {
   signinError = error;
   ui.signinError.textContent = error ? errorText(error) : '';
@@ -215,7 +222,7 @@ ui.signout.addEventListener('click', async () => {
   toast(t('mod.signed_out'));
 });
 
-/** The server no longer accepts this browser as a moderator (expired cookie, changed passcode). */
+/** The server no longer accepts this browser as a moderator (expired cookie, changed passcode). @param {any} error */
 async function lostModeratorRights(error) {
   await live.stop();
   showSignIn();
@@ -240,6 +247,7 @@ async function rejoin() {
   }
 }
 
+/** @param {number} id */
 async function joinSession(id) {
   if (id !== sessionId) {
     queue.sessionChanged();
@@ -265,6 +273,7 @@ async function joinSession(id) {
   queue.loaded();
 }
 
+/** @param {number} id */
 async function switchSession(id) {
   if (id === sessionId) {
     return;
@@ -281,6 +290,7 @@ async function switchSession(id) {
   });
 }
 
+/** @param {any} snapshot */
 function setEvent(snapshot) {
   event = snapshot;
   applyLimits(snapshot);
@@ -290,7 +300,7 @@ function setEvent(snapshot) {
   document.title = `${t('mod.title')} · ${event.name}`;
   ui.eventName.removeAttribute('data-i18n');
   ui.eventName.textContent = event.name;
-  state.takeStatus(event.sessions.find((s) => s.id === state.sessionId));
+  state.takeStatus(event.sessions.find((/** @type {any} */ s) => s.id === state.sessionId));
   clearTimeout(eventTimer);
   eventTimer = setTimeout(async () => {
     const r = await live.request('JoinEvent', code);
@@ -303,6 +313,7 @@ function setEvent(snapshot) {
 
 // ------------------------------------------------------------ state changes
 
+/** @param {{ kind: string, delta?: any }} change */
 function onStateChange(change) {
   if (change.kind === 'PollResultsChanged') {
     // Frames come several times a second: only the polls panel changes.
@@ -317,7 +328,10 @@ function onStateChange(change) {
   render();
 }
 
-/** A failed tool call: lost rights send the moderator back to sign-in; anything else is said where it happened. */
+/**
+ * A failed tool call: lost rights send the moderator back to sign-in; anything else is said where it happened.
+ * @param {{ error?: any }} r
+ */
 async function failed(r) {
   if (r.error && r.error.messageKey === 'error.forbidden') {
     await lostModeratorRights(r.error);
@@ -326,13 +340,14 @@ async function failed(r) {
   return false;
 }
 
-/** A failed call said in a toast, unless lost rights sent the moderator back to sign-in. */
+/** A failed call said in a toast, unless lost rights sent the moderator back to sign-in. @param {{ error?: any }} r */
 async function toastFailure(r) {
   if (!(await failed(r))) {
     toastError(r.error);
   }
 }
 
+/** @param {any} error */
 function toastError(error) {
   toast(errorText(error), { kind: 'error' });
 }
@@ -341,6 +356,7 @@ ui.select.addEventListener('change', () => switchSession(Number(ui.select.value)
 
 // ------------------------------------------------------------ rendering
 
+/** @param {any} error */
 function showFatal(error) {
   ui.signin.hidden = true;
   ui.app.hidden = true;
@@ -352,7 +368,7 @@ function render() {
   if (!signedIn || !event) {
     return;
   }
-  renderSessionPicker(ui.select, ui.summary, event, sessionId, state.session || event.sessions.find((s) => s.id === sessionId));
+  renderSessionPicker(ui.select, ui.summary, event, sessionId, state.session || event.sessions.find((/** @type {any} */ s) => s.id === sessionId));
   ui.projector.href = `/e/${encodeURIComponent(code)}/projector${sessionId ? `?session=${sessionId}` : ''}`;
   header.render();
   reactions.render();
