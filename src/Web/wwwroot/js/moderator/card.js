@@ -50,7 +50,7 @@ export function createCard({ state, editors, isBusy, moderate, getLabelFilter, s
       attrs: { type: 'button', 'data-testid': `action-${action}`, 'aria-disabled': isBusy(q.id) ? 'true' : null },
       on: {
         click: (e) => {
-          if (e.currentTarget.getAttribute('aria-disabled') !== 'true') {
+          if (/** @type {HTMLElement} */ (e.currentTarget).getAttribute('aria-disabled') !== 'true') {
             moderate(q, action);
           }
         },
@@ -70,7 +70,7 @@ export function createCard({ state, editors, isBusy, moderate, getLabelFilter, s
       },
       on: {
         click: (e) => {
-          if (e.currentTarget.getAttribute('aria-disabled') === 'true') {
+          if (/** @type {HTMLElement} */ (e.currentTarget).getAttribute('aria-disabled') === 'true') {
             return;
           }
           if (open) {

@@ -88,7 +88,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
   }
 
   function focusEditor(questionId, selector) {
-    const box = document.querySelector(`#queue-list [data-question-id="${questionId}"] ${selector}`);
+    const box = /** @type {HTMLTextAreaElement | null} */ (document.querySelector(`#queue-list [data-question-id="${questionId}"] ${selector}`));
     if (box) {
       box.focus();
       box.setSelectionRange(box.value.length, box.value.length);
@@ -186,7 +186,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       .filter((q) => q.id !== source.id && !q.mergedIntoId && MERGEABLE.includes(q.status))
       .filter((q) => !needle || q.text.toLowerCase().includes(needle) || String(q.id) === needle
         || (q.authorName || '').toLowerCase().includes(needle))
-      .sort((a, b) => (a.status === 'pending') - (b.status === 'pending') || byPopular(a, b))
+      .sort((a, b) => Number(a.status === 'pending') - Number(b.status === 'pending') || byPopular(a, b))
       .slice(0, 30);
   }
 
@@ -213,13 +213,17 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     focusQueueTab();
   }
 
+  /**
+   * Escape cancels; Enter saves a one-line box, Ctrl+Enter a text area.
+   * @param {() => void} onSave @param {() => void} onCancel @returns {(e: KeyboardEvent) => void}
+   */
   function editorKeys(onSave, onCancel) {
     return (e) => {
       if (e.key === 'Escape') {
         e.preventDefault();
         onCancel();
       }
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || e.target.tagName === 'INPUT')) {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey || /** @type {HTMLElement} */ (e.target).tagName === 'INPUT')) {
         e.preventDefault();
         onSave();
       }
@@ -240,7 +244,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       el('textarea', {
         attrs: { id, rows: 3, 'data-testid': 'reply-text', 'data-fk': 'reply-text', 'aria-describedby': `${id}-hint` },
         props: { value: replying.draft },
-        on: { input: (e) => { replying.draft = e.target.value; }, keydown: editorKeys(() => saveReply(q), cancel) },
+        on: { input: (e) => { replying.draft = /** @type {HTMLInputElement} */ (e.target).value; }, keydown: editorKeys(() => saveReply(q), cancel) },
       }),
       limits.replyMaxLength ? el('p', { class: 'hint', attrs: { id: `${id}-hint` }, text: t('mod.reply.hint', { max: limits.replyMaxLength }) }) : null,
       replying.error ? el('p', { class: 'field-error', attrs: { role: 'alert' }, text: errorText(replying.error, limits.replyMaxLength ? { max: limits.replyMaxLength } : {}) }) : null,
@@ -259,7 +263,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       el('input', {
         attrs: { id, type: 'text', 'data-testid': 'labels-input', 'data-fk': 'labels-input', autocomplete: 'off', 'aria-describedby': `${id}-hint` },
         props: { value: labeling.draft },
-        on: { input: (e) => { labeling.draft = e.target.value; }, keydown: editorKeys(() => saveLabels(q), cancel) },
+        on: { input: (e) => { labeling.draft = /** @type {HTMLInputElement} */ (e.target).value; }, keydown: editorKeys(() => saveLabels(q), cancel) },
       }),
       limits.maxLabels && limits.labelMaxLength
         ? el('p', { class: 'hint', attrs: { id: `${id}-hint` }, text: t('mod.labels.hint', { count: limits.maxLabels, max: limits.labelMaxLength }) })
@@ -283,8 +287,8 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
         attrs: { id, type: 'search', 'data-testid': 'merge-search', 'data-fk': 'merge-search', autocomplete: 'off' },
         props: { value: merging.search },
         on: {
-          input: (e) => { merging.search = e.target.value; render(); },
-          keydown: (e) => { if (e.key === 'Escape') { e.preventDefault(); cancelTool(q, 'merge'); } },
+          input: (e) => { merging.search = /** @type {HTMLInputElement} */ (e.target).value; render(); },
+          keydown: (/** @type {KeyboardEvent} */ e) => { if (e.key === 'Escape') { e.preventDefault(); cancelTool(q, 'merge'); } },
         },
       }),
       candidates.length
@@ -316,8 +320,8 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       attrs: { 'data-testid': 'edit-text', 'aria-label': t('mod.edit_label'), rows: 4 },
       props: { value: editing.draft },
       on: {
-        input: (e) => { if (editing) editing.draft = e.target.value; },
-        keydown: (e) => {
+        input: (e) => { if (editing) editing.draft = /** @type {HTMLInputElement} */ (e.target).value; },
+        keydown: (/** @type {KeyboardEvent} */ e) => {
           if (e.key === 'Escape') { editing = null; render(); }
           if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); saveEdit(q); }
         },

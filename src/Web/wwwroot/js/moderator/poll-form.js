@@ -206,8 +206,8 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
         },
         props: { value: f.options[index] },
         on: {
-          input: (e) => { f.options[index] = e.target.value; },
-          keydown: (e) => {
+          input: (e) => { f.options[index] = /** @type {HTMLInputElement} */ (e.target).value; },
+          keydown: (/** @type {KeyboardEvent} */ e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
               if (index === f.options.length - 1 && roomForOption(f)) {
@@ -225,7 +225,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
           props: { checked: f.correct.includes(index) },
           on: {
             change: (e) => {
-              f.correct = e.target.checked ? [...new Set([...f.correct, index])] : f.correct.filter((i) => i !== index);
+              f.correct = /** @type {HTMLInputElement} */ (e.target).checked ? [...new Set([...f.correct, index])] : f.correct.filter((i) => i !== index);
             },
           },
         }),
@@ -264,7 +264,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
       return el('input', {
         attrs: { id: 'poll-scale', type: 'number', min: 1, inputmode: 'numeric', 'data-testid': 'poll-scale', 'data-fk': 'poll-scale' },
         props: { value: f.scale },
-        on: { input: (e) => { f.scale = Number(e.target.value); } },
+        on: { input: (e) => { f.scale = Number(/** @type {HTMLInputElement} */ (e.target).value); } },
       });
     }
     return select('poll-scale', 'poll-scale', f.scale, choices.map((n) => [n, t('mod.poll.form.scale_n', { n })]), (v) => { f.scale = Number(v); });
@@ -277,7 +277,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
   function select(id, testid, value, options, onChange) {
     return el('select', {
       attrs: { id, 'data-testid': testid, 'data-fk': testid },
-      on: { change: (e) => onChange(e.target.value) },
+      on: { change: (e) => onChange(/** @type {HTMLInputElement} */ (e.target).value) },
     }, options.map(([v, label]) => el('option', { text: label, attrs: { value: v, selected: String(v) === String(value) } })));
   }
 
@@ -310,7 +310,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
       field('poll-question', t('mod.poll.form.question'), el('textarea', {
         attrs: { id: 'poll-question', rows: 2, 'data-testid': 'poll-question', 'data-fk': 'question', 'aria-describedby': questionMax ? 'poll-question-hint' : null },
         props: { value: f.question },
-        on: { input: (e) => { f.question = e.target.value; } },
+        on: { input: (e) => { f.question = /** @type {HTMLInputElement} */ (e.target).value; } },
       }), questionMax ? t('mod.poll.form.question_hint', { max: questionMax }) : ''),
     ];
 
@@ -339,7 +339,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
       parts.push(field('poll-max-picks', t('mod.poll.form.max_picks'), el('input', {
         attrs: { id: 'poll-max-picks', type: 'number', min: 1, max: limits.pollMaxOptions || null, inputmode: 'numeric', 'data-testid': 'poll-max-picks', 'data-fk': 'max', 'aria-describedby': 'poll-max-picks-hint' },
         props: { value: f.maxPicks },
-        on: { input: (e) => { f.maxPicks = e.target.value; } },
+        on: { input: (e) => { f.maxPicks = /** @type {HTMLInputElement} */ (e.target).value; } },
       }), t('mod.poll.form.max_picks_hint')));
     }
     if (f.kind === 'rating') {
@@ -349,7 +349,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
       parts.push(field('poll-timer', t('mod.poll.form.timer'), el('input', {
         attrs: { id: 'poll-timer', type: 'number', min: limits.quizMinSeconds || null, max: limits.quizMaxSeconds || null, step: 5, inputmode: 'numeric', 'data-testid': 'poll-timer', 'data-fk': 'timer', 'aria-describedby': 'poll-timer-hint' },
         props: { value: f.timer },
-        on: { input: (e) => { f.timer = e.target.value; } },
+        on: { input: (e) => { f.timer = /** @type {HTMLInputElement} */ (e.target).value; } },
       }), t('mod.poll.form.timer_hint')));
     }
     parts.push(field('poll-visibility', t('mod.poll.form.visibility'), select('poll-visibility', 'poll-visibility', f.visibility,
@@ -384,7 +384,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
           e.preventDefault();
           save();
         },
-        keydown: (e) => {
+        keydown: (/** @type {KeyboardEvent} */ e) => {
           if (e.key === 'Escape') {
             close();
           }

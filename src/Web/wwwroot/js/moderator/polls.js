@@ -142,7 +142,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
       attrs: { type: 'button', 'data-testid': testid, 'data-fk': testid, 'aria-disabled': busyPolls.has(poll.id) ? 'true' : null, ...extra },
       on: {
         click: (e) => {
-          if (e.currentTarget.getAttribute('aria-disabled') !== 'true') {
+          if (/** @type {HTMLElement} */ (e.currentTarget).getAttribute('aria-disabled') !== 'true') {
             onClick();
           }
         },
@@ -204,7 +204,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     const id = `poll-copy-${poll.id}`;
     const select = el('select', {
       attrs: { id, 'data-testid': 'poll-copy-session', 'data-fk': 'copy-session' },
-      on: { change: (e) => { copyOpen.target = Number(e.target.value); } },
+      on: { change: (e) => { copyOpen.target = Number(/** @type {HTMLInputElement} */ (e.target).value); } },
     });
     fillSessionSelect(select, getEvent(), copyOpen.target);
     return el('div', { class: 'copy-chooser' }, [

@@ -154,7 +154,7 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
   }
 
   function focusIn(questionId, selector) {
-    document.querySelector(`#queue-list [data-question-id="${questionId}"] ${selector}`)?.focus();
+    /** @type {HTMLElement | null} */ (document.querySelector(`#queue-list [data-question-id="${questionId}"] ${selector}`))?.focus();
   }
 
   function sessionLabels() {
@@ -223,7 +223,8 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
     const sig = JSON.stringify([getLanguage(), q && [q.id, q.text, q.authorName, q.upvotes, q.status, q.reply], q && busy.has(q.id)]);
     if (ui.onScreen._sig !== sig) {
       ui.onScreen._sig = sig;
-      const focused = ui.onScreen.contains(document.activeElement) ? document.activeElement.dataset.testid : null;
+      const active = /** @type {HTMLElement | null} */ (document.activeElement);
+      const focused = active && ui.onScreen.contains(active) ? active.dataset.testid : null;
       replace(ui.onScreen, ...(q
         ? [
           el('p', { class: 'q-text' }, [userText(q.text)]),
@@ -245,7 +246,7 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
         ]
         : [el('p', { text: t('mod.on_screen.none') })]));
       if (focused) {
-        ui.onScreen.querySelector(`[data-testid="${focused}"]`)?.focus();
+        /** @type {HTMLElement | null} */ (ui.onScreen.querySelector(`[data-testid="${focused}"]`))?.focus();
       }
     }
     const next = nextQuestion();
