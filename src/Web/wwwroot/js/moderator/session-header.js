@@ -1,0 +1,189 @@
+// @ts-check
+// The session's header: the audience's head count in the session and its room (also beside each session in the
+// picker), the session's status (the schedule's, or an override), and whether questions wait for review.
+import { applySessionView } from '/js/lib/agenda.js';
+import { $, toast } from '/js/lib/dom.js';
+import { storage } from '/js/lib/storage.js';
+import { t } from '/js/lib/strings.js';
+import { formatTime, serverNow } from '/js/lib/time.js';
+
+/**
+ * @typedef {{ eventId: number, sessionId: number, roomId: number, session: number, room: number }} PresenceDelta
+ * @typedef {object} SessionHeader
+ * @property {(event: any) => void} load takes the event snapshot's head counts
+ * @property {(delta: PresenceDelta) => void} presenceChanged
+ * @property {() => void} render
+ */
+
+/**
+ * @param {{
+ *   live: any,
+ *   state: any,
+ *   code: string,
+ *   getEvent: () => any,
+ *   getSessionId: () => number | null,
+ *   failed: (r: any) => Promise<boolean>,
+ *   toastError: (error: any) => void,
+ *   toastFailure: (r: any) => Promise<void>,
+ *   render: () => void,
+ * }} deps
+ * @returns {SessionHeader}
+ */
+export function createSessionHeader({ live, state, code, getEvent, getSessionId, failed, toastError, toastFailure, render: renderPage }) {
+  const overridesKey = `lh.mod.status.${code}`;
+  const ui = {
+    select: /** @type {HTMLSelectElement} */ ($('#session-select')),
+    here: $('#presence-session'),
+    room: $('#presence-room'),
+    status: /** @type {HTMLSelectElement} */ ($('#session-status')),
+    statusHint: $('#session-status-hint'),
+    mode: /** @type {HTMLButtonElement} */ ($('#mode')),
+    modeState: $('#mode-state'),
+    modeNote: $('#mode-note'),
+  };
+  /** @type {Map<number, number>} sessionId -> audience head count */
+  let presence = new Map();
+  /** @type {Map<number, number>} roomId -> head count over the room's sessions */
+  let roomPresence = new Map();
+
+  function currentSessionView() {
+    const event = getEvent();
+    const sessionId = getSessionId();
+    return state.session || (event && event.sessions.find((/** @type {any} */ s) => s.id === sessionId)) || null;
+  }
+
+  /** Head counts in the header and beside each session in the picker (changed in place: a rebuild would close it). */
+  function renderPresence() {
+    const sessionId = getSessionId();
+    if (!getEvent()) {
+      return;
+    }
+    const session = currentSessionView();
+    const here = sessionId !== null ? (presence.get(sessionId) ?? state.present ?? 0) : 0;
+    const room = session ? (roomPresence.get(session.roomId) ?? here) : here;
+    ui.here.textContent = t('mod.presence.session', { count: here });
+    ui.room.textContent = t('mod.presence.room', { count: room });
+    ui.here.dataset.count = String(here);
+    ui.room.dataset.count = String(room);
+    for (const option of ui.select.options) {
+      const count = presence.get(Number(option.value)) || 0;
+      const text = count ? `${option.dataset.label} · ${t('mod.presence.short', { count })}` : option.dataset.label;
+      if (option.dataset.label && option.textContent !== text) {
+        option.textContent = text;
+      }
+    }
+  }
+
+  /** What the schedule alone would say now. */
+  function scheduledStatus(session) {
+    const now = serverNow();
+    return now < session.startsAt ? 'upcoming' : now < session.endsAt ? 'live' : 'ended';
+  }
+
+  /**
+   * The override in force, as well as the client can tell: SessionView carries only the resulting status, so a status
+   * the schedule would not give is an override, and this laptop remembers what it set itself.
+   */
+  function overrideOf(session) {
+    const mine = storage.get(overridesKey, {}) || {};
+    const remembered = Object.prototype.hasOwnProperty.call(mine, session.id) ? mine[session.id] : undefined;
+    const scheduled = scheduledStatus(session);
+    if (remembered !== undefined && (remembered === null ? session.status === scheduled : session.status === remembered)) {
+      return remembered;
+    }
+    return session.status === scheduled ? null : session.status;
+  }
+
+  function renderStatus() {
+    const session = currentSessionView();
+    ui.status.disabled = !session;
+    if (!session) {
+      return;
+    }
+    const override = overrideOf(session);
+    if (ui.status.getAttribute('aria-busy') !== 'true') {
+      ui.status.value = override || '';
+    }
+    ui.status.dataset.status = session.status;
+    const zone = getEvent().timeZone;
+    const when = t('session.time', { start: formatTime(session.startsAt, zone), end: formatTime(session.endsAt, zone) });
+    ui.statusHint.textContent = override
+      ? t('mod.status.overridden', { scheduled: t(`session.status.${scheduledStatus(session)}`), when })
+      : t('mod.status.following', { when });
+  }
+
+  ui.status.addEventListener('change', async () => {
+    const session = currentSessionView();
+    if (!session) {
+      return;
+    }
+    const status = ui.status.value || null;
+    ui.status.setAttribute('aria-busy', 'true');
+    const r = await live.request('SetSessionStatus', { sessionId: session.id, status });
+    ui.status.removeAttribute('aria-busy');
+    if (!r.ok) {
+      if (await failed(r)) {
+        return;
+      }
+      toastError(r.error);
+      renderStatus();
+      return;
+    }
+    const mine = storage.get(overridesKey, {}) || {};
+    mine[session.id] = status;
+    storage.set(overridesKey, mine);
+    applySessionView(getEvent(), r.value);
+    state.takeStatus(r.value);
+    renderPage();
+    toast(status ? t('mod.status.done', { status: t(`session.status.${status}`) }) : t('mod.status.done_schedule'));
+  });
+
+  function renderMode() {
+    const pre = !state.session || state.session.moderation === 'pre';
+    ui.mode.setAttribute('aria-checked', pre ? 'true' : 'false');
+    ui.mode.dataset.mode = state.session ? state.session.moderation : '';
+    ui.mode.disabled = !state.session;
+    ui.modeState.textContent = t(pre ? 'mod.mode.on' : 'mod.mode.off');
+    ui.modeNote.textContent = t(pre ? 'mod.mode.pre_note' : 'mod.mode.open_note');
+  }
+
+  ui.mode.addEventListener('click', async () => {
+    if (!state.session) {
+      return;
+    }
+    const mode = state.session.moderation === 'pre' ? 'open' : 'pre';
+    ui.mode.setAttribute('aria-busy', 'true');
+    const r = await live.request('SetModerationMode', { sessionId: getSessionId(), mode });
+    ui.mode.removeAttribute('aria-busy');
+    if (!r.ok) {
+      await toastFailure(r);
+      return;
+    }
+    state.session = { ...state.session, moderation: r.value.moderation };
+    renderPage();
+    toast(t(`done.mode.${r.value.moderation}`));
+  });
+
+  return {
+    load(event) {
+      presence = new Map(Object.entries(event.presence || {}).map(([id, n]) => [Number(id), Number(n)]));
+      roomPresence = new Map();
+      for (const s of event.sessions) {
+        roomPresence.set(s.roomId, (roomPresence.get(s.roomId) || 0) + (presence.get(s.id) || 0));
+      }
+    },
+    presenceChanged(delta) {
+      presence.set(delta.sessionId, delta.session);
+      roomPresence.set(delta.roomId, delta.room);
+      if (delta.sessionId === getSessionId()) {
+        state.present = delta.session;
+      }
+      renderPresence();
+    },
+    render() {
+      renderPresence();
+      renderStatus();
+      renderMode();
+    },
+  };
+}
