@@ -120,7 +120,8 @@ export function errorText(error, vars = {}) {
   } else if (key === 'error.too_many_words') {
     max = limits.wordCloudMaxWords;
   }
-  return t(key, { max, seconds: (error && error.retryAfterSeconds) ?? '', ...vars });
+  // Every limit by its name too, so a message states the server's numbers ({quizMaxSeconds}, {maxLabels}, …).
+  return t(key, { ...limits, max, seconds: (error && error.retryAfterSeconds) ?? '', ...vars });
 }
 
 /**
