@@ -102,14 +102,14 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
             async () => {
               fakes.random.value = 0;
               {{Online}}
-              const a = box.add({ sessionId: 1, text: 'a' });
+              box.add({ sessionId: 1, text: 'a' });
               box.add({ sessionId: 1, text: 'b' });
               await live.error({ code: 'unavailable', messageKey: 'error.unavailable', retryable: true });
               const waiting = [texts(), stored()[0].state, String(stored()[0].attempts)];
               await clock.advance(999);
               waiting.push(texts());
               await clock.advance(1);
-              waiting.push(texts(), String(live.calls[1].payload.clientId === a.clientId));
+              waiting.push(texts(), String(live.calls[1].payload.clientId === live.calls[0].payload.clientId));
               await live.ok({ id: 1 });
               return [...waiting, texts(), seen.join(', ')];
             }
@@ -177,7 +177,7 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
               failed.push(texts());
               box.retry(a.clientId);
               await lh.settle();
-              return [...failed, texts(), String(live.calls[2].payload.clientId === a.clientId), seen.join(', ')];
+              return [...failed, texts(), String(live.calls[2].payload.clientId === live.calls[0].payload.clientId), seen.join(', ')];
             }
             """);
 
@@ -232,12 +232,12 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
         var outcome = await tab.RunAsync<string[]>($$"""
             async () => {
               {{Online}}
-              const a = box.add({ sessionId: 1, text: 'a' });
+              box.add({ sessionId: 1, text: 'a' });
               await live.drop();
               await clock.advance(60000);
               const dropped = [String(live.calls.length), box.items[0].state];
               await live.reconnect();
-              return [...dropped, String(live.calls.length), String(live.calls[1].payload.clientId === a.clientId)];
+              return [...dropped, String(live.calls.length), String(live.calls[1].payload.clientId === live.calls[0].payload.clientId)];
             }
             """);
 

@@ -115,7 +115,7 @@ public sealed class VoteOutboxTests(ClientLogicBrowser browser)
             async () => {
               fakes.random.value = 0;
               {{Online}}
-              const first = box.add(3, 1, { choices: [1] });
+              box.add(3, 1, { choices: [1] });
               await live.error({ code: 'unavailable', messageKey: 'error.unavailable', retryable: true });
               // Another poll's vote goes at once, not after this one's wait.
               box.add(4, 1, { choices: [2] });
@@ -125,7 +125,7 @@ public sealed class VoteOutboxTests(ClientLogicBrowser browser)
               await clock.advance(999);
               rounds.push(sent());
               await clock.advance(1);
-              return [...rounds, sent(), String(live.calls[2].payload.clientId === first.clientId), box.forPoll(3).error.code];
+              return [...rounds, sent(), String(live.calls[2].payload.clientId === live.calls[0].payload.clientId), box.forPoll(3).error.code];
             }
             """);
 
@@ -179,16 +179,16 @@ public sealed class VoteOutboxTests(ClientLogicBrowser browser)
         var outcome = await tab.RunAsync<string[]>($$"""
             async () => {
               {{Online}}
-              const cut = box.add(3, 1, { choices: [1] });
+              box.add(3, 1, { choices: [1] });
               await live.drop();
-              const offline = box.add(4, 1, { choices: [2] });
+              const offlineId = box.add(4, 1, { choices: [2] }).clientId;
               await clock.advance(60000);
               const waiting = [sent(), stored().map((i) => i.pollId + ' ' + i.state).join(', ')];
               await live.reconnect();
               waiting.push(sent());
               await live.ok({ pollId: 3 });
               const again = live.calls.slice(1);
-              return [...waiting, sent(), String(again[0].payload.clientId === cut.clientId && again[1].payload.clientId === offline.clientId)];
+              return [...waiting, sent(), String(again[0].payload.clientId === live.calls[0].payload.clientId && again[1].payload.clientId === offlineId)];
             }
             """);
 
