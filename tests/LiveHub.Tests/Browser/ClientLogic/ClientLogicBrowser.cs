@@ -126,6 +126,8 @@ public sealed class ClientLogicBrowser : IAsyncLifetime
     /// <summary>A browser context and the test pages open in it (tabs of one origin share localStorage).</summary>
     public sealed class Tab(IBrowserContext context) : IAsyncDisposable
     {
+        private static readonly TimeSpan ScriptTimeout = TimeSpan.FromSeconds(10);
+
         public IBrowserContext Context { get; } = context;
 
         private readonly List<IPage> _pages = [];
@@ -167,10 +169,13 @@ public sealed class ClientLogicBrowser : IAsyncLifetime
             await page.WaitForFunctionAsync("() => window.lh !== undefined");
         }
 
-        /// <summary>Runs a script on the first page and returns its result (awaited when it is a promise).</summary>
-        public Task<T> RunAsync<T>(string script) => Page.EvaluateAsync<T>(script);
+        /// <summary>
+        /// Runs a script on the first page and returns its result (awaited when it is a promise). Playwright sets no
+        /// time limit on a script; a promise that never settles fails the test here instead of hanging the run.
+        /// </summary>
+        public Task<T> RunAsync<T>(string script) => Page.EvaluateAsync<T>(script).WaitAsync(ScriptTimeout);
 
-        public Task RunAsync(string script) => Page.EvaluateAsync(script);
+        public Task RunAsync(string script) => Page.EvaluateAsync(script).WaitAsync(ScriptTimeout);
 
         public ValueTask DisposeAsync() => Context.DisposeAsync();
     }

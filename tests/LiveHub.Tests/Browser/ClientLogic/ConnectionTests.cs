@@ -537,4 +537,70 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
         Assert.Equal(count[0], count[1]);
         Assert.True(count[2] <= 1, $"{count[2]} probes after stop");
     }
+
+    [SkippableFact]
+    public async Task AnOfflineSignalWhileTheSocketStaysUpChangesOnlyTheStatus()
+    {
+        await using var tab = await browser.OpenAsync();
+
+        var outcome = await tab.RunAsync<string[]>($$"""
+            async () => {
+              {{Connect}}
+              sockets[0].open();
+              await lh.settle();
+              fakes.net.goOffline();
+              const offline = live.status;
+              fakes.net.goOnline();
+              await clock.advance(1000);
+              return [offline, live.status, String(sockets.length), String(fakes.net.probes.length), String(rejoins)];
+            }
+            """);
+
+        Assert.Equal(["offline", "connected", "1", "0", "1"], outcome);
+    }
+
+    [SkippableFact]
+    public async Task EveryFrameFromTheServerIncludingPingsMarksTheDataFresh()
+    {
+        await using var tab = await browser.OpenAsync();
+
+        var ages = await tab.RunAsync<int[]>($$"""
+            async () => {
+              {{Connect}}
+              sockets[0].open();
+              await lh.settle();
+              await clock.advance(3000);
+              const stale = clock.now - live.lastMessageAt;
+              sockets[0].ping();
+              return [stale, clock.now - live.lastMessageAt];
+            }
+            """);
+
+        Assert.Equal([3000, 0], ages);
+    }
+
+    [SkippableFact]
+    public async Task TheBoundStatusElementFollowsTheConnection()
+    {
+        await using var tab = await browser.OpenAsync();
+
+        var states = await tab.RunAsync<string[]>($$"""
+            async () => {
+              {{Connect}}
+              const node = document.createElement('p');
+              lh.connection.bindStatus(node, live);
+              const seen = [node.dataset.state];
+              sockets[0].open();
+              await lh.settle();
+              seen.push(node.dataset.state);
+              sockets[0].drop();
+              seen.push(node.dataset.state);
+              fakes.net.goOffline();
+              seen.push(node.dataset.state);
+              return seen;
+            }
+            """);
+
+        Assert.Equal(["connecting", "connected", "reconnecting", "offline"], states);
+    }
 }

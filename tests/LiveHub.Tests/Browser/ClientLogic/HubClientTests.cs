@@ -292,4 +292,24 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
         Assert.Equal(["second 4", "second 5", "connected"], outcome);
         Assert.Equal(2, tab.Errors.Count(e => e.Contains("a handler of", StringComparison.Ordinal)));
     }
+
+    [SkippableFact]
+    public async Task StoppingBeforeTheHandshakeClosesTheSocketRejectsStartAndRunsNoCloseHandler()
+    {
+        await using var tab = await browser.OpenAsync();
+
+        var outcome = await tab.RunAsync<string[]>($$"""
+            async () => {
+              {{Start}}
+              const seen = [];
+              hub.onclose(() => seen.push('close handler'));
+              socket.accept();
+              await hub.stop();
+              await lh.settle();
+              return [started, hub.state, String(socket.closedByPage), ...seen];
+            }
+            """);
+
+        Assert.Equal(["rejected: The WebSocket closed (1005).", "closed", "true"], outcome);
+    }
 }

@@ -346,4 +346,30 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
 
         Assert.Equal(0, calls);
     }
+
+    [SkippableFact]
+    public async Task AnotherEventsOutboxInAnotherTabIsNotMixedIn()
+    {
+        await using var tab = await browser.OpenAsync();
+        var other = await tab.OpenPageAsync();
+        await tab.RunAsync($$"""
+            async () => {
+              {{Offline}}
+              box.add({ sessionId: 1, text: 'here' });
+              window.storageEvents = 0;
+              addEventListener('storage', () => { storageEvents++; });
+            }
+            """);
+
+        await other.EvaluateAsync("""
+            () => {
+              const box = lh.outbox.createOutbox('E2', lh.fakeLive({ connected: false }));
+              box.add({ sessionId: 9, text: 'elsewhere' });
+            }
+            """);
+        await tab.Page.WaitForFunctionAsync("() => storageEvents > 0");
+        var texts = await tab.RunAsync<string>("() => box.items.map((i) => i.text).join(' ')");
+
+        Assert.Equal("here", texts);
+    }
 }
