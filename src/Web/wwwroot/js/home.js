@@ -2,6 +2,7 @@
 import { api } from '/js/lib/api.js';
 import { $, append } from '/js/lib/dom.js';
 import { isValidCode, normaliseCode } from '/js/lib/event.js';
+import { limits } from '/js/lib/limits.js';
 import { applyI18n, errorText, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
 
 const form = $('#join-form');
@@ -16,7 +17,7 @@ let shown = null; // the error on screen, kept as a key so a language switch tra
 
 function showError(message) {
   shown = message;
-  error.textContent = message ? (typeof message === 'string' ? t(message) : errorText(message)) : '';
+  error.textContent = message ? (typeof message === 'string' ? t(message, limits) : errorText(message)) : '';
   error.hidden = !message;
   input.setAttribute('aria-invalid', message ? 'true' : 'false');
 }

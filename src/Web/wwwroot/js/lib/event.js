@@ -7,8 +7,6 @@ import { toast } from './dom.js';
 import { forgetEvent } from './event-deleted.js';
 import { applyLimits, limits } from './limits.js';
 
-export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-
 export function eventCodeFromPath() {
   const parts = location.pathname.split('/').filter(Boolean);
   return parts[0] === 'e' && parts[1] ? decodeURIComponent(parts[1]).toUpperCase() : null;
@@ -19,9 +17,13 @@ export function normaliseCode(input) {
   return String(input || '').toUpperCase().replace(/[\s\-_.]+/g, '');
 }
 
-/** @param {string} code */
+/**
+ * Whether a typed code has an event code's length (the server's, from the page's limits). Which characters make a code is
+ * the server's to say: a code of the right length with any other character is simply no event (not_found).
+ * @param {string} code
+ */
 export function isValidCode(code) {
-  return code.length === limits.joinCodeLength && [...code].every((c) => CODE_ALPHABET.includes(c));
+  return code.length === limits.joinCodeLength;
 }
 
 /**
