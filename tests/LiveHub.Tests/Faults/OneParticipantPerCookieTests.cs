@@ -164,6 +164,10 @@ public sealed class OneParticipantPerCookieTests(ServerFixture fixture)
         await phone.Context.ClearCookiesAsync();
         await phone.EvaluateAsync("() => window.__lhSockets.forEach(s => s.close())");
 
+        // Waiting for "connected" alone would race the page's own noticing of the drop (the status still says connected
+        // for a moment): wait for a new socket to open, which the server allows only with a valid participant cookie.
+        await phone.WaitForFunctionAsync("() => window.__lhSockets.length > 1 && window.__lhSockets[window.__lhSockets.length - 1].readyState === 1",
+            null, new() { Timeout = 20_000 });
         await Expect(status).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 20_000 });
         var after = (await phone.Context.CookiesAsync()).Single(c => c.Name == CookieNames.Participant).Value;
         Assert.NotEqual(before, after);
