@@ -32,6 +32,9 @@ public sealed class StormLedger
     /// <summary>Joins turned away with slow_down since the drop.</summary>
     public int Shed => Refusals.Count(r => r.AfterDrop && r.What.StartsWith("slow_down ", StringComparison.Ordinal));
 
+    /// <summary>Joins turned away with slow_down in the whole run: the first connect of 2,000 phones and the storm after the drop.</summary>
+    public int ShedInTheRun => Refusals.Count(r => r.What.StartsWith("slow_down ", StringComparison.Ordinal));
+
     public bool Dropped => Interlocked.Read(ref _droppedAtTicks) >= 0;
 
     public int PeakJoinsInFlight => Volatile.Read(ref _peakInFlight);
