@@ -104,18 +104,18 @@ export function createAnnouncements({ getEvent, getRoomId, onLayoutChange }) {
     render();
   });
 
+  /** A pushed change to the list: shown at once. @param {Announcement[]} list */
+  function keep(list) {
+    announcements = list;
+    render();
+  }
+
   return {
     load(list) {
       announcements = [...(list || [])].sort(byNewest);
     },
-    posted(a) {
-      announcements = upsertAnnouncement(announcements, a);
-      render();
-    },
-    deleted(a) {
-      announcements = announcements.filter((x) => x.id !== a.id);
-      render();
-    },
+    posted: (a) => keep(upsertAnnouncement(announcements, a)),
+    deleted: (a) => keep(announcements.filter((x) => x.id !== a.id)),
     render,
   };
 }

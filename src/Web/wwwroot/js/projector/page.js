@@ -195,11 +195,7 @@ function currentSession() {
 /** The room whose announcements the wall shows: the session's, else the followed room's. */
 function currentRoomId() {
   const session = currentSession();
-  if (session) {
-    return session.roomId;
-  }
-  const room = followedRoom();
-  return room ? room.id : null;
+  return session ? session.roomId : followedRoom()?.id ?? null;
 }
 
 function render() {
