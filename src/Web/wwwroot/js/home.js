@@ -1,3 +1,4 @@
+// @ts-check
 // The start page: type the event code (or arrive with ?code=), check it exists, go to the event.
 import { api } from '/js/lib/api.js';
 import { $, append } from '/js/lib/dom.js';

@@ -3,7 +3,8 @@
 // same code goes to the server as the confirmation ({"confirm":"KUPANG"}), so neither a slip nor a stray request deletes.
 import { api } from '/js/lib/api.js';
 import { el } from '/js/lib/dom.js';
-import { adminErrorText, ta } from '/js/admin-i18n.js';
+import { ta } from '/js/admin-i18n.js';
+import { errorLine, setError } from '/js/admin/form.js';
 
 /** The code as the server compares it: capitals, without spaces or dashes. @param {string} text */
 function normalise(text) {
@@ -26,11 +27,7 @@ export function deleteEventSection(event, onDeleted) {
     attrs: { type: 'submit', 'data-testid': 'delete-event' },
     props: { disabled: true },
   }));
-  const error = el('p', { class: 'field-error', attrs: { role: 'alert', 'data-testid': 'delete-error' }, props: { hidden: true } });
-  const showError = (/** @type {any} */ e) => {
-    error.textContent = e ? adminErrorText(e) : '';
-    error.hidden = !e;
-  };
+  const error = errorLine({ 'data-testid': 'delete-error' });
   input.addEventListener('input', () => {
     button.disabled = normalise(input.value) !== event.code;
   });
@@ -45,7 +42,7 @@ export function deleteEventSection(event, onDeleted) {
   form.addEventListener('submit', async (submit) => {
     submit.preventDefault();
     if (normalise(input.value) !== event.code) {
-      showError({ code: 'invalid', messageKey: 'error.invalid.confirm' });
+      setError(error, { code: 'invalid', messageKey: 'error.invalid.confirm' });
       input.focus();
       return;
     }
@@ -53,10 +50,10 @@ export function deleteEventSection(event, onDeleted) {
     const r = await api('DELETE', `/api/admin/events/${encodeURIComponent(event.code)}`, { confirm: input.value.trim() });
     if (!r.ok) {
       button.disabled = false;
-      showError(r.error);
+      setError(error, r.error);
       return;
     }
-    showError(null);
+    setError(error, null);
     onDeleted(r.value);
   });
   return el('section', { class: 'panel panel-danger', attrs: { 'aria-labelledby': 'delete-title', 'data-testid': 'delete-section' } }, [
