@@ -13,9 +13,7 @@ public sealed class ConcurrentUpvoteTests(PostgresFixture postgres) : IClassFixt
     /// Ten participants, two phones each, sixty on/off toggles at once: the count on the moderator's screen ends equal to the
     /// upvote rows in the database, on either engine.
     /// </summary>
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task SimultaneousTogglesReachTheModeratorAsTheCountOfRows(string engine)
     {
         await using var server = await postgres.StartAsync(engine, new Dictionary<string, string?> { ["LiveHub:Questions:UpvoteFlushMilliseconds"] = "50" });

@@ -16,9 +16,7 @@ namespace LiveHub.Tests.Faults;
 /// </summary>
 public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task AQuestionWithAControlCharacterIsRefusedForGoodAndNothingIsStored(string engine)
     {
         await using var server = await postgres.StartAsync(engine);
@@ -39,9 +37,7 @@ public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixt
         Assert.Equal("Baris satu\r\nBaris\tdua?", kept.Text);
     }
 
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task EveryTextAHubCallStoresRefusesControlCharactersAlike(string engine)
     {
         await using var server = await postgres.StartAsync(engine);
@@ -87,9 +83,7 @@ public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixt
     }
 
     /// <summary>The same rule on the HTTP side: a moderator's sign-in name and the organizer's event fields.</summary>
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task SignInNamesAndEventFieldsRefuseControlCharactersAlike(string engine)
     {
         const string key = "test-admin-key-0123456789";

@@ -1,6 +1,10 @@
+using System.Reflection;
+using LiveHub.Polls;
+using LiveHub.Realtime;
 using LiveHub.Tests.Infrastructure;
 using LiveHub.Tests.ScaleOut;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Sdk;
 
 namespace LiveHub.Tests.Faults;
 
@@ -22,4 +26,20 @@ public static class Engines
         }
         return LiveHubServer.StartAsync(all, services: services);
     }
+
+    /// <summary>The moderator opens the plain poll (one choice of A or B) the store's fault tests vote in.</summary>
+    public static async Task<PollView> OpenPollAsync(this TestClient moderator, long sessionId)
+    {
+        var poll = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
+            new PollDraftRequest(sessionId, PollKinds.Single, "Pilih", ["A", "B"], null, null, null, null, null));
+        await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(poll.Id));
+        return poll;
+    }
+}
+
+/// <summary>Runs a theory once on each engine (its one argument): <c>[SkippableTheory, OnBothEngines]</c>.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class OnBothEnginesAttribute : DataAttribute
+{
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[Engines.Sqlite], [Engines.Postgres]];
 }

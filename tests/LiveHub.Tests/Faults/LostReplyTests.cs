@@ -17,9 +17,7 @@ public sealed class LostReplyTests(PostgresFixture postgres) : IClassFixture<Pos
     /// The phone never hears that its question and its vote were stored; it reconnects and resends both with the same client
     /// ids. Each is answered as the first time (same question, same vote) and stored once.
     /// </summary>
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task AResendAfterALostReplyGetsTheSameAnswerAndStoresOneRow(string engine)
     {
         var drop = new DropReplyFilter();
@@ -27,9 +25,7 @@ public sealed class LostReplyTests(PostgresFixture postgres) : IClassFixture<Pos
             services: s => s.Configure<HubOptions>(o => o.AddFilter(drop)));
         var e = await server.CreateEventAsync(ModerationModes.Open);
         await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
-        var poll = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
-            new PollDraftRequest(e.Keynote, PollKinds.Single, "Pilih", ["A", "B"], null, null, null, null, null));
-        await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(poll.Id));
+        var poll = await moderator.OpenPollAsync(e.Keynote);
         await using var phone = await TestClient.ConnectAsync(server);
         var ask = new AskQuestionRequest(e.Keynote, "lost-reply-ask", "Sampai?", "Ani");
         var vote = new CastVoteRequest(poll.Id, "lost-reply-vote", [1], null, null, null, null);
