@@ -113,11 +113,8 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
     [Fact]
     public void NoPageMarkupSetsALengthOfItsOwn()
     {
-        var offences = new[] { "src/Web/Pages/Templates", "src/Web/wwwroot" }
-            .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(Repo.Root, dir), "*.html"))
-            .SelectMany(f => MarkupOffences(File.ReadAllText(f)).Select(o => $"{Path.GetFileName(f)}: {o}"))
-            .ToList();
-        Assert.True(offences.Count == 0, "Limits written into page markup:\n" + string.Join('\n', offences));
+        AssertNone("page markup", new[] { "src/Web/Pages/Templates", "src/Web/wwwroot" }
+            .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(Repo.Root, dir), "*.html")), MarkupOffences);
     }
 
     [Theory]
@@ -146,12 +143,8 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
     [Fact]
     public void NoStringStatesALimitAsANumber()
     {
-        var root = Path.Combine(Repo.Root, "src/Web/Strings");
-        var offences = Directory.EnumerateFiles(root, "*.json")
-            .SelectMany(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.EnumerateObject()
-                .SelectMany(p => StringOffences(p.Name, p.Value.GetString() ?? "")).Select(o => $"{Path.GetFileName(f)}: {o}"))
-            .ToList();
-        Assert.True(offences.Count == 0, "Limits written into strings:\n" + string.Join('\n', offences));
+        AssertNone("strings", Directory.EnumerateFiles(Path.Combine(Repo.Root, "src/Web/Strings"), "*.json"), json =>
+            JsonDocument.Parse(json).RootElement.EnumerateObject().SelectMany(p => StringOffences(p.Name, p.Value.GetString() ?? "")));
     }
 
     [Theory]
@@ -189,11 +182,15 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
     public void NoPageScriptComparesALengthOrCountWithANumberOfItsOwn()
     {
         var root = Path.Combine(Repo.Root, "src/Web/wwwroot/js");
-        var offences = Directory.EnumerateFiles(root, "*.js", SearchOption.AllDirectories)
-            .Where(f => Path.GetFileName(f) != "moderator.js" || Path.GetDirectoryName(f) != root)
-            .SelectMany(f => Offences(File.ReadAllText(f)).Select(o => $"{Path.GetRelativePath(root, f)}: {o}"))
-            .ToList();
-        Assert.True(offences.Count == 0, "Limits written into page scripts:\n" + string.Join('\n', offences));
+        AssertNone("page scripts", Directory.EnumerateFiles(root, "*.js", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != "moderator.js" || Path.GetDirectoryName(f) != root), Offences);
+    }
+
+    /// <summary>Fails naming every offence the check finds in the files, each with its path in the repository.</summary>
+    private static void AssertNone(string where, IEnumerable<string> files, Func<string, IEnumerable<string>> check)
+    {
+        var offences = files.SelectMany(f => check(File.ReadAllText(f)).Select(o => $"{Path.GetRelativePath(Repo.Root, f)}: {o}")).ToList();
+        Assert.True(offences.Count == 0, $"Limits written into {where}:\n" + string.Join('\n', offences));
     }
 
     [Theory]
