@@ -60,23 +60,13 @@ function formatVar(/** @type {unknown} */ value) {
 }
 
 /**
- * A slot's value: the caller's, else the server's limit of that name ({joinCodeLength}), else undefined.
- * @param {Record<string, unknown>} vars @param {string} name
- */
-function slot(vars, name) {
-  return name in vars ? vars[name] : /** @type {Record<string, unknown>} */ (limits)[name];
-}
-
-/**
  * Looks a key up; plural keys pick ".one"/".other" by vars.count. An unknown error key reads as the generic error;
  * any other unknown key is shown as itself, which the browser tests' screen check catches.
  * @param {string} key @param {Record<string, unknown>} [vars]
  */
 export function t(key, vars = {}) {
-  return lookup(key, vars).replace(/\{(\w+)\}/g, (m, name) => {
-    const value = slot(vars, name);
-    return value === undefined ? m : formatVar(value);
-  });
+  vars = { ...limits, ...vars }; // a limit by its name too: {joinCodeLength}
+  return lookup(key, vars).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? formatVar(vars[name]) : m));
 }
 
 /** @param {string} key @param {Record<string, unknown>} vars */
@@ -99,12 +89,13 @@ function lookup(key, vars) {
  * @returns {Array<string | Node>}
  */
 export function tParts(key, vars = {}) {
+  vars = { ...limits, ...vars };
   return lookup(key, vars).split(/(\{\w+\})/).filter(Boolean).map((part) => {
     const name = /^\{(\w+)\}$/.exec(part)?.[1];
-    const value = name === undefined ? undefined : slot(vars, name);
-    if (value === undefined) {
+    if (!name || !(name in vars)) {
       return part;
     }
+    const value = vars[name];
     return value instanceof Node ? value : formatVar(value);
   });
 }
@@ -131,7 +122,6 @@ export function errorText(error, vars = {}) {
   } else if (key === 'error.too_many_words') {
     max = limits.wordCloudMaxWords;
   }
-  // Every other limit by its name ({quizMaxSeconds}, {maxLabels}, …): t() fills it.
   return t(key, { max, seconds: (error && error.retryAfterSeconds) ?? '', ...vars });
 }
 
