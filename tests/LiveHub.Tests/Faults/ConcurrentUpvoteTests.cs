@@ -16,9 +16,9 @@ public sealed class ConcurrentUpvoteTests(PostgresFixture postgres) : IClassFixt
     [SkippableTheory, OnBothEngines]
     public async Task SimultaneousTogglesReachTheModeratorAsTheCountOfRows(string engine)
     {
-        await using var server = await postgres.StartAsync(engine, new Dictionary<string, string?> { ["LiveHub:Questions:UpvoteFlushMilliseconds"] = "50" });
-        var e = await server.CreateEventAsync(ModerationModes.Open);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
+        await using var scene = await postgres.ModeratedEventAsync(engine,
+            settings: new Dictionary<string, string?> { ["LiveHub:Questions:UpvoteFlushMilliseconds"] = "50" });
+        var (server, e, moderator) = scene;
         await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
         await using var author = await TestClient.ConnectAsync(server);
         var question = await author.AskAsync(e.Keynote, "Siapa yang setuju?");

@@ -40,9 +40,8 @@ public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixt
     [SkippableTheory, OnBothEngines]
     public async Task EveryTextAHubCallStoresRefusesControlCharactersAlike(string engine)
     {
-        await using var server = await postgres.StartAsync(engine);
-        var e = await server.CreateEventAsync(ModerationModes.Open);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
+        await using var scene = await postgres.ModeratedEventAsync(engine);
+        var (server, e, moderator) = scene;
         await using var phone = await TestClient.ConnectAsync(server);
         var question = await phone.AskAsync(e.Keynote, "Pertanyaan biasa?");
         var text = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),

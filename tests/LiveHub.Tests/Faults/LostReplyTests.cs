@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using LiveHub.Events;
 using LiveHub.Polls;
 using LiveHub.Questions;
 using LiveHub.Realtime;
@@ -21,10 +20,8 @@ public sealed class LostReplyTests(PostgresFixture postgres) : IClassFixture<Pos
     public async Task AResendAfterALostReplyGetsTheSameAnswerAndStoresOneRow(string engine)
     {
         var drop = new DropReplyFilter();
-        await using var server = await postgres.StartAsync(engine,
-            services: s => s.Configure<HubOptions>(o => o.AddFilter(drop)));
-        var e = await server.CreateEventAsync(ModerationModes.Open);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
+        await using var scene = await postgres.ModeratedEventAsync(engine, services: s => s.Configure<HubOptions>(o => o.AddFilter(drop)));
+        var (server, e, moderator) = scene;
         var poll = await moderator.OpenPollAsync(e.Keynote);
         await using var phone = await TestClient.ConnectAsync(server);
         var ask = new AskQuestionRequest(e.Keynote, "lost-reply-ask", "Sampai?", "Ani");

@@ -16,9 +16,8 @@ public sealed class ReplayedWriteTests(PostgresFixture postgres) : IClassFixture
     [SkippableTheory, OnBothEngines]
     public async Task ReplayedAndDuplicatedAsksUpvotesAndVotesChangeNoCount(string engine)
     {
-        await using var server = await postgres.StartAsync(engine);
-        var e = await server.CreateEventAsync(ModerationModes.Open);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
+        await using var scene = await postgres.ModeratedEventAsync(engine);
+        var (server, e, moderator) = scene;
         await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
         var poll = await moderator.OpenPollAsync(e.Keynote);
         // One participant, two tabs, each sending every write three times at once.

@@ -23,9 +23,9 @@ public sealed class StoreOutageTests(PostgresFixture postgres) : IClassFixture<P
     [SkippableTheory, OnBothEngines]
     public async Task WritesDuringAnOutageFailRetryablyLeaveNothingHalfWrittenAndAreStoredOnceWhenResent(string engine)
     {
-        await using var server = await postgres.StartAsync(engine, new Dictionary<string, string?> { ["LiveHub:Store:BusyTimeoutMilliseconds"] = "200" });
-        var e = await server.CreateEventAsync(ModerationModes.Pre);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
+        await using var scene = await postgres.ModeratedEventAsync(engine, ModerationModes.Pre,
+            new Dictionary<string, string?> { ["LiveHub:Store:BusyTimeoutMilliseconds"] = "200" });
+        var (server, e, moderator) = scene;
         await using var phone = await TestClient.ConnectAsync(server);
         var pending = await phone.AskAsync(e.Keynote, "Sebelum gangguan?");
         var poll = await moderator.OpenPollAsync(e.Keynote);
