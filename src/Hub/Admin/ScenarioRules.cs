@@ -17,6 +17,7 @@ public static partial class ScenarioRules
     public const int MaxTitleLength = 200;
     public const int MaxRoomNameLength = 100;
     public const int MaxKindLength = 40;
+    public const int MaxKeyLength = 40;
     public const int MaxSpeakers = 30;
     public const int MaxSpeakerLength = 200;
     public const int MinPasscodeLength = 8;
@@ -26,7 +27,7 @@ public static partial class ScenarioRules
     public const int MaxSessions = 2000;
     public const int MaxPolls = 2000;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$")]
     private static partial Regex KeyPattern();
 
     public static HubError? CheckScenario(Scenario? scenario)
@@ -156,9 +157,9 @@ public static partial class ScenarioRules
 
     public static HubError? CheckRoom(string? key, string? name, int? capacity)
     {
-        if (key is null || !KeyPattern().IsMatch(key))
+        if (key is null || key.Length > MaxKeyLength || !KeyPattern().IsMatch(key))
         {
-            return HubError.Invalid("key", "A key is 1 to 40 letters, digits, '-' or '_', starting with a letter or digit.");
+            return HubError.Invalid("key", $"A key is 1 to {MaxKeyLength} letters, digits, '-' or '_', starting with a letter or digit.");
         }
         if (string.IsNullOrWhiteSpace(name) || TextLength.Exceeds(name.Trim(), MaxRoomNameLength))
         {
@@ -179,9 +180,9 @@ public static partial class ScenarioRules
     public static HubError? CheckSession(string? key, int? day, string? start, string? end, string? kind, string? title,
         IReadOnlyList<string>? speakers, string? moderation, string? status)
     {
-        if (key is null || !KeyPattern().IsMatch(key))
+        if (key is null || key.Length > MaxKeyLength || !KeyPattern().IsMatch(key))
         {
-            return HubError.Invalid("key", "A key is 1 to 40 letters, digits, '-' or '_', starting with a letter or digit.");
+            return HubError.Invalid("key", $"A key is 1 to {MaxKeyLength} letters, digits, '-' or '_', starting with a letter or digit.");
         }
         if (day is not (>= 1 and <= MaxDays))
         {

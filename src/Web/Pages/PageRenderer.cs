@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
@@ -107,9 +108,17 @@ public sealed partial class PageRenderer(
     {
         var template = ReadTemplate(page.Template);
         var text = strings.For(page, lang);
-        string T(string key) => text.TryGetValue(key, out var s) ? s : key;
+        var limits = Limits(page);
+        var culture = CultureInfo.GetCultureInfo(lang);
+        // A string states a limit by its name ({joinCodeLength}), filled here as the pages' t() fills it.
+        string T(string key) => !text.TryGetValue(key, out var s) ? key
+            : Placeholder().Replace(s, m => limits.TryGetValue(m.Groups["name"].Value, out var n) ? n.ToString("N0", culture) : m.Value);
 
         var html = HtmlLang().Replace(template, $"<html lang=\"{lang}\"", 1).Replace("{code}", CodeSlot, StringComparison.Ordinal);
+        // Markup states a limit the same way: maxlength="{limits.joinCodeLength}".
+        html = LimitSlot().Replace(html, m => limits.TryGetValue(m.Groups["name"].Value, out var n)
+            ? n.ToString(CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"{page.Template} names an unknown limit {m.Value}."));
 
         // The element that shows the event's name: filled per request; without an event it keeps its own text.
         var fallbackKey = "";
@@ -180,11 +189,21 @@ public sealed partial class PageRenderer(
             languages,
             assets,
             keepAliveMs = realtime.Value.KeepAliveSeconds * 1000,
-            // The same limits the event snapshot carries, so the first paint already shows them.
-            limits = ClientLimits.From(questions.Value),
+            // The same limits the event snapshot carries, so the first paint already shows them (and the organizer's own).
+            limits = Limits(page),
         }, JsonSerializerOptions.Web);
         // The strings are already JSON (escaped for HTML by the serializer); they join the object as one more member.
         return string.Concat("{\"strings\":", strings.Json(page, lang), ",", rest.AsSpan(1));
+    }
+
+    /// <summary>The limits a page states: the event snapshot's, and on the organizer's pages those of an event definition.</summary>
+    private Dictionary<string, int> Limits(PageDefinition page)
+    {
+        IEnumerable<object> sources = page.Organizer
+            ? [ClientLimits.From(questions.Value), LiveHub.Admin.OrganizerLimits.Current]
+            : [ClientLimits.From(questions.Value)];
+        return sources.SelectMany(s => JsonSerializer.SerializeToElement(s, JsonSerializerOptions.Web).EnumerateObject())
+            .ToDictionary(p => p.Name, p => p.Value.GetInt32());
     }
 
     private static string ReadTemplate(string name)
@@ -207,6 +226,12 @@ public sealed partial class PageRenderer(
         var end = tag.EndsWith("/>", StringComparison.Ordinal) ? tag.Length - 2 : tag.Length - 1;
         return tag.Insert(end, attribute);
     }
+
+    [GeneratedRegex(@"\{(?<name>\w+)\}")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"\{limits\.(?<name>\w+)\}")]
+    private static partial Regex LimitSlot();
 
     [GeneratedRegex(@"<html lang=""[^""]*""")]
     private static partial Regex HtmlLang();

@@ -13,14 +13,12 @@ public sealed class ConcurrentUpvoteTests(PostgresFixture postgres) : IClassFixt
     /// Ten participants, two phones each, sixty on/off toggles at once: the count on the moderator's screen ends equal to the
     /// upvote rows in the database, on either engine.
     /// </summary>
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task SimultaneousTogglesReachTheModeratorAsTheCountOfRows(string engine)
     {
-        await using var server = await postgres.StartAsync(engine, new Dictionary<string, string?> { ["LiveHub:Questions:UpvoteFlushMilliseconds"] = "50" });
-        var e = await server.CreateEventAsync(ModerationModes.Open);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
+        await using var scene = await postgres.ModeratedEventAsync(engine,
+            settings: new Dictionary<string, string?> { ["LiveHub:Questions:UpvoteFlushMilliseconds"] = "50" });
+        var (server, e, moderator) = scene;
         await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
         await using var author = await TestClient.ConnectAsync(server);
         var question = await author.AskAsync(e.Keynote, "Siapa yang setuju?");

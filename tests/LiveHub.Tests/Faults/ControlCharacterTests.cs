@@ -16,9 +16,7 @@ namespace LiveHub.Tests.Faults;
 /// </summary>
 public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task AQuestionWithAControlCharacterIsRefusedForGoodAndNothingIsStored(string engine)
     {
         await using var server = await postgres.StartAsync(engine);
@@ -39,14 +37,11 @@ public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixt
         Assert.Equal("Baris satu\r\nBaris\tdua?", kept.Text);
     }
 
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task EveryTextAHubCallStoresRefusesControlCharactersAlike(string engine)
     {
-        await using var server = await postgres.StartAsync(engine);
-        var e = await server.CreateEventAsync(ModerationModes.Open);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
+        await using var scene = await postgres.ModeratedEventAsync(engine);
+        var (server, e, moderator) = scene;
         await using var phone = await TestClient.ConnectAsync(server);
         var question = await phone.AskAsync(e.Keynote, "Pertanyaan biasa?");
         var text = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
@@ -87,9 +82,7 @@ public sealed class ControlCharacterTests(PostgresFixture postgres) : IClassFixt
     }
 
     /// <summary>The same rule on the HTTP side: a moderator's sign-in name and the organizer's event fields.</summary>
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task SignInNamesAndEventFieldsRefuseControlCharactersAlike(string engine)
     {
         const string key = "test-admin-key-0123456789";

@@ -47,9 +47,7 @@ public sealed class EventDeletionTests(PostgresFixture postgres) : IClassFixture
         "announcements", "reaction_counts", "moderation_log",
     ];
 
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task DeletingAnEventRemovesEveryRowOfItAndItsOwnParticipantsAndLeavesTheOtherEventAndTheSharedParticipant(string engine)
     {
         var log = new LogCapture();
@@ -242,9 +240,7 @@ public sealed class EventDeletionTests(PostgresFixture postgres) : IClassFixture
         Assert.DoesNotContain(Marker, string.Join("\n", log.Messages.Select(m => m.Message)), StringComparison.OrdinalIgnoreCase);
     }
 
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task WithoutTheTypedCodeFromAnyoneButTheOrganizerOrFromAnotherOriginNothingIsDeleted(string engine)
     {
         await using var server = await postgres.StartAsync(engine, Settings);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using LiveHub.Events;
 using LiveHub.Polls;
 using LiveHub.Questions;
 using LiveHub.Realtime;
@@ -17,19 +16,13 @@ public sealed class LostReplyTests(PostgresFixture postgres) : IClassFixture<Pos
     /// The phone never hears that its question and its vote were stored; it reconnects and resends both with the same client
     /// ids. Each is answered as the first time (same question, same vote) and stored once.
     /// </summary>
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task AResendAfterALostReplyGetsTheSameAnswerAndStoresOneRow(string engine)
     {
         var drop = new DropReplyFilter();
-        await using var server = await postgres.StartAsync(engine,
-            services: s => s.Configure<HubOptions>(o => o.AddFilter(drop)));
-        var e = await server.CreateEventAsync(ModerationModes.Open);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
-        var poll = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
-            new PollDraftRequest(e.Keynote, PollKinds.Single, "Pilih", ["A", "B"], null, null, null, null, null));
-        await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(poll.Id));
+        await using var scene = await postgres.ModeratedEventAsync(engine, services: s => s.Configure<HubOptions>(o => o.AddFilter(drop)));
+        var (server, e, moderator) = scene;
+        var poll = await moderator.OpenPollAsync(e.Keynote);
         await using var phone = await TestClient.ConnectAsync(server);
         var ask = new AskQuestionRequest(e.Keynote, "lost-reply-ask", "Sampai?", "Ani");
         var vote = new CastVoteRequest(poll.Id, "lost-reply-vote", [1], null, null, null, null);

@@ -61,23 +61,8 @@ public sealed class OneParticipantPerCookieTests(ServerFixture fixture)
             new PollDraftRequest(e.Keynote, PollKinds.Single, "Kota mana?", ["Kupang", "Ende"], null, null, null, null, PollVisibility.Live));
         await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(poll.Id));
 
-        var refused = 0;
-        for (var i = 0; i < 2; i++)
-        {
-            await using var connection = CookielessConnection();
-            try
-            {
-                await connection.StartAsync().WaitAsync(TestClient.Timeout);
-            }
-            catch (Exception)
-            {
-                // Refused at the handshake (401, as the tests above read it).
-                refused++;
-                continue;
-            }
-            await connection.InvokeAsync<HubResult<MyVote>>(nameof(EventHub.CastVote),
-                new CastVoteRequest(poll.Id, Guid.NewGuid().ToString("N"), [0], null, null, null, null)).WaitAsync(TestClient.Timeout);
-        }
+        var refused = await TwoCookielessAttemptsAsync(connection => connection.InvokeAsync<HubResult<MyVote>>(nameof(EventHub.CastVote),
+            new CastVoteRequest(poll.Id, Guid.NewGuid().ToString("N"), [0], null, null, null, null)));
 
         var votes = await CountAsync("SELECT COUNT(*) FROM votes WHERE poll_id = @Id", new { poll.Id });
         Assert.True(votes <= 1, $"{votes} votes were stored from one cookie-less client");
@@ -91,22 +76,7 @@ public sealed class OneParticipantPerCookieTests(ServerFixture fixture)
         var clientId = Guid.NewGuid().ToString("N");
         var request = new AskQuestionRequest(e.Keynote, clientId, "Apakah pertanyaan ini tersimpan sekali saja?", null);
 
-        var refused = 0;
-        for (var i = 0; i < 2; i++)
-        {
-            await using var connection = CookielessConnection();
-            try
-            {
-                await connection.StartAsync().WaitAsync(TestClient.Timeout);
-            }
-            catch (Exception)
-            {
-                // Refused at the handshake (401, as the tests above read it).
-                refused++;
-                continue;
-            }
-            await connection.InvokeAsync<HubResult<QuestionView>>(nameof(EventHub.AskQuestion), request).WaitAsync(TestClient.Timeout);
-        }
+        var refused = await TwoCookielessAttemptsAsync(connection => connection.InvokeAsync<HubResult<QuestionView>>(nameof(EventHub.AskQuestion), request));
 
         var stored = await CountAsync("SELECT COUNT(*) FROM questions WHERE client_id = @clientId", new { clientId });
         Assert.True(stored <= 1, $"one question resent with the same client id was stored {stored} times");
@@ -172,6 +142,30 @@ public sealed class OneParticipantPerCookieTests(ServerFixture fixture)
         var after = (await phone.Context.CookiesAsync()).Single(c => c.Name == CookieNames.Participant).Value;
         Assert.NotEqual(before, after);
         await session.StepAsync("connected again as a new participant");
+    }
+
+    /// <summary>
+    /// Opens a cookie-less connection twice, one after the other, and makes the call on each the server lets in; returns how
+    /// many were refused at the handshake (401, as the tests above read it).
+    /// </summary>
+    private async Task<int> TwoCookielessAttemptsAsync(Func<HubConnection, Task> call)
+    {
+        var refused = 0;
+        for (var i = 0; i < 2; i++)
+        {
+            await using var connection = CookielessConnection();
+            try
+            {
+                await connection.StartAsync().WaitAsync(TestClient.Timeout);
+            }
+            catch (Exception)
+            {
+                refused++;
+                continue;
+            }
+            await call(connection).WaitAsync(TestClient.Timeout);
+        }
+        return refused;
     }
 
     private HubConnection CookielessConnection() => new HubConnectionBuilder()

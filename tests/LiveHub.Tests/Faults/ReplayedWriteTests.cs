@@ -13,18 +13,13 @@ namespace LiveHub.Tests.Faults;
 /// </summary>
 public sealed class ReplayedWriteTests(PostgresFixture postgres) : IClassFixture<PostgresFixture>
 {
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task ReplayedAndDuplicatedAsksUpvotesAndVotesChangeNoCount(string engine)
     {
-        await using var server = await postgres.StartAsync(engine);
-        var e = await server.CreateEventAsync(ModerationModes.Open);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
+        await using var scene = await postgres.ModeratedEventAsync(engine);
+        var (server, e, moderator) = scene;
         await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
-        var poll = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
-            new PollDraftRequest(e.Keynote, PollKinds.Single, "Pilih", ["A", "B"], null, null, null, null, null));
-        await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(poll.Id));
+        var poll = await moderator.OpenPollAsync(e.Keynote);
         // One participant, two tabs, each sending every write three times at once.
         await using var tab = await TestClient.ConnectAsync(server);
         await using var otherTab = await TestClient.ConnectAsync(server.BaseUri, cookies: tab.Cookies);

@@ -20,19 +20,15 @@ public sealed class StoreOutageTests(PostgresFixture postgres) : IClassFixture<P
     /// connections that stay up, and nothing is half written (no question, no vote, the approval neither applied nor logged).
     /// Resent after it, as the outbox does, each is stored exactly once.
     /// </summary>
-    [SkippableTheory]
-    [InlineData(Engines.Sqlite)]
-    [InlineData(Engines.Postgres)]
+    [SkippableTheory, OnBothEngines]
     public async Task WritesDuringAnOutageFailRetryablyLeaveNothingHalfWrittenAndAreStoredOnceWhenResent(string engine)
     {
-        await using var server = await postgres.StartAsync(engine, new Dictionary<string, string?> { ["LiveHub:Store:BusyTimeoutMilliseconds"] = "200" });
-        var e = await server.CreateEventAsync(ModerationModes.Pre);
-        await using var moderator = await TestClient.ConnectAsync(server, moderatorOf: e.Code);
+        await using var scene = await postgres.ModeratedEventAsync(engine, ModerationModes.Pre,
+            new Dictionary<string, string?> { ["LiveHub:Store:BusyTimeoutMilliseconds"] = "200" });
+        var (server, e, moderator) = scene;
         await using var phone = await TestClient.ConnectAsync(server);
         var pending = await phone.AskAsync(e.Keynote, "Sebelum gangguan?");
-        var poll = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
-            new PollDraftRequest(e.Keynote, PollKinds.Single, "Pilih", ["A", "B"], null, null, null, null, null));
-        await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(poll.Id));
+        var poll = await moderator.OpenPollAsync(e.Keynote);
         var ask = new AskQuestionRequest(e.Keynote, "during-outage", "Saat gangguan?", null);
         var vote = new CastVoteRequest(poll.Id, "vote-during-outage", [1], null, null, null, null);
         var approve = new ModerateQuestionRequest(e.Keynote, pending.Id, "approve");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LiveHub.Admin;
 using LiveHub.Announcements;
 using LiveHub.Events;
 using LiveHub.Moderation;
@@ -42,6 +43,16 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
         ["joinCodeLength"] = JoinCode.Length,
     };
 
+    /// <summary>The limits of an event definition the organizer's pages carry besides; a new key needs a row here.</summary>
+    private static readonly Dictionary<string, int> ExpectedOrganizer = new()
+    {
+        ["eventNameMaxLength"] = ScenarioRules.MaxNameLength,
+        ["titleMaxLength"] = ScenarioRules.MaxTitleLength,
+        ["maxSpeakers"] = ScenarioRules.MaxSpeakers,
+        ["passcodeMinLength"] = ScenarioRules.MinPasscodeLength,
+        ["keyMaxLength"] = ScenarioRules.MaxKeyLength,
+    };
+
     private Dictionary<string, int> ExpectedHere() => Expected(Server.Services.GetRequiredService<IOptions<QuestionOptions>>().Value);
 
     private static Dictionary<string, int> Read(JsonElement limits) =>
@@ -65,6 +76,7 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
         var e = await Server.CreateEventAsync();
         using var http = new HttpClient { BaseAddress = Server.BaseUri };
         var expected = ExpectedHere().OrderBy(p => p.Key).ToList();
+        var organizer = ExpectedHere().Concat(ExpectedOrganizer).OrderBy(p => p.Key).ToList();
 
         foreach (var path in new[] { "/", "/admin", $"/e/{e.Code}", $"/e/{e.Code}/projector", $"/e/{e.Code}/moderator", $"/e/{e.Code}/report" })
         {
@@ -74,9 +86,68 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
             var block = PageData().Match(html);
             Assert.True(block.Success, $"{path} has a page data block");
             using var data = JsonDocument.Parse(block.Groups["json"].Value);
-            Assert.Equal(expected, Read(data.RootElement.GetProperty("limits")).OrderBy(p => p.Key).ToList());
+            var organizerPage = path == "/admin" || path.EndsWith("/report", StringComparison.Ordinal);
+            Assert.Equal(organizerPage ? organizer : expected, Read(data.RootElement.GetProperty("limits")).OrderBy(p => p.Key).ToList());
         }
     }
+
+    [Fact]
+    public async Task TheCodeInputsAndTheirHintsStateTheServersCodeLength()
+    {
+        using var http = new HttpClient { BaseAddress = Server.BaseUri };
+        foreach (var (path, input, hint) in new[]
+        {
+            ("/", "code", $"Kode terdiri dari {JoinCode.Length} huruf dan angka"),
+            ("/admin", "create-code", $"{JoinCode.Length} huruf atau angka, tanpa O, 0, I, 1 dan L."),
+        })
+        {
+            var html = await http.GetStringAsync(path);
+            var tag = Regex.Match(html, $@"<input id=""{input}""[^>]*>");
+            Assert.True(tag.Success, $"{path} has the input #{input}");
+            Assert.Contains($"maxlength=\"{JoinCode.Length}\"", tag.Value);
+            Assert.Contains(hint, html);
+        }
+    }
+
+    /// <summary>The pages' markup (the templates the server renders, and the static pages) passes the same check.</summary>
+    [Fact]
+    public void NoPageMarkupSetsALengthOfItsOwn()
+    {
+        AssertNone("page markup", new[] { "src/Web/Pages/Templates", "src/Web/wwwroot" }
+            .SelectMany(dir => Directory.EnumerateFiles(Path.Combine(Repo.Root, dir), "*.html")), Offences);
+    }
+
+    /// <summary>
+    /// Numbers a string may state that are no limit: 0 and 1 (a range's start, one minute, the letters a code leaves out) and
+    /// the few listed here. Any other number is a limit written into the words; it names the server's value instead
+    /// ("{quizMinSeconds}"), which the page renderer and t() fill.
+    /// </summary>
+    private static readonly HashSet<(string Key, string Number)> NumbersThatAreNoLimit =
+    [
+        ("error.invalid.options", "2"), // a choice needs two options: what a poll is, not a setting
+    ];
+
+    [Fact]
+    public void NoStringStatesALimitAsANumber()
+    {
+        AssertNone("strings", Directory.EnumerateFiles(Path.Combine(Repo.Root, "src/Web/Strings"), "*.json"), json =>
+            JsonDocument.Parse(json).RootElement.EnumerateObject().SelectMany(p => StringOffences(p.Name, p.Value.GetString() ?? "")));
+    }
+
+    [Theory]
+    [InlineData("error.invalid.passcode", "A moderator passcode has at least 8 characters.", true)]
+    [InlineData("error.invalid.words", "paling banyak 2.000 kata", true)]
+    [InlineData("error.invalid.options", "Please give 2 to 10 options.", true)]
+    [InlineData("error.invalid.options", "Please give 2 to {pollMaxOptions} options.", false)]
+    [InlineData("mod.reactions.label", "Reaksi 1 menit terakhir:", false)]
+    [InlineData("poll.wordcloud_hint", "Type 1 to {max} words.", false)]
+    public void TheStringCheckCatchesAWrittenInLimitAndLetsTheListedNumbersThrough(string key, string text, bool offends) =>
+        Assert.Equal(offends, StringOffences(key, text).Any());
+
+    private static IEnumerable<string> StringOffences(string key, string text) =>
+        StringNumber().Matches(text).Select(m => m.Value)
+            .Where(n => n is not ("0" or "1") && !NumbersThatAreNoLimit.Contains((key, n)))
+            .Select(n => $"{key}: \"{text}\" states {n}");
 
     [Fact]
     public void TheLimitsModuleKeepsNoNumberOfItsOwn()
@@ -98,11 +169,15 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
     public void NoPageScriptComparesALengthOrCountWithANumberOfItsOwn()
     {
         var root = Path.Combine(Repo.Root, "src/Web/wwwroot/js");
-        var offences = Directory.EnumerateFiles(root, "*.js", SearchOption.AllDirectories)
-            .Where(f => Path.GetFileName(f) != "moderator.js" || Path.GetDirectoryName(f) != root)
-            .SelectMany(f => Offences(File.ReadAllText(f)).Select(o => $"{Path.GetRelativePath(root, f)}: {o}"))
-            .ToList();
-        Assert.True(offences.Count == 0, "Limits written into page scripts:\n" + string.Join('\n', offences));
+        AssertNone("page scripts", Directory.EnumerateFiles(root, "*.js", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(f) != "moderator.js" || Path.GetDirectoryName(f) != root), Offences);
+    }
+
+    /// <summary>Fails naming every offence the check finds in the files, each with its path in the repository.</summary>
+    private static void AssertNone(string where, IEnumerable<string> files, Func<string, IEnumerable<string>> check)
+    {
+        var offences = files.SelectMany(f => check(File.ReadAllText(f)).Select(o => $"{Path.GetRelativePath(Repo.Root, f)}: {o}")).ToList();
+        Assert.True(offences.Count == 0, $"Limits written into {where}:\n" + string.Join('\n', offences));
     }
 
     [Theory]
@@ -115,6 +190,9 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
     [InlineData("attrs: { maxlength: 120 }", true)]
     [InlineData("input.maxLength = 30;", true)]
     [InlineData("<input maxlength=\"8\">", true)]
+    [InlineData("<input id=\"create-code\" minlength=\"8\">", true)]
+    [InlineData("<input pattern=\"[A-Z0-9]{6}\" size=\"6\">", true)]
+    [InlineData("<input id=\"code\" maxlength=\"{limits.joinCodeLength}\">", false)]
     [InlineData("if (tooLong(text, limits.questionMaxLength)) {", false)]
     [InlineData("ui.empty.hidden = items.length > 0;", false)]
     [InlineData("if (words.length > limits.wordCloudMaxWords) {", false)]
@@ -127,7 +205,7 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
 
     private static IEnumerable<string> Offences(string source) =>
         LengthThenNumber().Matches(source).Concat(NumberThenLength().Matches(source)).Concat(LimitCall().Matches(source))
-            .Concat(MaxLength().Matches(source))
+            .Concat(MaxLength().Matches(source)).Concat(MarkupLength().Matches(source))
             .Select(m => m.Value.Trim());
 
     [GeneratedRegex(@"(?:\.length|textLength\([^()]*\))\s*(?:<=|>=|<|>|===|!==)\s*" + Number)]
@@ -141,6 +219,14 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
 
     [GeneratedRegex(@"maxlength['""]?\s*[:=]\s*['""]?\d", RegexOptions.IgnoreCase)]
     private static partial Regex MaxLength();
+
+    // minlength, size and a pattern's repeat count write a length as surely as maxlength does.
+    [GeneratedRegex(@"\b(?:minlength|size)\s*=\s*['""]?\d|\bpattern\s*=\s*""[^""]*\{\d", RegexOptions.IgnoreCase)]
+    private static partial Regex MarkupLength();
+
+    // A number as a string writes it: 2,000 and 2.000 are one number.
+    [GeneratedRegex(@"\d+(?:[.,]\d{3})*")]
+    private static partial Regex StringNumber();
 
     [GeneratedRegex(@"<script type=""application/json"" id=""lh-page"">(?<json>.*?)</script>", RegexOptions.Singleline)]
     private static partial Regex PageData();

@@ -57,10 +57,22 @@ form.addEventListener('submit', (e) => {
   join();
 });
 
+// The input holds a code's length (the server's, rendered as its maxlength): a code typed or pasted with spaces or dashes
+// ("KUP-ANG") loses them at once, so only its characters count.
 input.addEventListener('input', () => {
+  const code = normaliseCode(input.value);
+  if (code !== input.value.toUpperCase()) {
+    input.value = code;
+  }
   if (!error.hidden) {
     showError('');
   }
+});
+
+input.addEventListener('paste', (/** @type {ClipboardEvent} */ e) => {
+  e.preventDefault();
+  input.value = normaliseCode(e.clipboardData?.getData('text'));
+  input.dispatchEvent(new Event('input'));
 });
 
 const fromUrl = new URLSearchParams(location.search).get('code');

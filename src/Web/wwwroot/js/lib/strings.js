@@ -65,6 +65,7 @@ function formatVar(/** @type {unknown} */ value) {
  * @param {string} key @param {Record<string, unknown>} [vars]
  */
 export function t(key, vars = {}) {
+  vars = { ...limits, ...vars }; // a limit by its name too: {joinCodeLength}
   return lookup(key, vars).replace(/\{(\w+)\}/g, (m, name) => (name in vars ? formatVar(vars[name]) : m));
 }
 
@@ -88,6 +89,7 @@ function lookup(key, vars) {
  * @returns {Array<string | Node>}
  */
 export function tParts(key, vars = {}) {
+  vars = { ...limits, ...vars };
   return lookup(key, vars).split(/(\{\w+\})/).filter(Boolean).map((part) => {
     const name = /^\{(\w+)\}$/.exec(part)?.[1];
     if (!name || !(name in vars)) {
@@ -120,8 +122,7 @@ export function errorText(error, vars = {}) {
   } else if (key === 'error.too_many_words') {
     max = limits.wordCloudMaxWords;
   }
-  // Every limit by its name too, so a message states the server's numbers ({quizMaxSeconds}, {maxLabels}, …).
-  return t(key, { ...limits, max, seconds: (error && error.retryAfterSeconds) ?? '', ...vars });
+  return t(key, { max, seconds: (error && error.retryAfterSeconds) ?? '', ...vars });
 }
 
 /**

@@ -5,8 +5,7 @@ import { api } from '/js/lib/api.js';
 import { $, el, userText } from '/js/lib/dom.js';
 import { errorText, getLanguage, t } from '/js/lib/strings.js';
 import { formatDay, formatTime } from '/js/lib/time.js';
-
-const QUEUES = ['pending', 'approved', 'answered', 'dismissed', 'archived'];
+import { QUEUES } from '/js/moderator/queue.js';
 
 const ACTIONS = [
   'approve', 'dismiss', 'answer', 'archive', 'restore', 'show', 'hide', 'edit', 'reply', 'unreply', 'label', 'merge',

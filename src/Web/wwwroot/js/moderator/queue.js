@@ -8,7 +8,8 @@ import { getLanguage, t } from '/js/lib/strings.js';
 import { createCard } from '/js/moderator/card.js';
 import { createEditors } from '/js/moderator/editors.js';
 
-const QUEUES = ['pending', 'approved', 'answered', 'dismissed', 'archived'];
+/** The queues in tab order, one per question status the server keeps (QuestionStatus); the audit log names them too. */
+export const QUEUES = ['pending', 'approved', 'answered', 'dismissed', 'archived'];
 
 /**
  * @typedef {object} Queue
