@@ -1,3 +1,4 @@
+// @ts-check
 // The start page: type the event code (or arrive with ?code=), check it exists, go to the event.
 import { api } from '/js/lib/api.js';
 import { $, append } from '/js/lib/dom.js';
@@ -17,7 +18,7 @@ let shown = null; // the error on screen, kept as a key so a language switch tra
 
 function showError(message) {
   shown = message;
-  error.textContent = message ? (typeof message === 'string' ? t(message, limits) : errorText(message)) : '';
+  error.textContent = message ? (typeof message === 'string' ? t(message, { ...limits }) : errorText(message)) : '';
   error.hidden = !message;
   input.setAttribute('aria-invalid', message ? 'true' : 'false');
 }

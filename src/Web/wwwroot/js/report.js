@@ -1,3 +1,4 @@
+// @ts-check
 // A session's report for the organizer and moderators: what was asked, what the room cared about most, and how the polls
 // came out. Built from the moderator snapshot and the session's export JSON; prints cleanly to PDF from the browser.
 import { fillSessionSelect } from '/js/lib/agenda.js';

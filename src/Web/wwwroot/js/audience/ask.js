@@ -9,6 +9,12 @@ import { errorText, getLanguage, t } from '/js/lib/strings.js';
 
 const NAME_KEY = 'lh.name';
 
+/** @typedef {ReturnType<typeof import('/js/lib/outbox.js').createOutbox>['items'][number]} OutboxItem */
+/**
+ * One of one's own questions: still in the outbox (item), known to the server (q), or both.
+ * @typedef {{ key: string, item: OutboxItem | null, q: import('../../../types/protocol').QuestionView | null, at: number }} MineEntry
+ */
+
 /**
  * @param {any} page the phone page's shared context (js/audience.js)
  * @param {ReturnType<typeof import('/js/lib/outbox.js').createOutbox>} outbox
@@ -125,6 +131,7 @@ export function createAsk(page, outbox) {
     const forThisSession = (/** @type {any} */ item) => sessionId === null || item.sessionId === sessionId;
     const byClientId = new Map(own.filter((q) => q.clientId).map((q) => [q.clientId, q]));
     const matched = new Set();
+    /** @type {MineEntry[]} */
     const entries = [];
     for (const item of outbox.items.filter(forThisSession)) {
       const q = byClientId.get(item.clientId) || (item.questionId && state.mine.get(item.questionId)) || null;
@@ -154,7 +161,7 @@ export function createAsk(page, outbox) {
     ui.mineSection.hidden = entries.length === 0;
   }
 
-  /** @param {{ item: any, q: any }} entry */
+  /** @param {MineEntry} entry */
   function mineCard({ item, q }) {
     const text = q ? q.text : item.text;
     const author = (q ? q.authorName : item.authorName) || null;

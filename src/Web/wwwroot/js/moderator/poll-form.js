@@ -350,7 +350,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
         attrs: { id: 'poll-timer', type: 'number', min: limits.quizMinSeconds || null, max: limits.quizMaxSeconds || null, step: 5, inputmode: 'numeric', 'data-testid': 'poll-timer', 'data-fk': 'timer', 'aria-describedby': 'poll-timer-hint' },
         props: { value: f.timer },
         on: { input: (e) => { f.timer = /** @type {HTMLInputElement} */ (e.target).value; } },
-      }), t('mod.poll.form.timer_hint', limits)));
+      }), t('mod.poll.form.timer_hint', { ...limits })));
     }
     parts.push(field('poll-visibility', t('mod.poll.form.visibility'), select('poll-visibility', 'poll-visibility', f.visibility,
       ['live', 'on_close', 'hidden'].map((v) => [v, t(`poll.visibility.${v}`)]), (v) => {
