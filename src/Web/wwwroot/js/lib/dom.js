@@ -19,8 +19,9 @@
 /**
  * Builds an element. `text` sets textContent, `userText` does too and marks the element as isolated user text;
  * string children become text nodes; null, undefined and false children are left out.
- * @param {string} tag @param {ElOptions} [opts] @param {Child | Child[]} [children]
- * @returns {HTMLElement}
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag @param {ElOptions} [opts] @param {Child | Child[]} [children]
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function el(tag, opts = {}, children = []) {
   const node = document.createElement(tag);

@@ -313,7 +313,7 @@ function setEvent(snapshot) {
 
 // ------------------------------------------------------------ state changes
 
-/** @param {{ kind: string, delta?: any }} change */
+/** @param {import('/js/lib/session-state.js').StateChange} change */
 function onStateChange(change) {
   if (change.kind === 'PollResultsChanged') {
     // Frames come several times a second: only the polls panel changes.

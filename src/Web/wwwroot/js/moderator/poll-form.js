@@ -299,6 +299,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
     ]);
     const questionMax = limits.pollQuestionMaxLength;
 
+    /** @type {HTMLElement[]} */
     const parts = [
       el('h3', { text: t(f.mode === 'edit' ? 'mod.poll.form.edit' : 'mod.poll.form.new') }),
       field('poll-kind', t('mod.poll.form.kind'), select('poll-kind', 'poll-kind', f.kind,

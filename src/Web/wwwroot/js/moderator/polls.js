@@ -244,6 +244,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     const onScreen = state.projectorMode === 'poll' && state.projectorPollId === poll.id;
     // What the server does, not a copy of its rule: it says whether the audience and the screen see results now.
     const audienceSees = !!poll.audienceSeesResults;
+    /** @type {Array<HTMLElement | null>} */
     const children = [
       el('div', { class: 'poll-item-head' }, [
         el('span', { class: 'badge badge-kind', text: t(`poll.kind.${poll.kind}`) }),
@@ -275,6 +276,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     }
     children.push(el('div', { class: 'poll-actions' }, pollActions(poll)));
     children.push(copyChooser(poll));
+    /** @type {Array<HTMLElement | null>} */
     const parts = [el('div', { class: 'poll-item-info' }, children)];
     if (poll.status !== 'draft') {
       parts.push(el('div', { class: 'poll-results-slot' }));
