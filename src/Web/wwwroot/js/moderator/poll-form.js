@@ -7,18 +7,24 @@ import { limits, tooLong } from '/js/lib/limits.js';
 import { errorText, t } from '/js/lib/strings.js';
 import { OPTION_KINDS, POLL_KINDS } from '/js/polls/format.js';
 
+/** @typedef {import('../../../types/protocol').PollView} PollView */
+/** @typedef {import('../../../types/protocol').PollKind} PollKind */
+/** @typedef {import('../../../types/protocol').PollVisibility} PollVisibility */
 /**
- * @typedef {{ mode: 'new' | 'edit', pollId: number | null, kind: string, question: string, options: string[],
- *   correct: number[], maxPicks: string, scale: number, timer: number | string, visibility: string, error: any,
- *   busy: boolean }} PollFormState
+ * @typedef {{ mode: 'new' | 'edit', pollId: number | null, kind: PollKind, question: string, options: string[],
+ *   correct: number[], maxPicks: string, scale: number, timer: number | string, visibility: PollVisibility,
+ *   error: import('/js/lib/connection.js').LiveErrorShape | { messageKey: string } | null, busy: boolean }} PollFormState
  * @typedef {object} PollForm
- * @property {(poll: any) => void} edit opens the editor on a draft poll
+ * @property {(poll: PollView) => void} edit opens the editor on a draft poll
  * @property {() => void} render
  * @property {() => void} reset closes the editor without moving the focus (another session)
  * @property {(ids: Set<number>) => void} pollsShown closes the editor when the draft it edits is gone
  */
 
-/** @param {string} [kind] @returns {PollFormState} */
+/** @type {PollVisibility[]} */
+const VISIBILITIES = ['live', 'on_close', 'hidden'];
+
+/** @param {PollKind} [kind] @returns {PollFormState} */
 function blankForm(kind = 'single') {
   return {
     mode: 'new', pollId: null, kind, question: '', options: ['', ''], correct: [], maxPicks: '',
@@ -26,7 +32,7 @@ function blankForm(kind = 'single') {
   };
 }
 
-/** @param {any} poll @returns {PollFormState} */
+/** @param {PollView} poll @returns {PollFormState} */
 function formFromPoll(poll) {
   return {
     mode: 'edit',
@@ -44,7 +50,7 @@ function formFromPoll(poll) {
   };
 }
 
-/** @param {any} error */
+/** @param {PollFormState['error']} error */
 function formError(error) {
   if (!error) {
     return '';
@@ -304,7 +310,7 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
       el('h3', { text: t(f.mode === 'edit' ? 'mod.poll.form.edit' : 'mod.poll.form.new') }),
       field('poll-kind', t('mod.poll.form.kind'), select('poll-kind', 'poll-kind', f.kind,
         POLL_KINDS.map((k) => [k, t(`poll.kind.${k}`)]), (v) => {
-          f.kind = v;
+          f.kind = POLL_KINDS.find((k) => k === v) ?? f.kind;
           f.error = null;
           render();
         }), t(`mod.poll.kind_hint.${f.kind}`)),
@@ -354,8 +360,8 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
       }), t('mod.poll.form.timer_hint', { ...limits })));
     }
     parts.push(field('poll-visibility', t('mod.poll.form.visibility'), select('poll-visibility', 'poll-visibility', f.visibility,
-      ['live', 'on_close', 'hidden'].map((v) => [v, t(`poll.visibility.${v}`)]), (v) => {
-        f.visibility = v;
+      VISIBILITIES.map((v) => [v, t(`poll.visibility.${v}`)]), (v) => {
+        f.visibility = VISIBILITIES.find((x) => x === v) ?? f.visibility;
         render();
       }), t(`mod.poll.visibility_hint.${f.visibility}`)));
     parts.push(el('p', {
