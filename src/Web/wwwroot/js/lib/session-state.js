@@ -123,7 +123,7 @@ export class SessionState {
     this.present = null;
   }
 
-  /** Call before JoinSession: deltas from now on are held until the snapshot arrives. @param {number} sessionId */
+  /** Call before JoinSession: deltas from now on are held until the snapshot arrives; null leaves the session. @param {number | null} sessionId */
   begin(sessionId) {
     if (sessionId !== this.sessionId) {
       this.clear();

@@ -188,7 +188,7 @@ async function enterApp() {
   live.start();
 }
 
-ui.signinForm.addEventListener('submit', async (e) => {
+ui.signinForm.addEventListener('submit', async (/** @type {SubmitEvent} */ e) => {
   e.preventDefault();
   const passcode = ui.passcode.value.trim();
   if (!passcode) {
