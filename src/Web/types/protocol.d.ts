@@ -1,7 +1,7 @@
 // The hub's contract as the pages see it: every hub method (arguments and result), every event the server pushes
 // (payload), and the records they carry, named like the C# records in src/Hub. docs/protocol.md explains them;
 // tests/LiveHub.Tests/Pages/ProtocolDeclarationTests.cs holds this file to the C# side by reflection (names, argument
-// counts and types, JSON property names both ways). Types only: nothing here is served to browsers.
+// counts and types, JSON property names both ways), as it does the exports at its end. Types only: never served to browsers.
 // Times are Unix epoch milliseconds; ids are 64-bit integers on the server, numbers here.
 
 /** What every hub method answers: a value, or a typed error with value null. */
@@ -515,4 +515,99 @@ export interface EventDeletedNotice {
   eventId: number;
   code: string;
   error: HubError;
+}
+
+// Exports (HTTP, GET /api/sessions/{id}/export/*.json): what the session report reads
+
+/** Which event and session an export covers, and when it was made (ISO 8601 times). */
+export interface ExportScope {
+  eventCode: string;
+  eventName: string;
+  timeZone: string;
+  sessionId: number | null;
+  sessionKey: string | null;
+  sessionTitle: string | null;
+  exportedAt: string;
+}
+
+export interface QuestionExport {
+  scope: ExportScope;
+  questions: QuestionExportItem[];
+}
+
+/** One question in an export: times as ISO 8601 text, in UTC and in the event's zone. */
+export interface QuestionExportItem {
+  sessionId: number;
+  sessionKey: string;
+  sessionTitle: string;
+  room: string;
+  id: number;
+  text: string;
+  authorName: string | null;
+  status: QuestionStatus;
+  upvotes: number;
+  createdAt: string;
+  createdAtLocal: string;
+  answeredAt: string | null;
+  answeredAtLocal: string | null;
+  reply: string | null;
+  repliedAt: string | null;
+  labels: string[];
+  mergedIntoId: number | null;
+  flagged: boolean;
+  participant: string | null;
+}
+
+export interface PollExport {
+  scope: ExportScope;
+  polls: PollExportItem[];
+}
+
+export interface PollExportItem {
+  sessionId: number;
+  sessionKey: string;
+  sessionTitle: string;
+  id: number;
+  position: number;
+  kind: PollKind;
+  question: string;
+  status: PollStatus;
+  visibility: PollVisibility;
+  voters: number;
+  average: number | null;
+  options: PollOptionExport[];
+  words: WordResult[];
+  answers: PollAnswerExport[];
+  correct: number[] | null;
+  openedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface PollOptionExport {
+  index: number;
+  label: string;
+  votes: number;
+  percent: number;
+  points: number | null;
+}
+
+export interface PollAnswerExport {
+  id: number;
+  text: string;
+  displayName: string | null;
+  createdAt: string;
+}
+
+export interface ReactionExport {
+  scope: ExportScope;
+  reactions: ReactionExportItem[];
+}
+
+export interface ReactionExportItem {
+  sessionId: number;
+  sessionKey: string;
+  sessionTitle: string;
+  reaction: string;
+  emoji: string;
+  total: number;
 }

@@ -106,7 +106,7 @@ public sealed partial class ProtocolDeclarationTests
         }
         var names = wire.Select(t => t.Name).ToHashSet();
         problems.AddRange(Declared.Interfaces.Keys.Where(name => !names.Contains(name) && !Declaration.Helpers.Contains(name))
-            .Select(name => $"interface {name} is declared but no hub method or client event carries a C# record of that name"));
+            .Select(name => $"interface {name} is declared but no hub method, client event or export carries a C# record of that name"));
 
         Assert.True(problems.Count == 0, $"{DeclarationPath} is out of step with the C# records:\n" + string.Join("\n", problems));
     }
@@ -147,12 +147,16 @@ public sealed partial class ProtocolDeclarationTests
     public void EveryUnionOfLiteralsIsHeldToTheServersConstants() =>
         Assert.Equal(Literals.Select(row => (string)row[0]).Order(), Declared.Aliases.Keys.Order());
 
-    /// <summary>Every record reachable from a hub method's arguments or result, or a client event's payload.</summary>
+    /// <summary>The HTTP answers the pages read as JSON beyond the hub's own records: the exports the session report draws.</summary>
+    private static readonly Type[] HttpAnswers = [typeof(LiveHub.Export.QuestionExport), typeof(LiveHub.Export.PollExport), typeof(LiveHub.Export.ReactionExport)];
+
+    /// <summary>Every record reachable from a hub method's arguments or result, a client event's payload, or an HTTP answer above.</summary>
     private static List<Type> WireRecords()
     {
         var seen = new HashSet<Type>();
         var queue = new Queue<Type>(HubMethods.SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType))
-            .Concat(ClientEvents.SelectMany(m => m.GetParameters().Select(p => p.ParameterType))));
+            .Concat(ClientEvents.SelectMany(m => m.GetParameters().Select(p => p.ParameterType)))
+            .Concat(HttpAnswers));
         while (queue.TryDequeue(out var type))
         {
             if (type.IsGenericType)
