@@ -8,7 +8,7 @@ import { storage } from '/js/lib/storage.js';
 import { getLanguage, t } from '/js/lib/strings.js';
 import { serverNow, timeElement } from '/js/lib/time.js';
 
-/** @param {any} page the phone page's shared context (js/audience.js) */
+/** @param {import('/js/audience.js').AudiencePage} page the phone page's shared context (js/audience.js) */
 export function createAnnouncements(page) {
   const READ_KEY = `lh.announcements.read.${page.code}`;
   const ui = {

@@ -16,7 +16,7 @@ const NAME_KEY = 'lh.name';
  */
 
 /**
- * @param {any} page the phone page's shared context (js/audience.js)
+ * @param {import('/js/audience.js').AudiencePage} page the phone page's shared context (js/audience.js)
  * @param {ReturnType<typeof import('/js/lib/outbox.js').createOutbox>} outbox
  */
 export function createAsk(page, outbox) {

@@ -10,7 +10,7 @@ import { timeElement } from '/js/lib/time.js';
 
 const SORT_KEY = 'lh.sort';
 
-/** @param {any} page the phone page's shared context (js/audience.js) */
+/** @param {import('/js/audience.js').AudiencePage} page the phone page's shared context (js/audience.js) */
 export function createQuestions(page) {
   const { state, live } = page;
   const ui = {
