@@ -10,6 +10,8 @@ import { errorText, getLanguage, t } from '/js/lib/strings.js';
 const NAME_KEY = 'lh.name';
 
 /** @typedef {ReturnType<typeof import('/js/lib/outbox.js').createOutbox>['items'][number]} OutboxItem */
+/** What the form says: the page's own check, or the server's error (with the question's client id once it was sent). */
+/** @typedef {{ messageKey: string, code?: string, retryAfterSeconds?: number | null, clientId?: string }} FormError */
 /**
  * One of one's own questions: still in the outbox (item), known to the server (q), or both.
  * @typedef {{ key: string, item: OutboxItem | null, q: import('../../../types/protocol').QuestionView | null, at: number }} MineEntry
@@ -31,12 +33,12 @@ export function createAsk(page, outbox) {
     mineSection: $('#mine-section'),
     mine: $('#my-questions'),
   };
-  /** @type {any} */
+  /** @type {FormError | null} */
   let formError = null;
 
   ui.name.value = storage.getRaw(NAME_KEY) || '';
 
-  /** @param {any} error null clears it; an error with a clientId belongs to a question already sent */
+  /** @param {FormError | null} error null clears it; an error with a clientId belongs to a question already sent */
   function showError(error) {
     formError = error;
     ui.error.textContent = error ? errorText(error) : '';
@@ -128,7 +130,7 @@ export function createAsk(page, outbox) {
     const { state, live } = page;
     const sessionId = page.sessionId;
     const own = [...state.mine.values()].filter((q) => q.sessionId === sessionId);
-    const forThisSession = (/** @type {any} */ item) => sessionId === null || item.sessionId === sessionId;
+    const forThisSession = (/** @type {OutboxItem} */ item) => sessionId === null || item.sessionId === sessionId;
     const byClientId = new Map(own.filter((q) => q.clientId).map((q) => [q.clientId, q]));
     const matched = new Set();
     /** @type {MineEntry[]} */
@@ -146,8 +148,9 @@ export function createAsk(page, outbox) {
       }
     }
     entries.sort((a, b) => b.at - a.at);
-    if (formError && formError.clientId) {
-      const item = outbox.items.find((i) => i.clientId === formError.clientId);
+    const sentError = formError && formError.clientId;
+    if (sentError) {
+      const item = outbox.items.find((i) => i.clientId === sentError);
       if (!item || item.state === 'delivered' || (item.state === 'sending' && !item.error)) {
         showError(null);
       }
