@@ -28,7 +28,7 @@ import { createResultsView } from '/js/polls/results.js';
  * @param {{
  *   live: import('/js/lib/connection.js').Live,
  *   state: import('/js/lib/session-state.js').SessionState,
- *   getEvent: () => import('../../../types/protocol').EventSnapshot,
+ *   getEvent: () => import('../../../types/protocol').EventSnapshot | null,
  *   getSessionId: () => number | null,
  *   isShowing: () => boolean,
  *   toastFailure: (r: { error: import('/js/lib/connection.js').LiveErrorShape }) => Promise<void>,
@@ -122,7 +122,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     const r = await pollAction(poll, 'CopyPoll', { pollId: poll.id, sessionId: target }, null, 'PollDrafted');
     if (r) {
       copyOpen = null;
-      const s = getEvent().sessions.find((x) => x.id === target);
+      const s = getEvent()?.sessions.find((x) => x.id === target);
       render();
       toast(t('mod.poll.done.copied', { session: s ? s.title : String(target) }));
       ui.items.querySelector(`[data-poll-id="${poll.id}"] [data-testid="poll-copy"]`)?.focus();
@@ -221,7 +221,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
       }
     }
     list.push(pollButton(poll, 'poll-copy', t('mod.poll.copy'), () => {
-      const other = getEvent().sessions.find((s) => s.id !== getSessionId());
+      const other = getEvent()?.sessions.find((s) => s.id !== getSessionId());
       copyOpen = copyOpen && copyOpen.pollId === poll.id ? null : { pollId: poll.id, target: other ? other.id : poll.sessionId };
       render();
       ui.items.querySelector(`[data-poll-id="${poll.id}"] [data-testid="poll-copy-session"]`)?.focus();
@@ -236,7 +236,8 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
   /** @param {PollView} poll */
   function copyChooser(poll) {
     const copy = copyOpen;
-    if (!copy || copy.pollId !== poll.id) {
+    const event = getEvent();
+    if (!copy || copy.pollId !== poll.id || !event) {
       return null;
     }
     const id = `poll-copy-${poll.id}`;
@@ -244,7 +245,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
       attrs: { id, 'data-testid': 'poll-copy-session', 'data-fk': 'copy-session' },
       on: { change: (e) => { copy.target = Number(/** @type {HTMLSelectElement} */ (e.target).value); } },
     });
-    fillSessionSelect(select, getEvent(), copy.target);
+    fillSessionSelect(select, event, copy.target);
     return el('div', { class: 'copy-chooser' }, [
       el('label', { attrs: { for: id }, text: t('mod.poll.copy_to') }),
       select,
@@ -337,7 +338,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
   /** @param {PollView} poll */
   function pollItemSig(poll) {
     return JSON.stringify([getLanguage(), poll, busyPolls.has(poll.id), state.projectorMode === 'poll' && state.projectorPollId === poll.id,
-      armedReset === poll.id, copyOpen && copyOpen.pollId === poll.id && copyOpen.target, getEvent() && getEvent().sessions.length]);
+      armedReset === poll.id, copyOpen && copyOpen.pollId === poll.id && copyOpen.target, getEvent()?.sessions.length]);
   }
 
   /** @param {PollView} poll */

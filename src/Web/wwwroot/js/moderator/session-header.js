@@ -27,7 +27,7 @@ const STATUSES = ['upcoming', 'live', 'ended'];
  *   live: import('/js/lib/connection.js').Live,
  *   state: import('/js/lib/session-state.js').SessionState,
  *   code: string,
- *   getEvent: () => EventSnapshot,
+ *   getEvent: () => EventSnapshot | null,
  *   getSessionId: () => number | null,
  *   failed: (r: { error: LiveErrorShape }) => Promise<boolean>,
  *   toastError: (error: LiveErrorShape) => void,
@@ -117,7 +117,7 @@ export function createSessionHeader({ live, state, code, getEvent, getSessionId,
       ui.status.value = override || '';
     }
     ui.status.dataset.status = session.status;
-    const zone = getEvent().timeZone;
+    const zone = getEvent()?.timeZone;
     const when = t('session.time', { start: formatTime(session.startsAt, zone), end: formatTime(session.endsAt, zone) });
     ui.statusHint.textContent = override
       ? t('mod.status.overridden', { scheduled: t(`session.status.${scheduledStatus(session)}`), when })
