@@ -11,9 +11,9 @@ import { OPTION_KINDS, POLL_KINDS } from '/js/polls/format.js';
 /** @typedef {import('../../../types/protocol').PollKind} PollKind */
 /** @typedef {import('../../../types/protocol').PollVisibility} PollVisibility */
 /**
- * @typedef {{ mode: 'new' | 'edit', pollId: number | null, kind: PollKind, question: string, options: string[],
+ * @typedef {({ mode: 'new', pollId: null } | { mode: 'edit', pollId: number }) & { kind: PollKind, question: string, options: string[],
  *   correct: number[], maxPicks: string, scale: number, timer: number | string, visibility: PollVisibility,
- *   error: import('/js/lib/connection.js').LiveErrorShape | { messageKey: string } | null, busy: boolean }} PollFormState
+ *   error: import('/js/lib/connection.js').LiveErrorShape | { messageKey: string } | null, busy: boolean }} PollFormState a new poll, or a draft's changes
  * @typedef {object} PollForm
  * @property {(poll: PollView) => void} edit opens the editor on a draft poll
  * @property {() => void} render
@@ -69,7 +69,7 @@ function roomForOption(f) {
 
 /**
  * The draft request from the form. Blank option fields are left out; the correct marks follow their options.
- * @param {PollFormState} f @param {number | null} sessionId
+ * @param {PollFormState} f @param {number} sessionId
  */
 function draftFromForm(f, sessionId) {
   const withOptions = OPTION_KINDS.includes(f.kind);
@@ -115,10 +115,10 @@ function checkDraft(d) {
 
 /**
  * @param {{
- *   live: any,
- *   state: any,
+ *   live: import('/js/lib/connection.js').Live,
+ *   state: import('/js/lib/session-state.js').SessionState,
  *   getSessionId: () => number | null,
- *   failed: (r: any) => Promise<boolean>,
+ *   failed: (r: { error: import('/js/lib/connection.js').LiveErrorShape }) => Promise<boolean>,
  *   render: () => void,
  *   onOpen: () => void,
  * }} deps
@@ -162,7 +162,11 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
     if (!f || f.busy) {
       return;
     }
-    const draft = draftFromForm(f, getSessionId());
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
+    const draft = draftFromForm(f, sessionId);
     const local = checkDraft(draft);
     if (local) {
       f.error = local;

@@ -56,7 +56,7 @@ export function createSessionHeader({ live, state, code, getEvent, getSessionId,
   function currentSessionView() {
     const event = getEvent();
     const sessionId = getSessionId();
-    return state.session || (event && event.sessions.find((/** @type {any} */ s) => s.id === sessionId)) || null;
+    return state.session || (event && event.sessions.find((s) => s.id === sessionId)) || null;
   }
 
   /** Head counts in the header and beside each session in the picker (changed in place: a rebuild would close it). */
