@@ -42,7 +42,7 @@ export const byOldest = (/** @type {{ id: number, createdAt: number }} */ a, /**
  */
 export function followSessionState(live, state) {
   for (const name of VERSIONED_EVENTS) {
-    live.on(name, (/** @type {VersionedChange['delta']} */ delta) => state.handle(/** @type {VersionedChange} */ ({ kind: name, delta })));
+    live.on(name, (/** @type {VersionedChange['delta']} */ delta) => state.handle(name, delta));
   }
   live.on('PollResultsChanged', (frame) => state.handleResults(frame));
   live.on('SessionVersionAnnounced', (notice) => state.handleAnnouncement(notice));
@@ -204,12 +204,16 @@ export class SessionState {
     }
   }
 
-  /** @param {VersionedChange} change */
-  handle(change) {
-    const { delta } = change;
+  /**
+   * One versioned event as it came.
+   * @template {VersionedEvent} E @param {E} kind @param {Parameters<ClientEvents[E]>[0]} delta
+   */
+  handle(kind, delta) {
     if (!delta || delta.sessionId !== this.sessionId) {
       return;
     }
+    // The event and its payload as one tagged value: TypeScript cannot pair a generic name with its payload by itself.
+    const change = /** @type {VersionedChange} */ ({ kind, delta });
     if (this.version === null || this.resyncing) {
       this.held.push(change);
       return;
