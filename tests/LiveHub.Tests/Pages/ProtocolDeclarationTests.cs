@@ -27,28 +27,10 @@ public sealed partial class ProtocolDeclarationTests
     [Fact]
     public void EveryHubMethodIsDeclaredWithItsArgumentsAndResult()
     {
-        var problems = new List<string>();
-        foreach (var method in HubMethods)
-        {
-            if (!Declared.HubMethods.TryGetValue(method.Name, out var declared))
-            {
-                problems.Add($"hub method {method.Name} is missing from HubMethods");
-                continue;
-            }
-            var parameters = method.GetParameters();
-            // The hub tolerates a missing argument; the pages always send one, so the declaration may leave out "| null".
-            var expected = parameters.Select(p => TypeScript(p.ParameterType, null)).ToList();
-            if (!expected.SequenceEqual(declared.Parameters.Select(NotNull)))
-            {
-                problems.Add($"hub method {method.Name}: declared ({string.Join(", ", declared.Parameters)}), the hub takes ({string.Join(", ", expected)})");
-            }
-            var result = method.ReturnType.GetGenericArguments()[0].GetGenericArguments()[0];
-            if (TypeScript(result, null) != declared.Result)
-            {
-                problems.Add($"hub method {method.Name}: declared result {declared.Result}, the hub answers {TypeScript(result, null)}");
-            }
-        }
-        problems.AddRange(Declared.HubMethods.Keys.Except(HubMethods.Select(m => m.Name)).Select(name => $"HubMethods declares {name}, which the hub does not have"));
+        // The hub tolerates a missing argument; the pages always send one, so the declaration may leave out "| null".
+        var problems = Compare("hub method", "HubMethods", "the hub", HubMethods, Declared.HubMethods,
+            method => method.GetParameters().Select(p => TypeScript(p.ParameterType, null)), NotNull,
+            method => TypeScript(method.ReturnType.GetGenericArguments()[0].GetGenericArguments()[0], null));
 
         Assert.True(problems.Count == 0, $"{DeclarationPath} is out of step with EventHub:\n" + string.Join("\n", problems));
     }
@@ -56,23 +38,38 @@ public sealed partial class ProtocolDeclarationTests
     [Fact]
     public void EveryClientEventIsDeclaredWithItsPayload()
     {
-        var problems = new List<string>();
-        foreach (var method in ClientEvents)
-        {
-            if (!Declared.ClientEvents.TryGetValue(method.Name, out var declared))
-            {
-                problems.Add($"client event {method.Name} is missing from ClientEvents");
-                continue;
-            }
-            var expected = method.GetParameters().Select(p => TypeScript(p.ParameterType, Nullability.Create(p))).ToList();
-            if (!expected.SequenceEqual(declared.Parameters))
-            {
-                problems.Add($"client event {method.Name}: declared ({string.Join(", ", declared.Parameters)}), ILiveClient sends ({string.Join(", ", expected)})");
-            }
-        }
-        problems.AddRange(Declared.ClientEvents.Keys.Except(ClientEvents.Select(m => m.Name)).Select(name => $"ClientEvents declares {name}, which ILiveClient does not have"));
+        var problems = Compare("client event", "ClientEvents", "ILiveClient", ClientEvents, Declared.ClientEvents,
+            method => method.GetParameters().Select(p => TypeScript(p.ParameterType, Nullability.Create(p))), type => type,
+            _ => "void");
 
         Assert.True(problems.Count == 0, $"{DeclarationPath} is out of step with ILiveClient:\n" + string.Join("\n", problems));
+    }
+
+    /// <summary>Each method against its declaration, both ways: missing, extra, other arguments or another result.</summary>
+    private static List<string> Compare(
+        string kind, string map, string owner, IEnumerable<MethodInfo> methods, Dictionary<string, (List<string> Parameters, string Result)> declarations,
+        Func<MethodInfo, IEnumerable<string>> parameters, Func<string, string> declaredParameter, Func<MethodInfo, string> result)
+    {
+        var problems = new List<string>();
+        foreach (var method in methods)
+        {
+            if (!declarations.TryGetValue(method.Name, out var declared))
+            {
+                problems.Add($"{kind} {method.Name} is missing from {map}");
+                continue;
+            }
+            var expected = parameters(method).ToList();
+            if (!expected.SequenceEqual(declared.Parameters.Select(declaredParameter)))
+            {
+                problems.Add($"{kind} {method.Name}: declared ({string.Join(", ", declared.Parameters)}), {owner} has ({string.Join(", ", expected)})");
+            }
+            if (result(method) != declared.Result)
+            {
+                problems.Add($"{kind} {method.Name}: declared result {declared.Result}, {owner} has {result(method)}");
+            }
+        }
+        problems.AddRange(declarations.Keys.Except(methods.Select(m => m.Name)).Select(name => $"{map} declares {name}, which {owner} does not have"));
+        return problems;
     }
 
     [Fact]

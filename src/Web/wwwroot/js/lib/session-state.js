@@ -67,6 +67,20 @@ export const VERSIONED_EVENTS = [
  * after messages may have been lost) names the session's current version: a screen behind it takes a fresh snapshot.
  */
 export class SessionState {
+  // What the session holds, empty; clear() empties it again for another session.
+  /** @type {SessionView | null} */ session = null;
+  /** @type {Map<number, QuestionView>} */ questions = new Map();
+  /** @type {Map<number, QuestionView>} the caller's own questions, public or not */ mine = new Map();
+  /** @type {Set<number>} */ myUpvotes = new Set();
+  /** @type {number | null} */ onScreenQuestionId = null;
+  /** @type {Map<number, PollView>} */ polls = new Map();
+  /** @type {Map<number, PollResults>} by poll id */ results = new Map();
+  /** @type {Map<number, MyVote>} by poll id */ myVotes = new Map();
+  /** @type {ProjectorMode} */ projectorMode = 'questions';
+  /** @type {number | null} */ projectorPollId = null;
+  /** @type {boolean} */ projectorPresence = false;
+  /** @type {number | null} */ present = null;
+
   /**
    * @param {{ view: import('../../../types/protocol').SessionViewKind, resync: (sessionId: number) => Promise<SessionSnapshot | null>,
    *   onChange?: (change: StateChange) => void }} options resync fetches a fresh snapshot (JoinSession)
@@ -83,29 +97,6 @@ export class SessionState {
     this.held = [];
     this.resyncing = false;
     this.announced = 0;
-    /** @type {SessionView | null} */
-    this.session = null;
-    /** @type {Map<number, QuestionView>} */
-    this.questions = new Map();
-    /** @type {Map<number, QuestionView>} the caller's own questions, public or not */
-    this.mine = new Map();
-    /** @type {Set<number>} */
-    this.myUpvotes = new Set();
-    /** @type {number | null} */
-    this.onScreenQuestionId = null;
-    /** @type {Map<number, PollView>} */
-    this.polls = new Map();
-    /** @type {Map<number, PollResults>} by poll id */
-    this.results = new Map();
-    /** @type {Map<number, MyVote>} by poll id */
-    this.myVotes = new Map();
-    /** @type {ProjectorMode} */
-    this.projectorMode = 'questions';
-    /** @type {number | null} */
-    this.projectorPollId = null;
-    this.projectorPresence = false;
-    /** @type {number | null} */
-    this.present = null;
   }
 
   clear() {
