@@ -154,10 +154,13 @@ public sealed partial class ClientLimitsTests(ServerFixture fixture)
     {
         var source = File.ReadAllText(Path.Combine(Repo.Root, "src/Web/wwwroot/js/lib/limits.js"));
         Assert.Matches(@"export const limits = /\*\* @type \{Limits\} \*/ \(\{\}\);", source);
-        // Every key the server sends is declared for the pages' type checks.
+        // Every key the server sends is declared for the pages' type checks: Limits is the protocol's ClientLimits, which
+        // ProtocolDeclarationTests holds to the C# record key by key.
+        Assert.Contains("@typedef {import('../../../types/protocol').ClientLimits} Limits", source);
+        var declaration = File.ReadAllText(Path.Combine(Repo.Root, "src/Web/types/protocol.d.ts"));
         foreach (var key in Expected(new QuestionOptions()).Keys)
         {
-            Assert.Contains($"'{key}'", source);
+            Assert.Contains($"  {key}: number;", declaration);
         }
     }
 

@@ -25,7 +25,11 @@ const SESSION_KEY = `lh.session.${code}`;
 const EVENT_CACHE_KEY = `lh.event.${code}`;
 const STATE_CACHE_KEY = `lh.state.${code}`;
 
-/** @type {any} */
+/** @typedef {import('../../types/protocol').EventSnapshot} EventSnapshot */
+/** @typedef {import('/js/lib/connection.js').LiveErrorShape} LiveErrorShape */
+/** What every part of the phone's page reads (below). @typedef {typeof page} AudiencePage */
+
+/** @type {EventSnapshot | null} */
 let event = null;
 // What the page shows came from this device's own copy (a reload without a network): said on the page until the
 // server answers.
@@ -40,11 +44,13 @@ let following = !!followKey;
 let followSwitched = null;
 // Parts loaded when first needed, so a phone downloads less before it can ask: the polls with the session's first
 // poll, the announcements with the first one, the agenda when it is opened (or opens itself, or a room is followed).
-/** @type {any} */
+/** @typedef {ReturnType<typeof import('/js/audience/announcements.js').createAnnouncements>} Announcements */
+/** @typedef {ReturnType<typeof import('/js/audience/agenda.js').createAgenda>} Agenda */
+/** @type {ReturnType<typeof import('/js/audience/polls.js').createPolls> | null} */
 let polls = null;
-/** @type {any} */
+/** @type {Announcements | null} */
 let announcements = null;
-/** @type {any} */
+/** @type {Agenda | null} */
 let agenda = null;
 
 const ui = {
@@ -96,18 +102,18 @@ const page = {
   switchSession,
   setFollowing,
   render: renderAll,
-  showFormError: (/** @type {any} */ error) => ask.showError(error),
+  showFormError: (/** @type {LiveErrorShape} */ error) => ask.showError(error),
 };
 
 const outbox = createOutbox(code, live, {
   onChange: () => { ask.renderMine(); questions.render(); },
-  onDelivered: (/** @type {any} */ question) => {
+  onDelivered: (/** @type {import('../../types/protocol').QuestionView | null} */ question) => {
     if (question && question.sessionId === sessionId && !state.mine.has(question.id)) {
       state.applyMine(question);
     }
     announce(t('announce.sent'));
   },
-  onError: (/** @type {any} */ error, /** @type {any} */ item) => {
+  onError: (/** @type {LiveErrorShape} */ error, /** @type {{ sessionId: number, clientId: string }} */ item) => {
     if (item.sessionId === sessionId) {
       ask.showError({ ...error, clientId: item.clientId });
     }
@@ -117,28 +123,29 @@ const ask = createAsk(page, outbox);
 const questions = createQuestions(page);
 const reactions = createReactions(page);
 
-/** @type {Promise<any> | null} */
+/** @type {Promise<Announcements> | null} */
 let announcementsLoading = null;
 function withAnnouncements() {
   announcementsLoading ??= import('/js/audience/announcements.js').then((m) => (announcements = m.createAnnouncements(page)));
   return announcementsLoading;
 }
 
-/** @type {Promise<any> | null} */
+/** @type {Promise<Agenda> | null} */
 let agendaLoading = null;
 /** @param {{ openedByHand?: boolean }} [options] */
 function withAgenda(options = {}) {
   agendaLoading ??= import('/js/audience/agenda.js').then((m) => {
-    agenda = m.createAgenda(page, options);
-    agenda.render();
-    return agenda;
+    const made = m.createAgenda(page, options);
+    agenda = made;
+    made.render();
+    return made;
   });
   return agendaLoading;
 }
 // Opened by hand before its module came: the module arrives and draws it.
 ui.agenda.addEventListener('toggle', () => { if (ui.agenda.open && !agenda) withAgenda({ openedByHand: true }); });
 
-live.on('MyQuestionChanged', (/** @type {any} */ question) => {
+live.on('MyQuestionChanged', (question) => {
   const before = state.mine.get(question.id);
   state.applyMine(question);
   outbox.match([question]);
@@ -150,8 +157,8 @@ live.on('MyQuestionChanged', (/** @type {any} */ question) => {
     announce(t('announce.my.replied'));
   }
 });
-live.on('SessionStatusChanged', (/** @type {any} */ view) => {
-  if (!applySessionStatus(event, state, view)) {
+live.on('SessionStatusChanged', (view) => {
+  if (!event || !applySessionStatus(event, state, view)) {
     return;
   }
   storage.set(EVENT_CACHE_KEY, event);
@@ -160,13 +167,13 @@ live.on('SessionStatusChanged', (/** @type {any} */ view) => {
 });
 // The phone answers its own taps at once; the room's bursts belong on the big screen, so here they are let pass.
 live.on('ReactionsSent', () => {});
-live.on('AnnouncementPosted', async (/** @type {any} */ a) => (await withAnnouncements()).posted(a));
-live.on('AnnouncementDeleted', (/** @type {any} */ a) => announcements?.deleted(a));
+live.on('AnnouncementPosted', async (a) => (await withAnnouncements()).posted(a));
+live.on('AnnouncementDeleted', (a) => announcements?.deleted(a));
 // The organizer deleted the event: nothing of it is left to show or to send.
 onEventDeleted(live, code, (error) => {
   showFatal(error);
 });
-live.on('MyVoteChanged', (/** @type {any} */ vote) => {
+live.on('MyVoteChanged', (vote) => {
   state.setMyVote(vote);
   polls?.myVoteChanged(vote);
 });
@@ -192,6 +199,9 @@ function followedRoom() {
 
 /** Following a room: its live session (else the next, else the last); otherwise the session chosen before. */
 function chooseSession() {
+  if (!event) {
+    return null;
+  }
   const room = followedRoom();
   const target = room && roomTarget(event, room.id);
   return target || pickSession(event.sessions, sessionId ?? params.get('session'), storage.getRaw(SESSION_KEY));
@@ -200,8 +210,8 @@ function chooseSession() {
 /** When the followed room moves on to another session (schedule or moderator), go with it and say so. */
 function followRoom() {
   const room = followedRoom();
-  const target = room && roomTarget(event, room.id);
-  if (!target || target.id === sessionId) {
+  const target = event && room && roomTarget(event, room.id);
+  if (!room || !target || target.id === sessionId) {
     return;
   }
   followSwitched = { room: room.name, title: target.title, id: target.id };
@@ -235,7 +245,7 @@ async function joinSession(id) {
   }
   if (!r.ok) {
     if (r.error && r.error.messageKey === 'error.not_found.session') {
-      const fallback = pickSession(event.sessions.filter((/** @type {any} */ s) => s.id !== id));
+      const fallback = event && pickSession(event.sessions.filter((s) => s.id !== id));
       if (fallback) {
         await joinSession(fallback.id);
         return;
@@ -271,26 +281,27 @@ async function switchSession(id, { auto = false } = {}) {
   });
 }
 
-/** @param {any} snapshot */
+/** @param {EventSnapshot} snapshot */
 function setEvent(snapshot) {
   event = snapshot;
   applyLimits(snapshot);
   storage.set(EVENT_CACHE_KEY, snapshot);
-  showEventName();
+  showEventName(snapshot);
   loadAnnouncements(snapshot.announcements || []);
-  state.takeStatus(event.sessions.find((/** @type {any} */ s) => s.id === state.sessionId));
+  state.takeStatus(snapshot.sessions.find((s) => s.id === state.sessionId));
   scheduleEventRefresh();
   renderAll();
 }
 
-function showEventName() {
+/** @param {EventSnapshot} event */
+function showEventName(event) {
   document.title = `${event.name} · LiveHub`;
   ui.eventName.removeAttribute('data-i18n');
   ui.eventName.dir = 'auto';
   ui.eventName.textContent = event.name;
 }
 
-/** @param {any[]} list */
+/** @param {import('../../types/protocol').AnnouncementView[]} list */
 function loadAnnouncements(list) {
   if (list.length || announcements) {
     withAnnouncements().then((a) => { a.load(list); a.render(); });
@@ -302,6 +313,9 @@ let eventTimer;
 /** A moderator's override is pushed (SessionStatusChanged); the schedule is not: read the agenda again at the next start or end. */
 function scheduleEventRefresh() {
   clearTimeout(eventTimer);
+  if (!event) {
+    return;
+  }
   eventTimer = setTimeout(async () => {
     const r = await live.request('JoinEvent', code);
     if (r.ok) {
@@ -316,7 +330,7 @@ function scheduleEventRefresh() {
 // ------------------------------------------------------------ state
 
 function currentSession() {
-  return state.session || (event && event.sessions.find((/** @type {any} */ s) => s.id === sessionId)) || null;
+  return state.session || (event && event.sessions.find((s) => s.id === sessionId)) || null;
 }
 
 function currentRoomId() {
@@ -354,7 +368,7 @@ function loadSavedState(id) {
   }
 }
 
-/** @param {{ kind: string, delta?: any, frame?: any }} change */
+/** @param {import('/js/lib/session-state.js').StateChange} change */
 function onStateChange(change) {
   saveState();
   if (change.kind === 'PollResultsChanged') {
@@ -373,7 +387,7 @@ function onStateChange(change) {
 
 // ------------------------------------------------------------ rendering
 
-/** @param {any} error */
+/** @param {{ messageKey?: string } | null} error */
 function showFatal(error) {
   ui.app.hidden = true;
   ui.fatal.hidden = false;
@@ -417,6 +431,9 @@ function renderAll() {
 }
 
 function renderSession() {
+  if (!event) {
+    return;
+  }
   renderSessionPicker(ui.select, ui.summary, event, sessionId, currentSession());
 }
 
@@ -451,9 +468,11 @@ if (!code) {
   // On a bad network the page still opens with the agenda it saw last, and questions go to the outbox.
   const cached = storage.get(EVENT_CACHE_KEY);
   if (cached && Array.isArray(cached.sessions) && cached.code === code && !event) {
-    event = cached;
-    applyLimits(cached);
-    showEventName();
+    /** @type {EventSnapshot} this device's copy of the snapshot */
+    const snapshot = cached;
+    event = snapshot;
+    applyLimits(snapshot);
+    showEventName(snapshot);
     loadAnnouncements(cached.announcements || []);
     const chosen = chooseSession();
     if (chosen && sessionId === null) {

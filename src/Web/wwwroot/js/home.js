@@ -14,11 +14,15 @@ const button = $('#join');
 applyI18n();
 append($('#tools'), languageSwitch());
 
-let shown = null; // the error on screen, kept as a key so a language switch translates it too
+/** @typedef {string | { messageKey?: string, retryAfterSeconds?: number | null } | null | undefined} Shown */
 
+/** @type {Shown} the error on screen, kept as a key so a language switch translates it too */
+let shown = null;
+
+/** @param {Shown} message a string key of this page, or an error from the server */
 function showError(message) {
   shown = message;
-  error.textContent = message ? (typeof message === 'string' ? t(message, limits) : errorText(message)) : '';
+  error.textContent = message ? (typeof message === 'string' ? t(message, { ...limits }) : errorText(message)) : '';
   error.hidden = !message;
   input.setAttribute('aria-invalid', message ? 'true' : 'false');
 }
@@ -52,7 +56,7 @@ onLanguageChange(() => {
   }
 });
 
-form.addEventListener('submit', (e) => {
+form.addEventListener('submit', (/** @type {SubmitEvent} */ e) => {
   e.preventDefault();
   join();
 });

@@ -10,7 +10,16 @@ import { reactionIcon } from '/js/lib/reactions.js';
 import { formatDay, formatTime } from '/js/lib/time.js';
 import { adminErrorText, applyAdminI18n, ta } from '/js/admin-i18n.js';
 
-const code = eventCodeFromPath();
+/** @typedef {import('../../types/protocol').EventSnapshot} EventSnapshot */
+/** @typedef {import('../../types/protocol').PollExportItem} PollExportItem */
+/**
+ * The session as the report draws it: its moderator snapshot's session and its three exports.
+ * @typedef {{ session: import('../../types/protocol').SessionView, questions: import('../../types/protocol').QuestionExportItem[],
+ *   polls: PollExportItem[], reactions: import('../../types/protocol').ReactionExportItem[], at: number }} ReportData
+ */
+/** @typedef {{ label: string, value: number, share: number, text: string, correct?: boolean }} Bar */
+
+const code = eventCodeFromPath() || '';
 const params = new URLSearchParams(location.search);
 const STATUSES = ['pending', 'approved', 'answered', 'dismissed', 'archived'];
 const TOP = 10;
@@ -39,8 +48,10 @@ const ui = {
   exports: $('#exports'),
 };
 
+/** @type {EventSnapshot | null} */
 let event = null;
-let data = null; // { session, questions, polls, at }
+/** @type {ReportData | null} */
+let data = null;
 
 applyI18n();
 applyAdminI18n();
@@ -49,12 +60,13 @@ $('#tools').prepend(...[languageSwitch()].filter((b) => b !== null));
 onLanguageChange(() => {
   applyAdminI18n();
   if (data) {
-    render();
+    render(data);
   }
 });
 
-const number = (n) => new Intl.NumberFormat(getLanguage()).format(n);
+const number = (/** @type {number} */ n) => new Intl.NumberFormat(getLanguage()).format(n);
 
+/** @param {string} text */
 function showFatal(text) {
   ui.fatal.textContent = text;
   ui.fatal.hidden = false;
@@ -81,6 +93,7 @@ async function authorize() {
   showSignIn();
 }
 
+/** @param {{ messageKey?: string } | null} [error] */
 function showSignIn(error) {
   ui.report.hidden = true;
   ui.print.hidden = true;
@@ -90,7 +103,7 @@ function showSignIn(error) {
   ui.passcode.focus();
 }
 
-ui.signinForm.addEventListener('submit', async (e) => {
+ui.signinForm.addEventListener('submit', async (/** @type {SubmitEvent} */ e) => {
   e.preventDefault();
   const passcode = ui.passcode.value.trim();
   if (!passcode) {
@@ -116,14 +129,16 @@ async function load() {
     showFatal(errorText(ev.error));
     return;
   }
-  event = ev.value;
-  ui.eventName.textContent = event.name;
-  const chosen = pickSession(event.sessions, params.get('session'));
+  /** @type {EventSnapshot} what GET /api/events/{code} answers */
+  const loaded = ev.value;
+  event = loaded;
+  ui.eventName.textContent = loaded.name;
+  const chosen = pickSession(loaded.sessions, params.get('session'));
   if (!chosen) {
     showFatal(ta('report.no_session'));
     return;
   }
-  fillSessionSelect(ui.select, event, chosen.id);
+  fillSessionSelect(ui.select, loaded, chosen.id);
   await loadSession(chosen.id);
 }
 
@@ -135,6 +150,7 @@ ui.select.addEventListener('change', () => {
   loadSession(id);
 });
 
+/** @param {number} id */
 async function loadSession(id) {
   const [snapshot, questions, polls, reactions] = await Promise.all([
     api('GET', `/api/sessions/${id}?view=moderator`),
@@ -151,24 +167,37 @@ async function loadSession(id) {
     }
     return;
   }
+  // The JSON these endpoints answer (docs/protocol.md, sections 10 and 12).
+  /** @type {import('../../types/protocol').SessionSnapshot} */
+  const moderatorSnapshot = snapshot.value;
+  /** @type {import('../../types/protocol').QuestionExport} */
+  const questionExport = questions.value;
+  /** @type {import('../../types/protocol').PollExport} */
+  const pollExport = polls.value;
+  /** @type {import('../../types/protocol').ReactionExport} */
+  const reactionExport = reactions.value;
   data = {
-    session: snapshot.value.session,
-    questions: questions.value.questions,
-    polls: polls.value.polls,
-    reactions: reactions.value.reactions,
+    session: moderatorSnapshot.session,
+    questions: questionExport.questions,
+    polls: pollExport.polls,
+    reactions: reactionExport.reactions,
     at: Date.now(),
   };
   ui.fatal.hidden = true;
   ui.report.hidden = false;
   ui.print.hidden = false;
-  render();
+  render(data);
 }
 
 ui.print.addEventListener('click', () => print());
 
 // ------------------------------------------------------------ render
 
-function render() {
+/** @param {ReportData} data */
+function render(data) {
+  if (!event) {
+    return;
+  }
   const s = data.session;
   const room = event.rooms.find((r) => r.id === s.roomId);
   document.title = `${s.title} · ${ta('report.doc_title')}`;
@@ -185,16 +214,17 @@ function render() {
   ui.generated.textContent = ta('report.generated', {
     time: new Intl.DateTimeFormat(getLanguage(), { dateStyle: 'long', timeStyle: 'short', timeZone: event.timeZone }).format(data.at),
   });
-  renderCounts();
-  renderTop();
-  renderPolls();
-  renderExports();
+  renderCounts(data);
+  renderTop(data);
+  renderPolls(data);
+  renderExports(data);
 }
 
-function renderCounts() {
+/** @param {ReportData} data */
+function renderCounts(data) {
   const qs = data.questions;
   const run = data.polls.filter((p) => p.status !== 'draft');
-  const tile = (label, value, testid) => el('div', { class: 'report-count', attrs: { 'data-testid': testid } }, [
+  const tile = (/** @type {string} */ label, /** @type {number} */ value, /** @type {string} */ testid) => el('div', { class: 'report-count', attrs: { 'data-testid': testid } }, [
     el('dt', { text: label }),
     el('dd', { text: number(value) }),
   ]);
@@ -214,8 +244,8 @@ function renderCounts() {
   ui.reactions.hidden = data.reactions.length === 0;
 }
 
-/** The questions the audience saw, most supported first (ties to the older), with the moderator's reply. */
-function renderTop() {
+/** The questions the audience saw, most supported first (ties to the older), with the moderator's reply. @param {ReportData} data */
+function renderTop(data) {
   const top = data.questions
     .filter((q) => q.status === 'approved' || q.status === 'answered')
     .sort((a, b) => b.upvotes - a.upvotes || a.createdAt.localeCompare(b.createdAt) || a.id - b.id)
@@ -240,18 +270,21 @@ function labelList(labels) {
   return el('span', {}, labels.flatMap((label, i) => [i ? ', ' : null, userText(label)]));
 }
 
-function renderPolls() {
+/** @param {ReportData} data */
+function renderPolls(data) {
   const polls = data.polls.filter((p) => p.status !== 'draft');
   ui.polls.replaceChildren(...polls.map(pollBlock));
   ui.pollsEmpty.hidden = polls.length > 0;
 }
 
+/** @param {PollExportItem} p */
 function pollBlock(p) {
   const meta = ta('report.poll.meta', {
     kind: ta(`report.kind.${p.kind}`),
     status: ta(`report.poll.status.${p.status}`),
     voters: number(p.voters),
   });
+  /** @type {HTMLElement[]} */
   const body = [];
   if (p.kind === 'rating' && p.average !== null) {
     body.push(el('p', { class: 'report-average', text: ta('report.poll.average', { average: number(p.average), scale: p.options.length }) }));
@@ -267,9 +300,10 @@ function pollBlock(p) {
       ])))
       : el('p', { class: 'hint', text: ta('report.poll.no_answers') }));
   } else if (p.kind === 'ranking') {
-    const most = Math.max(1, ...p.options.map((o) => o.points));
-    const ranked = [...p.options].sort((a, b) => b.points - a.points || a.index - b.index);
-    body.push(bars(ranked.map((o) => ({ label: o.label, value: o.points, share: o.points / most, text: ta('report.poll.points', { points: number(o.points) }) }))));
+    const points = (/** @type {import('../../types/protocol').PollOptionExport} */ o) => o.points ?? 0;
+    const most = Math.max(1, ...p.options.map(points));
+    const ranked = [...p.options].sort((a, b) => points(b) - points(a) || a.index - b.index);
+    body.push(bars(ranked.map((o) => ({ label: o.label, value: points(o), share: points(o) / most, text: ta('report.poll.points', { points: number(points(o)) }) }))));
   } else {
     body.push(bars(p.options.map((o) => ({
       label: o.label,
@@ -286,7 +320,7 @@ function pollBlock(p) {
   ]);
 }
 
-/** Horizontal bars; widths are set through the CSS object model, which the page's style policy allows. */
+/** Horizontal bars; widths are set through the CSS object model, which the page's style policy allows. @param {Bar[]} items */
 function bars(items) {
   return el('ul', { class: 'report-bars' }, items.map((item) => {
     const fill = el('span', { class: 'report-bar-fill' });
@@ -299,9 +333,10 @@ function bars(items) {
   }));
 }
 
-function renderExports() {
+/** @param {ReportData} data */
+function renderExports(data) {
   const id = data.session.id;
-  const item = (file, key) => el('li', {}, [el('a', { text: ta(key), attrs: { href: `/api/sessions/${id}/export/${file}`, download: '' } })]);
+  const item = (/** @type {string} */ file, /** @type {string} */ key) => el('li', {}, [el('a', { text: ta(key), attrs: { href: `/api/sessions/${id}/export/${file}`, download: '' } })]);
   ui.exports.replaceChildren(
     item('questions.csv', 'admin.links.questions_csv'),
     item('questions.json', 'admin.links.questions_json'),

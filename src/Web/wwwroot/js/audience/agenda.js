@@ -7,8 +7,12 @@ import { $, el, reconcile, userText } from '/js/lib/dom.js';
 import { getLanguage, t, tParts } from '/js/lib/strings.js';
 import { formatTime } from '/js/lib/time.js';
 
+/** @typedef {import('../../../types/protocol').EventSnapshot} EventSnapshot */
+/** @typedef {import('../../../types/protocol').SessionView} SessionView */
+/** @typedef {import('../../../types/protocol').RoomView} RoomView */
+
 /**
- * @param {any} page the phone page's shared context (js/audience.js)
+ * @param {import('/js/audience.js').AudiencePage} page the phone page's shared context (js/audience.js)
  * @param {{ openedByHand?: boolean }} [options] openedByHand: the person opened it before this module came
  */
 export function createAgenda(page, { openedByHand = false } = {}) {
@@ -33,19 +37,21 @@ export function createAgenda(page, { openedByHand = false } = {}) {
     render();
   });
 
-  /** "Hari 2 · Sel, 1 Des · 09.00 WITA": the day and time in the event's time zone, in the reader's language. @param {any} session */
-  function whenText(session) {
-    return `${dayLabel(page.event, session.startsAt)} · ${formatTime(session.startsAt, page.event.timeZone, { zone: true })}`;
+  /**
+   * "Hari 2 · Sel, 1 Des · 09.00 WITA": the day and time in the event's time zone, in the reader's language.
+   * @param {EventSnapshot} event @param {SessionView} session
+   */
+  function whenText(event, session) {
+    return `${dayLabel(event, session.startsAt)} · ${formatTime(session.startsAt, event.timeZone, { zone: true })}`;
   }
 
-  /** @param {any} session */
+  /** @param {SessionView} session */
   function speakersText(session) {
     return session.speakers && session.speakers.length ? session.speakers.join(', ') : null;
   }
 
-  /** @param {any} room */
-  function roomRow(room) {
-    const event = page.event;
+  /** @param {EventSnapshot} event @param {RoomView} room */
+  function roomRow(event, room) {
     const a = roomAgenda(event, room.id);
     const target = a.live || a.next || a.last;
     const shown = a.live || a.next;
@@ -58,8 +64,8 @@ export function createAgenda(page, { openedByHand = false } = {}) {
       ]),
     ];
     if (shown) {
-      if (!a.live) {
-        parts.push(el('span', { class: 'agenda-time', text: whenText(a.next) }));
+      if (!a.live && a.next) {
+        parts.push(el('span', { class: 'agenda-time', text: whenText(event, a.next) }));
       }
       parts.push(el('span', { class: 'agenda-title', userText: shown.title }));
       const speakers = speakersText(shown);
@@ -67,7 +73,7 @@ export function createAgenda(page, { openedByHand = false } = {}) {
         parts.push(el('span', { class: 'agenda-speakers', userText: speakers }));
       }
       if (a.live && a.next) {
-        parts.push(el('span', { class: 'agenda-next' }, tParts('agenda.next', { when: whenText(a.next), title: userText(a.next.title) })));
+        parts.push(el('span', { class: 'agenda-next' }, tParts('agenda.next', { when: whenText(event, a.next), title: userText(a.next.title) })));
       }
     } else {
       parts.push(el('span', { class: 'agenda-when agenda-none', text: t('agenda.no_more') }));
@@ -82,9 +88,8 @@ export function createAgenda(page, { openedByHand = false } = {}) {
       : el('div', { class: 'agenda-room is-empty', attrs }, parts)]);
   }
 
-  /** @param {any} session @param {any} current */
-  function sessionRow(session, current) {
-    const event = page.event;
+  /** @param {EventSnapshot} event @param {SessionView} session @param {SessionView | null} current */
+  function sessionRow(event, session, current) {
     const here = !!current && current.id === session.id;
     const room = roomById(event, session.roomId);
     const speakers = speakersText(session);
@@ -110,9 +115,9 @@ export function createAgenda(page, { openedByHand = false } = {}) {
     ])]);
   }
 
-  /** @param {any} room */
+  /** @param {RoomView} room */
   function chooseRoom(room) {
-    const target = roomTarget(page.event, room.id);
+    const target = page.event && roomTarget(page.event, room.id);
     if (!target) {
       return;
     }
@@ -124,7 +129,7 @@ export function createAgenda(page, { openedByHand = false } = {}) {
     fold();
   }
 
-  /** @param {any} session */
+  /** @param {SessionView} session */
   function pickFromAgenda(session) {
     page.switchSession(session.id);
     fullOpen = false;
@@ -145,7 +150,7 @@ export function createAgenda(page, { openedByHand = false } = {}) {
     const event = page.event;
     ui.agenda.hidden = !event || !event.sessions.length;
     renderFollow();
-    if (ui.agenda.hidden) {
+    if (!event || ui.agenda.hidden) {
       return;
     }
     const current = page.currentSession();
@@ -155,13 +160,13 @@ export function createAgenda(page, { openedByHand = false } = {}) {
       ui.agenda.open = page.homeMode && !page.following && !(current && current.status === 'live');
       opening = false;
     }
-    const sig = JSON.stringify([getLanguage(), event.rooms, event.sessions.map((/** @type {any} */ s) => [s.id, s.roomId, s.status, s.title, s.startsAt, s.endsAt, s.speakers]),
+    const sig = JSON.stringify([getLanguage(), event.rooms, event.sessions.map((s) => [s.id, s.roomId, s.status, s.title, s.startsAt, s.endsAt, s.speakers]),
       page.currentRoomId(), current && current.id, fullOpen]);
     if (ui.agenda._sig === sig) {
       return;
     }
     ui.agenda._sig = sig;
-    reconcile(ui.rooms, event.rooms, { key: (/** @type {any} */ r) => r.id, sig: () => sig, build: roomRow });
+    reconcile(ui.rooms, event.rooms, { key: (r) => r.id, sig: () => sig, build: (r) => roomRow(event, r) });
     ui.fullToggle.textContent = t(fullOpen ? 'agenda.full_hide' : 'agenda.full_show');
     ui.fullToggle.setAttribute('aria-expanded', fullOpen ? 'true' : 'false');
     ui.full.hidden = !fullOpen;
@@ -175,7 +180,7 @@ export function createAgenda(page, { openedByHand = false } = {}) {
       attrs: { 'aria-labelledby': `agenda-day-${day.number}`, 'data-testid': 'agenda-day' },
     }, [
       el('h3', { class: 'agenda-day-title', attrs: { id: `agenda-day-${day.number}` }, text: dayLabel(event, day.first) }),
-      el('ul', { class: 'agenda-sessions' }, day.sessions.map((/** @type {any} */ s) => sessionRow(s, current))),
+      el('ul', { class: 'agenda-sessions' }, day.sessions.map((s) => sessionRow(event, s, current))),
     ])));
     if (focused) {
       ui.full.querySelector(`[data-session-id="${CSS.escape(focused)}"]`)?.focus();
@@ -186,7 +191,7 @@ export function createAgenda(page, { openedByHand = false } = {}) {
     const event = page.event;
     const room = event && page.followKey ? roomByKey(event, page.followKey) : null;
     ui.followNote.hidden = !room;
-    if (!room) {
+    if (!event || !room) {
       return;
     }
     const switched = page.followSwitched;

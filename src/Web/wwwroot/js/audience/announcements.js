@@ -8,7 +8,7 @@ import { storage } from '/js/lib/storage.js';
 import { getLanguage, t } from '/js/lib/strings.js';
 import { serverNow, timeElement } from '/js/lib/time.js';
 
-/** @param {any} page the phone page's shared context (js/audience.js) */
+/** @param {import('/js/audience.js').AudiencePage} page the phone page's shared context (js/audience.js) */
 export function createAnnouncements(page) {
   const READ_KEY = `lh.announcements.read.${page.code}`;
   const ui = {
@@ -17,22 +17,22 @@ export function createAnnouncements(page) {
     list: $('#announcement-list'),
     eventName: $('#event-name'),
   };
-  /** @type {any[]} newest first, every room; the screens pick the relevant ones */
+  /** @type {import('../../../types/protocol').AnnouncementView[]} newest first, every room; the screens pick the relevant ones */
   let all = [];
   let read = new Set(storage.get(READ_KEY, []));
 
-  /** @param {any} a */
+  /** @param {import('../../../types/protocol').AnnouncementView} a */
   function isRelevant(a) {
     return a.roomId === null || a.roomId === undefined || a.roomId === page.currentRoomId();
   }
 
-  /** @param {any} a */
+  /** @param {import('../../../types/protocol').AnnouncementView} a */
   function scopeText(a) {
     const room = a.roomId ? roomById(page.event, a.roomId) : null;
     return room ? userText(room.name) : t('announcement.everyone');
   }
 
-  /** Dismissing the banner marks it and every older one for this screen as read; the list keeps them all. @param {any} announcement */
+  /** Dismissing the banner marks it and every older one for this screen as read; the list keeps them all. @param {import('../../../types/protocol').AnnouncementView} announcement */
   function dismiss(announcement) {
     for (const a of relevantAnnouncements(all, page.currentRoomId())) {
       if (a.createdAt <= announcement.createdAt) {
@@ -105,11 +105,11 @@ export function createAnnouncements(page) {
 
   return {
     render,
-    /** @param {any[]} list */
+    /** @param {import('../../../types/protocol').AnnouncementView[]} list */
     load(list) {
       all = [...list].sort(byNewest);
     },
-    /** @param {any} a */
+    /** @param {import('../../../types/protocol').AnnouncementView} a */
     posted(a) {
       if (!page.event || a.eventId !== page.event.id) {
         return;
@@ -120,7 +120,7 @@ export function createAnnouncements(page) {
       }
       render();
     },
-    /** @param {any} a */
+    /** @param {import('../../../types/protocol').AnnouncementView} a */
     deleted(a) {
       all = all.filter((x) => x.id !== a.id);
       render();

@@ -9,8 +9,16 @@ import { errorText, getLanguage, t } from '/js/lib/strings.js';
 
 const NAME_KEY = 'lh.name';
 
+/** @typedef {ReturnType<typeof import('/js/lib/outbox.js').createOutbox>['items'][number]} OutboxItem */
+/** What the form says: the page's own check, or the server's error (with the question's client id once it was sent). */
+/** @typedef {{ messageKey: string, code?: string, retryAfterSeconds?: number | null, clientId?: string }} FormError */
 /**
- * @param {any} page the phone page's shared context (js/audience.js)
+ * One of one's own questions: still in the outbox (item), known to the server (q), or both.
+ * @typedef {{ key: string, item: OutboxItem | null, q: import('../../../types/protocol').QuestionView | null, at: number }} MineEntry
+ */
+
+/**
+ * @param {import('/js/audience.js').AudiencePage} page the phone page's shared context (js/audience.js)
  * @param {ReturnType<typeof import('/js/lib/outbox.js').createOutbox>} outbox
  */
 export function createAsk(page, outbox) {
@@ -25,12 +33,12 @@ export function createAsk(page, outbox) {
     mineSection: $('#mine-section'),
     mine: $('#my-questions'),
   };
-  /** @type {any} */
+  /** @type {FormError | null} */
   let formError = null;
 
   ui.name.value = storage.getRaw(NAME_KEY) || '';
 
-  /** @param {any} error null clears it; an error with a clientId belongs to a question already sent */
+  /** @param {FormError | null} error null clears it; an error with a clientId belongs to a question already sent */
   function showError(error) {
     formError = error;
     ui.error.textContent = error ? errorText(error) : '';
@@ -122,9 +130,10 @@ export function createAsk(page, outbox) {
     const { state, live } = page;
     const sessionId = page.sessionId;
     const own = [...state.mine.values()].filter((q) => q.sessionId === sessionId);
-    const forThisSession = (/** @type {any} */ item) => sessionId === null || item.sessionId === sessionId;
+    const forThisSession = (/** @type {OutboxItem} */ item) => sessionId === null || item.sessionId === sessionId;
     const byClientId = new Map(own.filter((q) => q.clientId).map((q) => [q.clientId, q]));
     const matched = new Set();
+    /** @type {MineEntry[]} */
     const entries = [];
     for (const item of outbox.items.filter(forThisSession)) {
       const q = byClientId.get(item.clientId) || (item.questionId && state.mine.get(item.questionId)) || null;
@@ -139,8 +148,9 @@ export function createAsk(page, outbox) {
       }
     }
     entries.sort((a, b) => b.at - a.at);
-    if (formError && formError.clientId) {
-      const item = outbox.items.find((i) => i.clientId === formError.clientId);
+    const sentError = formError && formError.clientId;
+    if (sentError) {
+      const item = outbox.items.find((i) => i.clientId === sentError);
       if (!item || item.state === 'delivered' || (item.state === 'sending' && !item.error)) {
         showError(null);
       }
@@ -154,7 +164,7 @@ export function createAsk(page, outbox) {
     ui.mineSection.hidden = entries.length === 0;
   }
 
-  /** @param {{ item: any, q: any }} entry */
+  /** @param {MineEntry} entry */
   function mineCard({ item, q }) {
     const text = q ? q.text : item.text;
     const author = (q ? q.authorName : item.authorName) || null;

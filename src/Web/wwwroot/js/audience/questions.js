@@ -10,7 +10,7 @@ import { timeElement } from '/js/lib/time.js';
 
 const SORT_KEY = 'lh.sort';
 
-/** @param {any} page the phone page's shared context (js/audience.js) */
+/** @param {import('/js/audience.js').AudiencePage} page the phone page's shared context (js/audience.js) */
 export function createQuestions(page) {
   const { state, live } = page;
   const ui = {
@@ -70,7 +70,7 @@ export function createQuestions(page) {
     }
   }
 
-  /** @param {any} q */
+  /** @param {import('../../../types/protocol').QuestionView} q */
   function card(q) {
     const onScreen = q.id === state.onScreenQuestionId;
     const upvoted = state.myUpvotes.has(q.id);
@@ -110,7 +110,7 @@ export function createQuestions(page) {
     ]);
   }
 
-  /** @param {any} q */
+  /** @param {import('../../../types/protocol').QuestionView} q */
   function sig(q) {
     return JSON.stringify([getLanguage(), q.text, q.authorName, q.upvotes, q.status, q.reply, q.id === state.onScreenQuestionId,
       state.myUpvotes.has(q.id), page.isMine(q.id)]);
@@ -124,16 +124,16 @@ export function createQuestions(page) {
     const onScreen = all.find((q) => q.id === state.onScreenQuestionId);
     const open = all.filter((q) => q.status === 'approved' && q !== onScreen).sort(sort === 'newest' ? byNewest : byPopular);
     const answered = all.filter((q) => q.status === 'answered' && q !== onScreen).sort((a, b) => (b.answeredAt || 0) - (a.answeredAt || 0));
-    const options = { key: (/** @type {any} */ q) => q.id, sig, build: card };
+    const options = { key: (/** @type {import('../../../types/protocol').QuestionView} */ q) => q.id, sig, build: card };
     reconcile(ui.list, onScreen ? [onScreen, ...open] : open, options);
     reconcile(ui.answered, answered, options);
     ui.empty.hidden = !state.loaded || all.length > 0;
     ui.answeredSection.hidden = answered.length === 0;
   }
 
-  /** Screen readers hear of new questions (at most every ten seconds) and of the one put on screen. @param {any} change */
+  /** Screen readers hear of new questions (at most every ten seconds) and of the one put on screen. @param {import('/js/lib/session-state.js').StateChange} change */
   function announceChange(change) {
-    if (['QuestionAsked', 'QuestionApproved', 'QuestionRestored'].includes(change.kind)) {
+    if (change.kind === 'QuestionAsked' || change.kind === 'QuestionApproved' || change.kind === 'QuestionRestored') {
       const q = change.delta.question;
       if (q && state.questions.has(q.id) && !page.isMine(q.id) && Date.now() - lastNewAnnounce > 10000) {
         lastNewAnnounce = Date.now();

@@ -7,7 +7,7 @@ import { errorText, getLanguage, has, t } from '/js/lib/strings.js';
 
 const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', think: '🤔', up: '👍' };
 
-/** @param {any} page the phone page's shared context (js/audience.js) */
+/** @param {import('/js/audience.js').AudiencePage} page the phone page's shared context (js/audience.js) */
 export function createReactions(page) {
   const ui = { section: $('#reactions'), row: $('#reaction-row'), note: $('#reaction-note') };
   /** @type {ReturnType<typeof setTimeout> | undefined} */

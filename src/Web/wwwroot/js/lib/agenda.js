@@ -7,9 +7,18 @@ import { getLanguage, t } from './strings.js';
 import { byNewest } from './session-state.js';
 import { formatDay, formatTime, serverNow } from './time.js';
 
-/** Fills a <select> with the event's sessions, grouped by room, each labelled with its status and time. */
+/** @typedef {import('../../../types/protocol').EventSnapshot} EventSnapshot */
+/** @typedef {import('../../../types/protocol').SessionView} SessionView */
+/** @typedef {import('../../../types/protocol').RoomView} RoomView */
+/** @typedef {import('../../../types/protocol').AnnouncementView} AnnouncementView */
+
+/**
+ * Fills a <select> with the event's sessions, grouped by room, each labelled with its status and time.
+ * @param {HTMLSelectElement} select @param {EventSnapshot} event @param {number | null} selectedId
+ */
 export function fillSessionSelect(select, event, selectedId) {
   select.replaceChildren();
+  /** @type {Array<{ id: number | null, name: string }>} an event without rooms lists its sessions in one group */
   const rooms = event.rooms.length ? event.rooms : [{ id: null, name: '' }];
   for (const room of rooms) {
     const sessions = event.sessions
@@ -31,6 +40,8 @@ export function fillSessionSelect(select, event, selectedId) {
 /**
  * The session picker and the chosen session's summary, rebuilt only when the agenda, the choice or the language
  * changes: rebuilding on every delta would close a picker the user has open.
+ * @param {HTMLSelectElement & { _sig?: string }} select @param {HTMLElement} summary @param {EventSnapshot} event
+ * @param {number | null} sessionId @param {SessionView | null | undefined} session
  */
 export function renderSessionPicker(select, summary, event, sessionId, session) {
   const sig = JSON.stringify([getLanguage(), sessionId, event.sessions.map((s) => [s.id, s.status, s.title, s.startsAt]),
@@ -43,7 +54,7 @@ export function renderSessionPicker(select, summary, event, sessionId, session) 
   summary.replaceChildren(session ? sessionSummary(session, event) : '');
 }
 
-/** The session's title, status, time (in the event's zone) and speakers. */
+/** The session's title, status, time (in the event's zone) and speakers. @param {SessionView} session @param {EventSnapshot} event */
 export function sessionSummary(session, event) {
   const room = event.rooms.find((r) => r.id === session.roomId);
   const when = `${formatDay(session.startsAt, event.timeZone)}, ${t('session.time', {
@@ -63,7 +74,10 @@ export function sessionSummary(session, event) {
   ]);
 }
 
-/** The calendar day of a moment in the event's time zone, as "2019-10-16": days are counted where the event happens. */
+/**
+ * The calendar day of a moment in the event's time zone, as "2019-10-16": days are counted where the event happens.
+ * @param {number} ms @param {string | null | undefined} timeZone
+ */
 export function dayKey(ms, timeZone) {
   try {
     return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone || undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
@@ -72,20 +86,23 @@ export function dayKey(ms, timeZone) {
   }
 }
 
-/** The event's days in order, each with its number (Hari 1, 2, 3) and its sessions by start time. */
+/** The event's days in order, each with its number (Hari 1, 2, 3) and its sessions by start time. @param {EventSnapshot} event */
 export function agendaDays(event) {
+  /** @type {Map<string, { key: string, first: number, sessions: SessionView[] }>} */
   const days = new Map();
   for (const s of [...event.sessions].sort((a, b) => a.startsAt - b.startsAt || a.roomId - b.roomId)) {
     const key = dayKey(s.startsAt, event.timeZone);
-    if (!days.has(key)) {
-      days.set(key, { key, first: s.startsAt, sessions: [] });
+    let day = days.get(key);
+    if (!day) {
+      day = { key, first: s.startsAt, sessions: [] };
+      days.set(key, day);
     }
-    days.get(key).sessions.push(s);
+    day.sessions.push(s);
   }
   return [...days.values()].map((d, i) => ({ ...d, number: i + 1 }));
 }
 
-/** "Hari 2 · Sel, 1 Des" for the day a moment falls on. */
+/** "Hari 2 · Sel, 1 Des" for the day a moment falls on. @param {EventSnapshot} event @param {number} ms */
 export function dayLabel(event, ms) {
   const key = dayKey(ms, event.timeZone);
   const day = agendaDays(event).find((d) => d.key === key);
@@ -93,15 +110,17 @@ export function dayLabel(event, ms) {
   return day ? t('agenda.day', { n: day.number, date }) : date;
 }
 
+/** @param {EventSnapshot | null | undefined} event @param {number | null | undefined} roomId @returns {RoomView | null} */
 export function roomById(event, roomId) {
   return (event && event.rooms.find((r) => r.id === roomId)) || null;
 }
 
+/** @param {EventSnapshot | null | undefined} event @param {string | null | undefined} key @returns {RoomView | null} */
 export function roomByKey(event, key) {
   return (event && key && event.rooms.find((r) => r.key === key)) || null;
 }
 
-/** A room's sessions now: the live one, the next to start, the last that ended. */
+/** A room's sessions now: the live one, the next to start, the last that ended. @param {EventSnapshot} event @param {number} roomId */
 export function roomAgenda(event, roomId) {
   const sessions = event.sessions.filter((s) => s.roomId === roomId).sort((a, b) => a.startsAt - b.startsAt || a.id - b.id);
   const live = sessions.find((s) => s.status === 'live') || null;
@@ -114,13 +133,16 @@ export function roomAgenda(event, roomId) {
   };
 }
 
-/** The session a room's door QR leads to: the one live there, else the next one, else the last one. */
+/** The session a room's door QR leads to: the one live there, else the next one, else the last one. @param {EventSnapshot} event @param {number} roomId */
 export function roomTarget(event, roomId) {
   const a = roomAgenda(event, roomId);
   return a.live || a.next || a.last;
 }
 
-/** Puts a pushed SessionView into the event's agenda; answers whether anything a screen shows changed. */
+/**
+ * Puts a pushed SessionView into the event's agenda; answers whether anything a screen shows changed.
+ * @param {EventSnapshot | null | undefined} event @param {SessionView | null | undefined} view
+ */
 export function applySessionView(event, view) {
   if (!event || !view) {
     return false;
@@ -134,7 +156,10 @@ export function applySessionView(event, view) {
   return before.status !== view.status || before.title !== view.title;
 }
 
-/** A pushed SessionStatusChanged: the agenda and the joined session take the new status. False when it is another event's. */
+/**
+ * A pushed SessionStatusChanged: the agenda and the joined session take the new status. False when it is another event's.
+ * @param {EventSnapshot | null | undefined} event @param {import('./session-state.js').SessionState} state @param {SessionView} view
+ */
 export function applySessionStatus(event, state, view) {
   if (!event || view.eventId !== event.id) {
     return false;
@@ -144,7 +169,10 @@ export function applySessionStatus(event, state, view) {
   return true;
 }
 
-/** Milliseconds until just after the agenda's next start or end (the schedule is not pushed, so it is read again then). */
+/**
+ * Milliseconds until just after the agenda's next start or end (the schedule is not pushed, so it is read again then).
+ * @param {EventSnapshot} event @param {number} atMostMs
+ */
 export function untilAgendaChanges(event, atMostMs) {
   const now = serverNow();
   const next = event.sessions.flatMap((s) => [s.startsAt, s.endsAt]).filter((ms) => ms > now).sort((a, b) => a - b)[0];
@@ -154,14 +182,20 @@ export function untilAgendaChanges(event, atMostMs) {
 /** Announcements older than this leave the banners (they stay in the list): yesterday's delay is no news today. */
 export const ANNOUNCEMENT_FRESH_MS = 3 * 60 * 60 * 1000;
 
-/** The announcements a screen showing a session in this room should show, newest first. */
+/**
+ * The announcements a screen showing a session in this room should show, newest first.
+ * @param {AnnouncementView[] | null | undefined} list @param {number | null | undefined} roomId
+ */
 export function relevantAnnouncements(list, roomId) {
   return (list || [])
     .filter((a) => a.roomId === null || a.roomId === undefined || a.roomId === roomId)
     .sort(byNewest);
 }
 
-/** Adds or replaces one announcement in a list kept newest first (at most 50, like the server's snapshot). */
+/**
+ * Adds or replaces one announcement in a list kept newest first (at most 50, like the server's snapshot).
+ * @param {AnnouncementView[] | null | undefined} list @param {AnnouncementView} announcement
+ */
 export function upsertAnnouncement(list, announcement) {
   const rest = (list || []).filter((a) => a.id !== announcement.id);
   return [announcement, ...rest].sort(byNewest).slice(0, 50);

@@ -21,8 +21,12 @@ import { createHubClient, HubRefusedError } from './hub-client.js';
 import { page } from './page.js';
 import { onLanguageChange, t } from './strings.js';
 
+/** @typedef {import('../../../types/protocol').HubMethods} HubMethods */
+/** @typedef {import('../../../types/protocol').ClientEvents} ClientEvents */
+/** @template {keyof HubMethods} M @typedef {ReturnType<HubMethods[M]>} ResultOf */
+/** A server's typed error (HubError), or one the page made for a call that never got an answer. */
 /** @typedef {{ code: string, messageKey: string, retryable?: boolean, retryAfterSeconds?: number | null, message?: string }} LiveErrorShape */
-/** @template T @typedef {{ ok: boolean, value: T | null, error: LiveErrorShape | null }} HubResult */
+/** @template T @typedef {{ ok: true, value: T, error: null } | { ok: false, value: null, error: LiveErrorShape }} HubResult */
 /** @typedef {'connecting' | 'connected' | 'reconnecting' | 'offline'} Status */
 
 /** Jittered exponential back-off: 0.5–1 s, 1–2 s, 2–4 s … capped at 15 s. @param {number} attempt */
@@ -73,7 +77,8 @@ let pageConnection = null;
 
 /**
  * Invokes a hub method on the page's connection. Rejects with {code:'offline'} when not connected.
- * @param {string} method @param {...unknown} args
+ * @template {keyof HubMethods} M @param {M} method @param {Parameters<HubMethods[M]>} args
+ * @returns {Promise<import('../../../types/protocol').HubResult<ResultOf<M>>>}
  */
 export function call(method, ...args) {
   return pageConnection ? pageConnection.call(method, ...args) : Promise.reject(offlineError());
@@ -314,7 +319,10 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
   window.addEventListener('offline', updateStatus);
   setInterval(updateStatus, 1000);
 
-  /** @param {string} method @param {...unknown} args */
+  /**
+   * @template {keyof HubMethods} M @param {M} method @param {Parameters<HubMethods[M]>} args
+   * @returns {Promise<import('../../../types/protocol').HubResult<ResultOf<M>>>}
+   */
   async function invoke(method, ...args) {
     if (!isConnected() || !current) {
       throw offlineError();
@@ -344,8 +352,8 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
     call: invoke,
     /**
      * Like call, but always resolves to a HubResult, turning local failures into {ok:false, error}.
-     * @param {string} method @param {...unknown} args
-     * @returns {Promise<HubResult<any>>}
+     * @template {keyof HubMethods} M @param {M} method @param {Parameters<HubMethods[M]>} args
+     * @returns {Promise<HubResult<ResultOf<M>>>}
      */
     async request(method, ...args) {
       try {
@@ -358,12 +366,14 @@ export function connect({ onConnected, onStatus, autoStart = true } = {}) {
         };
       }
     },
-    /** @param {string} name @param {(...args: any[]) => void} fn */
+    /** @template {keyof ClientEvents} E @param {E} name @param {ClientEvents[E]} fn */
     on(name, fn) {
-      /** @param {any[]} args */
+      // The hub client dispatches by name; each payload is the one ClientEvents names for it.
+      const dispatch = /** @type {(...args: unknown[]) => void} */ (fn);
+      /** @param {unknown[]} args */
       const handler = (...args) => {
         lastMessageAt = Date.now();
-        fn(...args);
+        dispatch(...args);
       };
       handlers.push([name, handler]);
       current?.hub.on(name, handler);

@@ -10,7 +10,7 @@
  * @property {unknown} [userText] textContent typed by a person: isolated with dir="auto"
  * @property {Record<string, unknown>} [attrs]
  * @property {Record<string, unknown>} [data]
- * @property {Record<string, EventListener>} [on]
+ * @property {{ [K in keyof HTMLElementEventMap]?: (event: HTMLElementEventMap[K]) => void }} [on]
  * @property {Record<string, unknown>} [props]
  */
 
@@ -19,8 +19,9 @@
 /**
  * Builds an element. `text` sets textContent, `userText` does too and marks the element as isolated user text;
  * string children become text nodes; null, undefined and false children are left out.
- * @param {string} tag @param {ElOptions} [opts] @param {Child | Child[]} [children]
- * @returns {HTMLElement}
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag @param {ElOptions} [opts] @param {Child | Child[]} [children]
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function el(tag, opts = {}, children = []) {
   const node = document.createElement(tag);
@@ -47,7 +48,8 @@ export function el(tag, opts = {}, children = []) {
     }
   }
   for (const [type, fn] of Object.entries(opts.on || {})) {
-    node.addEventListener(type, fn);
+    // Each listener takes the event its key names (the mapped type above); Object.entries forgets the pairing.
+    node.addEventListener(type, /** @type {EventListener} */ (fn));
   }
   if (opts.props) {
     Object.assign(node, opts.props);
@@ -58,7 +60,7 @@ export function el(tag, opts = {}, children = []) {
 
 /** Appends children, leaving out null, undefined and false (replaceChildren would write them as the words "null"…). */
 export function append(/** @type {Element} */ node, /** @type {Child | Child[]} */ children) {
-  for (const child of [].concat(/** @type {any} */ (children))) {
+  for (const child of Array.isArray(children) ? children : [children]) {
     if (child === null || child === undefined || child === false) {
       continue;
     }

@@ -30,7 +30,8 @@ export function isValidCode(code) {
  * The event's snapshot (JoinEvent); null when there is no such event, after onMissing was told (and the device forgot
  * what it kept under that code: a phone that was away when the organizer deleted the event learns it here). Anything else throws.
  * The snapshot's input limits replace the page's own copy of them.
- * @param {import('./connection.js').Live} live @param {string} code @param {(error: any) => void} onMissing
+ * @param {import('./connection.js').Live} live @param {string} code
+ * @param {(error: import('./connection.js').LiveErrorShape) => void} onMissing
  */
 export async function joinEvent(live, code, onMissing) {
   const r = await live.call('JoinEvent', code);
@@ -48,7 +49,7 @@ export async function joinEvent(live, code, onMissing) {
 
 /**
  * The default session: the one asked for, else the first live one, else the first upcoming, else the first.
- * @param {any[]} sessions @param {...unknown} preferred
+ * @param {import('../../../types/protocol').SessionView[]} sessions @param {...unknown} preferred
  */
 export function pickSession(sessions, ...preferred) {
   for (const id of preferred) {
@@ -87,6 +88,7 @@ export async function changeSession(live, oldId, { join, show }) {
       show();
     }
   } catch (error) {
-    toast(errorText(/** @type {any} */ (error)), { kind: 'error' });
+    // A failed JoinSession throws the server's typed error, or the connection's LiveError: both carry a messageKey.
+    toast(errorText(/** @type {import('./connection.js').LiveErrorShape} */ (error)), { kind: 'error' });
   }
 }

@@ -4,28 +4,23 @@
 
 import { page } from './page.js';
 
-/**
- * The server's ClientLimits (docs/protocol.md); lengths are characters as people see them (textLength).
- * @typedef {Record<'questionMaxLength' | 'nameMaxLength' | 'pollAnswerMaxLength' | 'wordCloudMaxWords' |
- *   'pollQuestionMaxLength' | 'pollOptionMaxLength' | 'pollMaxOptions' | 'replyMaxLength' | 'labelMaxLength' |
- *   'maxLabels' | 'announcementMaxLength' | 'profanityMaxWords' | 'profanityWordMaxLength' | 'quizMinSeconds' |
- *   'quizMaxSeconds' | 'ratingMinScale' | 'ratingMaxScale' | 'joinCodeLength', number>} Limits
- */
+/** The server's ClientLimits (docs/protocol.md); lengths are characters as people see them (textLength). */
+/** @typedef {import('../../../types/protocol').ClientLimits} Limits */
 
 /** @type {Limits} */
 export const limits = /** @type {Limits} */ ({});
 take(page.limits);
 
-/** @param {Record<string, unknown> | null | undefined} given */
+/** @param {object | null | undefined} given */
 function take(given) {
   for (const [name, value] of Object.entries(given || {})) {
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
-      /** @type {Record<string, number>} */ (limits)[name] = value;
+      Object.assign(limits, { [name]: value });
     }
   }
 }
 
-/** The snapshot's limits replace the page's. @param {{ limits?: Record<string, unknown> } | null | undefined} eventSnapshot */
+/** The snapshot's limits replace the page's. @param {{ limits?: object } | null | undefined} eventSnapshot */
 export function applyLimits(eventSnapshot) {
   take(eventSnapshot && eventSnapshot.limits);
 }

@@ -2,7 +2,7 @@
 import { el } from './dom.js';
 import { t } from './strings.js';
 
-/** A moderator's reply under a question, on any screen: "Jawaban moderator" and the text. */
+/** A moderator's reply under a question, on any screen: "Jawaban moderator" and the text. @param {string | null | undefined} reply */
 export function replyBlock(reply, className = 'q-reply') {
   if (!reply) {
     return null;

@@ -3,6 +3,27 @@
 import { rejoinDelay } from './connection.js';
 import { syncClock } from './time.js';
 
+/** @typedef {import('../../../types/protocol').ClientEvents} ClientEvents */
+/** @typedef {import('../../../types/protocol').SessionSnapshot} SessionSnapshot */
+/** @typedef {import('../../../types/protocol').SessionView} SessionView */
+/** @typedef {import('../../../types/protocol').QuestionView} QuestionView */
+/** @typedef {import('../../../types/protocol').PollView} PollView */
+/** @typedef {import('../../../types/protocol').PollResults} PollResults */
+/** @typedef {import('../../../types/protocol').MyVote} MyVote */
+/** @typedef {import('../../../types/protocol').ProjectorMode} ProjectorMode */
+/** @typedef {import('../../../types/protocol').SessionVersionNotice} SessionVersionNotice */
+/** @typedef {'PollDrafted' | 'PollOpened' | 'PollClosed' | 'PollRevealed' | 'PollReset' | 'PollDeleted'} PollEvent */
+/**
+ * @typedef {'QuestionAsked' | 'QuestionApproved' | 'QuestionDismissed' | 'QuestionAnswered' | 'QuestionArchived' |
+ *   'QuestionRestored' | 'QuestionEdited' | 'QuestionReplied' | 'QuestionLabeled' | 'QuestionMerged' | 'QuestionOnScreenChanged' |
+ *   'UpvotesChanged' | 'ModerationModeChanged' | PollEvent | 'ProjectorChanged'} VersionedEvent
+ */
+/** One versioned event with its payload. @typedef {{ [E in VersionedEvent]: { kind: E, delta: Parameters<ClientEvents[E]>[0] } }[VersionedEvent]} VersionedChange */
+/**
+ * What changed, as onChange hears it.
+ * @typedef {VersionedChange | { kind: 'snapshot' } | { kind: 'PollResultsChanged', frame: PollResults } | { kind: 'MyQuestionChanged', question: QuestionView }} StateChange
+ */
+
 export const PUBLIC_STATUSES = ['approved', 'answered'];
 
 /** @param {{ status: string }} question */
@@ -21,15 +42,17 @@ export const byOldest = (/** @type {{ id: number, createdAt: number }} */ a, /**
  */
 export function followSessionState(live, state) {
   for (const name of VERSIONED_EVENTS) {
-    live.on(name, (delta) => state.handle(name, delta));
+    live.on(name, (/** @type {VersionedChange['delta']} */ delta) => state.handle(name, delta));
   }
   live.on('PollResultsChanged', (frame) => state.handleResults(frame));
   live.on('SessionVersionAnnounced', (notice) => state.handleAnnouncement(notice));
 }
 
+/** @type {PollEvent[]} */
 export const POLL_EVENTS = ['PollDrafted', 'PollOpened', 'PollClosed', 'PollRevealed', 'PollReset', 'PollDeleted'];
 
 /** Every event that carries the session's next version: questions, polls and the projector share one sequence. */
+/** @type {VersionedEvent[]} */
 export const VERSIONED_EVENTS = [
   'QuestionAsked', 'QuestionApproved', 'QuestionDismissed', 'QuestionAnswered', 'QuestionArchived',
   'QuestionRestored', 'QuestionEdited', 'QuestionReplied', 'QuestionLabeled', 'QuestionMerged', 'QuestionOnScreenChanged',
@@ -44,17 +67,36 @@ export const VERSIONED_EVENTS = [
  * after messages may have been lost) names the session's current version: a screen behind it takes a fresh snapshot.
  */
 export class SessionState {
+  // What the session holds, empty; clear() empties it again for another session.
+  /** @type {SessionView | null} */ session = null;
+  /** @type {Map<number, QuestionView>} */ questions = new Map();
+  /** @type {Map<number, QuestionView>} the caller's own questions, public or not */ mine = new Map();
+  /** @type {Set<number>} */ myUpvotes = new Set();
+  /** @type {number | null} */ onScreenQuestionId = null;
+  /** @type {Map<number, PollView>} */ polls = new Map();
+  /** @type {Map<number, PollResults>} by poll id */ results = new Map();
+  /** @type {Map<number, MyVote>} by poll id */ myVotes = new Map();
+  /** @type {ProjectorMode} */ projectorMode = 'questions';
+  /** @type {number | null} */ projectorPollId = null;
+  /** @type {boolean} */ projectorPresence = false;
+  /** @type {number | null} */ present = null;
+
+  /**
+   * @param {{ view: import('../../../types/protocol').SessionViewKind, resync: (sessionId: number) => Promise<SessionSnapshot | null>,
+   *   onChange?: (change: StateChange) => void }} options resync fetches a fresh snapshot (JoinSession)
+   */
   constructor({ view, resync, onChange }) {
     this.view = view;
     this.resync = resync;
     this.onChange = onChange;
+    /** @type {number | null} */
     this.sessionId = null;
-    this.session = null;
+    /** @type {number | null} */
     this.version = null;
+    /** @type {VersionedChange[]} */
     this.held = [];
     this.resyncing = false;
     this.announced = 0;
-    this.clear();
   }
 
   clear() {
@@ -72,7 +114,7 @@ export class SessionState {
     this.present = null;
   }
 
-  /** Call before JoinSession: deltas from now on are held until the snapshot arrives. */
+  /** Call before JoinSession: deltas from now on are held until the snapshot arrives; null leaves the session. @param {number | null} sessionId */
   begin(sessionId) {
     if (sessionId !== this.sessionId) {
       this.clear();
@@ -87,22 +129,28 @@ export class SessionState {
     return this.session !== null;
   }
 
-  /** The joined session's status as the agenda now has it (a pushed override, a re-read at a schedule boundary). */
+  /**
+   * The joined session's status as the agenda now has it (a pushed override, a re-read at a schedule boundary).
+   * @param {SessionView | null | undefined} view
+   */
   takeStatus(view) {
     if (view && this.session && this.session.id === view.id) {
       this.session = { ...this.session, status: view.status };
     }
   }
 
+  /** @param {QuestionView} question */
   visible(question) {
     return this.view === 'moderator' || isPublic(question);
   }
 
   /** Drafts are the moderators' alone; a poll reset to draft leaves the audience and the projector. */
+  /** @param {PollView} poll */
   pollVisible(poll) {
     return this.view === 'moderator' || poll.status !== 'draft';
   }
 
+  /** @param {SessionSnapshot} snapshot */
   load(snapshot) {
     syncClock(snapshot.serverTime);
     this.sessionId = snapshot.session.id;
@@ -136,7 +184,7 @@ export class SessionState {
     }
   }
 
-  /** @param {{ sessionId: number, version: number }} notice */
+  /** @param {SessionVersionNotice} notice */
   handleAnnouncement(notice) {
     if (!notice || notice.sessionId !== this.sessionId) {
       return;
@@ -147,35 +195,41 @@ export class SessionState {
     }
   }
 
+  /**
+   * One versioned event as it came.
+   * @template {VersionedEvent} E @param {E} kind @param {Parameters<ClientEvents[E]>[0]} delta
+   */
   handle(kind, delta) {
     if (!delta || delta.sessionId !== this.sessionId) {
       return;
     }
+    // The event and its payload as one tagged value: TypeScript cannot pair a generic name with its payload by itself.
+    const change = /** @type {VersionedChange} */ ({ kind, delta });
     if (this.version === null || this.resyncing) {
-      this.held.push({ kind, delta });
+      this.held.push(change);
       return;
     }
     if (delta.version <= this.version) {
       return;
     }
     if (delta.version === this.version + 1) {
-      this.apply(kind, delta);
+      this.apply(change);
       this.replay();
       return;
     }
-    this.held.push({ kind, delta });
+    this.held.push(change);
     this.refetch();
   }
 
   replay() {
     this.held.sort((a, b) => a.delta.version - b.delta.version);
     while (this.held.length && this.version !== null) {
-      const { kind, delta } = this.held[0];
-      if (delta.version <= this.version) {
+      const change = this.held[0];
+      if (change.delta.version <= this.version) {
         this.held.shift();
-      } else if (delta.version === this.version + 1) {
+      } else if (change.delta.version === this.version + 1) {
         this.held.shift();
-        this.apply(kind, delta);
+        this.apply(change);
       } else {
         this.refetch();
         return;
@@ -183,10 +237,11 @@ export class SessionState {
     }
   }
 
-  apply(kind, delta) {
-    this.version = delta.version;
-    if (kind === 'UpvotesChanged') {
-      for (const c of delta.counts || []) {
+  /** @param {VersionedChange} change */
+  apply(change) {
+    this.version = change.delta.version;
+    if (change.kind === 'UpvotesChanged') {
+      for (const c of change.delta.counts || []) {
         const q = this.questions.get(c.questionId);
         if (q) {
           q.upvotes = c.upvotes;
@@ -196,17 +251,21 @@ export class SessionState {
           own.upvotes = c.upvotes;
         }
       }
-    } else if (kind === 'ModerationModeChanged') {
-      this.session = { ...this.session, moderation: delta.moderation };
-    } else if (kind === 'ProjectorChanged') {
+    } else if (change.kind === 'ModerationModeChanged') {
+      if (this.session) {
+        this.session = { ...this.session, moderation: change.delta.moderation };
+      }
+    } else if (change.kind === 'ProjectorChanged') {
+      const delta = change.delta;
       this.projectorMode = delta.mode || 'questions';
       this.projectorPollId = delta.pollId ?? null;
       if (typeof delta.showPresence === 'boolean') {
         this.projectorPresence = delta.showPresence;
       }
-    } else if (POLL_EVENTS.includes(kind)) {
-      this.upsertPoll(delta.poll, kind);
+    } else if (isPollChange(change)) {
+      this.upsertPoll(change.delta.poll, change.kind);
     } else {
+      const delta = change.delta;
       const q = delta.question;
       if (q) {
         if (this.visible(q)) {
@@ -221,10 +280,11 @@ export class SessionState {
       }
       this.onScreenQuestionId = delta.onScreenQuestionId ?? null;
     }
-    this.onChange?.({ kind, delta });
+    this.onChange?.(change);
   }
 
   /** A poll as the server answered or pushed it. Also used for a moderator's own action, before its delta arrives. */
+  /** @param {PollView | null | undefined} poll @param {string} [kind] the event, if it came as one */
   upsertPoll(poll, kind = 'PollChanged') {
     if (!poll || poll.sessionId !== this.sessionId) {
       return;
@@ -244,6 +304,7 @@ export class SessionState {
   }
 
   /** A results frame: absolute, so only a newer one (higher version) replaces the one held. */
+  /** @param {PollResults} frame */
   handleResults(frame) {
     if (!frame || frame.sessionId !== this.sessionId) {
       return;
@@ -257,6 +318,7 @@ export class SessionState {
   }
 
   /** The caller's own vote as the server stored it (answer to CastVote). */
+  /** @param {MyVote | null | undefined} vote */
   setMyVote(vote) {
     if (vote && this.polls.has(vote.pollId)) {
       this.myVotes.set(vote.pollId, vote);
@@ -264,6 +326,7 @@ export class SessionState {
   }
 
   /** The author's own question changed (unversioned, sent only to the author). */
+  /** @param {QuestionView} question */
   applyMine(question) {
     if (!question || question.sessionId !== this.sessionId) {
       return;
@@ -282,6 +345,7 @@ export class SessionState {
     }
     this.resyncing = true;
     const sessionId = this.sessionId;
+    /** @type {SessionSnapshot | null} */
     let snapshot = null;
     /** @type {any} */
     let failure = null;
@@ -303,4 +367,9 @@ export class SessionState {
       }, rejoinDelay(failure));
     }
   }
+}
+
+/** @param {VersionedChange} change @returns {change is Extract<VersionedChange, { kind: PollEvent }>} */
+function isPollChange(change) {
+  return /** @type {string[]} */ (POLL_EVENTS).includes(change.kind);
 }

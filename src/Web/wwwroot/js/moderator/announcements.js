@@ -7,10 +7,13 @@ import { byNewest } from '/js/lib/session-state.js';
 import { errorText, getLanguage, t } from '/js/lib/strings.js';
 import { relativeTime } from '/js/lib/time.js';
 
+/** @typedef {import('../../../types/protocol').AnnouncementView} Announcement */
+/** @typedef {import('/js/lib/connection.js').LiveErrorShape} LiveErrorShape */
+/** What the form says: the page's own check (local, a string key) or the server's error. */
+/** @typedef {{ messageKey: string, retryAfterSeconds?: number | null, local?: undefined } | { local: string, messageKey?: undefined }} FormError */
 /**
- * @typedef {{ id: number, eventId: number, roomId: number | null, text: string, createdAt: number }} Announcement
  * @typedef {object} Announcements
- * @property {(event: any) => void} load takes the event snapshot's announcements
+ * @property {(event: import('../../../types/protocol').EventSnapshot) => void} load takes the event snapshot's announcements
  * @property {(a: Announcement) => void} posted one posted (here or elsewhere)
  * @property {(a: { id: number }) => void} deleted one taken down
  * @property {() => void} render
@@ -19,10 +22,10 @@ import { relativeTime } from '/js/lib/time.js';
 
 /**
  * @param {{
- *   live: any,
- *   getEvent: () => any,
- *   failed: (r: any) => Promise<boolean>,
- *   toastError: (error: any) => void,
+ *   live: import('/js/lib/connection.js').Live,
+ *   getEvent: () => import('../../../types/protocol').EventSnapshot | null,
+ *   failed: (r: { error: import('/js/lib/connection.js').LiveErrorShape }) => Promise<boolean>,
+ *   toastError: (error: LiveErrorShape) => void,
  * }} deps
  * @returns {Announcements}
  */
@@ -39,7 +42,7 @@ export function createAnnouncements({ live, getEvent, failed, toastError }) {
   };
   /** @type {Announcement[]} newest first */
   let announcements = [];
-  /** @type {any} */
+  /** @type {FormError | null} */
   let error = null;
   let posting = false;
   /** @type {Set<number>} announcements being taken down */
@@ -51,9 +54,9 @@ export function createAnnouncements({ live, getEvent, failed, toastError }) {
     return room ? room.name : t('mod.ann.everyone');
   }
 
-  function renderRooms() {
-    const event = getEvent();
-    const sig = JSON.stringify([getLanguage(), event.rooms.map((/** @type {any} */ r) => [r.id, r.name])]);
+  /** @param {import('../../../types/protocol').EventSnapshot} event */
+  function renderRooms(event) {
+    const sig = JSON.stringify([getLanguage(), event.rooms.map((r) => [r.id, r.name])]);
     if (ui.room._sig === sig) {
       return;
     }
@@ -61,7 +64,7 @@ export function createAnnouncements({ live, getEvent, failed, toastError }) {
     const chosen = ui.room.value;
     ui.room.replaceChildren(
       el('option', { text: t('mod.ann.everyone'), attrs: { value: '' } }),
-      ...event.rooms.map((/** @type {any} */ r) => el('option', { text: t('mod.ann.room', { room: r.name }), attrs: { value: r.id } })),
+      ...event.rooms.map((r) => el('option', { text: t('mod.ann.room', { room: r.name }), attrs: { value: r.id } })),
     );
     ui.room.value = chosen;
   }
@@ -74,20 +77,21 @@ export function createAnnouncements({ live, getEvent, failed, toastError }) {
     ui.counter.classList.toggle('over', !!max && tooLong(text, max));
   }
 
-  /** @param {any} next */
+  /** @param {FormError | null} next */
   function showError(next) {
     error = next;
-    ui.error.hidden = !error;
+    ui.error.hidden = !next;
     const max = limits.announcementMaxLength;
-    ui.error.textContent = error ? (error.local ? t(error.local) : errorText(error, max ? { max } : {})) : '';
+    ui.error.textContent = next ? (next.local ? t(next.local) : errorText(next, max ? { max } : {})) : '';
     ui.text.setAttribute('aria-invalid', error ? 'true' : 'false');
   }
 
   function render() {
-    if (!getEvent()) {
+    const event = getEvent();
+    if (!event) {
       return;
     }
-    renderRooms();
+    renderRooms(event);
     updateCounter();
     ui.post.setAttribute('aria-disabled', posting ? 'true' : 'false');
     ui.empty.hidden = announcements.length > 0;
@@ -123,7 +127,11 @@ export function createAnnouncements({ live, getEvent, failed, toastError }) {
     }
     busy.add(a.id);
     render();
-    const r = await live.request('DeleteAnnouncement', { eventId: getEvent().id, announcementId: a.id });
+    const event = getEvent();
+    if (!event) {
+      return;
+    }
+    const r = await live.request('DeleteAnnouncement', { eventId: event.id, announcementId: a.id });
     busy.delete(a.id);
     if (!r.ok && !(r.error && r.error.messageKey === 'error.not_found.announcement')) {
       if (await failed(r)) {

@@ -61,9 +61,9 @@ function detailText(entry) {
 /**
  * @param {{
  *   code: string,
- *   getEvent: () => any,
+ *   getEvent: () => import('../../../types/protocol').EventSnapshot | null,
  *   getSessionId: () => number | null,
- *   onRightsLost: (error: any) => Promise<void>,
+ *   onRightsLost: (error: import('/js/lib/connection.js').LiveErrorShape) => Promise<void>,
  * }} deps
  * @returns {Audit}
  */
@@ -78,7 +78,7 @@ export function createAudit({ code, getEvent, getSessionId, onRightsLost }) {
   };
   /** @type {AuditEntry[] | null} */
   let entries = null;
-  /** @type {any} */
+  /** @type {import('/js/lib/connection.js').LiveErrorShape | null} */
   let error = null;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
@@ -104,12 +104,13 @@ export function createAudit({ code, getEvent, getSessionId, onRightsLost }) {
       return;
     }
     ui.entries._sig = sig;
+    const timeZone = event ? event.timeZone : undefined;
     ui.entries.replaceChildren(...(entries || []).map((e) => el('tr', {
       attrs: { 'data-testid': 'audit-entry', 'data-action': e.action, 'data-question-id': e.questionId ?? null },
     }, [
       el('td', { class: 'audit-time' }, [
-        el('span', { class: 'audit-day', text: formatDay(e.at, event.timeZone) }),
-        el('span', { class: 'audit-clock', text: formatTime(e.at, event.timeZone) }),
+        el('span', { class: 'audit-day', text: formatDay(e.at, timeZone) }),
+        el('span', { class: 'audit-clock', text: formatTime(e.at, timeZone) }),
       ]),
       el('td', { class: 'audit-actor' }, [e.actor ? userText(e.actor) : t('mod.audit.no_name')]),
       el('td', { class: 'audit-action', text: actionName(e.action) }),

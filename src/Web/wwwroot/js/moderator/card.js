@@ -7,7 +7,12 @@ import { byOldest } from '/js/lib/session-state.js';
 import { getLanguage, t } from '/js/lib/strings.js';
 import { relativeTime } from '/js/lib/time.js';
 
-/** @type {Record<string, string[]>} the actions of each queue */
+/** @typedef {import('../../../types/protocol').QuestionView} QuestionView */
+/** @typedef {import('../../../types/protocol').QuestionStatus} QuestionStatus */
+/** @typedef {import('../../../types/protocol').QuestionAction} QuestionAction */
+/** @typedef {import('./editors.js').Tool} Tool */
+
+/** @type {Record<QuestionStatus, QuestionAction[]>} the actions of each queue */
 const ACTIONS = {
   pending: ['approve', 'dismiss', 'show', 'archive'],
   approved: ['show', 'answer', 'dismiss', 'archive'],
@@ -15,6 +20,7 @@ const ACTIONS = {
   dismissed: ['restore', 'archive'],
   archived: ['restore'],
 };
+/** @type {Record<QuestionStatus, Tool[]>} */
 const TOOLS = {
   pending: ['edit', 'reply', 'labels', 'merge'],
   approved: ['edit', 'reply', 'labels', 'merge'],
@@ -22,27 +28,29 @@ const TOOLS = {
   dismissed: ['edit', 'labels'],
   archived: ['edit', 'labels'],
 };
+/** @type {Partial<Record<QuestionAction, string>>} */
 const STYLE = { approve: 'btn-primary', dismiss: 'btn-danger', show: '', answer: 'btn-ok', restore: 'btn-primary' };
 
 /**
  * @typedef {object} Card
- * @property {(q: any) => HTMLElement} build
- * @property {(q: any) => string} sig what the card shows, to tell when to build it again
- * @property {(q: any, action: string, style?: string) => HTMLElement} actionButton
+ * @property {(q: QuestionView) => HTMLElement} build
+ * @property {(q: QuestionView) => string} sig what the card shows, to tell when to build it again
+ * @property {(q: QuestionView, action: QuestionAction, style?: string) => HTMLElement} actionButton
  */
 
 /**
  * @param {{
- *   state: any,
+ *   state: import('/js/lib/session-state.js').SessionState,
  *   editors: import('./editors.js').Editors,
  *   isBusy: (questionId: number) => boolean,
- *   moderate: (q: any, action: string) => void,
+ *   moderate: (q: QuestionView, action: QuestionAction) => void,
  *   getLabelFilter: () => string,
  *   setLabelFilter: (label: string) => void,
  * }} deps
  * @returns {Card}
  */
 export function createCard({ state, editors, isBusy, moderate, getLabelFilter, setLabelFilter }) {
+  /** @param {QuestionView} q @param {QuestionAction} action */
   function actionButton(q, action, style = '') {
     return el('button', {
       class: ['btn', style],
@@ -58,6 +66,7 @@ export function createCard({ state, editors, isBusy, moderate, getLabelFilter, s
     });
   }
 
+  /** @param {QuestionView} q @param {Tool} tool @param {boolean} open */
   function toolButton(q, tool, open) {
     return el('button', {
       class: ['btn', 'btn-small', open && 'is-open'],
@@ -84,10 +93,12 @@ export function createCard({ state, editors, isBusy, moderate, getLabelFilter, s
   }
 
   /** The questions merged into this one (moderators see them under their target). */
+  /** @param {QuestionView} q */
   function mergedInto(q) {
     return [...state.questions.values()].filter((x) => x.mergedIntoId === q.id).sort(byOldest);
   }
 
+  /** @param {QuestionView} q */
   function card(q) {
     const onScreen = q.id === state.onScreenQuestionId;
     const editBox = editors.editBox(q);
@@ -158,7 +169,7 @@ export function createCard({ state, editors, isBusy, moderate, getLabelFilter, s
       // duplicate stays archived: its votes already went to the target.
       const actions = ACTIONS[q.status].filter((a) => !(onScreen && a === 'show') && !(q.mergedIntoId && a === 'restore'));
       const tools = TOOLS[q.status].filter((a) => !(q.mergedIntoId && a === 'merge'));
-      body.push(el('div', { class: 'q-actions' }, actions.map((a) => actionButton(q, a, STYLE[a]))));
+      body.push(el('div', { class: 'q-actions' }, actions.map((a) => actionButton(q, a, STYLE[a] ?? ''))));
       body.push(el('div', { class: 'q-tools' }, tools.map((a) => toolButton(q, a,
         a !== 'edit' && editors.isOpen(a, q)))));
     }
@@ -176,6 +187,7 @@ export function createCard({ state, editors, isBusy, moderate, getLabelFilter, s
     }, body);
   }
 
+  /** @param {QuestionView} q */
   function cardSig(q) {
     const sources = mergedInto(q).map((x) => [x.id, x.text, x.authorName]);
     return JSON.stringify([getLanguage(), q.text, q.authorName, q.upvotes, q.status, q.reply, q.labels, q.flagged, q.mergedIntoId,

@@ -8,27 +8,41 @@ import { errorText, t } from '/js/lib/strings.js';
 
 const MERGEABLE = ['pending', 'approved', 'answered'];
 
+/** @typedef {import('../../../types/protocol').QuestionView} QuestionView */
+/** @typedef {import('../../../types/protocol').HubMethods} HubMethods */
+/** @typedef {import('/js/lib/connection.js').LiveErrorShape} LiveErrorShape */
+/** An error under an editor: the server's, or the page's own check before sending. */
+/** @typedef {LiveErrorShape | { messageKey: string, max?: number }} FieldError */
+/** @typedef {{ id: number, draft: string, error: FieldError | null }} Draft */
+/** The hub methods that act on one question and answer with it. */
+/** @typedef {'ModerateQuestion' | 'EditQuestion' | 'ReplyToQuestion' | 'LabelQuestion' | 'MergeQuestions'} QuestionMethod */
+/**
+ * One question's tool call (js/moderator/queue.js): the result when it worked, else null after onError heard why.
+ * @typedef {<M extends QuestionMethod>(questionId: number, method: M, args: Parameters<HubMethods[M]>[0],
+ *   onError: (error: LiveErrorShape) => void) => Promise<{ value: QuestionView } | null>} QuestionCall
+ */
+
 /**
  * @typedef {'edit' | 'reply' | 'labels' | 'merge'} Tool
  * @typedef {object} Editors
- * @property {(tool: Tool, q: any) => void} start opens a tool on a question (closing any other)
- * @property {(q: any, tool: Tool) => void} cancel closes it and gives the focus back to its button
+ * @property {(tool: Tool, q: QuestionView) => void} start opens a tool on a question (closing any other)
+ * @property {(q: QuestionView, tool: Tool) => void} cancel closes it and gives the focus back to its button
  * @property {() => void} close closes whatever is open
- * @property {(tool: Tool, q: any) => boolean} isOpen
- * @property {(q: any) => Node | null} editBox the text editor in place of the question's text, when editing
- * @property {(q: any) => Node | null} editActions save and cancel, in place of the card's actions, when editing
- * @property {(q: any) => Node | null} toolBox the reply, labels or merge box under the card
- * @property {(q: any) => unknown} sig what of the editors a card shows, to tell when to draw it again
+ * @property {(tool: Tool, q: QuestionView) => boolean} isOpen
+ * @property {(q: QuestionView) => Node | null} editBox the text editor in place of the question's text, when editing
+ * @property {(q: QuestionView) => Node | null} editActions save and cancel, in place of the card's actions, when editing
+ * @property {(q: QuestionView) => Node | null} toolBox the reply, labels or merge box under the card
+ * @property {(q: QuestionView) => unknown} sig what of the editors a card shows, to tell when to draw it again
  * @property {() => void} dropGone closes an editor whose question left the session
  */
 
 /**
  * @param {{
- *   state: any,
+ *   state: import('/js/lib/session-state.js').SessionState,
  *   getSessionId: () => number | null,
- *   questionCall: (questionId: number, method: string, args: object, onError: (error: any) => void) => Promise<any>,
+ *   questionCall: QuestionCall,
  *   isBusy: (questionId: number) => boolean,
- *   toastError: (error: any) => void,
+ *   toastError: (error: LiveErrorShape) => void,
  *   focusIn: (questionId: number, selector: string) => void,
  *   focusQueueTab: () => void,
  *   render: () => void,
@@ -36,16 +50,17 @@ const MERGEABLE = ['pending', 'approved', 'answered'];
  * @returns {Editors}
  */
 export function createEditors({ state, getSessionId, questionCall, isBusy, toastError, focusIn, focusQueueTab, render }) {
-  /** @type {{ id: number, draft: string, error: any } | null} */
+  /** @type {Draft | null} */
   let editing = null;
-  /** @type {{ id: number, draft: string, error: any } | null} */
+  /** @type {Draft | null} */
   let replying = null;
-  /** @type {{ id: number, draft: string, error: any } | null} */
+  /** @type {Draft | null} */
   let labeling = null;
   /** @type {{ id: number, search: string } | null} */
   let merging = null;
   const START = { edit: startEdit, reply: startReply, labels: startLabels, merge: startMerge };
 
+  /** @param {QuestionView} question */
   async function saveEdit(question) {
     if (!editing || editing.id !== question.id) {
       return;
@@ -56,7 +71,11 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       render();
       return;
     }
-    const r = await questionCall(question.id, 'EditQuestion', { sessionId: getSessionId(), questionId: question.id, text }, (error) => {
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
+    const r = await questionCall(question.id, 'EditQuestion', { sessionId, questionId: question.id, text }, (error) => {
       if (editing && editing.id === question.id) {
         editing.error = error;
       }
@@ -73,6 +92,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     toast(t('done.edit'));
   }
 
+  /** @param {QuestionView} question */
   function startEdit(question) {
     closeEditors();
     editing = { id: question.id, draft: question.text, error: null };
@@ -87,6 +107,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     merging = null;
   }
 
+  /** @param {number} questionId @param {string} selector */
   function focusEditor(questionId, selector) {
     const box = /** @type {HTMLTextAreaElement | null} */ (document.querySelector(`#queue-list [data-question-id="${questionId}"] ${selector}`));
     if (box) {
@@ -95,12 +116,15 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     }
   }
 
+  /** @param {QuestionView} view */
   function storeQuestion(view) {
-    if (view && state.questions.has(view.id)) {
-      state.questions.set(view.id, { ...state.questions.get(view.id), ...view });
+    const held = view && state.questions.get(view.id);
+    if (held) {
+      state.questions.set(view.id, { ...held, ...view });
     }
   }
 
+  /** @param {QuestionView} question */
   function startReply(question) {
     closeEditors();
     replying = { id: question.id, draft: question.reply || '', error: null };
@@ -108,6 +132,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     focusEditor(question.id, '[data-testid="reply-text"]');
   }
 
+  /** @param {QuestionView} question */
   async function saveReply(question) {
     if (!replying || replying.id !== question.id || isBusy(question.id)) {
       return;
@@ -119,7 +144,11 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       render();
       return;
     }
-    const r = await questionCall(question.id, 'ReplyToQuestion', { sessionId: getSessionId(), questionId: question.id, text }, (error) => {
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
+    const r = await questionCall(question.id, 'ReplyToQuestion', { sessionId, questionId: question.id, text }, (error) => {
       if (replying && replying.id === question.id) {
         replying.error = error;
       }
@@ -134,6 +163,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     toast(t(text ? 'done.reply' : 'done.reply_removed'));
   }
 
+  /** @param {string} text */
   function parseLabels(text) {
     const seen = new Set();
     const labels = [];
@@ -147,6 +177,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     return labels;
   }
 
+  /** @param {QuestionView} question */
   function startLabels(question) {
     closeEditors();
     labeling = { id: question.id, draft: (question.labels || []).join(', '), error: null };
@@ -154,6 +185,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     focusEditor(question.id, '[data-testid="labels-input"]');
   }
 
+  /** @param {QuestionView} question */
   async function saveLabels(question) {
     if (!labeling || labeling.id !== question.id || isBusy(question.id)) {
       return;
@@ -165,7 +197,11 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       render();
       return;
     }
-    const r = await questionCall(question.id, 'LabelQuestion', { sessionId: getSessionId(), questionId: question.id, labels }, (error) => {
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
+    const r = await questionCall(question.id, 'LabelQuestion', { sessionId, questionId: question.id, labels }, (error) => {
       if (labeling && labeling.id === question.id) {
         labeling.error = error;
       }
@@ -180,6 +216,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     toast(t('done.labels'));
   }
 
+  /** @param {QuestionView} source @param {string} search */
   function mergeCandidates(source, search) {
     const needle = search.trim().toLowerCase().replace(/^#/, '');
     return [...state.questions.values()]
@@ -190,6 +227,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       .slice(0, 30);
   }
 
+  /** @param {QuestionView} question */
   function startMerge(question) {
     closeEditors();
     merging = { id: question.id, search: '' };
@@ -197,8 +235,13 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     focusIn(question.id, '[data-testid="merge-search"]');
   }
 
+  /** @param {QuestionView} source @param {QuestionView} target */
   async function mergeInto(source, target) {
-    const r = await questionCall(source.id, 'MergeQuestions', { sessionId: getSessionId(), sourceId: source.id, targetId: target.id }, toastError);
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
+    const r = await questionCall(source.id, 'MergeQuestions', { sessionId, sourceId: source.id, targetId: target.id }, toastError);
     if (!r) {
       return;
     }
@@ -230,13 +273,15 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     };
   }
 
+  /** @param {QuestionView} q @param {Tool} tool */
   function cancelTool(q, tool) {
     closeEditors();
     render();
     focusIn(q.id, `[data-testid="action-${tool}"]`);
   }
 
-  function replyEditor(q) {
+  /** @param {QuestionView} q @param {Draft} replying */
+  function replyEditor(q, replying) {
     const id = `reply-${q.id}`;
     const cancel = () => cancelTool(q, 'reply');
     return el('div', { class: 'tool-box reply-box' }, [
@@ -255,7 +300,8 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     ]);
   }
 
-  function labelsEditor(q) {
+  /** @param {QuestionView} q @param {Draft} labeling */
+  function labelsEditor(q, labeling) {
     const id = `labels-${q.id}`;
     const cancel = () => cancelTool(q, 'labels');
     return el('div', { class: 'tool-box labels-box' }, [
@@ -276,7 +322,8 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     ]);
   }
 
-  function mergePicker(q) {
+  /** @param {QuestionView} q @param {{ search: string }} merging */
+  function mergePicker(q, merging) {
     const id = `merge-${q.id}`;
     const candidates = mergeCandidates(q, merging.search);
     return el('div', { class: 'tool-box merge-box', attrs: { role: 'group', 'aria-labelledby': `${id}-title` } }, [
@@ -311,7 +358,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     ]);
   }
 
-  /** @param {any} q */
+  /** @param {QuestionView} q */
   function editBox(q) {
     if (!editing || editing.id !== q.id) {
       return null;
@@ -333,7 +380,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     ]);
   }
 
-  /** @param {any} q */
+  /** @param {QuestionView} q */
   function editActions(q) {
     if (!editing || editing.id !== q.id) {
       return null;
@@ -344,7 +391,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     ]);
   }
 
-  /** @param {Tool} tool @param {any} q */
+  /** @param {Tool} tool @param {QuestionView} q */
   function isOpen(tool, q) {
     const open = { edit: editing, reply: replying, labels: labeling, merge: merging }[tool];
     return !!open && open.id === q.id;
@@ -360,13 +407,13 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
     editBox,
     editActions,
     toolBox(q) {
-      if (isOpen('reply', q)) {
-        return replyEditor(q);
+      if (replying && replying.id === q.id) {
+        return replyEditor(q, replying);
       }
-      if (isOpen('labels', q)) {
-        return labelsEditor(q);
+      if (labeling && labeling.id === q.id) {
+        return labelsEditor(q, labeling);
       }
-      return isOpen('merge', q) ? mergePicker(q) : null;
+      return merging && merging.id === q.id ? mergePicker(q, merging) : null;
     },
     sig(q) {
       return [

@@ -46,7 +46,10 @@ const ui = {
   name: /** @type {HTMLInputElement} */ ($('#moderator-name')),
 };
 
-/** @type {any} the event snapshot (EventSnapshot) */
+/** @typedef {import('../../../types/protocol').EventSnapshot} EventSnapshot */
+/** @typedef {import('/js/lib/connection.js').LiveErrorShape} LiveErrorShape */
+
+/** @type {EventSnapshot | null} */
 let event = null;
 /** @type {number | null} */
 let sessionId = null;
@@ -97,7 +100,7 @@ const audit = createAudit({ code, getEvent: () => event, getSessionId: () => ses
 bindStatus(ui.conn, live);
 followSessionState(live, state);
 live.on('SessionStatusChanged', (view) => {
-  if (!applySessionStatus(event, state, view)) {
+  if (!event || !applySessionStatus(event, state, view)) {
     return;
   }
   render();
@@ -164,10 +167,11 @@ function showSignIn() {
   ui.passcode.focus();
 }
 
-/** @type {any} */
+/** @typedef {{ messageKey?: string, retryAfterSeconds?: number | null } | null | undefined} SignInError */
+/** @type {SignInError} */
 let signinError = null;
 
-/** @param {any} error */
+/** @param {SignInError} error */
 function showSignInError(error) {
   signinError = error;
   ui.signinError.textContent = error ? errorText(error) : '';
@@ -188,7 +192,7 @@ async function enterApp() {
   live.start();
 }
 
-ui.signinForm.addEventListener('submit', async (e) => {
+ui.signinForm.addEventListener('submit', async (/** @type {SubmitEvent} */ e) => {
   e.preventDefault();
   const passcode = ui.passcode.value.trim();
   if (!passcode) {
@@ -222,7 +226,7 @@ ui.signout.addEventListener('click', async () => {
   toast(t('mod.signed_out'));
 });
 
-/** The server no longer accepts this browser as a moderator (expired cookie, changed passcode). @param {any} error */
+/** The server no longer accepts this browser as a moderator (expired cookie, changed passcode). @param {SignInError} error */
 async function lostModeratorRights(error) {
   await live.stop();
   showSignIn();
@@ -237,11 +241,11 @@ async function rejoin() {
     return;
   }
   setEvent(snapshot);
-  if (!event.isModerator) {
+  if (!snapshot.isModerator) {
     await lostModeratorRights({ messageKey: 'error.forbidden' });
     return;
   }
-  const chosen = pickSession(event.sessions, sessionId ?? params.get('session'), storage.getRaw(SESSION_KEY));
+  const chosen = pickSession(snapshot.sessions, sessionId ?? params.get('session'), storage.getRaw(SESSION_KEY));
   if (chosen) {
     await joinSession(chosen.id);
   }
@@ -290,17 +294,17 @@ async function switchSession(id) {
   });
 }
 
-/** @param {any} snapshot */
+/** @param {EventSnapshot} snapshot */
 function setEvent(snapshot) {
   event = snapshot;
   applyLimits(snapshot);
   header.load(snapshot);
   announcements.load(snapshot);
   profanity.load(snapshot);
-  document.title = `${t('mod.title')} · ${event.name}`;
+  document.title = `${t('mod.title')} · ${snapshot.name}`;
   ui.eventName.removeAttribute('data-i18n');
-  ui.eventName.textContent = event.name;
-  state.takeStatus(event.sessions.find((/** @type {any} */ s) => s.id === state.sessionId));
+  ui.eventName.textContent = snapshot.name;
+  state.takeStatus(snapshot.sessions.find((s) => s.id === state.sessionId));
   clearTimeout(eventTimer);
   eventTimer = setTimeout(async () => {
     const r = await live.request('JoinEvent', code);
@@ -308,12 +312,12 @@ function setEvent(snapshot) {
       setEvent(r.value);
       render();
     }
-  }, untilAgendaChanges(event, 10 * 60 * 1000));
+  }, untilAgendaChanges(snapshot, 10 * 60 * 1000));
 }
 
 // ------------------------------------------------------------ state changes
 
-/** @param {{ kind: string, delta?: any }} change */
+/** @param {import('/js/lib/session-state.js').StateChange} change */
 function onStateChange(change) {
   if (change.kind === 'PollResultsChanged') {
     // Frames come several times a second: only the polls panel changes.
@@ -330,7 +334,7 @@ function onStateChange(change) {
 
 /**
  * A failed tool call: lost rights send the moderator back to sign-in; anything else is said where it happened.
- * @param {{ error?: any }} r
+ * @param {{ error: LiveErrorShape }} r
  */
 async function failed(r) {
   if (r.error && r.error.messageKey === 'error.forbidden') {
@@ -340,14 +344,14 @@ async function failed(r) {
   return false;
 }
 
-/** A failed call said in a toast, unless lost rights sent the moderator back to sign-in. @param {{ error?: any }} r */
+/** A failed call said in a toast, unless lost rights sent the moderator back to sign-in. @param {{ error: LiveErrorShape }} r */
 async function toastFailure(r) {
   if (!(await failed(r))) {
     toastError(r.error);
   }
 }
 
-/** @param {any} error */
+/** @param {LiveErrorShape} error */
 function toastError(error) {
   toast(errorText(error), { kind: 'error' });
 }
@@ -356,7 +360,7 @@ ui.select.addEventListener('change', () => switchSession(Number(ui.select.value)
 
 // ------------------------------------------------------------ rendering
 
-/** @param {any} error */
+/** @param {{ messageKey?: string } | null} error */
 function showFatal(error) {
   ui.signin.hidden = true;
   ui.app.hidden = true;
@@ -368,7 +372,7 @@ function render() {
   if (!signedIn || !event) {
     return;
   }
-  renderSessionPicker(ui.select, ui.summary, event, sessionId, state.session || event.sessions.find((/** @type {any} */ s) => s.id === sessionId));
+  renderSessionPicker(ui.select, ui.summary, event, sessionId, state.session || event.sessions.find((s) => s.id === sessionId));
   ui.projector.href = `/e/${encodeURIComponent(code)}/projector${sessionId ? `?session=${sessionId}` : ''}`;
   header.render();
   reactions.render();

@@ -7,18 +7,24 @@ import { limits, tooLong } from '/js/lib/limits.js';
 import { errorText, t } from '/js/lib/strings.js';
 import { OPTION_KINDS, POLL_KINDS } from '/js/polls/format.js';
 
+/** @typedef {import('../../../types/protocol').PollView} PollView */
+/** @typedef {import('../../../types/protocol').PollKind} PollKind */
+/** @typedef {import('../../../types/protocol').PollVisibility} PollVisibility */
 /**
- * @typedef {{ mode: 'new' | 'edit', pollId: number | null, kind: string, question: string, options: string[],
- *   correct: number[], maxPicks: string, scale: number, timer: number | string, visibility: string, error: any,
- *   busy: boolean }} PollFormState
+ * @typedef {({ mode: 'new', pollId: null } | { mode: 'edit', pollId: number }) & { kind: PollKind, question: string, options: string[],
+ *   correct: number[], maxPicks: string, scale: number, timer: number | string, visibility: PollVisibility,
+ *   error: import('/js/lib/connection.js').LiveErrorShape | { messageKey: string } | null, busy: boolean }} PollFormState a new poll, or a draft's changes
  * @typedef {object} PollForm
- * @property {(poll: any) => void} edit opens the editor on a draft poll
+ * @property {(poll: PollView) => void} edit opens the editor on a draft poll
  * @property {() => void} render
  * @property {() => void} reset closes the editor without moving the focus (another session)
  * @property {(ids: Set<number>) => void} pollsShown closes the editor when the draft it edits is gone
  */
 
-/** @param {string} [kind] @returns {PollFormState} */
+/** @type {PollVisibility[]} */
+const VISIBILITIES = ['live', 'on_close', 'hidden'];
+
+/** @param {PollKind} [kind] @returns {PollFormState} */
 function blankForm(kind = 'single') {
   return {
     mode: 'new', pollId: null, kind, question: '', options: ['', ''], correct: [], maxPicks: '',
@@ -26,7 +32,7 @@ function blankForm(kind = 'single') {
   };
 }
 
-/** @param {any} poll @returns {PollFormState} */
+/** @param {PollView} poll @returns {PollFormState} */
 function formFromPoll(poll) {
   return {
     mode: 'edit',
@@ -44,7 +50,7 @@ function formFromPoll(poll) {
   };
 }
 
-/** @param {any} error */
+/** @param {PollFormState['error']} error */
 function formError(error) {
   if (!error) {
     return '';
@@ -63,7 +69,7 @@ function roomForOption(f) {
 
 /**
  * The draft request from the form. Blank option fields are left out; the correct marks follow their options.
- * @param {PollFormState} f @param {number | null} sessionId
+ * @param {PollFormState} f @param {number} sessionId
  */
 function draftFromForm(f, sessionId) {
   const withOptions = OPTION_KINDS.includes(f.kind);
@@ -109,10 +115,10 @@ function checkDraft(d) {
 
 /**
  * @param {{
- *   live: any,
- *   state: any,
+ *   live: import('/js/lib/connection.js').Live,
+ *   state: import('/js/lib/session-state.js').SessionState,
  *   getSessionId: () => number | null,
- *   failed: (r: any) => Promise<boolean>,
+ *   failed: (r: { error: import('/js/lib/connection.js').LiveErrorShape }) => Promise<boolean>,
  *   render: () => void,
  *   onOpen: () => void,
  * }} deps
@@ -156,7 +162,11 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
     if (!f || f.busy) {
       return;
     }
-    const draft = draftFromForm(f, getSessionId());
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
+    const draft = draftFromForm(f, sessionId);
     const local = checkDraft(draft);
     if (local) {
       f.error = local;
@@ -299,11 +309,12 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
     ]);
     const questionMax = limits.pollQuestionMaxLength;
 
+    /** @type {HTMLElement[]} */
     const parts = [
       el('h3', { text: t(f.mode === 'edit' ? 'mod.poll.form.edit' : 'mod.poll.form.new') }),
       field('poll-kind', t('mod.poll.form.kind'), select('poll-kind', 'poll-kind', f.kind,
         POLL_KINDS.map((k) => [k, t(`poll.kind.${k}`)]), (v) => {
-          f.kind = v;
+          f.kind = POLL_KINDS.find((k) => k === v) ?? f.kind;
           f.error = null;
           render();
         }), t(`mod.poll.kind_hint.${f.kind}`)),
@@ -350,11 +361,11 @@ export function createPollForm({ live, state, getSessionId, failed, render: rend
         attrs: { id: 'poll-timer', type: 'number', min: limits.quizMinSeconds || null, max: limits.quizMaxSeconds || null, step: 5, inputmode: 'numeric', 'data-testid': 'poll-timer', 'data-fk': 'timer', 'aria-describedby': 'poll-timer-hint' },
         props: { value: f.timer },
         on: { input: (e) => { f.timer = /** @type {HTMLInputElement} */ (e.target).value; } },
-      }), t('mod.poll.form.timer_hint', limits)));
+      }), t('mod.poll.form.timer_hint', { ...limits })));
     }
     parts.push(field('poll-visibility', t('mod.poll.form.visibility'), select('poll-visibility', 'poll-visibility', f.visibility,
-      ['live', 'on_close', 'hidden'].map((v) => [v, t(`poll.visibility.${v}`)]), (v) => {
-        f.visibility = v;
+      VISIBILITIES.map((v) => [v, t(`poll.visibility.${v}`)]), (v) => {
+        f.visibility = VISIBILITIES.find((x) => x === v) ?? f.visibility;
         render();
       }), t(`mod.poll.visibility_hint.${f.visibility}`)));
     parts.push(el('p', {

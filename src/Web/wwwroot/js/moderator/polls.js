@@ -9,6 +9,13 @@ import { formatCountdown } from '/js/lib/time.js';
 import { OPTION_KINDS, secondsLeft } from '/js/polls/format.js';
 import { createResultsView } from '/js/polls/results.js';
 
+/** @typedef {import('../../../types/protocol').PollView} PollView */
+/** @typedef {import('../../../types/protocol').HubMethods} HubMethods */
+/** @typedef {import('../../../types/protocol').AnswerResult} AnswerResult */
+/** @typedef {import('../../../types/protocol').AnswerAction} AnswerAction */
+/** The hub methods a poll's buttons call. */
+/** @typedef {'OpenPoll' | 'ClosePoll' | 'RevealPollResults' | 'ResetPoll' | 'DeletePoll' | 'CopyPoll' | 'SetProjector'} PollMethod */
+
 /**
  * @typedef {object} Polls
  * @property {() => void} render the poll list and its results (results frames come several times a second)
@@ -19,14 +26,14 @@ import { createResultsView } from '/js/polls/results.js';
 
 /**
  * @param {{
- *   live: any,
- *   state: any,
- *   getEvent: () => any,
+ *   live: import('/js/lib/connection.js').Live,
+ *   state: import('/js/lib/session-state.js').SessionState,
+ *   getEvent: () => import('../../../types/protocol').EventSnapshot | null,
  *   getSessionId: () => number | null,
  *   isShowing: () => boolean,
- *   toastFailure: (r: any) => Promise<void>,
+ *   toastFailure: (r: { error: import('/js/lib/connection.js').LiveErrorShape }) => Promise<void>,
  *   render: () => void,
- *   editPoll: (poll: any) => void,
+ *   editPoll: (poll: PollView) => void,
  *   onPollsShown: (ids: Set<number>) => void,
  * }} deps
  * @returns {Polls}
@@ -36,31 +43,49 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     items: $('#poll-items'),
     empty: $('#polls-empty'),
   };
+  /** @type {Set<string>} "pollId:answerId" of answers with a call under way */
   const busyAnswers = new Set();
-  const pollResultsViews = new Map(); // pollId -> { sig, view }
+  /** @type {Map<number, { sig: string, view: ReturnType<typeof createResultsView> }>} by poll id */
+  const pollResultsViews = new Map();
+  /** @type {Set<number>} */
   const busyPolls = new Set();
-  let armedReset = null; // pollId whose reset waits for a second click
-  let armedTimer = null;
-  let copyOpen = null; // { pollId, target }
+  /** @type {number | null} the poll whose reset waits for a second click */
+  let armedReset = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let armedTimer;
+  /** @type {{ pollId: number, target: number } | null} the copy chooser: which poll, to which session */
+  let copyOpen = null;
 
+  /**
+   * One poll's button call, with its buttons busy meanwhile; the poll (or the projector) as the server answered, else null.
+   * @template {PollMethod} M
+   * @param {PollView} poll @param {M} method @param {Parameters<HubMethods[M]>[0]} arg @param {string | null} doneKey
+   * @param {string} [kind] the event the answer stands for, as SessionState.upsertPoll takes it
+   */
   async function pollAction(poll, method, arg, doneKey, kind = 'PollChanged') {
     if (busyPolls.has(poll.id)) {
       return null;
     }
     busyPolls.add(poll.id);
     render();
-    const r = await live.request(method, arg);
+    // Each of these methods takes its one request; TypeScript cannot see that a generic method's arguments are that one.
+    const r = await live.request(method, .../** @type {Parameters<HubMethods[M]>} */ ([arg]));
     busyPolls.delete(poll.id);
     if (!r.ok) {
       render();
       await toastFailure(r);
       return null;
     }
+    // SetProjector answers what the projector shows; every other poll method answers the poll.
     if (method === 'SetProjector') {
-      state.projectorMode = r.value.mode;
-      state.projectorPollId = r.value.pollId ?? null;
-    } else if (r.value && r.value.sessionId === getSessionId()) {
-      state.upsertPoll(r.value, kind);
+      const shown = /** @type {import('../../../types/protocol').ProjectorDelta} */ (r.value);
+      state.projectorMode = shown.mode;
+      state.projectorPollId = shown.pollId ?? null;
+    } else {
+      const changed = /** @type {PollView} */ (r.value);
+      if (changed && changed.sessionId === getSessionId()) {
+        state.upsertPoll(changed, kind);
+      }
     }
     renderPage();
     if (doneKey) {
@@ -74,6 +99,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     clearTimeout(armedTimer);
   }
 
+  /** @param {PollView} poll */
   function resetPoll(poll) {
     if (armedReset !== poll.id) {
       armedReset = poll.id;
@@ -87,6 +113,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     pollAction(poll, 'ResetPoll', { pollId: poll.id }, 'mod.poll.done.reset', 'PollReset');
   }
 
+  /** @param {PollView} poll */
   async function copyPoll(poll) {
     if (!copyOpen || copyOpen.pollId !== poll.id) {
       return;
@@ -95,7 +122,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     const r = await pollAction(poll, 'CopyPoll', { pollId: poll.id, sessionId: target }, null, 'PollDrafted');
     if (r) {
       copyOpen = null;
-      const s = getEvent().sessions.find((x) => x.id === target);
+      const s = getEvent()?.sessions.find((x) => x.id === target);
       render();
       toast(t('mod.poll.done.copied', { session: s ? s.title : String(target) }));
       ui.items.querySelector(`[data-poll-id="${poll.id}"] [data-testid="poll-copy"]`)?.focus();
@@ -103,6 +130,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
   }
 
   /** The poll the "poll" projector mode shows: the one shown before if still launched, else the open one, else the latest. */
+  /** @param {PollView} poll @param {AnswerResult} answer @param {AnswerAction} action */
   async function moderateAnswer(poll, answer, action) {
     const key = `${poll.id}:${answer.id}`;
     if (busyAnswers.has(key)) {
@@ -118,6 +146,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     // Show the outcome now; the next frame (a higher version) carries the same.
     const frame = state.results.get(poll.id);
     if (frame) {
+      /** @type {import('../../../types/protocol').AnswerStatus} */
       const status = action === 'approve' ? 'approved' : 'dismissed';
       state.results.set(poll.id, { ...frame, answers: frame.answers.map((a) => (a.id === answer.id ? { ...a, status } : a)) });
     }
@@ -125,6 +154,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     toast(t(`mod.poll.done.answer_${action}`));
   }
 
+  /** @param {PollView} poll */
   function turnoutText(poll) {
     const frame = state.results.get(poll.id);
     const voters = frame ? frame.voters : 0;
@@ -135,6 +165,10 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
       : t(`mod.poll.turnout.${unit}`, { count: voters, present });
   }
 
+  /**
+   * @param {PollView} poll @param {string} testid @param {string} label @param {() => void} onClick @param {string} [style]
+   * @param {Record<string, string>} [extra] more attributes
+   */
   function pollButton(poll, testid, label, onClick, style = '', extra = {}) {
     return el('button', {
       class: ['btn', style],
@@ -150,10 +184,12 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     });
   }
 
+  /** @param {PollView} poll */
   function pollActions(poll) {
     const onScreen = state.projectorMode === 'poll' && state.projectorPollId === poll.id;
     // A reveal to offer while the hall does not see results, and to take back while it stands: the server's word.
     const revealable = poll.revealed || !poll.audienceSeesResults;
+    /** @type {HTMLElement[]} */
     const list = [];
     if (poll.status === 'draft' || poll.status === 'closed') {
       list.push(pollButton(poll, 'poll-open', t(poll.status === 'draft' ? 'mod.poll.open' : 'mod.poll.reopen'),
@@ -165,7 +201,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     }
     if (poll.status !== 'draft') {
       list.push(pollButton(poll, 'poll-show', t(onScreen ? 'mod.poll.on_screen' : 'action.show'),
-        () => pollAction(poll, 'SetProjector', { sessionId: getSessionId(), mode: 'poll', pollId: poll.id }, 'mod.poll.done.shown'), '',
+        () => pollAction(poll, 'SetProjector', { sessionId: poll.sessionId, mode: 'poll', pollId: poll.id }, 'mod.poll.done.shown'), '',
         { 'aria-pressed': onScreen ? 'true' : 'false' }));
     }
     if (poll.status !== 'draft' && revealable) {
@@ -185,8 +221,8 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
       }
     }
     list.push(pollButton(poll, 'poll-copy', t('mod.poll.copy'), () => {
-      const other = getEvent().sessions.find((/** @type {any} */ s) => s.id !== getSessionId());
-      copyOpen = copyOpen && copyOpen.pollId === poll.id ? null : { pollId: poll.id, target: (other || state.session).id };
+      const other = getEvent()?.sessions.find((s) => s.id !== getSessionId());
+      copyOpen = copyOpen && copyOpen.pollId === poll.id ? null : { pollId: poll.id, target: other ? other.id : poll.sessionId };
       render();
       ui.items.querySelector(`[data-poll-id="${poll.id}"] [data-testid="poll-copy-session"]`)?.focus();
     }, '', { 'aria-expanded': copyOpen && copyOpen.pollId === poll.id ? 'true' : 'false' }));
@@ -197,16 +233,19 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     return list;
   }
 
+  /** @param {PollView} poll */
   function copyChooser(poll) {
-    if (!copyOpen || copyOpen.pollId !== poll.id) {
+    const copy = copyOpen;
+    const event = getEvent();
+    if (!copy || copy.pollId !== poll.id || !event) {
       return null;
     }
     const id = `poll-copy-${poll.id}`;
     const select = el('select', {
       attrs: { id, 'data-testid': 'poll-copy-session', 'data-fk': 'copy-session' },
-      on: { change: (e) => { copyOpen.target = Number(/** @type {HTMLInputElement} */ (e.target).value); } },
+      on: { change: (e) => { copy.target = Number(/** @type {HTMLSelectElement} */ (e.target).value); } },
     });
-    fillSessionSelect(select, getEvent(), copyOpen.target);
+    fillSessionSelect(select, event, copy.target);
     return el('div', { class: 'copy-chooser' }, [
       el('label', { attrs: { for: id }, text: t('mod.poll.copy_to') }),
       select,
@@ -217,15 +256,17 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     ]);
   }
 
+  /** @param {PollView} poll */
   function draftPreview(poll) {
     if (OPTION_KINDS.includes(poll.kind)) {
       return el('ol', { class: 'poll-preview' }, poll.options.map((o, i) => el('li', {
-        class: poll.correct && poll.correct.includes(i) ? 'is-correct' : null,
+        class: poll.correct && poll.correct.includes(i) ? 'is-correct' : undefined,
       }, [o, poll.correct && poll.correct.includes(i) ? el('span', { class: 'tag', text: ` ✓ ${t('poll.correct_answer')}` }) : null])));
     }
     return null;
   }
 
+  /** @param {PollView} poll */
   function pollFacts(poll) {
     const facts = [`${t('mod.poll.form.visibility')}: ${t(`poll.visibility.${poll.visibility}`)}`];
     if (poll.kind === 'multiple' && poll.maxPicks) {
@@ -240,10 +281,12 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     return facts.join(' · ');
   }
 
+  /** @param {PollView} poll */
   function pollItem(poll) {
     const onScreen = state.projectorMode === 'poll' && state.projectorPollId === poll.id;
     // What the server does, not a copy of its rule: it says whether the audience and the screen see results now.
     const audienceSees = !!poll.audienceSeesResults;
+    /** @type {Array<HTMLElement | null>} */
     const children = [
       el('div', { class: 'poll-item-head' }, [
         el('span', { class: 'badge badge-kind', text: t(`poll.kind.${poll.kind}`) }),
@@ -275,6 +318,7 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     }
     children.push(el('div', { class: 'poll-actions' }, pollActions(poll)));
     children.push(copyChooser(poll));
+    /** @type {Array<HTMLElement | null>} */
     const parts = [el('div', { class: 'poll-item-info' }, children)];
     if (poll.status !== 'draft') {
       parts.push(el('div', { class: 'poll-results-slot' }));
@@ -291,11 +335,13 @@ export function createPolls({ live, state, getEvent, getSessionId, isShowing, to
     }, parts);
   }
 
+  /** @param {PollView} poll */
   function pollItemSig(poll) {
     return JSON.stringify([getLanguage(), poll, busyPolls.has(poll.id), state.projectorMode === 'poll' && state.projectorPollId === poll.id,
-      armedReset === poll.id, copyOpen && copyOpen.pollId === poll.id && copyOpen.target, getEvent() && getEvent().sessions.length]);
+      armedReset === poll.id, copyOpen && copyOpen.pollId === poll.id && copyOpen.target, getEvent()?.sessions.length]);
   }
 
+  /** @param {PollView} poll */
   function modResultsView(poll) {
     const sig = JSON.stringify([poll.kind, poll.options, poll.scale, getLanguage()]);
     let entry = pollResultsViews.get(poll.id);

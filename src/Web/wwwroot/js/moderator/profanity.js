@@ -5,15 +5,15 @@ import { errorText, t } from '/js/lib/strings.js';
 
 /**
  * @typedef {object} Profanity
- * @property {(event: any) => void} load shows the event snapshot's list, unless the moderator is editing it
+ * @property {(event: import('../../../types/protocol').EventSnapshot) => void} load shows the event snapshot's list, unless the moderator is editing it
  * @property {() => void} languageChanged
  */
 
 /**
  * @param {{
- *   live: any,
- *   getEvent: () => any,
- *   failed: (r: any) => Promise<boolean>,
+ *   live: import('/js/lib/connection.js').Live,
+ *   getEvent: () => import('../../../types/protocol').EventSnapshot | null,
+ *   failed: (r: { error: import('/js/lib/connection.js').LiveErrorShape }) => Promise<boolean>,
  * }} deps
  * @returns {Profanity}
  */
@@ -26,7 +26,7 @@ export function createProfanity({ live, getEvent, failed }) {
     reset: $('#profanity-reset'),
   };
   let dirty = false;
-  /** @type {any} */
+  /** @type {import('/js/lib/connection.js').LiveErrorShape | null} */
   let error = null;
   /** @type {{ key: string, count: number } | null} */
   let status = null;

@@ -8,14 +8,20 @@ import { getLanguage, t } from '/js/lib/strings.js';
 import { createCard } from '/js/moderator/card.js';
 import { createEditors } from '/js/moderator/editors.js';
 
+/** @typedef {import('../../../types/protocol').QuestionView} QuestionView */
+/** @typedef {import('../../../types/protocol').QuestionStatus} QuestionStatus */
+/** @typedef {import('../../../types/protocol').QuestionAction} QuestionAction */
+/** @typedef {import('/js/lib/connection.js').LiveErrorShape} LiveErrorShape */
+
 /** The queues in tab order, one per question status the server keeps (QuestionStatus); the audit log names them too. */
+/** @type {QuestionStatus[]} */
 export const QUEUES = ['pending', 'approved', 'answered', 'dismissed', 'archived'];
 
 /**
  * @typedef {object} Queue
  * @property {() => void} render the tabs, the queue shown, the question on screen and the next one
  * @property {() => number} pendingCount
- * @property {(change: { kind: string, delta?: any }) => void} stateChanged says new pending questions, closes editors of gone ones
+ * @property {(change: import('/js/lib/session-state.js').StateChange) => void} stateChanged says new pending questions, closes editors of gone ones
  * @property {() => void} sessionChanged closes the editors and the label filter of the session left
  * @property {() => void} loaded the session's first state: its pending questions are not new
  * @property {() => void} languageChanged
@@ -23,11 +29,11 @@ export const QUEUES = ['pending', 'approved', 'answered', 'dismissed', 'archived
 
 /**
  * @param {{
- *   live: any,
- *   state: any,
+ *   live: import('/js/lib/connection.js').Live,
+ *   state: import('/js/lib/session-state.js').SessionState,
  *   getSessionId: () => number | null,
- *   failed: (r: any) => Promise<boolean>,
- *   toastError: (error: any) => void,
+ *   failed: (r: { error: LiveErrorShape }) => Promise<boolean>,
+ *   toastError: (error: LiveErrorShape) => void,
  *   render: () => void,
  * }} deps
  * @returns {Queue}
@@ -45,6 +51,7 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
     labelFilterBox: $('#label-filter-box'),
     labelFilter: /** @type {HTMLSelectElement & { _sig?: string }} */ ($('#label-filter')),
   };
+  /** @type {QuestionStatus} */
   let queue = 'pending';
   let labelFilter = '';
   /** @type {Set<number>} questions with a call under way */
@@ -74,12 +81,18 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
     setLabelFilter,
   });
 
+  /** @type {Partial<Record<QuestionAction, QuestionAction>>} */
   const UNDO = { dismiss: 'restore', answer: 'restore', archive: 'restore' };
 
+  /** @param {QuestionView} question @param {QuestionAction} action @param {{ quiet?: boolean }} [options] */
   async function moderate(question, action, { quiet = false } = {}) {
     const previousOnScreen = state.onScreenQuestionId;
     const place = queuePlace(question.id);
-    const r = await questionCall(question.id, 'ModerateQuestion', { sessionId: getSessionId(), questionId: question.id, action }, toastError);
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
+    const r = await questionCall(question.id, 'ModerateQuestion', { sessionId, questionId: question.id, action }, toastError);
     if (!r) {
       return;
     }
@@ -89,7 +102,7 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
     }
     if (action === 'show' && state.projectorMode !== 'questions') {
       // "Show on screen" means on the projector now, even if it was showing a poll or the holding screen.
-      const shown = await live.request('SetProjector', { sessionId: getSessionId(), mode: 'questions', pollId: null });
+      const shown = await live.request('SetProjector', { sessionId, mode: 'questions', pollId: null });
       if (shown.ok) {
         state.projectorMode = shown.value.mode;
         state.projectorPollId = shown.value.pollId ?? null;
@@ -100,9 +113,11 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
     if (quiet) {
       return;
     }
+    /** @type {(() => void) | null} */
     let undo = null;
-    if (UNDO[action]) {
-      undo = () => moderate(r.value, UNDO[action], { quiet: true });
+    const reverse = UNDO[action];
+    if (reverse) {
+      undo = () => moderate(r.value, reverse, { quiet: true });
     } else if (action === 'show') {
       const previous = previousOnScreen && state.questions.get(previousOnScreen);
       undo = previous ? () => moderate(previous, 'show', { quiet: true }) : () => moderate(r.value, 'hide', { quiet: true });
@@ -115,6 +130,10 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
   /**
    * One question's tool call, with its card busy meanwhile (a second call while it is busy is ignored). Resolves to
    * the result when it worked; a failure goes to onError (before the queue is drawn again) and resolves to null.
+   * @template {import('/js/moderator/editors.js').QuestionMethod} M
+   * @param {number} questionId @param {M} method @param {Parameters<import('../../../types/protocol').HubMethods[M]>[0]} args
+   * @param {(error: LiveErrorShape) => void} onError
+   * @returns {Promise<{ value: QuestionView } | null>}
    */
   async function questionCall(questionId, method, args, onError) {
     if (busy.has(questionId)) {
@@ -122,7 +141,8 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
     }
     busy.add(questionId);
     renderPage();
-    const r = await live.request(method, args);
+    // Each of these methods takes its one request; TypeScript cannot see that a generic method's arguments are that one.
+    const r = await live.request(method, .../** @type {Parameters<import('../../../types/protocol').HubMethods[M]>} */ ([args]));
     busy.delete(questionId);
     if (r.ok) {
       return r;
@@ -135,6 +155,7 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
   }
 
   /** Where in the queue the focus is, when it is on this question's card: the card's position, else -1. */
+  /** @param {number} questionId */
   function queuePlace(questionId) {
     const cards = [...ui.list.children];
     const index = cards.findIndex((c) => c.dataset.questionId === String(questionId));
@@ -145,6 +166,7 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
    * A card that left the queue (approved, dismissed…) or lost the pressed button took the keyboard focus with it: give it
    * to the same action on the card now in that place, else to that card's first button, else to the queue's tab.
    */
+  /** @param {number} index @param {string} action */
   function keepQueuePlace(index, action) {
     if (index < 0 || (document.activeElement && document.activeElement !== document.body)) {
       return;
@@ -154,11 +176,13 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
     (target || ui.tabs.querySelector('[aria-selected="true"]'))?.focus();
   }
 
+  /** @param {number} questionId @param {string} selector */
   function focusIn(questionId, selector) {
     /** @type {HTMLElement | null} */ (document.querySelector(`#queue-list [data-question-id="${questionId}"] ${selector}`))?.focus();
   }
 
   function sessionLabels() {
+    /** @type {Map<string, string>} */
     const all = new Map();
     for (const q of state.questions.values()) {
       for (const label of q.labels || []) {
@@ -168,10 +192,12 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
     return [...all.values()].sort((a, b) => a.localeCompare(b, getLanguage()));
   }
 
+  /** @param {QuestionView} q @param {string} label */
   function hasLabel(q, label) {
     return (q.labels || []).some((l) => l.toLowerCase() === label.toLowerCase());
   }
 
+  /** @param {string | null} label */
   function setLabelFilter(label) {
     labelFilter = label || '';
     renderPage();
@@ -184,8 +210,9 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
     }
   });
 
-  ui.tabs.addEventListener('keydown', (e) => {
-    const index = QUEUES.indexOf(e.target.closest('[data-queue]')?.dataset.queue || queue);
+  ui.tabs.addEventListener('keydown', (/** @type {KeyboardEvent} */ e) => {
+    const tab = /** @type {HTMLElement | null} */ (/** @type {Element} */ (e.target).closest('[data-queue]'));
+    const index = QUEUES.indexOf(/** @type {QuestionStatus} */ (tab?.dataset.queue) || queue);
     let target = null;
     if (e.key === 'ArrowRight') target = QUEUES[(index + 1) % QUEUES.length];
     if (e.key === 'ArrowLeft') target = QUEUES[(index + QUEUES.length - 1) % QUEUES.length];
@@ -205,6 +232,7 @@ export function createQueue({ live, state, getSessionId, failed, toastError, ren
       .sort(byPopular)[0] || null;
   }
 
+  /** @param {QuestionStatus} status */
   function sorted(status) {
     const list = [...state.questions.values()].filter((q) => q.status === status);
     if (status === 'pending') return list.sort(byOldest);

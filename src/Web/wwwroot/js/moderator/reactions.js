@@ -16,7 +16,7 @@ const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '
  */
 
 /**
- * @param {{ getEvent: () => any, isShowing: () => boolean }} deps
+ * @param {{ getEvent: () => import('../../../types/protocol').EventSnapshot | null, isShowing: () => boolean }} deps
  * @returns {ReactionCounter}
  */
 export function createReactionCounter({ getEvent, isShowing }) {

@@ -4,6 +4,9 @@
 import { $, toast } from '/js/lib/dom.js';
 import { t } from '/js/lib/strings.js';
 
+/** @typedef {import('../../../types/protocol').PollView} PollView */
+/** @typedef {import('/js/lib/connection.js').LiveErrorShape} LiveErrorShape */
+
 /**
  * @typedef {object} Screen
  * @property {() => void} render the mode buttons and the head-count switch
@@ -11,10 +14,10 @@ import { t } from '/js/lib/strings.js';
 
 /**
  * @param {{
- *   live: any,
- *   state: any,
+ *   live: import('/js/lib/connection.js').Live,
+ *   state: import('/js/lib/session-state.js').SessionState,
  *   getSessionId: () => number | null,
- *   toastFailure: (r: any) => Promise<void>,
+ *   toastFailure: (r: { error: LiveErrorShape }) => Promise<void>,
  *   render: () => void,
  * }} deps
  * @returns {Screen}
@@ -32,10 +35,11 @@ export function createScreen({ live, state, getSessionId, toastFailure, render: 
     if (current) {
       return current;
     }
-    const newest = (a, b) => (b.openedAt || 0) - (a.openedAt || 0) || b.id - a.id;
+    const newest = (/** @type {PollView} */ a, /** @type {PollView} */ b) => (b.openedAt || 0) - (a.openedAt || 0) || b.id - a.id;
     return launched.filter((p) => p.status === 'open').sort(newest)[0] || launched.sort(newest)[0] || null;
   }
 
+  /** @param {import('../../../types/protocol').ProjectorMode} mode */
   async function setProjectorMode(mode) {
     if (!state.session) {
       return;
@@ -49,8 +53,12 @@ export function createScreen({ live, state, getSessionId, toastFailure, render: 
       }
       pollId = poll.id;
     }
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
     ui.mode.setAttribute('aria-busy', 'true');
-    const r = await live.request('SetProjector', { sessionId: getSessionId(), mode, pollId });
+    const r = await live.request('SetProjector', { sessionId, mode, pollId });
     ui.mode.removeAttribute('aria-busy');
     if (!r.ok) {
       await toastFailure(r);
@@ -98,9 +106,13 @@ export function createScreen({ live, state, getSessionId, toastFailure, render: 
     }
     const showPresence = !state.projectorPresence;
     const mode = state.projectorMode || 'questions';
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
     ui.presence.setAttribute('aria-busy', 'true');
     const r = await live.request('SetProjector', {
-      sessionId: getSessionId(), mode, pollId: mode === 'poll' ? state.projectorPollId : null, showPresence,
+      sessionId, mode, pollId: mode === 'poll' ? state.projectorPollId : null, showPresence,
     });
     ui.presence.removeAttribute('aria-busy');
     if (!r.ok) {

@@ -7,24 +7,31 @@ import { storage } from '/js/lib/storage.js';
 import { t } from '/js/lib/strings.js';
 import { formatTime, serverNow } from '/js/lib/time.js';
 
+/** @typedef {import('../../../types/protocol').PresenceDelta} PresenceDelta */
+/** @typedef {import('../../../types/protocol').SessionView} SessionView */
+/** @typedef {import('../../../types/protocol').SessionStatus} SessionStatus */
+/** @typedef {import('../../../types/protocol').EventSnapshot} EventSnapshot */
+/** @typedef {import('/js/lib/connection.js').LiveErrorShape} LiveErrorShape */
+/** @type {SessionStatus[]} what a moderator may set; none returns the session to its schedule */
+const STATUSES = ['upcoming', 'live', 'ended'];
+
 /**
- * @typedef {{ eventId: number, sessionId: number, roomId: number, session: number, room: number }} PresenceDelta
  * @typedef {object} SessionHeader
- * @property {(event: any) => void} load takes the event snapshot's head counts
+ * @property {(event: EventSnapshot) => void} load takes the event snapshot's head counts
  * @property {(delta: PresenceDelta) => void} presenceChanged
  * @property {() => void} render
  */
 
 /**
  * @param {{
- *   live: any,
- *   state: any,
+ *   live: import('/js/lib/connection.js').Live,
+ *   state: import('/js/lib/session-state.js').SessionState,
  *   code: string,
- *   getEvent: () => any,
+ *   getEvent: () => EventSnapshot | null,
  *   getSessionId: () => number | null,
- *   failed: (r: any) => Promise<boolean>,
- *   toastError: (error: any) => void,
- *   toastFailure: (r: any) => Promise<void>,
+ *   failed: (r: { error: LiveErrorShape }) => Promise<boolean>,
+ *   toastError: (error: LiveErrorShape) => void,
+ *   toastFailure: (r: { error: LiveErrorShape }) => Promise<void>,
  *   render: () => void,
  * }} deps
  * @returns {SessionHeader}
@@ -49,7 +56,7 @@ export function createSessionHeader({ live, state, code, getEvent, getSessionId,
   function currentSessionView() {
     const event = getEvent();
     const sessionId = getSessionId();
-    return state.session || (event && event.sessions.find((/** @type {any} */ s) => s.id === sessionId)) || null;
+    return state.session || (event && event.sessions.find((s) => s.id === sessionId)) || null;
   }
 
   /** Head counts in the header and beside each session in the picker (changed in place: a rebuild would close it). */
@@ -66,15 +73,19 @@ export function createSessionHeader({ live, state, code, getEvent, getSessionId,
     ui.here.dataset.count = String(here);
     ui.room.dataset.count = String(room);
     for (const option of ui.select.options) {
+      const label = option.dataset.label;
+      if (!label) {
+        continue;
+      }
       const count = presence.get(Number(option.value)) || 0;
-      const text = count ? `${option.dataset.label} · ${t('mod.presence.short', { count })}` : option.dataset.label;
-      if (option.dataset.label && option.textContent !== text) {
+      const text = count ? `${label} · ${t('mod.presence.short', { count })}` : label;
+      if (option.textContent !== text) {
         option.textContent = text;
       }
     }
   }
 
-  /** What the schedule alone would say now. */
+  /** What the schedule alone would say now. @param {SessionView} session @returns {SessionStatus} */
   function scheduledStatus(session) {
     const now = serverNow();
     return now < session.startsAt ? 'upcoming' : now < session.endsAt ? 'live' : 'ended';
@@ -83,6 +94,7 @@ export function createSessionHeader({ live, state, code, getEvent, getSessionId,
   /**
    * The override in force, as well as the client can tell: SessionView carries only the resulting status, so a status
    * the schedule would not give is an override, and this laptop remembers what it set itself.
+   * @param {SessionView} session @returns {SessionStatus | null}
    */
   function overrideOf(session) {
     const mine = storage.get(overridesKey, {}) || {};
@@ -105,7 +117,7 @@ export function createSessionHeader({ live, state, code, getEvent, getSessionId,
       ui.status.value = override || '';
     }
     ui.status.dataset.status = session.status;
-    const zone = getEvent().timeZone;
+    const zone = getEvent()?.timeZone;
     const when = t('session.time', { start: formatTime(session.startsAt, zone), end: formatTime(session.endsAt, zone) });
     ui.statusHint.textContent = override
       ? t('mod.status.overridden', { scheduled: t(`session.status.${scheduledStatus(session)}`), when })
@@ -117,7 +129,7 @@ export function createSessionHeader({ live, state, code, getEvent, getSessionId,
     if (!session) {
       return;
     }
-    const status = ui.status.value || null;
+    const status = STATUSES.find((s) => s === ui.status.value) ?? null;
     ui.status.setAttribute('aria-busy', 'true');
     const r = await live.request('SetSessionStatus', { sessionId: session.id, status });
     ui.status.removeAttribute('aria-busy');
@@ -152,14 +164,20 @@ export function createSessionHeader({ live, state, code, getEvent, getSessionId,
       return;
     }
     const mode = state.session.moderation === 'pre' ? 'open' : 'pre';
+    const sessionId = getSessionId();
+    if (sessionId === null) {
+      return;
+    }
     ui.mode.setAttribute('aria-busy', 'true');
-    const r = await live.request('SetModerationMode', { sessionId: getSessionId(), mode });
+    const r = await live.request('SetModerationMode', { sessionId, mode });
     ui.mode.removeAttribute('aria-busy');
     if (!r.ok) {
       await toastFailure(r);
       return;
     }
-    state.session = { ...state.session, moderation: r.value.moderation };
+    if (state.session) {
+      state.session = { ...state.session, moderation: r.value.moderation };
+    }
     renderPage();
     toast(t(`done.mode.${r.value.moderation}`));
   });

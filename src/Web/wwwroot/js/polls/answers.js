@@ -3,6 +3,13 @@
 import { el, reconcile } from '../lib/dom.js';
 import { getLanguage, t } from '../lib/strings.js';
 
+/** @typedef {import('../../../types/protocol').AnswerResult} AnswerResult */
+
+/**
+ * @param {import('./format.js').PollView} poll @param {import('./format.js').Variant} variant
+ * @param {((answer: AnswerResult, action: import('../../../types/protocol').AnswerAction) => void) | null} onModerate
+ * @returns {import('./format.js').Chart}
+ */
 export function answersList(poll, variant, onModerate) {
   const node = el('ul', { class: 'answers' });
   const empty = el('p', { class: 'results-empty', text: t('poll.no_answers') });

@@ -4,6 +4,7 @@ import { el, userText } from '../lib/dom.js';
 import { formatNumber, t } from '../lib/strings.js';
 import { formatPercent } from './format.js';
 
+/** @param {import('./format.js').PollView} poll @returns {import('./format.js').Chart} */
 export function choiceBars(poll) {
   const node = el('div', { class: 'bars' });
   const rows = poll.options.map((label, index) => {

@@ -3,6 +3,10 @@
 import { el } from '../lib/dom.js';
 import { formatNumber, t } from '../lib/strings.js';
 
+/**
+ * @param {number} size @param {import('./format.js').Variant} variant
+ * @returns {{ node: HTMLElement, update: (frame: import('./format.js').PollResults | null) => void }}
+ */
 export function leaderboardBox(size, variant) {
   const list = el('ol', { class: 'leaderboard', attrs: { 'data-testid': 'leaderboard' } });
   const node = el('div', { class: 'leaderboard-box' }, [el(variant === 'screen' ? 'h3' : 'h4', { class: 'leaderboard-title', text: t('poll.leaderboard') }), list]);

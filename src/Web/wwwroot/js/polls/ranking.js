@@ -3,6 +3,7 @@
 import { el } from '../lib/dom.js';
 import { formatNumber, t } from '../lib/strings.js';
 
+/** @param {import('./format.js').PollView} poll @returns {import('./format.js').Chart} */
 export function rankingList(poll) {
   const node = el('ol', { class: 'ranking' });
   const items = poll.options.map((label, index) => {

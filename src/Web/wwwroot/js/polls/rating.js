@@ -4,6 +4,7 @@ import { el } from '../lib/dom.js';
 import { limits } from '../lib/limits.js';
 import { formatNumber, t } from '../lib/strings.js';
 
+/** @param {import('./format.js').PollView} poll @returns {import('./format.js').Chart} */
 export function ratingChart(poll) {
   const scale = poll.scale || limits.ratingMinScale;
   const value = el('span', { class: 'avg-value' });
@@ -11,6 +12,7 @@ export function ratingChart(poll) {
     el('span', { class: 'avg-label', text: t('poll.average') }),
     el('span', { class: 'avg-number' }, [value, el('span', { class: 'avg-of', text: ` / ${scale}` })]),
   ]);
+  /** @type {Array<{ v: number, col: HTMLElement, fill: HTMLElement, count: HTMLElement }>} */
   const cols = [];
   const hist = el('div', { class: ['rating-hist', `scale-${scale}`] });
   for (let v = 1; v <= scale; v += 1) {
@@ -29,7 +31,7 @@ export function ratingChart(poll) {
     node: el('div', { class: 'rating' }, [average, hist]),
     update(frame) {
       const options = (frame && frame.options) || [];
-      const votesOf = (v) => (options.find((o) => o.index === v) || { votes: 0 }).votes;
+      const votesOf = (/** @type {number} */ v) => (options.find((o) => o.index === v) || { votes: 0 }).votes;
       const max = Math.max(0, ...cols.map((c) => votesOf(c.v)));
       for (const c of cols) {
         const votes = votesOf(c.v);

@@ -14,6 +14,8 @@ import { wordCloud } from './wordcloud.js';
  * A poll's results, built once per poll and updated in place as frames arrive, so bars and columns animate (CSS
  * transitions on width and height). variant: 'phone' (audience), 'mod' (moderator) or 'screen' (projector).
  * The caller decides whether results may be shown at all; this only draws them.
+ * @param {import('./format.js').PollView} poll
+ * @param {{ variant?: import('./format.js').Variant, onModerate?: Parameters<typeof answersList>[2], leaderboardSize?: number }} [options]
  */
 export function createResultsView(poll, { variant = 'phone', onModerate = null, leaderboardSize = 10 } = {}) {
   const count = el('p', { class: 'results-count', attrs: { 'data-testid': 'poll-count' } });
@@ -41,6 +43,7 @@ export function createResultsView(poll, { variant = 'phone', onModerate = null, 
   return {
     node,
     count,
+    /** @param {import('./format.js').PollResults | null} frame @param {import('./format.js').PollView} [current] */
     update(frame, current = poll) {
       count.textContent = countText(poll, frame, variant);
       chart.update(frame, current);
@@ -53,7 +56,7 @@ export function createResultsView(poll, { variant = 'phone', onModerate = null, 
 /**
  * "12 suara" / "5 jawaban" above a poll's results. Open-text answers reach the audience and the screen only once a
  * moderator approved them, so there the count is of the approved answers listed, never of every answer sent.
- * @param {{ kind: string }} poll @param {any} frame @param {string} variant
+ * @param {{ kind: string }} poll @param {import('./format.js').PollResults | null} frame @param {string} variant
  */
 export function countText(poll, frame, variant) {
   if (poll.kind === 'text' && variant !== 'mod') {

@@ -5,6 +5,10 @@ import { t } from '../lib/strings.js';
 
 const CLOUD_SIZES = { screen: [28, 72], phone: [16, 34], mod: [16, 30] };
 
+/**
+ * @param {import('./format.js').PollView} poll @param {import('./format.js').Variant} variant
+ * @returns {import('./format.js').Chart}
+ */
 export function wordCloud(poll, variant) {
   const node = el('div', { class: 'word-cloud', attrs: { 'data-testid': 'word-cloud' } });
   const [min, max] = CLOUD_SIZES[variant] || CLOUD_SIZES.phone;
@@ -23,6 +27,7 @@ export function wordCloud(poll, variant) {
       const top = words[0].votes;
       const low = words[words.length - 1].votes;
       // Largest in the middle, the rest alternating to either side: reads as a cloud, not a list.
+      /** @type {import('../../../types/protocol').WordResult[]} */
       const arranged = [];
       words.forEach((w, i) => (i % 2 ? arranged.unshift(w) : arranged.push(w)));
       const keep = new Set();
