@@ -33,7 +33,7 @@ function actionName(action) {
  */
 function detailText(entry) {
   const detail = entry.detail || '';
-  const status = (/** @type {string} */ s) => (QUEUES.includes(s) ? t(`queue.${s}`) : s);
+  const status = (/** @type {string} */ s) => (/** @type {string[]} */ (QUEUES).includes(s) ? t(`queue.${s}`) : s);
   let m = /^into (\d+)$/.exec(detail);
   if (entry.action === 'merge' && m) {
     return t('mod.merged_into', { id: Number(m[1]) });

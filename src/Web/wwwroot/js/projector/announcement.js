@@ -10,7 +10,7 @@ import { serverNow } from '/js/lib/time.js';
 
 const BANNER_MS = 20000; // a new announcement fills the screen this long, then stays as a ticker
 
-/** @typedef {{ id: number, eventId: number, roomId?: number | null, text: string, createdAt: number }} Announcement */
+/** @typedef {import('../../../types/protocol').AnnouncementView} Announcement */
 
 /**
  * @typedef {object} Announcements

@@ -15,10 +15,7 @@ const ONE_COLUMN_OPTIONS = 6;
 const LETTERS = 'ABCDEFGHIJ';
 
 /**
- * @typedef {{
- *   id: number, kind: string, status: string, question: string, options: string[], correct?: number[] | null,
- *   scale?: number | null, closesAt?: number | null, resultsVisible: boolean,
- * }} Poll
+ * @typedef {import('../../../types/protocol').PollView} Poll
  * @typedef {{ key: string | null, poll: Poll, view: ReturnType<typeof createResultsView> | null, count: HTMLElement, countdown: HTMLElement | null }} Shown
  */
 

@@ -5,6 +5,7 @@ import { reactionIcon } from '/js/lib/reactions.js';
 
 const MAX_BURST = 30; // emoji floated per reaction burst, however many came
 const MAX_FLOATING = 90; // emoji on screen at once: a kiosk browser must not drown in nodes
+/** @type {Record<string, string>} */
 const DEFAULT_REACTIONS = { clap: '👏', heart: '❤️', laugh: '😂', wow: '😮', think: '🤔', up: '👍' };
 
 /**
