@@ -1,11 +1,13 @@
 // The client modules under test, exposed to the test (window.lh), and a stand-in for connection.js's Live for the
-// outboxes: its calls wait until the test answers them, and the test decides when it is connected.
+// outbox (with the phone's own question and vote policies): its calls wait until the test answers them, and the test
+// decides when it is connected.
 import * as connection from '/js/lib/connection.js';
 import * as hubClient from '/js/lib/hub-client.js';
 import * as outbox from '/js/lib/outbox.js';
-import * as voteOutbox from '/js/lib/vote-outbox.js';
 import * as sessionState from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
+import { questionOutbox } from '/js/audience/ask.js';
+import { sameVote, voteOutbox } from '/js/audience/poll-votes.js';
 
 const { settle } = window.fakes;
 
@@ -60,4 +62,4 @@ function fakeLive({ connected = true } = {}) {
   return live;
 }
 
-window.lh = { connection, hubClient, outbox, voteOutbox, sessionState, storage, fakeLive, settle };
+window.lh = { connection, hubClient, outbox, questionOutbox, voteOutbox, sameVote, sessionState, storage, fakeLive, settle };

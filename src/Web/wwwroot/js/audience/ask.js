@@ -10,6 +10,23 @@ import { errorText, getLanguage, t } from '/js/lib/strings.js';
 const NAME_KEY = 'lh.name';
 
 /**
+ * Questions on their way to the server (lh.outbox.{code}): first in, first out; a refused one waits for "Try again".
+ * @param {string} code @returns {import('/js/lib/outbox.js').OutboxPolicy}
+ */
+export function questionOutbox(code) {
+  return {
+    storage: `lh.outbox.${code}`,
+    order: 'fifo',
+    valid: (i) => typeof i.text === 'string',
+    send: (live, i) => live.call('AskQuestion', { sessionId: i.sessionId, clientId: i.clientId, text: i.text, authorName: i.authorName || null }),
+    holds: (i, question) => question.clientId === i.clientId,
+    acknowledged: (i, question) => { i.questionId = question ? question.id : i.questionId; },
+  };
+}
+
+/** @typedef {{ key: string, item: any, q: any, at: number }} MineEntry one's own question, waiting in the outbox or held by the server */
+
+/**
  * @param {any} page the phone page's shared context (js/audience.js)
  * @param {ReturnType<typeof import('/js/lib/outbox.js').createOutbox>} outbox
  */
@@ -125,6 +142,7 @@ export function createAsk(page, outbox) {
     const forThisSession = (/** @type {any} */ item) => sessionId === null || item.sessionId === sessionId;
     const byClientId = new Map(own.filter((q) => q.clientId).map((q) => [q.clientId, q]));
     const matched = new Set();
+    /** @type {MineEntry[]} */
     const entries = [];
     for (const item of outbox.items.filter(forThisSession)) {
       const q = byClientId.get(item.clientId) || (item.questionId && state.mine.get(item.questionId)) || null;
@@ -154,7 +172,7 @@ export function createAsk(page, outbox) {
     ui.mineSection.hidden = entries.length === 0;
   }
 
-  /** @param {{ item: any, q: any }} entry */
+  /** @param {MineEntry} entry */
   function mineCard({ item, q }) {
     const text = q ? q.text : item.text;
     const author = (q ? q.authorName : item.authorName) || null;
