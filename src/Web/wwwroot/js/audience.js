@@ -96,7 +96,6 @@ const page = {
   switchSession,
   setFollowing,
   render: renderAll,
-  showFormError: (/** @type {any} */ error) => ask.showError(error),
 };
 
 const outbox = createOutbox(live, questionOutbox(code), {

@@ -9,22 +9,15 @@ import { errorText, getLanguage, t } from '/js/lib/strings.js';
 
 const NAME_KEY = 'lh.name';
 
-/**
- * Questions on their way to the server (lh.outbox.{code}): first in, first out; a refused one waits for "Try again".
- * @param {string} code @returns {import('/js/lib/outbox.js').OutboxPolicy}
- */
-export function questionOutbox(code) {
-  return {
-    storage: `lh.outbox.${code}`,
-    order: 'fifo',
-    valid: (i) => typeof i.text === 'string',
-    send: (live, i) => live.call('AskQuestion', { sessionId: i.sessionId, clientId: i.clientId, text: i.text, authorName: i.authorName || null }),
-    holds: (i, question) => question.clientId === i.clientId,
-    acknowledged: (i, question) => { i.questionId = question ? question.id : i.questionId; },
-  };
-}
-
-/** @typedef {{ key: string, item: any, q: any, at: number }} MineEntry one's own question, waiting in the outbox or held by the server */
+/** Questions waiting to be sent: first in, first out. @param {string} code @returns {import('/js/lib/outbox.js').OutboxPolicy} */
+export const questionOutbox = (code) => ({
+  storage: `lh.outbox.${code}`,
+  order: 'fifo',
+  valid: (i) => typeof i.text === 'string',
+  send: (live, { sessionId, clientId, text, authorName }) => live.call('AskQuestion', { sessionId, clientId, text, authorName: authorName || null }),
+  holds: (i, q) => q.clientId === i.clientId,
+  acknowledged: (i, q) => { i.questionId = q ? q.id : i.questionId; },
+});
 
 /**
  * @param {any} page the phone page's shared context (js/audience.js)
@@ -142,7 +135,6 @@ export function createAsk(page, outbox) {
     const forThisSession = (/** @type {any} */ item) => sessionId === null || item.sessionId === sessionId;
     const byClientId = new Map(own.filter((q) => q.clientId).map((q) => [q.clientId, q]));
     const matched = new Set();
-    /** @type {MineEntry[]} */
     const entries = [];
     for (const item of outbox.items.filter(forThisSession)) {
       const q = byClientId.get(item.clientId) || (item.questionId && state.mine.get(item.questionId)) || null;
@@ -167,21 +159,20 @@ export function createAsk(page, outbox) {
       key: (e) => e.key,
       sig: (e) => JSON.stringify([getLanguage(), live.isConnected(), e.item && [e.item.state, e.item.error, e.item.text],
         e.q && [e.q.status, e.q.text, e.q.authorName, e.q.reply]]),
-      build: mineCard,
+      build: (e) => mineCard(e),
     });
     ui.mineSection.hidden = entries.length === 0;
   }
 
-  /** @param {MineEntry} entry */
+  /** @param {{ item: any, q: any }} entry */
   function mineCard({ item, q }) {
     const text = q ? q.text : item.text;
     const author = (q ? q.authorName : item.authorName) || null;
     const status = el('div', { class: 'mine-state' });
     if (item) {
-      const label = { sending: 'outbox.sending', delivered: 'outbox.delivered', failed: 'outbox.failed' }[/** @type {'sending'} */ (item.state)];
       status.append(el('span', { class: ['badge', `badge-${item.state}`], attrs: { 'data-testid': 'outbox-state' } }, [
         item.state === 'delivered' ? '✓ ' : '',
-        t(label),
+        t(`outbox.${item.state}`),
       ]));
     }
     if (q) {
@@ -229,5 +220,5 @@ export function createAsk(page, outbox) {
   }
 
   updateCounter();
-  return { render, renderMine, showError, quizName: () => (storage.getRaw(NAME_KEY) || '').trim(), nameKey: NAME_KEY, nameField: ui.name };
+  return { render, renderMine, showError };
 }

@@ -28,19 +28,42 @@ const BODIES = {
   text: textBody,
 };
 
+/**
+ * The panel's markup comes with this module (a session without polls never needs it): above the question form, and
+ * the call bar at the foot of the screen.
+ */
+function mountPanel() {
+  const hidden = { hidden: true };
+  const ui = {
+    pollList: el('div', { class: 'poll-list', attrs: { id: 'poll-list' } }),
+    pollWaiting: el('p', {
+      class: 'poll-waiting',
+      text: t('poll.waiting'),
+      attrs: { id: 'poll-waiting', 'data-testid': 'poll-waiting', 'data-i18n': 'poll.waiting' },
+      props: hidden,
+    }),
+    pollEarlierTitle: el('summary', { attrs: { id: 'poll-earlier-title' } }),
+    pollEarlierList: el('div', { class: 'poll-list', attrs: { id: 'poll-earlier-list' } }),
+    alert: el('div', { class: 'poll-alert', attrs: { id: 'poll-alert', 'data-testid': 'poll-alert', role: 'status' }, props: hidden }),
+  };
+  const earlier = el('details', { class: 'poll-earlier', attrs: { id: 'poll-earlier', 'data-testid': 'poll-earlier' }, props: hidden },
+    [ui.pollEarlierTitle, ui.pollEarlierList]);
+  const polls = el('section', { class: 'polls', attrs: { id: 'polls', 'aria-labelledby': 'polls-title' }, props: hidden }, [
+    el('h2', { class: 'visually-hidden', text: t('poll.section'), attrs: { id: 'polls-title', 'data-i18n': 'poll.section' } }),
+    ui.pollList,
+    ui.pollWaiting,
+    earlier,
+  ]);
+  $('#ask-form').closest('section')?.before(polls);
+  $('main').after(ui.alert);
+  return { ...ui, polls, pollEarlier: earlier };
+}
+
 /** @param {any} page the phone page's shared context (js/audience.js) */
 export function createPolls(page) {
   const { state, live, code } = page;
   const POLL_CACHE_KEY = `lh.polls.${code}`;
-  const ui = {
-    polls: $('#polls'),
-    pollList: $('#poll-list'),
-    pollWaiting: $('#poll-waiting'),
-    pollEarlier: $('#poll-earlier'),
-    pollEarlierTitle: $('#poll-earlier-title'),
-    pollEarlierList: $('#poll-earlier-list'),
-    alert: $('#poll-alert'),
-  };
+  const ui = mountPanel();
 
   const resultsViews = new Map(); // pollId -> { sig, view }: kept across card rebuilds so the bars animate
   const expanded = new Map(); // pollId -> whether a closed poll's card is open
@@ -203,7 +226,7 @@ export function createPolls(page) {
     ui.pollEarlier.hidden = earlier.length === 0;
     ui.pollEarlierTitle.textContent = t('poll.earlier', { count: earlier.length });
     const ids = new Set([...list, ...earlier].map((p) => p.id));
-    for (const card of [...ui.pollList.children, ...ui.pollEarlierList.children]) {
+    for (const card of /** @type {HTMLElement[]} */ ([...ui.pollList.children, ...ui.pollEarlierList.children])) {
       const poll = state.polls.get(Number(card.dataset.pollId));
       const slot = card.querySelector('.poll-results-slot');
       if (!poll || !slot) {
@@ -279,7 +302,7 @@ export function createPolls(page) {
   setInterval(() => {
     let expired = false;
     for (const node of ui.pollList.querySelectorAll('[data-testid="quiz-countdown"][data-deadline]')) {
-      const card = node.closest('[data-testid="poll"]');
+      const card = /** @type {HTMLElement | null} */ (node.closest('[data-testid="poll"]'));
       const poll = card && state.polls.get(Number(card.dataset.pollId));
       if (!poll || poll.status !== 'open') {
         continue;
