@@ -184,20 +184,20 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     public async Task TheHandshakeTimeoutIsThreeTimesTheLastGoodConnectAndAtMostFifteenSeconds()
     {
         var timeouts = await browser.RunAsync<int[]>("fakes.random.value = 0;", Connect, """
+            // A socket that connects after ms and then drops.
+            const connectsIn = async (ms, socket) => {
+              await clock.advance(ms);
+              socket.open();
+              await lh.settle();
+              socket.drop();
+              await clock.advance(0);
+            };
             // The first connect takes 3 s: the next attempt gets 9 s.
-            await clock.advance(3000);
-            sockets[0].open();
-            await lh.settle();
-            sockets[0].drop();
-            await clock.advance(0);
+            await connectsIn(3000, sockets[0]);
             await clock.advance(9000);
             const nine = sockets[2].createdAt - sockets[1].createdAt;
             // That one connects in 6 s: 18 s would be next, capped at 15.
-            await clock.advance(6000);
-            sockets[2].open();
-            await lh.settle();
-            sockets[2].drop();
-            await clock.advance(0);
+            await connectsIn(6000, sockets[2]);
             await clock.advance(15000);
             return [nine, sockets[4].createdAt - sockets[3].createdAt, sockets.length];
             """);

@@ -3,7 +3,7 @@
 // (up to the poll's maximum) go with the submit button. A closed quiz marks the correct options.
 import { announce, el, userText } from '/js/lib/dom.js';
 import { t } from '/js/lib/strings.js';
-import { sameVote } from '/js/audience/poll-votes.js';
+import { answerButtonAttrs, sameVote } from '/js/audience/poll-votes.js';
 
 /** @typedef {import('/js/audience/poll-votes.js').Poll} Poll */
 
@@ -18,14 +18,7 @@ function optionButton(poll, index, { pressed, locked, correct, onClick }) {
   const isCorrect = !!correct && correct.includes(index);
   return el('button', {
     class: ['poll-option', pressed && 'is-chosen', correct && isCorrect && 'is-correct', correct && pressed && !isCorrect && 'is-wrong'],
-    attrs: {
-      type: 'button',
-      'data-testid': 'poll-option',
-      'data-index': index,
-      'data-fk': `opt-${index}`,
-      'aria-pressed': pressed ? 'true' : 'false',
-      'aria-disabled': locked ? 'true' : null,
-    },
+    attrs: { ...answerButtonAttrs('poll-option', `opt-${index}`, pressed, locked), 'data-index': index },
     on: { click: onClick },
   }, [
     el('span', { class: 'check', attrs: { 'aria-hidden': 'true' }, text: pressed ? '✓' : '' }),

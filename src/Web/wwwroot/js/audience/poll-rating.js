@@ -3,6 +3,7 @@
 import { el } from '/js/lib/dom.js';
 import { limits } from '/js/lib/limits.js';
 import { t } from '/js/lib/strings.js';
+import { answerButtonAttrs } from '/js/audience/poll-votes.js';
 
 /** @param {import('/js/audience/poll-votes.js').Poll} poll @param {boolean} locked @param {import('/js/audience/poll-votes.js').Votes} votes */
 export function ratingBody(poll, locked, votes) {
@@ -15,12 +16,8 @@ export function ratingBody(poll, locked, votes) {
       class: ['poll-rating-btn', pressed && 'is-chosen'],
       text: String(v),
       attrs: {
-        type: 'button',
-        'data-testid': 'poll-rating',
+        ...answerButtonAttrs('poll-rating', `rate-${v}`, pressed, locked),
         'data-value': v,
-        'data-fk': `rate-${v}`,
-        'aria-pressed': pressed ? 'true' : 'false',
-        'aria-disabled': locked ? 'true' : null,
         'aria-label': t('poll.rating_aria', { value: v, scale }),
       },
       on: { click: () => votes.cast(poll, { rating: v }) },

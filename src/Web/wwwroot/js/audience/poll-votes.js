@@ -61,6 +61,14 @@ export function voteOutbox(code) {
 }
 
 /**
+ * The attributes of a button that gives (part of) an answer: pressed when it is in the answer, inert once the poll
+ * takes none. @param {string} testid @param {string} fk @param {boolean} pressed @param {boolean} locked
+ */
+export function answerButtonAttrs(testid, fk, pressed, locked) {
+  return { type: 'button', 'data-testid': testid, 'data-fk': fk, 'aria-pressed': pressed ? 'true' : 'false', 'aria-disabled': locked ? 'true' : null };
+}
+
+/**
  * @param {any} page the phone page's shared context (js/audience.js)
  * @param {() => void} render draws the polls again
  */
