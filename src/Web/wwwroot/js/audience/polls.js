@@ -61,7 +61,7 @@ function mountPanel() {
 
 /** @param {any} page the phone page's shared context (js/audience.js) */
 export function createPolls(page) {
-  const { state, live, code } = page;
+  const { state, code } = page;
   const POLL_CACHE_KEY = `lh.polls.${code}`;
   const ui = mountPanel();
 
