@@ -7,11 +7,12 @@ namespace LiveHub.Web.Pages;
 /// The ES modules a page's script imports, read from the files themselves: the static imports, which the page
 /// preloads (<c>modulepreload</c>, so a plain-HTTP venue does not pay one round trip per level of imports), and the
 /// dynamic ones, loaded when needed. Both go into the page's import map, which points every module at its
-/// fingerprinted URL.
+/// fingerprinted URL. The styles and images the modules name ('css/….css', 'img/….svg') are the assets the page's
+/// scripts look up at run time.
 /// </summary>
 public static partial class ModuleGraph
 {
-    public sealed record Graph(IReadOnlyList<string> Static, IReadOnlyList<string> Dynamic);
+    public sealed record Graph(IReadOnlyList<string> Static, IReadOnlyList<string> Dynamic, IReadOnlySet<string> Assets);
 
     /// <summary>Every module reachable from <paramref name="entry"/> (e.g. "/js/audience.js"), as absolute paths.</summary>
     public static Graph Read(IFileProvider webRoot, string entry)
@@ -19,6 +20,7 @@ public static partial class ModuleGraph
         var statics = new List<string>();
         var dynamics = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var assets = new SortedSet<string>(StringComparer.Ordinal);
         var queue = new Queue<(string Path, bool Static)>();
         queue.Enqueue((entry, true));
         while (queue.Count > 0)
@@ -49,9 +51,13 @@ public static partial class ModuleGraph
             {
                 queue.Enqueue((Resolve(path, m.Groups["spec"].Value), false));
             }
+            foreach (Match m in AssetPath().Matches(source))
+            {
+                assets.Add(m.Groups["path"].Value);
+            }
         }
         dynamics.RemoveAll(statics.Contains);
-        return new Graph(statics, dynamics);
+        return new Graph(statics, dynamics, assets);
     }
 
     private static string Resolve(string from, string spec)
@@ -70,4 +76,7 @@ public static partial class ModuleGraph
 
     [GeneratedRegex(@"\bimport\(\s*['""](?<spec>[^'""]+\.js)['""]\s*\)")]
     private static partial Regex DynamicImport();
+
+    [GeneratedRegex(@"['""`](?<path>(?:css/[\w.-]+\.css|img/[\w.-]+\.svg))['""`]")]
+    private static partial Regex AssetPath();
 }

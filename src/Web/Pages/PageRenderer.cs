@@ -153,10 +153,13 @@ public sealed partial class PageRenderer(
         var entry = ModuleScript().Match(html);
         var head = new StringBuilder();
         var importMapHash = "";
+        IReadOnlySet<string> assets = new HashSet<string>();
         if (entry.Success)
         {
             var graph = ModuleGraph.Read(env.WebRootFileProvider, entry.Groups["src"].Value);
-            var imports = graph.Static.Concat(graph.Dynamic).ToDictionary(m => m, m => Assets.Url(m));
+            assets = graph.Assets;
+            // The entry itself comes by its script tag, already fingerprinted: no module imports it.
+            var imports = graph.Static.Skip(1).Concat(graph.Dynamic).ToDictionary(m => m, m => Assets.Url(m));
             var importMap = JsonSerializer.Serialize(new { imports });
             importMapHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(importMap)));
             head.Append("  <script type=\"importmap\">").Append(importMap).Append("</script>\n");
@@ -165,7 +168,7 @@ public sealed partial class PageRenderer(
                 head.Append("  <link rel=\"modulepreload\" href=\"").Append(Assets.Url(module)).Append("\">\n");
             }
         }
-        head.Append("  <script type=\"application/json\" id=\"lh-page\">").Append(PageData(page, lang)).Append("</script>\n");
+        head.Append("  <script type=\"application/json\" id=\"lh-page\">").Append(PageData(page, lang, assets)).Append("</script>\n");
         html = html.Replace("</head>", head + "</head>", StringComparison.Ordinal);
         html = AssetUrl().Replace(html, m => $"{m.Groups["attr"].Value}=\"{Assets.Url(m.Groups["url"].Value)}\"");
 
@@ -173,15 +176,14 @@ public sealed partial class PageRenderer(
     }
 
     /// <summary>
-    /// What the page's scripts read before anything else: its language and strings, and the server's settings they follow
-    /// (keep-alive, input limits).
+    /// What the page's scripts read before anything else: its language and strings, the fingerprinted URLs of the assets
+    /// its modules look up (<paramref name="used"/>, only those), and the server's settings they follow (keep-alive,
+    /// input limits).
     /// </summary>
-    private string PageData(PageDefinition page, string lang)
+    private string PageData(PageDefinition page, string lang, IReadOnlySet<string> used)
     {
         var languages = PageStrings.Languages.ToDictionary(l => l, l => strings.Url(page, l));
-        var assets = Assets.Paths.Where(p => (p.StartsWith("img/", StringComparison.Ordinal) && p.EndsWith(".svg", StringComparison.Ordinal))
-                || (p.StartsWith("css/", StringComparison.Ordinal) && p.EndsWith(".css", StringComparison.Ordinal)))
-            .ToDictionary(p => p, Assets.Url);
+        var assets = Assets.Paths.Where(used.Contains).ToDictionary(p => p, Assets.Url);
         var rest = JsonSerializer.Serialize(new
         {
             page = page.Name,

@@ -15,7 +15,7 @@ import { followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
 import { fatalNotice, languageSwitch, onLanguageChange, t } from '/js/lib/strings.js';
 import { startRelativeTimeTicker } from '/js/lib/time.js';
-import { createAsk } from '/js/audience/ask.js';
+import { createAsk, questionOutbox } from '/js/audience/ask.js';
 import { createQuestions } from '/js/audience/questions.js';
 import { createReactions } from '/js/audience/reactions.js';
 
@@ -102,10 +102,9 @@ const page = {
   switchSession,
   setFollowing,
   render: renderAll,
-  showFormError: (/** @type {LiveErrorShape} */ error) => ask.showError(error),
 };
 
-const outbox = createOutbox(code, live, {
+const outbox = createOutbox(live, questionOutbox(code), {
   onChange: () => { ask.renderMine(); questions.render(); },
   onDelivered: (/** @type {import('../../types/protocol').QuestionView | null} */ question) => {
     if (question && question.sessionId === sessionId && !state.mine.has(question.id)) {

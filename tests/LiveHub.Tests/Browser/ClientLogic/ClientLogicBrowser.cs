@@ -39,7 +39,7 @@ public sealed class ClientLogicBrowser : IAsyncLifetime
     private static List<string> ModuleGraph()
     {
         var found = new List<string>();
-        var next = new Queue<string>(Imports(File.ReadAllText(Path.Combine(Scripts, "client-logic-harness.js")), "/js/lib/"));
+        var next = new Queue<string>(Imports(File.ReadAllText(Path.Combine(Scripts, "client-logic-harness.js")), "/test/"));
         while (next.TryDequeue(out var url))
         {
             var file = Path.Combine(Js, url["/js/".Length..]);
@@ -56,8 +56,11 @@ public sealed class ClientLogicBrowser : IAsyncLifetime
         return found;
     }
 
+    /// <summary>The modules a source imports statically, as absolute paths (relative ones resolved against its folder).</summary>
     private static IEnumerable<string> Imports(string source, string folder) =>
-        System.Text.RegularExpressions.Regex.Matches(source, @"from\s+'(?:/js/lib/|\./)([\w.-]+\.js)'").Select(m => folder + m.Groups[1].Value);
+        System.Text.RegularExpressions.Regex.Matches(source, @"^(?:import|export)\b[^;']*?\bfrom\s+'(?<spec>[^']+\.js)'", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => new Uri(new Uri("http://x" + folder), m.Groups["spec"].Value).AbsolutePath)
+            .Where(url => url.StartsWith("/js/", StringComparison.Ordinal));
 
     private readonly SemaphoreSlim _launch = new(1, 1);
     private readonly ConcurrentDictionary<string, string?> _files = new();
@@ -73,6 +76,19 @@ public sealed class ClientLogicBrowser : IAsyncLifetime
         await tab.OpenPageAsync();
         return tab;
     }
+
+    /// <summary>The usual client-logic test: a fresh tab, one script run on it, its result.</summary>
+    public async Task<T> EvaluateAsync<T>(string script)
+    {
+        await using var tab = await OpenAsync();
+        return await tab.RunAsync<T>(script);
+    }
+
+    /// <summary>Steps (a test class's shared arrange code, then the test's own) run as one async script on a fresh tab.</summary>
+    public Task<T> RunAsync<T>(params string[] steps) => EvaluateAsync<T>(Script(steps));
+
+    /// <summary>Steps joined into one async script, for a tab a test keeps (several tabs, its errors).</summary>
+    public static string Script(params string[] steps) => $"async () => {{\n{string.Join("\n", steps)}\n}}";
 
     private async Task<Infrastructure.Browser.Session> SessionAsync()
     {

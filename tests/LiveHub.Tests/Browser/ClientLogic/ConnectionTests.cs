@@ -29,9 +29,7 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task BackoffStartsAtHalfASecondToASecondDoublesAndIsCappedAtFifteenSeconds()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var bounds = await tab.RunAsync<int[][]>("""
+        var bounds = await browser.EvaluateAsync<int[][]>("""
             () => [0, 0.9999999].map((r) => {
               fakes.random.value = r;
               return [0, 1, 2, 3, 4, 5, 10, 50].map((attempt) => lh.connection.backoff(attempt));
@@ -45,9 +43,7 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task BackoffIsJitteredAcrossTheWholeUpperHalfOfEachStep()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var samples = await tab.RunAsync<int[]>("""
+        var samples = await browser.EvaluateAsync<int[]>("""
             () => Array.from({ length: 400 }, () => lh.connection.backoff(3))
             """);
 
@@ -61,9 +57,7 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ARejoinShedWithSlowDownWaitsTheServersRetryAfterPlusUpToASecond()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var waits = await tab.RunAsync<int[]>("""
+        var waits = await browser.EvaluateAsync<int[]>("""
             () => [0, 0.5, 0.9999].map((r) => {
               fakes.random.value = r;
               return lh.connection.rejoinDelay({ code: 'slow_down', retryable: true, retryAfterSeconds: 5 });
@@ -76,9 +70,7 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ARejoinErrorWithoutAUsableRetryAfterWaitsTheBackoffsThirdStep()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var waits = await tab.RunAsync<int[]>("""
+        var waits = await browser.EvaluateAsync<int[]>("""
             () => {
               fakes.random.value = 0;
               return [
@@ -97,19 +89,14 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheFirstConnectIsConnectingUntilTheHandshakeAndThenJoinsOnce()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connect}}
-              const before = [live.status, String(live.isConnected()), String(sockets.length), sockets[0].url];
-              sockets[0].accept();
-              await lh.settle();
-              const opened = live.status;
-              sockets[0].handshake();
-              await lh.settle();
-              return [...before, opened, live.status, String(live.isConnected()), String(rejoins), statuses.join(' ')];
-            }
+        var outcome = await browser.RunAsync<string[]>(Connect, """
+            const before = [live.status, String(live.isConnected()), String(sockets.length), sockets[0].url];
+            sockets[0].accept();
+            await lh.settle();
+            const opened = live.status;
+            sockets[0].handshake();
+            await lh.settle();
+            return [...before, opened, live.status, String(live.isConnected()), String(rejoins), statuses.join(' ')];
             """);
 
         Assert.Equal(["connecting", "false", "1", "ws://livehub.test/hub", "connecting", "connected", "true", "1", "connected"], outcome);
@@ -118,21 +105,15 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ADroppedConnectionIsReconnectingProbesWithinAQuarterSecondAndJoinsAgain()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              fakes.random.value = 0.5;
-              {{ConnectedThenDropped}}
-              const seen = [live.status, String(fakes.net.probes.length)];
-              await clock.advance(124);
-              seen.push(String(fakes.net.probes.length));
-              await clock.advance(1);
-              seen.push(String(fakes.net.probes.length), String(sockets.length), String(sockets[1].createdAt - dropped));
-              sockets[1].open();
-              await lh.settle();
-              return [...seen, live.status, String(rejoins), statuses.join(' ')];
-            }
+        var outcome = await browser.RunAsync<string[]>("fakes.random.value = 0.5;", ConnectedThenDropped, """
+            const seen = [live.status, String(fakes.net.probes.length)];
+            await clock.advance(124);
+            seen.push(String(fakes.net.probes.length));
+            await clock.advance(1);
+            seen.push(String(fakes.net.probes.length), String(sockets.length), String(sockets[1].createdAt - dropped));
+            sockets[1].open();
+            await lh.settle();
+            return [...seen, live.status, String(rejoins), statuses.join(' ')];
             """);
 
         Assert.Equal(["reconnecting", "0", "0", "1", "2", "125", "connected", "2", "connected reconnecting connected"], outcome);
@@ -143,20 +124,16 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [InlineData(0.9999999, new[] { 1000, 2000, 4000, 8000, 15000, 15000, 15000 })]
     public async Task AHubThatRefusesIsRetriedAfterTheBackoffSequenceUpToItsCap(double random, int[] gaps)
     {
-        await using var tab = await browser.OpenAsync();
-
-        var measured = await tab.RunAsync<int[]>($$"""
-            async () => {
-              fakes.random.value = {{random.ToString(System.Globalization.CultureInfo.InvariantCulture)}};
-              {{Connect}}
-              sockets[0].open();
-              await lh.settle();
-              fakes.ws.behaviour = 'refuse';
-              sockets[0].drop();
-              await clock.advance(70000);
-              // From the first socket after the drop: the waits between refused attempts (each after a probe that answered).
-              return sockets.slice(2).map((s, i) => s.createdAt - sockets[i + 1].createdAt);
-            }
+        var measured = await browser.RunAsync<int[]>($$"""
+            fakes.random.value = {{random.ToString(System.Globalization.CultureInfo.InvariantCulture)}};
+            """, Connect, """
+            sockets[0].open();
+            await lh.settle();
+            fakes.ws.behaviour = 'refuse';
+            sockets[0].drop();
+            await clock.advance(70000);
+            // From the first socket after the drop: the waits between refused attempts (each after a probe that answered).
+            return sockets.slice(2).map((s, i) => s.createdAt - sockets[i + 1].createdAt);
             """);
 
         Assert.Equal(gaps, measured.Take(gaps.Length));
@@ -165,23 +142,19 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AfterTenMinutesOfRefusalsItStillTriesEveryFifteenSecondsAndConnectsOnceTheHubAnswers()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<int[]>($$"""
-            async () => {
-              fakes.random.value = 0.9999999;
-              {{ConnectedThenDropped.Replace("first.drop();", "fakes.ws.behaviour = 'refuse'; first.drop();")}}
-              await clock.advance(600000);
-              const count = sockets.length;
-              const lastGap = sockets[count - 1].createdAt - sockets[count - 2].createdAt;
-              const offline = live.status === 'offline' ? 1 : 0;
-              fakes.ws.behaviour = 'accept';
-              const accepting = clock.now;
-              while (live.status !== 'connected' && clock.now - accepting < 20000) {
-                await clock.advance(250);
-              }
-              return [count, lastGap, offline, clock.now - accepting, rejoins];
+        var outcome = await browser.RunAsync<int[]>($$"""
+            fakes.random.value = 0.9999999;
+            {{ConnectedThenDropped.Replace("first.drop();", "fakes.ws.behaviour = 'refuse'; first.drop();")}}
+            await clock.advance(600000);
+            const count = sockets.length;
+            const lastGap = sockets[count - 1].createdAt - sockets[count - 2].createdAt;
+            const offline = live.status === 'offline' ? 1 : 0;
+            fakes.ws.behaviour = 'accept';
+            const accepting = clock.now;
+            while (live.status !== 'connected' && clock.now - accepting < 20000) {
+              await clock.advance(250);
             }
+            return [count, lastGap, offline, clock.now - accepting, rejoins];
             """);
 
         Assert.True(outcome[0] > 40, $"only {outcome[0]} sockets in ten minutes");
@@ -194,19 +167,13 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AHandshakeThatHangsIsAbandonedAfterFourSecondsForAFreshSocketAtOnce()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              fakes.ws.behaviour = 'hang';
-              {{Connect}}
-              await clock.advance(3999);
-              const before = [String(sockets.length), String(sockets[0].closedByPage)];
-              await clock.advance(1);
-              const after = [String(sockets.length), String(sockets[0].closedByPage), String(sockets[1].createdAt - sockets[0].createdAt)];
-              await clock.advance(4000);
-              return [...before, ...after, String(sockets.length), String(fakes.net.probes.length), live.status];
-            }
+        var outcome = await browser.RunAsync<string[]>("fakes.ws.behaviour = 'hang';", Connect, """
+            await clock.advance(3999);
+            const before = [String(sockets.length), String(sockets[0].closedByPage)];
+            await clock.advance(1);
+            const after = [String(sockets.length), String(sockets[0].closedByPage), String(sockets[1].createdAt - sockets[0].createdAt)];
+            await clock.advance(4000);
+            return [...before, ...after, String(sockets.length), String(fakes.net.probes.length), live.status];
             """);
 
         // No probe in between: on a silent network a new socket is the test, and a hung one is not held against the next.
@@ -216,29 +183,23 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheHandshakeTimeoutIsThreeTimesTheLastGoodConnectAndAtMostFifteenSeconds()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var timeouts = await tab.RunAsync<int[]>($$"""
-            async () => {
-              fakes.random.value = 0;
-              {{Connect}}
-              // The first connect takes 3 s: the next attempt gets 9 s.
-              await clock.advance(3000);
-              sockets[0].open();
+        var timeouts = await browser.RunAsync<int[]>("fakes.random.value = 0;", Connect, """
+            // A socket that connects after ms and then drops.
+            const connectsIn = async (ms, socket) => {
+              await clock.advance(ms);
+              socket.open();
               await lh.settle();
-              sockets[0].drop();
+              socket.drop();
               await clock.advance(0);
-              await clock.advance(9000);
-              const nine = sockets[2].createdAt - sockets[1].createdAt;
-              // That one connects in 6 s: 18 s would be next, capped at 15.
-              await clock.advance(6000);
-              sockets[2].open();
-              await lh.settle();
-              sockets[2].drop();
-              await clock.advance(0);
-              await clock.advance(15000);
-              return [nine, sockets[4].createdAt - sockets[3].createdAt, sockets.length];
-            }
+            };
+            // The first connect takes 3 s: the next attempt gets 9 s.
+            await connectsIn(3000, sockets[0]);
+            await clock.advance(9000);
+            const nine = sockets[2].createdAt - sockets[1].createdAt;
+            // That one connects in 6 s: 18 s would be next, capped at 15.
+            await connectsIn(6000, sockets[2]);
+            await clock.advance(15000);
+            return [nine, sockets[4].createdAt - sockets[3].createdAt, sockets.length];
             """);
 
         Assert.Equal([9000, 15000, 5], timeouts);
@@ -247,19 +208,15 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AProbeNothingAnswersIsAbortedAfterThreeSecondsAndASocketTriedInstead()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              fakes.random.value = 0;
-              fakes.net.probe = 'hang';
-              {{ConnectedThenDropped}}
-              await clock.advance(2999);
-              const probe = fakes.net.probes[0];
-              const before = [String(sockets.length), String(probe.aborted)];
-              await clock.advance(1);
-              return [...before, String(probe.aborted), String(sockets.length), String(sockets[1].createdAt - dropped)];
-            }
+        var outcome = await browser.RunAsync<string[]>("""
+            fakes.random.value = 0;
+            fakes.net.probe = 'hang';
+            """, ConnectedThenDropped, """
+            await clock.advance(2999);
+            const probe = fakes.net.probes[0];
+            const before = [String(sockets.length), String(probe.aborted)];
+            await clock.advance(1);
+            return [...before, String(probe.aborted), String(sockets.length), String(sockets[1].createdAt - dropped)];
             """);
 
         Assert.Equal(["1", "false", "true", "2", "3000"], outcome);
@@ -268,16 +225,12 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ARefusedProbeIsRepeatedEveryOneToTwoSecondsWithoutOpeningSockets()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<int[]>($$"""
-            async () => {
-              fakes.random.value = 0.5;
-              fakes.net.probe = 'refuse';
-              {{ConnectedThenDropped}}
-              await clock.advance(5000);
-              return [sockets.length, ...fakes.net.probes.map((p) => p.at - dropped)];
-            }
+        var outcome = await browser.RunAsync<int[]>("""
+            fakes.random.value = 0.5;
+            fakes.net.probe = 'refuse';
+            """, ConnectedThenDropped, """
+            await clock.advance(5000);
+            return [sockets.length, ...fakes.net.probes.map((p) => p.at - dropped)];
             """);
 
         // The first probe a quarter second at most after the drop (here 125 ms), then every 1.5 s with this jitter.
@@ -287,19 +240,13 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheStatusTurnsOfflineAfterTwentySecondsWithoutAConnection()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var seen = await tab.RunAsync<string[]>($$"""
-            async () => {
-              fakes.net.probe = 'refuse';
-              {{ConnectedThenDropped}}
-              const states = [live.status];
-              await clock.advance(20000);
-              states.push(live.status);
-              await clock.advance(1000);
-              states.push(live.status, statuses.join(' '));
-              return states;
-            }
+        var seen = await browser.RunAsync<string[]>("fakes.net.probe = 'refuse';", ConnectedThenDropped, """
+            const states = [live.status];
+            await clock.advance(20000);
+            states.push(live.status);
+            await clock.advance(1000);
+            states.push(live.status, statuses.join(' '));
+            return states;
             """);
 
         Assert.Equal(["reconnecting", "reconnecting", "offline", "connected reconnecting offline"], seen);
@@ -308,29 +255,23 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheBrowsersOfflineSignalShowsAtOnceAndItsOnlineSignalConnectsAtOnce()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              fakes.random.value = 0;
-              {{Connect}}
-              sockets[0].open();
-              await lh.settle();
-              fakes.net.probe = 'refuse';
-              fakes.net.goOffline();
-              const atOnce = live.status;
-              sockets[0].drop();
-              await clock.advance(10000);
-              const whileOffline = [live.status, String(sockets.length)];
-              fakes.net.probe = 'answer';
-              const back = clock.now;
-              fakes.net.goOnline();
-              await lh.settle();
-              const onReturn = [String(sockets.length), String(sockets[1].createdAt - back), live.status];
-              sockets[1].open();
-              await lh.settle();
-              return [atOnce, ...whileOffline, ...onReturn, live.status, statuses.join(' ')];
-            }
+        var outcome = await browser.RunAsync<string[]>("fakes.random.value = 0;", Connect, """
+            sockets[0].open();
+            await lh.settle();
+            fakes.net.probe = 'refuse';
+            fakes.net.goOffline();
+            const atOnce = live.status;
+            sockets[0].drop();
+            await clock.advance(10000);
+            const whileOffline = [live.status, String(sockets.length)];
+            fakes.net.probe = 'answer';
+            const back = clock.now;
+            fakes.net.goOnline();
+            await lh.settle();
+            const onReturn = [String(sockets.length), String(sockets[1].createdAt - back), live.status];
+            sockets[1].open();
+            await lh.settle();
+            return [atOnce, ...whileOffline, ...onReturn, live.status, statuses.join(' ')];
             """);
 
         Assert.Equal(["offline", "offline", "1", "2", "0", "reconnecting", "connected", "connected offline reconnecting connected"], outcome);
@@ -339,20 +280,14 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheOnlineSignalAbandonsAnAttemptBegunWhileOfflineAndStartsAFreshOne()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              fakes.random.value = 0;
-              {{ConnectedThenDropped}}
-              await clock.advance(0);
-              const hung = sockets[1];
-              await clock.advance(1000);
-              fakes.net.goOffline();
-              fakes.net.goOnline();
-              await clock.advance(0);
-              return [String(hung.closedByPage), String(sockets.length), String(sockets[2].createdAt - hung.createdAt)];
-            }
+        var outcome = await browser.RunAsync<string[]>("fakes.random.value = 0;", ConnectedThenDropped, """
+            await clock.advance(0);
+            const hung = sockets[1];
+            await clock.advance(1000);
+            fakes.net.goOffline();
+            fakes.net.goOnline();
+            await clock.advance(0);
+            return [String(hung.closedByPage), String(sockets.length), String(sockets[2].createdAt - hung.createdAt)];
             """);
 
         Assert.Equal(["true", "3", "1000"], outcome);
@@ -361,23 +296,19 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheTabBecomingVisibleCutsTheBackoffShortAndStartsItOver()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var gaps = await tab.RunAsync<int[]>($$"""
-            async () => {
-              fakes.random.value = 0.9999999;
-              {{ConnectedThenDropped.Replace("first.drop();", "fakes.ws.behaviour = 'refuse'; first.drop();")}}
-              // Refused at 250, 1250, 3250 and 7250 ms: the next try waits 8 s.
-              await clock.advance(7250);
-              const waiting = sockets.length;
-              await clock.advance(1000);
-              fakes.net.setVisible(false);
-              fakes.net.setVisible(true);
-              await lh.settle();
-              const woke = sockets.length;
-              await clock.advance(1000);
-              return [waiting, woke, sockets.length, sockets[woke - 1].createdAt - sockets[waiting - 1].createdAt, sockets[woke].createdAt - sockets[woke - 1].createdAt];
-            }
+        var gaps = await browser.RunAsync<int[]>($$"""
+            fakes.random.value = 0.9999999;
+            {{ConnectedThenDropped.Replace("first.drop();", "fakes.ws.behaviour = 'refuse'; first.drop();")}}
+            // Refused at 250, 1250, 3250 and 7250 ms: the next try waits 8 s.
+            await clock.advance(7250);
+            const waiting = sockets.length;
+            await clock.advance(1000);
+            fakes.net.setVisible(false);
+            fakes.net.setVisible(true);
+            await lh.settle();
+            const woke = sockets.length;
+            await clock.advance(1000);
+            return [waiting, woke, sockets.length, sockets[woke - 1].createdAt - sockets[waiting - 1].createdAt, sockets[woke].createdAt - sockets[woke - 1].createdAt];
             """);
 
         // Visible again after 1 s of the 8 s wait: a try at once, and the back-off starts over at 1 s.
@@ -387,9 +318,7 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ARejoinShedWithSlowDownIsTriedAgainAfterRetryAfterOnTheSameConnection()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var joins = await tab.RunAsync<int[]>("""
+        var joins = await browser.EvaluateAsync<int[]>("""
             async () => {
               fakes.random.value = 0;
               const clock = fakes.clock;
@@ -420,9 +349,7 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AFailedRejoinKeepsBeingRetriedForAsLongAsItFails()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var times = await tab.RunAsync<int[]>("""
+        var times = await browser.EvaluateAsync<int[]>("""
             async () => {
               fakes.random.value = 0;
               const clock = fakes.clock;
@@ -446,24 +373,20 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task HandlersRegisteredOnceHearEveryConnectionAfterAReconnect()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var heard = await tab.RunAsync<string[]>($$"""
-            async () => {
-              fakes.random.value = 0;
-              const got = [];
-              {{Connect}}
-              live.on('QuestionApproved', (q) => got.push(q.id + ' at ' + live.lastMessageAt));
-              sockets[0].open();
-              await lh.settle();
-              sockets[0].invoke('QuestionApproved', { id: 1 });
-              sockets[0].drop();
-              await clock.advance(500);
-              sockets[1].open();
-              await lh.settle();
-              sockets[1].invoke('QuestionApproved', { id: 2 });
-              return got.map((g) => g.replace(String(clock.now), 'now').replace(String(clock.now - 500), 'before'));
-            }
+        var heard = await browser.RunAsync<string[]>("""
+            fakes.random.value = 0;
+            const got = [];
+            """, Connect, """
+            live.on('QuestionApproved', (q) => got.push(q.id + ' at ' + live.lastMessageAt));
+            sockets[0].open();
+            await lh.settle();
+            sockets[0].invoke('QuestionApproved', { id: 1 });
+            sockets[0].drop();
+            await clock.advance(500);
+            sockets[1].open();
+            await lh.settle();
+            sockets[1].invoke('QuestionApproved', { id: 2 });
+            return got.map((g) => g.replace(String(clock.now), 'now').replace(String(clock.now - 500), 'before'));
             """);
 
         Assert.Equal(["1 at before", "2 at now"], heard);
@@ -472,16 +395,11 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ACallWithoutAConnectionFailsAsOfflineAndRequestReturnsItAsAResult()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connect}}
-              let thrown;
-              try { await live.call('AskQuestion', {}); } catch (e) { thrown = e; }
-              const result = await live.request('AskQuestion', {});
-              return [thrown.constructor.name, thrown.code, String(thrown.retryable), JSON.stringify(result), String(sockets[0].sent.length)];
-            }
+        var outcome = await browser.RunAsync<string[]>(Connect, """
+            let thrown;
+            try { await live.call('AskQuestion', {}); } catch (e) { thrown = e; }
+            const result = await live.request('AskQuestion', {});
+            return [thrown.constructor.name, thrown.code, String(thrown.retryable), JSON.stringify(result), String(sockets[0].sent.length)];
             """);
 
         Assert.Equal(
@@ -493,22 +411,17 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ACallTheServerRefusesIsAFinalInvalidErrorAndOneCutOffByADropIsOffline()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connect}}
-              sockets[0].open();
-              await lh.settle();
-              const refused = live.request('AskQuestion', 'wrong');
-              sockets[0].complete('1', null, 'Failed to invoke AskQuestion.');
-              const first = await refused;
-              const cut = live.call('AskQuestion', {}).catch((e) => e);
-              await lh.settle();
-              sockets[0].drop();
-              const second = await cut;
-              return [JSON.stringify(first), second.code, String(second.retryable)];
-            }
+        var outcome = await browser.RunAsync<string[]>(Connect, """
+            sockets[0].open();
+            await lh.settle();
+            const refused = live.request('AskQuestion', 'wrong');
+            sockets[0].complete('1', null, 'Failed to invoke AskQuestion.');
+            const first = await refused;
+            const cut = live.call('AskQuestion', {}).catch((e) => e);
+            await lh.settle();
+            sockets[0].drop();
+            const second = await cut;
+            return [JSON.stringify(first), second.code, String(second.retryable)];
             """);
 
         Assert.Equal(
@@ -520,18 +433,12 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AStoppedConnectionTriesNoMore()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var count = await tab.RunAsync<int[]>($$"""
-            async () => {
-              fakes.ws.behaviour = 'refuse';
-              {{Connect}}
-              await clock.advance(500);
-              const before = sockets.length;
-              await live.stop();
-              await clock.advance(120000);
-              return [before, sockets.length, fakes.net.probes.length];
-            }
+        var count = await browser.RunAsync<int[]>("fakes.ws.behaviour = 'refuse';", Connect, """
+            await clock.advance(500);
+            const before = sockets.length;
+            await live.stop();
+            await clock.advance(120000);
+            return [before, sockets.length, fakes.net.probes.length];
             """);
 
         Assert.Equal(count[0], count[1]);
@@ -541,19 +448,14 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AnOfflineSignalWhileTheSocketStaysUpChangesOnlyTheStatus()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connect}}
-              sockets[0].open();
-              await lh.settle();
-              fakes.net.goOffline();
-              const offline = live.status;
-              fakes.net.goOnline();
-              await clock.advance(1000);
-              return [offline, live.status, String(sockets.length), String(fakes.net.probes.length), String(rejoins)];
-            }
+        var outcome = await browser.RunAsync<string[]>(Connect, """
+            sockets[0].open();
+            await lh.settle();
+            fakes.net.goOffline();
+            const offline = live.status;
+            fakes.net.goOnline();
+            await clock.advance(1000);
+            return [offline, live.status, String(sockets.length), String(fakes.net.probes.length), String(rejoins)];
             """);
 
         Assert.Equal(["offline", "connected", "1", "0", "1"], outcome);
@@ -562,18 +464,13 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task EveryFrameFromTheServerIncludingPingsMarksTheDataFresh()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var ages = await tab.RunAsync<int[]>($$"""
-            async () => {
-              {{Connect}}
-              sockets[0].open();
-              await lh.settle();
-              await clock.advance(3000);
-              const stale = clock.now - live.lastMessageAt;
-              sockets[0].ping();
-              return [stale, clock.now - live.lastMessageAt];
-            }
+        var ages = await browser.RunAsync<int[]>(Connect, """
+            sockets[0].open();
+            await lh.settle();
+            await clock.advance(3000);
+            const stale = clock.now - live.lastMessageAt;
+            sockets[0].ping();
+            return [stale, clock.now - live.lastMessageAt];
             """);
 
         Assert.Equal([3000, 0], ages);
@@ -582,23 +479,18 @@ public sealed class ConnectionTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheBoundStatusElementFollowsTheConnection()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var states = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connect}}
-              const node = document.createElement('p');
-              lh.connection.bindStatus(node, live);
-              const seen = [node.dataset.state];
-              sockets[0].open();
-              await lh.settle();
-              seen.push(node.dataset.state);
-              sockets[0].drop();
-              seen.push(node.dataset.state);
-              fakes.net.goOffline();
-              seen.push(node.dataset.state);
-              return seen;
-            }
+        var states = await browser.RunAsync<string[]>(Connect, """
+            const node = document.createElement('p');
+            lh.connection.bindStatus(node, live);
+            const seen = [node.dataset.state];
+            sockets[0].open();
+            await lh.settle();
+            seen.push(node.dataset.state);
+            sockets[0].drop();
+            seen.push(node.dataset.state);
+            fakes.net.goOffline();
+            seen.push(node.dataset.state);
+            return seen;
             """);
 
         Assert.Equal(["connecting", "connected", "reconnecting", "offline"], states);

@@ -25,19 +25,14 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheHandshakeIsTheFirstRecordAndStartResolvesOnlyWhenTheServerAnswersIt()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var steps = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Start}}
-              const before = [hub.state, started, socket.url];
-              socket.accept();
-              await lh.settle();
-              const afterOpen = [hub.state, started, JSON.stringify(socket.sent)];
-              socket.handshake();
-              await lh.settle();
-              return [...before, ...afterOpen, hub.state, started];
-            }
+        var steps = await browser.RunAsync<string[]>(Start, """
+            const before = [hub.state, started, socket.url];
+            socket.accept();
+            await lh.settle();
+            const afterOpen = [hub.state, started, JSON.stringify(socket.sent)];
+            socket.handshake();
+            await lh.settle();
+            return [...before, ...afterOpen, hub.state, started];
             """);
 
         Assert.Equal(
@@ -50,16 +45,11 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AHandshakeErrorRejectsStartAndLeavesTheClientClosed()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Start}}
-              socket.accept();
-              socket.handshake('The protocol is not supported.');
-              await lh.settle();
-              return [started, hub.state, String(socket.closedByPage)];
-            }
+        var outcome = await browser.RunAsync<string[]>(Start, """
+            socket.accept();
+            socket.handshake('The protocol is not supported.');
+            await lh.settle();
+            return [started, hub.state, String(socket.closedByPage)];
             """);
 
         Assert.Equal(["rejected: The protocol is not supported.", "closed", "true"], outcome);
@@ -68,15 +58,10 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ASocketThatFailsBeforeTheHandshakeRejectsStart()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Start}}
-              socket.drop(1006);
-              await lh.settle();
-              return [started, hub.state];
-            }
+        var outcome = await browser.RunAsync<string[]>(Start, """
+            socket.drop(1006);
+            await lh.settle();
+            return [started, hub.state];
             """);
 
         Assert.Equal(["rejected: The WebSocket failed.", "closed"], outcome);
@@ -85,23 +70,18 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task RecordsAreSplitOnTheSeparatorWhetherSeveralShareAFrameOrOneSpansTwo()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var received = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Start}}
-              const got = [];
-              hub.on('QuestionApproved', (q) => got.push('approved ' + q.id));
-              hub.on('questionanswered', (q) => got.push('answered ' + q.id));
-              socket.accept();
-              // The handshake's answer and two invocations in one frame; a third cut in the middle of its JSON.
-              socket.raw('{}\u001e{"type":1,"target":"QuestionApproved","arguments":[{"id":1}]}\u001e{"type":1,"target":"QUESTIONANSWERED","arguments":[{"id":2}]}\u001e');
-              socket.raw('{"type":1,"target":"QuestionApp');
-              const afterHalf = got.length;
-              socket.raw('roved","arguments":[{"id":3}]}\u001e');
-              await lh.settle();
-              return [started, String(afterHalf), ...got];
-            }
+        var received = await browser.RunAsync<string[]>(Start, """
+            const got = [];
+            hub.on('QuestionApproved', (q) => got.push('approved ' + q.id));
+            hub.on('questionanswered', (q) => got.push('answered ' + q.id));
+            socket.accept();
+            // The handshake's answer and two invocations in one frame; a third cut in the middle of its JSON.
+            socket.raw('{}\u001e{"type":1,"target":"QuestionApproved","arguments":[{"id":1}]}\u001e{"type":1,"target":"QUESTIONANSWERED","arguments":[{"id":2}]}\u001e');
+            socket.raw('{"type":1,"target":"QuestionApp');
+            const afterHalf = got.length;
+            socket.raw('roved","arguments":[{"id":3}]}\u001e');
+            await lh.settle();
+            return [started, String(afterHalf), ...got];
             """);
 
         Assert.Equal(["resolved", "2", "approved 1", "answered 2", "approved 3"], received);
@@ -110,20 +90,15 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task InvokeSendsAnInvocationAndEachCompletionAnswersItsOwnCall()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connected}}
-              const results = [];
-              hub.invoke('AskQuestion', { text: 'a' }).then((r) => results.push('first ' + r.value));
-              hub.invoke('Upvote', 7).then((r) => results.push('second ' + r.value));
-              const sent = socket.records().slice(1).map((r) => JSON.stringify(r));
-              socket.complete('2', { ok: true, value: 'B' });
-              socket.complete('1', { ok: true, value: 'A' });
-              await lh.settle();
-              return [...sent, ...results];
-            }
+        var outcome = await browser.RunAsync<string[]>(Connected, """
+            const results = [];
+            hub.invoke('AskQuestion', { text: 'a' }).then((r) => results.push('first ' + r.value));
+            hub.invoke('Upvote', 7).then((r) => results.push('second ' + r.value));
+            const sent = socket.records().slice(1).map((r) => JSON.stringify(r));
+            socket.complete('2', { ok: true, value: 'B' });
+            socket.complete('1', { ok: true, value: 'A' });
+            await lh.settle();
+            return [...sent, ...results];
             """);
 
         Assert.Equal(
@@ -136,16 +111,11 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ACompletionWithAnErrorRejectsWithTheServersRefusal()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connected}}
-              const call = hub.invoke('AskQuestion', 'wrong');
-              socket.complete('1', null, 'Failed to invoke AskQuestion due to an error on the server.');
-              try { await call; return ['resolved']; }
-              catch (e) { return [e.constructor.name, String(e instanceof lh.hubClient.HubCallError), e.message, hub.state]; }
-            }
+        var outcome = await browser.RunAsync<string[]>(Connected, """
+            const call = hub.invoke('AskQuestion', 'wrong');
+            socket.complete('1', null, 'Failed to invoke AskQuestion due to an error on the server.');
+            try { await call; return ['resolved']; }
+            catch (e) { return [e.constructor.name, String(e instanceof lh.hubClient.HubCallError), e.message, hub.state]; }
             """);
 
         Assert.Equal(["HubRefusedError", "true", "Failed to invoke AskQuestion due to an error on the server.", "connected"], outcome);
@@ -154,18 +124,13 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task CallsWaitingWhenTheConnectionDropsFailAndTheCloseHandlersRun()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connected}}
-              const seen = [];
-              hub.onclose((e) => seen.push('closed: ' + (e ? e.message : 'no error')));
-              const call = hub.invoke('AskQuestion', {}).catch((e) => seen.push(e.constructor.name + ': ' + e.message));
-              socket.drop(1006);
-              await call;
-              return [...seen, hub.state];
-            }
+        var outcome = await browser.RunAsync<string[]>(Connected, """
+            const seen = [];
+            hub.onclose((e) => seen.push('closed: ' + (e ? e.message : 'no error')));
+            const call = hub.invoke('AskQuestion', {}).catch((e) => seen.push(e.constructor.name + ': ' + e.message));
+            socket.drop(1006);
+            await call;
+            return [...seen, hub.state];
             """);
 
         Assert.Equal(
@@ -177,17 +142,12 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ACloseRecordClosesTheClientWithTheServersError()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connected}}
-              const seen = [];
-              hub.onclose((e) => seen.push(e.message));
-              socket.receive({ type: 7, error: 'Server is shutting down.' });
-              await lh.settle();
-              return [...seen, hub.state, String(socket.closedByPage)];
-            }
+        var outcome = await browser.RunAsync<string[]>(Connected, """
+            const seen = [];
+            hub.onclose((e) => seen.push(e.message));
+            socket.receive({ type: 7, error: 'Server is shutting down.' });
+            await lh.settle();
+            return [...seen, hub.state, String(socket.closedByPage)];
             """);
 
         Assert.Equal(["Server is shutting down.", "closed", "true"], outcome);
@@ -196,20 +156,15 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task SilenceLongerThanTheServerTimeoutClosesTheClientAndAnyFrameIncludingAPingPutsItOff()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var states = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connected}}
-              const seen = [];
-              await fakes.clock.advance(9000);
-              socket.ping();
-              await fakes.clock.advance(9999);
-              seen.push(hub.state);
-              await fakes.clock.advance(1);
-              seen.push(hub.state, String(socket.closedByPage));
-              return seen;
-            }
+        var states = await browser.RunAsync<string[]>(Connected, """
+            const seen = [];
+            await fakes.clock.advance(9000);
+            socket.ping();
+            await fakes.clock.advance(9999);
+            seen.push(hub.state);
+            await fakes.clock.advance(1);
+            seen.push(hub.state, String(socket.closedByPage));
+            return seen;
             """);
 
         Assert.Equal(["connected", "closed", "true"], states);
@@ -218,18 +173,13 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheClientPingsEveryKeepAliveIntervalAndReportsEveryServerFrameAsActivity()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<int[]>($$"""
-            async () => {
-              {{Connected}}
-              await fakes.clock.advance(9000);
-              const pings = socket.records().filter((r) => r.type === 6).length;
-              const before = log.length;
-              socket.ping();
-              socket.invoke('UpvotesChanged', {});
-              return [pings, before, log.length];
-            }
+        var outcome = await browser.RunAsync<int[]>(Connected, """
+            await fakes.clock.advance(9000);
+            const pings = socket.records().filter((r) => r.type === 6).length;
+            const before = log.length;
+            socket.ping();
+            socket.invoke('UpvotesChanged', {});
+            return [pings, before, log.length];
             """);
 
         // Three pings in 9 s; the handshake's answer was a frame too.
@@ -239,17 +189,12 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ARecordThatIsNotJsonClosesTheClient()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connected}}
-              const seen = [];
-              hub.onclose((e) => seen.push(e.message));
-              socket.raw('<html>\u001e');
-              await lh.settle();
-              return [...seen, hub.state];
-            }
+        var outcome = await browser.RunAsync<string[]>(Connected, """
+            const seen = [];
+            hub.onclose((e) => seen.push(e.message));
+            socket.raw('<html>\u001e');
+            await lh.settle();
+            return [...seen, hub.state];
             """);
 
         Assert.Equal(["The server sent a record that is not JSON.", "closed"], outcome);
@@ -258,15 +203,10 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task InvokeBeforeTheHandshakeRejectsWithoutSendingAnything()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Start}}
-              socket.accept();
-              try { await hub.invoke('AskQuestion', {}); return ['resolved']; }
-              catch (e) { return [e.message, String(socket.records().length)]; }
-            }
+        var outcome = await browser.RunAsync<string[]>(Start, """
+            socket.accept();
+            try { await hub.invoke('AskQuestion', {}); return ['resolved']; }
+            catch (e) { return [e.message, String(socket.records().length)]; }
             """);
 
         Assert.Equal(["Not connected.", "1"], outcome);
@@ -277,17 +217,14 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     {
         await using var tab = await browser.OpenAsync();
 
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Connected}}
-              const got = [];
-              hub.on('PollOpened', () => { throw new Error('broken handler'); });
-              hub.on('PollOpened', (p) => got.push('second ' + p.id));
-              socket.invoke('PollOpened', { id: 4 });
-              socket.invoke('PollOpened', { id: 5 });
-              return [...got, hub.state];
-            }
-            """);
+        var outcome = await tab.RunAsync<string[]>(ClientLogicBrowser.Script(Connected, """
+            const got = [];
+            hub.on('PollOpened', () => { throw new Error('broken handler'); });
+            hub.on('PollOpened', (p) => got.push('second ' + p.id));
+            socket.invoke('PollOpened', { id: 4 });
+            socket.invoke('PollOpened', { id: 5 });
+            return [...got, hub.state];
+            """));
 
         Assert.Equal(["second 4", "second 5", "connected"], outcome);
         Assert.Equal(2, tab.Errors.Count(e => e.Contains("a handler of", StringComparison.Ordinal)));
@@ -296,18 +233,13 @@ public sealed class HubClientTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task StoppingBeforeTheHandshakeClosesTheSocketRejectsStartAndRunsNoCloseHandler()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Start}}
-              const seen = [];
-              hub.onclose(() => seen.push('close handler'));
-              socket.accept();
-              await hub.stop();
-              await lh.settle();
-              return [started, hub.state, String(socket.closedByPage), ...seen];
-            }
+        var outcome = await browser.RunAsync<string[]>(Start, """
+            const seen = [];
+            hub.onclose(() => seen.push('close handler'));
+            socket.accept();
+            await hub.stop();
+            await lh.settle();
+            return [started, hub.state, String(socket.closedByPage), ...seen];
             """);
 
         Assert.Equal(["rejected: The WebSocket closed (1005).", "closed", "true"], outcome);

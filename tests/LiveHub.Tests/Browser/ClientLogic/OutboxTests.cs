@@ -3,45 +3,33 @@ using Microsoft.Playwright;
 namespace LiveHub.Tests.Browser.ClientLogic;
 
 /// <summary>
-/// js/lib/outbox.js: questions on their way to the server, first in first out, kept in localStorage until the server
-/// has them. The connection is a stand-in (lh.fakeLive) whose calls wait for the test's answer.
+/// js/lib/outbox.js with the phone's question policy (js/audience/ask.js): questions on their way to the server, first
+/// in first out, kept in localStorage until the server has them. The connection is a stand-in (lh.fakeLive) whose
+/// calls wait for the test's answer.
 /// </summary>
 [Collection(ClientLogicCollection.Name)]
 public sealed class OutboxTests(ClientLogicBrowser browser)
 {
-    /// <summary>An outbox for event E1 on window.box over window.live; what it reports lands in window.seen.</summary>
-    private const string Outbox = """
-        const clock = fakes.clock;
-        const live = window.live ??= lh.fakeLive({ connected });
-        const seen = window.seen = [];
-        const box = window.box = lh.outbox.createOutbox('E1', live, {
-          onDelivered: (q, item) => seen.push('delivered ' + item.text),
-          onError: (e, item) => seen.push('error ' + item.text + ' ' + e.code),
-        });
-        const stored = () => JSON.parse(localStorage.getItem('lh.outbox.E1') || '[]');
-        const texts = () => live.calls.map((c) => c.payload.text).join(' ');
-        """;
+    /// <summary>A question outbox for event E1 (see <see cref="OutboxArrange"/>); texts() lists the texts sent.</summary>
+    private static string Arrange(bool connected) =>
+        OutboxArrange.For(connected, "lh.questionOutbox('E1')", "lh.outbox.E1", "item.text")
+        + "const texts = () => live.calls.map((c) => c.payload.text).join(' ');\n";
 
-    private const string Online = "const connected = true;\n" + Outbox;
+    private static readonly string Online = Arrange(connected: true);
 
-    private const string Offline = "const connected = false;\n" + Outbox;
+    private static readonly string Offline = Arrange(connected: false);
 
     [SkippableFact]
     public async Task AQuestionIsStoredBeforeItIsSentAndCarriesItsClientId()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Online}}
-              const storedAtCall = [];
-              const call = live.call;
-              live.call = (m, p) => { storedAtCall.push(stored().map((i) => i.clientId + ' ' + i.state).join()); return call(m, p); };
-              const item = box.add({ sessionId: 4, text: 'Kapan jalan tol dibuka?' });
-              const c = live.calls[0];
-              return [c.method, JSON.stringify(c.payload) === JSON.stringify({ sessionId: 4, clientId: item.clientId, text: 'Kapan jalan tol dibuka?', authorName: null }) ? 'payload ok' : JSON.stringify(c.payload),
-                      storedAtCall[0] === item.clientId + ' sending' ? 'stored first' : storedAtCall[0]];
-            }
+        var outcome = await browser.RunAsync<string[]>(Online, """
+            const storedAtCall = [];
+            const call = live.call;
+            live.call = (m, p) => { storedAtCall.push(stored().map((i) => i.clientId + ' ' + i.state).join()); return call(m, p); };
+            const item = box.add({ sessionId: 4, text: 'Kapan jalan tol dibuka?' });
+            const c = live.calls[0];
+            return [c.method, JSON.stringify(c.payload) === JSON.stringify({ sessionId: 4, clientId: item.clientId, text: 'Kapan jalan tol dibuka?', authorName: null }) ? 'payload ok' : JSON.stringify(c.payload),
+                    storedAtCall[0] === item.clientId + ' sending' ? 'stored first' : storedAtCall[0]];
             """);
 
         Assert.Equal(["AskQuestion", "payload ok", "stored first"], outcome);
@@ -50,23 +38,18 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task QuestionsAreSentOneAtATimeInTheOrderTheyWereAsked()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var rounds = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Online}}
-              box.add({ sessionId: 1, text: 'a' });
-              box.add({ sessionId: 1, text: 'b' });
-              box.add({ sessionId: 1, text: 'c' });
-              await lh.settle();
-              const sent = [texts()];
-              await live.ok({ id: 1 });
-              sent.push(texts());
-              await live.ok({ id: 2 });
-              sent.push(texts());
-              await live.ok({ id: 3 });
-              return [...sent, seen.join(', ')];
-            }
+        var rounds = await browser.RunAsync<string[]>(Online, """
+            box.add({ sessionId: 1, text: 'a' });
+            box.add({ sessionId: 1, text: 'b' });
+            box.add({ sessionId: 1, text: 'c' });
+            await lh.settle();
+            const sent = [texts()];
+            await live.ok({ id: 1 });
+            sent.push(texts());
+            await live.ok({ id: 2 });
+            sent.push(texts());
+            await live.ok({ id: 3 });
+            return [...sent, seen.join(', ')];
             """);
 
         Assert.Equal(["a", "a b", "a b c", "delivered a, delivered b, delivered c"], rounds);
@@ -75,19 +58,14 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ADeliveredQuestionIsShownForSixSecondsAndThenLeavesTheOutbox()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Online}}
-              box.add({ sessionId: 1, text: 'a' });
-              await live.ok({ id: 42 });
-              const shown = [box.items[0].state, String(box.items[0].questionId), stored()[0].state];
-              await clock.advance(5999);
-              shown.push(String(box.items.length));
-              await clock.advance(1);
-              return [...shown, String(box.items.length), String(stored().length)];
-            }
+        var outcome = await browser.RunAsync<string[]>(Online, """
+            box.add({ sessionId: 1, text: 'a' });
+            await live.ok({ id: 42 });
+            const shown = [box.items[0].state, String(box.items[0].questionId), stored()[0].state];
+            await clock.advance(5999);
+            shown.push(String(box.items.length));
+            await clock.advance(1);
+            return [...shown, String(box.items.length), String(stored().length)];
             """);
 
         Assert.Equal(["delivered", "42", "delivered", "1", "0", "0"], outcome);
@@ -96,23 +74,17 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ARetryableFailureIsResentWithTheSameClientIdAfterTheBackoffAndHoldsTheQuestionsBehindIt()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              fakes.random.value = 0;
-              {{Online}}
-              box.add({ sessionId: 1, text: 'a' });
-              box.add({ sessionId: 1, text: 'b' });
-              await live.error({ code: 'unavailable', messageKey: 'error.unavailable', retryable: true });
-              const waiting = [texts(), stored()[0].state, String(stored()[0].attempts)];
-              await clock.advance(999);
-              waiting.push(texts());
-              await clock.advance(1);
-              waiting.push(texts(), String(live.calls[1].payload.clientId === live.calls[0].payload.clientId));
-              await live.ok({ id: 1 });
-              return [...waiting, texts(), seen.join(', ')];
-            }
+        var outcome = await browser.RunAsync<string[]>("fakes.random.value = 0;", Online, """
+            box.add({ sessionId: 1, text: 'a' });
+            box.add({ sessionId: 1, text: 'b' });
+            await live.error({ code: 'unavailable', messageKey: 'error.unavailable', retryable: true });
+            const waiting = [texts(), stored()[0].state, String(stored()[0].attempts)];
+            await clock.advance(999);
+            waiting.push(texts());
+            await clock.advance(1);
+            waiting.push(texts(), String(live.calls[1].payload.clientId === live.calls[0].payload.clientId));
+            await live.ok({ id: 1 });
+            return [...waiting, texts(), seen.join(', ')];
             """);
 
         // Back-off after the first failure: 1–2 s (1 s with this jitter); b waits behind a.
@@ -122,18 +94,13 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task TheServersRetryAfterIsWaitedOutBeforeTheResend()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<int[]>($$"""
-            async () => {
-              {{Online}}
-              box.add({ sessionId: 1, text: 'a' });
-              await live.error({ code: 'slow_down', messageKey: 'error.slow_down', retryable: true, retryAfterSeconds: 7 });
-              await clock.advance(6999);
-              const before = live.calls.length;
-              await clock.advance(1);
-              return [before, live.calls.length];
-            }
+        var outcome = await browser.RunAsync<int[]>(Online, """
+            box.add({ sessionId: 1, text: 'a' });
+            await live.error({ code: 'slow_down', messageKey: 'error.slow_down', retryable: true, retryAfterSeconds: 7 });
+            await clock.advance(6999);
+            const before = live.calls.length;
+            await clock.advance(1);
+            return [before, live.calls.length];
             """);
 
         Assert.Equal([1, 2], outcome);
@@ -142,19 +109,13 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task ACallThatFailsWithoutAnAnswerIsRetriedLikeARetryableError()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<int[]>($$"""
-            async () => {
-              fakes.random.value = 0;
-              {{Online}}
-              box.add({ sessionId: 1, text: 'a' });
-              live.pending[0].reject(new lh.connection.LiveError('unavailable', 'error.unavailable', true));
-              await clock.advance(999);
-              const before = live.calls.length;
-              await clock.advance(1);
-              return [before, live.calls.length, live.calls[0].payload.clientId === live.calls[1].payload.clientId ? 1 : 0];
-            }
+        var outcome = await browser.RunAsync<int[]>("fakes.random.value = 0;", Online, """
+            box.add({ sessionId: 1, text: 'a' });
+            live.pending[0].reject(new lh.connection.LiveError('unavailable', 'error.unavailable', true));
+            await clock.advance(999);
+            const before = live.calls.length;
+            await clock.advance(1);
+            return [before, live.calls.length, live.calls[0].payload.clientId === live.calls[1].payload.clientId ? 1 : 0];
             """);
 
         Assert.Equal([1, 2, 1], outcome);
@@ -163,22 +124,17 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AFinalErrorFailsTheQuestionLetsTheNextGoAndTryAgainResendsItWithTheSameClientId()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Online}}
-              const a = box.add({ sessionId: 1, text: 'a' });
-              box.add({ sessionId: 1, text: 'b' });
-              await live.error({ code: 'too_long', messageKey: 'error.too_long', retryable: false });
-              const failed = [stored()[0].state, stored()[0].error.code, texts()];
-              await live.ok({ id: 2 });
-              await clock.advance(60000);
-              failed.push(texts());
-              box.retry(a.clientId);
-              await lh.settle();
-              return [...failed, texts(), String(live.calls[2].payload.clientId === live.calls[0].payload.clientId), seen.join(', ')];
-            }
+        var outcome = await browser.RunAsync<string[]>(Online, """
+            const a = box.add({ sessionId: 1, text: 'a' });
+            box.add({ sessionId: 1, text: 'b' });
+            await live.error({ code: 'too_long', messageKey: 'error.too_long', retryable: false });
+            const failed = [stored()[0].state, stored()[0].error.code, texts()];
+            await live.ok({ id: 2 });
+            await clock.advance(60000);
+            failed.push(texts());
+            box.retry(a.clientId);
+            await lh.settle();
+            return [...failed, texts(), String(live.calls[2].payload.clientId === live.calls[0].payload.clientId), seen.join(', ')];
             """);
 
         Assert.Equal(["failed", "too_long", "a b", "a b", "a b a", "true", "error a too_long, delivered b"], outcome);
@@ -187,16 +143,11 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AQuestionTheServerRefusedToReadFailsAndIsNotRetried()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Online}}
-              box.add({ sessionId: 1, text: 'a' });
-              live.pending[0].reject(new lh.connection.LiveError('invalid', 'error.invalid.request', false, 'Failed to invoke AskQuestion.'));
-              await clock.advance(60000);
-              return [box.items[0].state, box.items[0].error.code, String(live.calls.length), seen.join(', ')];
-            }
+        var outcome = await browser.RunAsync<string[]>(Online, """
+            box.add({ sessionId: 1, text: 'a' });
+            live.pending[0].reject(new lh.connection.LiveError('invalid', 'error.invalid.request', false, 'Failed to invoke AskQuestion.'));
+            await clock.advance(60000);
+            return [box.items[0].state, box.items[0].error.code, String(live.calls.length), seen.join(', ')];
             """);
 
         Assert.Equal(["failed", "invalid", "1", "error a invalid"], outcome);
@@ -205,20 +156,15 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task QuestionsAskedOfflineWaitForTheReconnectAndThenGoInOrder()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Offline}}
-              box.add({ sessionId: 1, text: 'a' });
-              box.add({ sessionId: 1, text: 'b' });
-              await clock.advance(60000);
-              const offline = [String(live.calls.length), stored().map((i) => i.text + ' ' + i.state).join(', ')];
-              await live.reconnect();
-              offline.push(texts());
-              await live.ok({ id: 1 });
-              return [...offline, texts()];
-            }
+        var outcome = await browser.RunAsync<string[]>(Offline, """
+            box.add({ sessionId: 1, text: 'a' });
+            box.add({ sessionId: 1, text: 'b' });
+            await clock.advance(60000);
+            const offline = [String(live.calls.length), stored().map((i) => i.text + ' ' + i.state).join(', ')];
+            await live.reconnect();
+            offline.push(texts());
+            await live.ok({ id: 1 });
+            return [...offline, texts()];
             """);
 
         Assert.Equal(["0", "a sending, b sending", "a", "a b"], outcome);
@@ -227,18 +173,13 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AQuestionCutOffByADropGoesAgainAfterTheReconnectWithTheSameClientId()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Online}}
-              box.add({ sessionId: 1, text: 'a' });
-              await live.drop();
-              await clock.advance(60000);
-              const dropped = [String(live.calls.length), box.items[0].state];
-              await live.reconnect();
-              return [...dropped, String(live.calls.length), String(live.calls[1].payload.clientId === live.calls[0].payload.clientId)];
-            }
+        var outcome = await browser.RunAsync<string[]>(Online, """
+            box.add({ sessionId: 1, text: 'a' });
+            await live.drop();
+            await clock.advance(60000);
+            const dropped = [String(live.calls.length), box.items[0].state];
+            await live.reconnect();
+            return [...dropped, String(live.calls.length), String(live.calls[1].payload.clientId === live.calls[0].payload.clientId)];
             """);
 
         Assert.Equal(["1", "sending", "2", "true"], outcome);
@@ -248,24 +189,18 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     public async Task AfterAReloadWhatWasNotAcknowledgedIsResentWithTheSameClientIdAndWhatWasDeliveredIsNot()
     {
         await using var tab = await browser.OpenAsync();
-        var before = await tab.RunAsync<string>($$"""
-            async () => {
-              {{Online}}
-              box.add({ sessionId: 1, text: 'a' });
-              await live.ok({ id: 1 });
-              return box.add({ sessionId: 1, text: 'b' }).clientId;
-            }
-            """);
+        var before = await tab.RunAsync<string>(ClientLogicBrowser.Script(Online, """
+            box.add({ sessionId: 1, text: 'a' });
+            await live.ok({ id: 1 });
+            return box.add({ sessionId: 1, text: 'b' }).clientId;
+            """));
 
         await ClientLogicBrowser.Tab.ReloadAsync(tab.Page);
-        var after = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Offline}}
-              // The page's connection comes up and runs its onConnected listeners.
-              await live.reconnect();
-              return [box.items.map((i) => i.text).join(' '), texts(), live.calls[0].payload.clientId];
-            }
-            """);
+        var after = await tab.RunAsync<string[]>(ClientLogicBrowser.Script(Offline, """
+            // The page's connection comes up and runs its onConnected listeners.
+            await live.reconnect();
+            return [box.items.map((i) => i.text).join(' '), texts(), live.calls[0].payload.clientId];
+            """));
 
         Assert.Equal(["b", "b", before], after);
     }
@@ -273,15 +208,7 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task StoredEntriesThatAreNotQuestionsAreLeftOut()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var kept = await tab.RunAsync<string>($$"""
-            async () => {
-              localStorage.setItem('lh.outbox.E1', JSON.stringify([null, 7, { clientId: 5, text: 'x' }, { clientId: 'c1' }, { clientId: 'c2', text: 'kept', sessionId: 1, state: 'sending' }]));
-              {{Offline}}
-              return box.items.map((i) => i.text).join(' ');
-            }
-            """);
+        var kept = await browser.RunAsync<string>("localStorage.setItem('lh.outbox.E1', JSON.stringify([null, 7, { clientId: 5, text: 'x' }, { clientId: 'c1' }, { clientId: 'c2', text: 'kept', sessionId: 1, state: 'sending' }]));", Offline, "return box.items.map((i) => i.text).join(' ');");
 
         Assert.Equal("kept", kept);
     }
@@ -289,18 +216,13 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     [SkippableFact]
     public async Task AQuestionTheServerAlreadyHoldsIsMarkedDeliveredAndNotSentAgain()
     {
-        await using var tab = await browser.OpenAsync();
-
-        var outcome = await tab.RunAsync<string[]>($$"""
-            async () => {
-              {{Offline}}
-              const a = box.add({ sessionId: 1, text: 'a' });
-              box.add({ sessionId: 1, text: 'b' });
-              // The snapshot after the reconnect lists the caller's own questions with their client ids.
-              box.match([{ id: 9, clientId: a.clientId, text: 'a' }, { id: 10, clientId: 'someone else' }]);
-              await live.reconnect();
-              return [box.items.map((i) => i.text + ' ' + i.state).join(', '), String(box.items[0].questionId), texts()];
-            }
+        var outcome = await browser.RunAsync<string[]>(Offline, """
+            const a = box.add({ sessionId: 1, text: 'a' });
+            box.add({ sessionId: 1, text: 'b' });
+            // The snapshot after the reconnect lists the caller's own questions with their client ids.
+            box.match([{ id: 9, clientId: a.clientId, text: 'a' }, { id: 10, clientId: 'someone else' }]);
+            await live.reconnect();
+            return [box.items.map((i) => i.text + ' ' + i.state).join(', '), String(box.items[0].questionId), texts()];
             """);
 
         Assert.Equal(["a delivered, b sending", "9", "b"], outcome);
@@ -311,9 +233,9 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     {
         await using var tab = await browser.OpenAsync();
         var other = await tab.OpenPageAsync();
-        await other.EvaluateAsync($$"""async () => { {{Offline}} }""");
+        await other.EvaluateAsync(ClientLogicBrowser.Script(Offline));
 
-        var clientId = await tab.RunAsync<string>($$"""async () => { {{Offline}} return box.add({ sessionId: 1, text: 'a' }).clientId; }""");
+        var clientId = await tab.RunAsync<string>(ClientLogicBrowser.Script(Offline, "return box.add({ sessionId: 1, text: 'a' }).clientId;"));
         await other.WaitForFunctionAsync("() => box.items.length === 1");
         var sent = await other.EvaluateAsync<string>("""
             async () => {
@@ -331,16 +253,13 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     {
         await using var tab = await browser.OpenAsync();
         var other = await tab.OpenPageAsync();
-        await other.EvaluateAsync($$"""async () => { {{Offline}} }""");
+        await other.EvaluateAsync(ClientLogicBrowser.Script(Offline));
 
-        await tab.RunAsync($$"""
-            async () => {
-              {{Offline}}
-              box.add({ sessionId: 1, text: 'a' });
-              await live.reconnect();
-              await live.ok({ id: 1 });
-            }
-            """);
+        await tab.RunAsync(ClientLogicBrowser.Script(Offline, """
+            box.add({ sessionId: 1, text: 'a' });
+            await live.reconnect();
+            await live.ok({ id: 1 });
+            """));
         await other.WaitForFunctionAsync("() => box.items.length === 1 && box.items[0].state === 'delivered'");
         var calls = await other.EvaluateAsync<int>("async () => { await live.reconnect(); return live.calls.length; }");
 
@@ -352,18 +271,15 @@ public sealed class OutboxTests(ClientLogicBrowser browser)
     {
         await using var tab = await browser.OpenAsync();
         var other = await tab.OpenPageAsync();
-        await tab.RunAsync($$"""
-            async () => {
-              {{Offline}}
-              box.add({ sessionId: 1, text: 'here' });
-              window.storageEvents = 0;
-              addEventListener('storage', () => { storageEvents++; });
-            }
-            """);
+        await tab.RunAsync(ClientLogicBrowser.Script(Offline, """
+            box.add({ sessionId: 1, text: 'here' });
+            window.storageEvents = 0;
+            addEventListener('storage', () => { storageEvents++; });
+            """));
 
         await other.EvaluateAsync("""
             () => {
-              const box = lh.outbox.createOutbox('E2', lh.fakeLive({ connected: false }));
+              const box = lh.outbox.createOutbox(lh.fakeLive({ connected: false }), lh.questionOutbox('E2'));
               box.add({ sessionId: 9, text: 'elsewhere' });
             }
             """);

@@ -1,13 +1,18 @@
+// @ts-check
 // The client modules under test, exposed to the test (window.lh), and a stand-in for connection.js's Live for the
-// outboxes: its calls wait until the test answers them, and the test decides when it is connected.
+// outbox (with the phone's own question and vote policies): its calls wait until the test answers them, and the test
+// decides when it is connected.
 import * as connection from '/js/lib/connection.js';
 import * as hubClient from '/js/lib/hub-client.js';
 import * as outbox from '/js/lib/outbox.js';
-import * as voteOutbox from '/js/lib/vote-outbox.js';
 import * as sessionState from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
+import { questionOutbox } from '/js/audience/ask.js';
+import { sameVote, voteOutbox } from '/js/audience/poll-votes.js';
 
-const { settle } = window.fakes;
+/** The test page's window: the fakes come first (client-logic-fakes.js), lh is what this module exposes. */
+const testWindow = /** @type {any} */ (window);
+const { settle } = testWindow.fakes;
 
 function fakeLive({ connected = true } = {}) {
   const listeners = [];
@@ -60,4 +65,4 @@ function fakeLive({ connected = true } = {}) {
   return live;
 }
 
-window.lh = { connection, hubClient, outbox, voteOutbox, sessionState, storage, fakeLive, settle };
+testWindow.lh = { connection, hubClient, outbox, questionOutbox, voteOutbox, sameVote, sessionState, storage, fakeLive, settle };

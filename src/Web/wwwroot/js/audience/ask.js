@@ -12,6 +12,17 @@ const NAME_KEY = 'lh.name';
 /** @typedef {ReturnType<typeof import('/js/lib/outbox.js').createOutbox>['items'][number]} OutboxItem */
 /** What the form says: the page's own check, or the server's error (with the question's client id once it was sent). */
 /** @typedef {{ messageKey: string, code?: string, retryAfterSeconds?: number | null, clientId?: string }} FormError */
+
+/** Questions waiting to be sent: first in, first out. @param {string} code @returns {import('/js/lib/outbox.js').OutboxPolicy} */
+export const questionOutbox = (code) => ({
+  storage: `lh.outbox.${code}`,
+  order: 'fifo',
+  valid: (i) => typeof i.text === 'string',
+  send: (live, { sessionId, clientId, text, authorName }) => live.call('AskQuestion', { sessionId, clientId, text, authorName: authorName || null }),
+  holds: (i, q) => q.clientId === i.clientId,
+  acknowledged: (i, q) => { i.questionId = q ? q.id : i.questionId; },
+});
+
 /**
  * One of one's own questions: still in the outbox (item), known to the server (q), or both.
  * @typedef {{ key: string, item: OutboxItem | null, q: import('../../../types/protocol').QuestionView | null, at: number }} MineEntry
@@ -159,21 +170,20 @@ export function createAsk(page, outbox) {
       key: (e) => e.key,
       sig: (e) => JSON.stringify([getLanguage(), live.isConnected(), e.item && [e.item.state, e.item.error, e.item.text],
         e.q && [e.q.status, e.q.text, e.q.authorName, e.q.reply]]),
-      build: mineCard,
+      build: (e) => mineCard(e),
     });
     ui.mineSection.hidden = entries.length === 0;
   }
 
   /** @param {MineEntry} entry */
   function mineCard({ item, q }) {
-    const text = q ? q.text : item.text;
-    const author = (q ? q.authorName : item.authorName) || null;
+    const text = q ? q.text : item?.text;
+    const author = (q ? q.authorName : item?.authorName) || null;
     const status = el('div', { class: 'mine-state' });
     if (item) {
-      const label = { sending: 'outbox.sending', delivered: 'outbox.delivered', failed: 'outbox.failed' }[/** @type {'sending'} */ (item.state)];
       status.append(el('span', { class: ['badge', `badge-${item.state}`], attrs: { 'data-testid': 'outbox-state' } }, [
         item.state === 'delivered' ? '✓ ' : '',
-        t(label),
+        t(`outbox.${item.state}`),
       ]));
     }
     if (q) {
@@ -221,5 +231,5 @@ export function createAsk(page, outbox) {
   }
 
   updateCounter();
-  return { render, renderMine, showError, quizName: () => (storage.getRaw(NAME_KEY) || '').trim(), nameKey: NAME_KEY, nameField: ui.name };
+  return { render, renderMine, showError };
 }

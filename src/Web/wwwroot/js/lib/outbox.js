@@ -1,204 +1,198 @@
 // @ts-check
-// What a phone sends and must not lose: questions and votes wait in localStorage until the server has committed them.
-// Every entry carries a client id the server is idempotent on, so a resend after a drop or a reload is always safe.
+// What a phone sends and must not lose waits in localStorage until the server has it. Each entry has a client id the
+// server is idempotent on, so a resend (after a drop, a reload, from another tab) is safe.
 import { backoff } from './connection.js';
 import { storage } from './storage.js';
 
-/** Client ids for the outboxes. randomUUID needs a secure context; a venue LAN on plain http has only getRandomValues. */
+/**
+ * @typedef {{ clientId: string, sessionId: number, state: 'sending' | 'delivered' | 'failed', createdAt: number,
+ *   error: any, retryAt: number, attempts: number, [field: string]: any }} OutboxItem
+ * fifo: one at a time in order, a retry holds the rest, a refused entry fails; latest-per-key: a new entry replaces the
+ * one with its key, one per key on its way, a refused one is dropped.
+ * @typedef {{ storage: string, order: 'fifo' | 'latest-per-key', key?: (item: OutboxItem) => any,
+ *   valid: (stored: any) => boolean, send: (live: any, item: OutboxItem) => Promise<{ ok: boolean, value?: any, error?: any }>,
+ *   holds: (item: OutboxItem, held: any) => boolean, acknowledged?: (item: OutboxItem, value: any) => void }} OutboxPolicy
+ */
+
+/** randomUUID needs a secure context; a venue LAN on plain http has only getRandomValues. */
 export function newClientId() {
   if (globalThis.crypto && typeof crypto.randomUUID === 'function') {
     return crypto.randomUUID();
   }
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export const DELIVERED_SHOWN_MS = 6000;
-
-/** An outbox's stored list, keeping only entries valid() accepts (the stored copy may be old or edited by hand). */
-export function readStoredList(key, valid) {
-  const stored = storage.get(key, []);
-  return Array.isArray(stored) ? stored.filter((i) => i && valid(i)) : [];
-}
-
-/** A new outbox entry, stored before its first send. */
-export function outboxItem(fields) {
-  return { clientId: newClientId(), ...fields, state: 'sending', createdAt: Date.now(), error: null, retryAt: 0, attempts: 0 };
-}
-
-/** The error a failed send keeps with its entry (stored, so plain data only). */
-export function plainError(result) {
-  const error = (result && result.error) || { code: 'unknown', messageKey: 'error.generic' };
-  return { code: error.code, messageKey: error.messageKey, retryable: !!error.retryable, retryAfterSeconds: error.retryAfterSeconds ?? null };
-}
-
-/** Counts one more attempt and sets when the entry goes again: after the server's retry-after, else the back-off. Returns the wait. */
-export function retryLater(item, retryAfterSeconds = null) {
-  item.attempts = (item.attempts || 0) + 1;
-  const wait = retryAfterSeconds ? retryAfterSeconds * 1000 : backoff(item.attempts);
-  item.retryAt = Date.now() + wait;
-  return wait;
-}
-
-/** A timer for an outbox's next round; setting it again replaces the one waiting. */
-export function retryTimer(run) {
-  let timer = null;
-  return (ms) => {
-    clearTimeout(timer);
-    timer = setTimeout(run, Math.max(250, ms));
-  };
-}
-
-/** Runs one round at a time: a call during a round asks for exactly one more round after it. */
-export function oneRoundAtATime(round) {
-  let running = false;
-  let again = false;
-  return async function run() {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = true;
-    try {
-      await round();
-    } finally {
-      running = false;
-      if (again) {
-        again = false;
-        run();
-      }
-    }
-  };
-}
-
-/** Another tab of the same event changed the stored list: reload(). Back online: flush() what waits. */
-export function keepOutboxCurrent(key, live, reload, flush) {
-  window.addEventListener('storage', (e) => {
-    if (e.key === key) {
-      reload();
-    }
-  });
-  live.onConnected(() => { flush(); });
-}
+const DELIVERED_SHOWN_MS = 6000;
 
 /**
- * Questions on their way to the server, kept in localStorage (lh.outbox.{code}) so a reload or a dropped connection
- * loses nothing. Each has a client id; the server is idempotent on it, so resending is always safe.
- * States: sending → delivered (then removed) or failed (non-retryable error; "Try again" resends with the same id).
+ * sending → delivered (shown a while, then removed) or failed. onError hears every refusal; a retryable one goes again
+ * after the server's retry-after, else the back-off.
+ * @param {any} live
+ * @param {OutboxPolicy} policy
+ * @param {{ onChange?: () => void, onDelivered?: (value: any, item: OutboxItem) => void,
+ *   onError?: (error: any, item: OutboxItem) => void }} [callbacks]
  */
-export function createOutbox(code, live, { onChange, onDelivered, onError } = {}) {
-  const key = `lh.outbox.${code}`;
+export function createOutbox(live, policy, { onChange, onDelivered, onError } = {}) {
+  const fifo = policy.order === 'fifo';
+  const keyOf = fifo || !policy.key ? (/** @type {OutboxItem} */ i) => i.clientId : policy.key;
+  /** @type {OutboxItem[]} */
   let items = read().filter((i) => i.state !== 'delivered');
   const inFlight = new Set();
-  const flush = oneRoundAtATime(sendWaiting);
-  const schedule = retryTimer(flush);
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  let running = false;
+  let again = false;
 
   function read() {
-    return readStoredList(key, (i) => typeof i.clientId === 'string' && typeof i.text === 'string');
+    const stored = storage.get(policy.storage, []);
+    return Array.isArray(stored) ? stored.filter((i) => i && typeof i.clientId === 'string' && policy.valid(i)) : [];
   }
 
   function save() {
-    storage.set(key, items);
+    storage.set(policy.storage, items);
     onChange?.();
   }
 
-  function find(clientId) {
-    return items.find((i) => i.clientId === clientId);
+  /** @param {string} clientId */
+  const find = (clientId) => items.find((i) => i.clientId === clientId);
+  /** @param {any} key */
+  const forKey = (key) => items.find((i) => keyOf(i) === key) || null;
+
+  /** @param {number} ms */
+  function schedule(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(flush, Math.max(250, ms));
   }
 
-  function delivered(item, question) {
+  /** @param {OutboxItem} item */
+  function retryLater(item, seconds = 0) {
+    item.attempts = (item.attempts || 0) + 1;
+    const wait = seconds ? seconds * 1000 : backoff(item.attempts);
+    item.retryAt = Date.now() + wait;
+    schedule(wait);
+  }
+
+  /** @param {OutboxItem} item @param {any} value */
+  function delivered(item, value) {
     item.state = 'delivered';
     item.error = null;
-    item.questionId = question ? question.id : item.questionId;
+    policy.acknowledged?.(item, value);
     save();
-    onDelivered?.(question, item);
-    setTimeout(() => remove(item.clientId), DELIVERED_SHOWN_MS);
+    onDelivered?.(value, item);
+    setTimeout(() => {
+      if (find(item.clientId)?.state === 'delivered') {
+        remove(item.clientId);
+      }
+    }, DELIVERED_SHOWN_MS);
   }
 
+  /** @param {OutboxItem} item */
   async function send(item) {
-    inFlight.add(item.clientId);
+    const key = keyOf(item);
+    inFlight.add(key);
     let result;
     try {
-      result = await live.call('AskQuestion', {
-        sessionId: item.sessionId,
-        clientId: item.clientId,
-        text: item.text,
-        authorName: item.authorName || null,
-      });
-    } catch (error) {
+      result = await policy.send(live, item);
+    } catch (e) {
+      const error = /** @type {import('./connection.js').LiveErrorShape} */ (e);
       if (error.retryable === false) {
-        result = { ok: false, value: null, error }; // the server read it and refused it: failed, not retried
+        result = { ok: false, value: null, error }; // read and refused: final
       } else {
-        inFlight.delete(item.clientId);
-        if (error.code !== 'offline') {
-          const wait = retryLater(item);
+        inFlight.delete(key);
+        if (find(item.clientId) && error.code !== 'offline') {
+          retryLater(item);
           save();
-          schedule(wait);
         }
-        return; // offline: stays queued and goes again after the reconnect
+        return; // offline: goes again after the reconnect
       }
     }
-    inFlight.delete(item.clientId);
+    inFlight.delete(key);
     if (!find(item.clientId)) {
+      flush(); // removed, or replaced by a newer one, which goes next
       return;
     }
     if (result && result.ok) {
       delivered(item, result.value);
       return;
     }
-    const plain = plainError(result);
+    const error = (result && result.error) || { code: 'unknown', messageKey: 'error.generic' };
+    const plain = { code: error.code, messageKey: error.messageKey, retryable: !!error.retryable, retryAfterSeconds: error.retryAfterSeconds ?? null };
     item.error = plain;
     if (plain.retryable) {
-      const wait = retryLater(item, plain.retryAfterSeconds);
-      save();
-      schedule(wait);
-    } else {
+      retryLater(item, plain.retryAfterSeconds || 0);
+    } else if (fifo) {
       item.state = 'failed';
-      save();
+    } else {
+      items = items.filter((i) => i !== item);
     }
+    save();
     onError?.(plain, item);
   }
 
   async function sendWaiting() {
     for (const item of [...items]) {
-      if (item.state !== 'sending' || inFlight.has(item.clientId) || !find(item.clientId)) {
+      if (item.state !== 'sending' || inFlight.has(keyOf(item)) || !find(item.clientId)) {
         continue;
       }
       if (!live.isConnected()) {
         break;
       }
-      // Questions go in the order they were asked: one waiting for its retry holds the ones behind it.
       if (item.retryAt && item.retryAt > Date.now()) {
         schedule(item.retryAt - Date.now());
-        break;
+        if (fifo) {
+          break;
+        }
+        continue;
       }
       await send(item);
-      if (item.state === 'sending' && find(item.clientId)) {
+      if (fifo && item.state === 'sending' && find(item.clientId)) {
         break;
       }
     }
   }
 
-  function add({ sessionId, text, authorName }) {
-    const item = outboxItem({ sessionId, text, authorName: authorName || null });
-    items.push(item); // stored before the first invoke
+  /** One round at a time: a call during a round asks for one more after it. */
+  async function flush() {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      await sendWaiting();
+    } finally {
+      running = false;
+      if (again) {
+        again = false;
+        flush();
+      }
+    }
+  }
+
+  /** Stored before its first send. @param {{ sessionId: number, [field: string]: any }} fields */
+  function add(fields) {
+    /** @type {OutboxItem} */
+    const item = { clientId: newClientId(), ...fields, state: 'sending', createdAt: Date.now(), error: null, retryAt: 0, attempts: 0 };
+    if (!fifo) {
+      items = items.filter((i) => keyOf(i) !== keyOf(item));
+    }
+    items.push(item);
     save();
     flush();
     return item;
   }
 
+  /** @param {string} clientId */
   function retry(clientId) {
     const item = find(clientId);
-    if (!item) {
-      return;
+    if (item) {
+      Object.assign(item, { state: 'sending', error: null, retryAt: 0 });
+      save();
+      flush();
     }
-    item.state = 'sending';
-    item.error = null;
-    item.retryAt = 0;
-    save();
-    flush();
   }
 
+  /** @param {string} clientId */
   function remove(clientId) {
     const before = items.length;
     items = items.filter((i) => i.clientId !== clientId);
@@ -207,23 +201,28 @@ export function createOutbox(code, live, { onChange, onDelivered, onError } = {}
     }
   }
 
-  /** Marks items the server already has (found by client id among the caller's own questions) as delivered. */
-  function match(questions) {
-    for (const q of questions) {
-      const item = q && q.clientId ? find(q.clientId) : null;
-      if (item && item.state !== 'delivered') {
-        delivered(item, q);
+  /** @param {any[]} held what the server holds of the caller's own */
+  function match(held) {
+    for (const h of held || []) {
+      const item = h ? items.find((i) => i.state !== 'delivered' && !inFlight.has(keyOf(i)) && policy.holds(i, h)) : null;
+      if (item) {
+        delivered(item, h);
       }
     }
   }
 
-  keepOutboxCurrent(key, live, () => {
-    items = read();
-    onChange?.();
-  }, flush);
+  // Another tab changed the list; back online, what waits goes.
+  window.addEventListener('storage', (e) => {
+    if (e.key === policy.storage) {
+      items = read();
+      onChange?.();
+    }
+  });
+  live.onConnected(() => { flush(); });
 
   return {
     get items() { return items; },
+    forKey,
     add,
     retry,
     remove,
