@@ -6,8 +6,7 @@
 import { applySessionStatus, renderSessionPicker, roomByKey, roomTarget, untilAgendaChanges } from '/js/lib/agenda.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $, announce, append } from '/js/lib/dom.js';
-import { changeSession, eventCodeFromPath, joinEvent, pickSession, rememberSession } from '/js/lib/event.js';
-import { onEventDeleted } from '/js/lib/event-deleted.js';
+import { changeSession, eventCodeFromPath, joinEvent, onEventDeleted, pickSession, rememberSession } from '/js/lib/event.js';
 import { applyLimits } from '/js/lib/limits.js';
 import { createOutbox } from '/js/lib/outbox.js';
 import { loadStyles } from '/js/lib/page.js';

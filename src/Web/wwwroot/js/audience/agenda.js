@@ -2,14 +2,50 @@
 // The event's agenda on the phone: what is on in each room now, the whole programme by day, and the note when the
 // page follows a room's live session. It opens unfolded only when nothing is live where the person is: with a live
 // session the first screen belongs to its poll and the way to ask.
-import { agendaDays, dayLabel, roomAgenda, roomById, roomByKey, roomTarget } from '/js/lib/agenda.js';
+import { roomAgenda, roomById, roomByKey, roomTarget } from '/js/lib/agenda.js';
 import { $, el, reconcile, userText } from '/js/lib/dom.js';
 import { getLanguage, t, tParts } from '/js/lib/strings.js';
-import { formatTime } from '/js/lib/time.js';
+import { formatDay, formatTime } from '/js/lib/time.js';
 
 /** @typedef {import('../../../types/protocol').EventSnapshot} EventSnapshot */
 /** @typedef {import('../../../types/protocol').SessionView} SessionView */
 /** @typedef {import('../../../types/protocol').RoomView} RoomView */
+
+/**
+ * The calendar day of a moment in the event's time zone, as "2019-10-16": days are counted where the event happens.
+ * @param {number} ms @param {string | null | undefined} timeZone
+ */
+function dayKey(ms, timeZone) {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone || undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  } catch {
+    return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  }
+}
+
+/** The event's days in order, each with its number (Hari 1, 2, 3) and its sessions by start time. @param {EventSnapshot} event */
+function agendaDays(event) {
+  /** @type {Map<string, { key: string, first: number, sessions: SessionView[] }>} */
+  const days = new Map();
+  for (const s of [...event.sessions].sort((a, b) => a.startsAt - b.startsAt || a.roomId - b.roomId)) {
+    const key = dayKey(s.startsAt, event.timeZone);
+    let day = days.get(key);
+    if (!day) {
+      day = { key, first: s.startsAt, sessions: [] };
+      days.set(key, day);
+    }
+    day.sessions.push(s);
+  }
+  return [...days.values()].map((d, i) => ({ ...d, number: i + 1 }));
+}
+
+/** "Hari 2 · Sel, 1 Des" for the day a moment falls on. @param {EventSnapshot} event @param {number} ms */
+function dayLabel(event, ms) {
+  const key = dayKey(ms, event.timeZone);
+  const day = agendaDays(event).find((d) => d.key === key);
+  const date = formatDay(ms, event.timeZone);
+  return day ? t('agenda.day', { n: day.number, date }) : date;
+}
 
 /**
  * @param {import('/js/audience.js').AudiencePage} page the phone page's shared context (js/audience.js)

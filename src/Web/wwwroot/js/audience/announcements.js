@@ -1,7 +1,8 @@
 // @ts-check
 // Announcements on the phone: the newest one for this room as a banner until it is dismissed (or three hours old),
 // every one kept in a list to read again.
-import { ANNOUNCEMENT_FRESH_MS, relevantAnnouncements, roomById, upsertAnnouncement } from '/js/lib/agenda.js';
+import { roomById } from '/js/lib/agenda.js';
+import { ANNOUNCEMENT_FRESH_MS, relevantAnnouncements, upsertAnnouncement } from '/js/lib/announcements.js';
 import { byNewest } from '/js/lib/session-state.js';
 import { $, announce, el, reconcile, userText } from '/js/lib/dom.js';
 import { storage } from '/js/lib/storage.js';

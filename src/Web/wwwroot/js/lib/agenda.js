@@ -1,16 +1,12 @@
 // @ts-check
-// The event's agenda in its own time zone: days, rooms and what is on in each now, the session picker, the
-// statuses that moderators override (pushed) or the schedule moves on (read again at the next start or end), and
-// the announcements a screen in a room shows.
+// The event's agenda: rooms and what is on in each now, the session picker, and the statuses that moderators override
+// (pushed) or the schedule moves on (read again at the next start or end). The phone's day-by-day agenda is in
+// audience/agenda.js, the announcements a screen shows in lib/announcements.js.
 import { el } from './dom.js';
 import { getLanguage, t } from './strings.js';
-import { byNewest } from './session-state.js';
 import { formatDay, formatTime, serverNow } from './time.js';
 
-/** @typedef {import('../../../types/protocol').EventSnapshot} EventSnapshot */
-/** @typedef {import('../../../types/protocol').SessionView} SessionView */
-/** @typedef {import('../../../types/protocol').RoomView} RoomView */
-/** @typedef {import('../../../types/protocol').AnnouncementView} AnnouncementView */
+/** @import { EventSnapshot, SessionView, RoomView } from '../../../types/protocol' */
 
 /**
  * Fills a <select> with the event's sessions, grouped by room, each labelled with its status and time.
@@ -72,42 +68,6 @@ export function sessionSummary(session, event) {
       ? el('p', { class: 'session-speakers', text: t('session.speakers', { names: session.speakers.join(', ') }) })
       : null,
   ]);
-}
-
-/**
- * The calendar day of a moment in the event's time zone, as "2019-10-16": days are counted where the event happens.
- * @param {number} ms @param {string | null | undefined} timeZone
- */
-export function dayKey(ms, timeZone) {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: timeZone || undefined, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
-  } catch {
-    return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
-  }
-}
-
-/** The event's days in order, each with its number (Hari 1, 2, 3) and its sessions by start time. @param {EventSnapshot} event */
-export function agendaDays(event) {
-  /** @type {Map<string, { key: string, first: number, sessions: SessionView[] }>} */
-  const days = new Map();
-  for (const s of [...event.sessions].sort((a, b) => a.startsAt - b.startsAt || a.roomId - b.roomId)) {
-    const key = dayKey(s.startsAt, event.timeZone);
-    let day = days.get(key);
-    if (!day) {
-      day = { key, first: s.startsAt, sessions: [] };
-      days.set(key, day);
-    }
-    day.sessions.push(s);
-  }
-  return [...days.values()].map((d, i) => ({ ...d, number: i + 1 }));
-}
-
-/** "Hari 2 · Sel, 1 Des" for the day a moment falls on. @param {EventSnapshot} event @param {number} ms */
-export function dayLabel(event, ms) {
-  const key = dayKey(ms, event.timeZone);
-  const day = agendaDays(event).find((d) => d.key === key);
-  const date = formatDay(ms, event.timeZone);
-  return day ? t('agenda.day', { n: day.number, date }) : date;
 }
 
 /** @param {EventSnapshot | null | undefined} event @param {number | null | undefined} roomId @returns {RoomView | null} */
@@ -177,26 +137,4 @@ export function untilAgendaChanges(event, atMostMs) {
   const now = serverNow();
   const next = event.sessions.flatMap((s) => [s.startsAt, s.endsAt]).filter((ms) => ms > now).sort((a, b) => a - b)[0];
   return Math.min(next ? next - now + 2000 : Infinity, atMostMs);
-}
-
-/** Announcements older than this leave the banners (they stay in the list): yesterday's delay is no news today. */
-export const ANNOUNCEMENT_FRESH_MS = 3 * 60 * 60 * 1000;
-
-/**
- * The announcements a screen showing a session in this room should show, newest first.
- * @param {AnnouncementView[] | null | undefined} list @param {number | null | undefined} roomId
- */
-export function relevantAnnouncements(list, roomId) {
-  return (list || [])
-    .filter((a) => a.roomId === null || a.roomId === undefined || a.roomId === roomId)
-    .sort(byNewest);
-}
-
-/**
- * Adds or replaces one announcement in a list kept newest first (at most 50, like the server's snapshot).
- * @param {AnnouncementView[] | null | undefined} list @param {AnnouncementView} announcement
- */
-export function upsertAnnouncement(list, announcement) {
-  const rest = (list || []).filter((a) => a.id !== announcement.id);
-  return [announcement, ...rest].sort(byNewest).slice(0, 50);
 }

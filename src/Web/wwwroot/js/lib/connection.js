@@ -21,8 +21,7 @@ import { createHubClient, HubRefusedError } from './hub-client.js';
 import { page } from './page.js';
 import { onLanguageChange, t } from './strings.js';
 
-/** @typedef {import('../../../types/protocol').HubMethods} HubMethods */
-/** @typedef {import('../../../types/protocol').ClientEvents} ClientEvents */
+/** @import { HubMethods, ClientEvents } from '../../../types/protocol' */
 /** @template {keyof HubMethods} M @typedef {ReturnType<HubMethods[M]>} ResultOf */
 /** A server's typed error (HubError), or one the page made for a call that never got an answer. */
 /** @typedef {{ code: string, messageKey: string, retryable?: boolean, retryAfterSeconds?: number | null, message?: string }} LiveErrorShape */

@@ -28,30 +28,28 @@ export function forgetEvent(code) {
   }))).catch(() => { /* best effort */ });
 }
 
-/**
- * @typedef {{ eventId: number, code: string, error: import('./connection.js').LiveErrorShape }} EventDeletedNotice
- */
+/** @typedef {import('../../../types/protocol').EventDeletedNotice} EventDeletedNotice */
 
 /**
- * When the organizer deletes the event with this code: the device forgets it, the connection closes (there is nothing
- * left to follow; later calls about the event would answer not_found) and its status, which would only say
- * "reconnecting", goes away; then show is called with the server's error (not_found, "error.not_found.event_deleted").
+ * The organizer deleted an event (lib/event.js onEventDeleted): when it is the one with this code, the device forgets
+ * it, the connection closes (there is nothing left to follow; later calls about the event would answer not_found) and
+ * its status, which would only say "reconnecting", goes away; then show is called with the server's error (not_found,
+ * "error.not_found.event_deleted").
  * @param {import('./connection.js').Live} live @param {string} code
  * @param {(error: import('./connection.js').LiveErrorShape) => void} show
+ * @param {EventDeletedNotice} notice
  */
-export function onEventDeleted(live, code, show) {
-  live.on('EventDeleted', async (/** @type {EventDeletedNotice} */ notice) => {
-    if (!notice || String(notice.code).toUpperCase() !== code.toUpperCase()) {
-      return;
-    }
-    forgetEvent(code);
-    // Whatever the page still writes (an outbox that settles, a last saved state) goes when it is left.
-    addEventListener('pagehide', () => forgetEvent(code));
-    await live.stop();
-    const status = document.getElementById('conn');
-    if (status) {
-      status.hidden = true;
-    }
-    show(notice.error || { code: 'not_found', messageKey: 'error.not_found.event_deleted' });
-  });
+export async function eventDeleted(live, code, show, notice) {
+  if (!notice || String(notice.code).toUpperCase() !== code.toUpperCase()) {
+    return;
+  }
+  forgetEvent(code);
+  // Whatever the page still writes (an outbox that settles, a last saved state) goes when it is left.
+  addEventListener('pagehide', () => forgetEvent(code));
+  await live.stop();
+  const status = document.getElementById('conn');
+  if (status) {
+    status.hidden = true;
+  }
+  show(notice.error || { code: 'not_found', messageKey: 'error.not_found.event_deleted' });
 }

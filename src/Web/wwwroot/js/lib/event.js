@@ -4,8 +4,17 @@
 import { errorText } from './strings.js';
 import { storage } from './storage.js';
 import { toast } from './dom.js';
-import { forgetEvent } from './event-deleted.js';
 import { applyLimits, limits } from './limits.js';
+
+/**
+ * When the organizer deletes the event with this code, js/lib/event-deleted.js comes and closes the page (see there);
+ * it is rare enough not to be part of any page's first load.
+ * @param {import('./connection.js').Live} live @param {string} code
+ * @param {(error: import('./connection.js').LiveErrorShape) => void} show
+ */
+export function onEventDeleted(live, code, show) {
+  live.on('EventDeleted', (notice) => import('/js/lib/event-deleted.js').then((m) => m.eventDeleted(live, code, show, notice)));
+}
 
 export function eventCodeFromPath() {
   const parts = location.pathname.split('/').filter(Boolean);
@@ -40,7 +49,7 @@ export async function joinEvent(live, code, onMissing) {
     return r.value;
   }
   if (r.error && r.error.messageKey === 'error.not_found.event') {
-    forgetEvent(code);
+    import('/js/lib/event-deleted.js').then((m) => m.forgetEvent(code));
     onMissing(r.error);
     return null;
   }

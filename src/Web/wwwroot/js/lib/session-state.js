@@ -3,15 +3,7 @@
 import { rejoinDelay } from './connection.js';
 import { syncClock } from './time.js';
 
-/** @typedef {import('../../../types/protocol').ClientEvents} ClientEvents */
-/** @typedef {import('../../../types/protocol').SessionSnapshot} SessionSnapshot */
-/** @typedef {import('../../../types/protocol').SessionView} SessionView */
-/** @typedef {import('../../../types/protocol').QuestionView} QuestionView */
-/** @typedef {import('../../../types/protocol').PollView} PollView */
-/** @typedef {import('../../../types/protocol').PollResults} PollResults */
-/** @typedef {import('../../../types/protocol').MyVote} MyVote */
-/** @typedef {import('../../../types/protocol').ProjectorMode} ProjectorMode */
-/** @typedef {import('../../../types/protocol').SessionVersionNotice} SessionVersionNotice */
+/** @import { ClientEvents, SessionSnapshot, SessionView, QuestionView, PollView, PollResults, MyVote, ProjectorMode, SessionVersionNotice } from '../../../types/protocol' */
 /** @typedef {'PollDrafted' | 'PollOpened' | 'PollClosed' | 'PollRevealed' | 'PollReset' | 'PollDeleted'} PollEvent */
 /**
  * @typedef {'QuestionAsked' | 'QuestionApproved' | 'QuestionDismissed' | 'QuestionAnswered' | 'QuestionArchived' |

@@ -1,6 +1,7 @@
 // @ts-check
 // Announcements: post one to the whole event or one room, see the ones posted (newest first), take one down.
-import { roomById, upsertAnnouncement } from '/js/lib/agenda.js';
+import { roomById } from '/js/lib/agenda.js';
+import { upsertAnnouncement } from '/js/lib/announcements.js';
 import { $, el, reconcile, toast, userText } from '/js/lib/dom.js';
 import { limits, textLength, tooLong } from '/js/lib/limits.js';
 import { byNewest } from '/js/lib/session-state.js';

@@ -7,8 +7,7 @@ import { applySessionStatus, renderSessionPicker, untilAgendaChanges } from '/js
 import { api } from '/js/lib/api.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $, append, toast } from '/js/lib/dom.js';
-import { changeSession, eventCodeFromPath, joinEvent, pickSession, rememberSession } from '/js/lib/event.js';
-import { onEventDeleted } from '/js/lib/event-deleted.js';
+import { changeSession, eventCodeFromPath, joinEvent, onEventDeleted, pickSession, rememberSession } from '/js/lib/event.js';
 import { applyLimits, clip, limits } from '/js/lib/limits.js';
 import { followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';

@@ -1,7 +1,8 @@
 // @ts-check
 // Announcements on the wall: the newest one for this room fills the width of the screen for 20 seconds, then stays as a
 // ticker along the bottom until it is three hours old.
-import { ANNOUNCEMENT_FRESH_MS, relevantAnnouncements, roomById, upsertAnnouncement } from '/js/lib/agenda.js';
+import { roomById } from '/js/lib/agenda.js';
+import { ANNOUNCEMENT_FRESH_MS, relevantAnnouncements, upsertAnnouncement } from '/js/lib/announcements.js';
 import { $, el, userText } from '/js/lib/dom.js';
 import { fitText } from '/js/lib/fit.js';
 import { byNewest } from '/js/lib/session-state.js';

@@ -7,8 +7,7 @@
 import { applySessionStatus, roomByKey, roomTarget, untilAgendaChanges } from '/js/lib/agenda.js';
 import { bindStatus, connect } from '/js/lib/connection.js';
 import { $ } from '/js/lib/dom.js';
-import { eventCodeFromPath, joinEvent } from '/js/lib/event.js';
-import { onEventDeleted } from '/js/lib/event-deleted.js';
+import { eventCodeFromPath, joinEvent, onEventDeleted } from '/js/lib/event.js';
 import { followSessionState, SessionState } from '/js/lib/session-state.js';
 import { storage } from '/js/lib/storage.js';
 import { errorText, onLanguageChange } from '/js/lib/strings.js';
