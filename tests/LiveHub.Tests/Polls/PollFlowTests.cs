@@ -118,13 +118,8 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task AnOpenRevealedQuizSendsNoDistributionToTheAudienceOrProjectorUntilItCloses()
     {
-        var e = await Server.CreateEventAsync();
-        await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
-        await using var phone = await TestClient.ConnectAsync(Server);
-        await using var projector = await TestClient.ConnectAsync(Server);
-        await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
-        await phone.JoinAsync(e.Keynote);
-        await projector.JoinAsync(e.Keynote, SessionViews.Projector);
+        await using var hall = await KeynoteScreensAsync();
+        var (e, moderator, phone, projector) = hall;
         var quiz = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll),
             new PollDraftRequest(e.Keynote, PollKinds.Quiz, "Ibu kota NTT?", ["Kupang", "Ende", "Maumere"], null, null, [0], 600, PollVisibility.Live));
         await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(quiz.Id));
@@ -162,13 +157,8 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task HiddenResultsNeverReachTheAudienceBeforeReveal()
     {
-        var e = await Server.CreateEventAsync();
-        await using var moderator = await TestClient.ConnectAsync(Server, moderatorOf: e.Code);
-        await using var phone = await TestClient.ConnectAsync(Server);
-        await using var projector = await TestClient.ConnectAsync(Server);
-        await moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
-        await phone.JoinAsync(e.Keynote);
-        await projector.JoinAsync(e.Keynote, SessionViews.Projector);
+        await using var hall = await KeynoteScreensAsync();
+        var (e, moderator, phone, projector) = hall;
         var poll = await moderator.OkAsync<PollView>(nameof(EventHub.CreatePoll), Single(e.Keynote, PollVisibility.Hidden));
         await moderator.OkAsync<PollView>(nameof(EventHub.OpenPoll), new PollRequest(poll.Id));
 
@@ -385,6 +375,28 @@ public sealed class PollFlowTests(ServerFixture fixture, ITestOutputHelper outpu
     {
         await using var connection = await Server.Services.GetRequiredService<Database>().OpenAsync(CancellationToken.None);
         return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    /// <summary>A new event's keynote with its three screens joined: a moderator, a phone and the projector.</summary>
+    private sealed record KeynoteScreens(TestEvent Event, TestClient Moderator, TestClient Phone, TestClient Projector) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Moderator.DisposeAsync();
+            await Phone.DisposeAsync();
+            await Projector.DisposeAsync();
+        }
+    }
+
+    private async Task<KeynoteScreens> KeynoteScreensAsync()
+    {
+        var e = await Server.CreateEventAsync();
+        var screens = new KeynoteScreens(e, await TestClient.ConnectAsync(Server, moderatorOf: e.Code), await TestClient.ConnectAsync(Server),
+            await TestClient.ConnectAsync(Server));
+        await screens.Moderator.JoinAsync(e.Keynote, SessionViews.Moderator);
+        await screens.Phone.JoinAsync(e.Keynote);
+        await screens.Projector.JoinAsync(e.Keynote, SessionViews.Projector);
+        return screens;
     }
 }
 
