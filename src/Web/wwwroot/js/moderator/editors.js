@@ -71,25 +71,32 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       render();
       return;
     }
+    await submit(editing, question, 'EditQuestion', (sessionId) => ({ sessionId, questionId: question.id, text }), 'action-edit', 'done.edit');
+  }
+
+  /**
+   * Sends an open editor's change for its question: taken, the editor closes, the card shows the server's view and the
+   * focus goes back to the button that opened it; refused, the server's error shows under the editor.
+   * @template {QuestionMethod} M
+   * @param {Draft} draft @param {QuestionView} question @param {M} method
+   * @param {(sessionId: number) => Parameters<HubMethods[M]>[0]} payload @param {string} button @param {string} doneKey
+   */
+  async function submit(draft, question, method, payload, button, doneKey) {
     const sessionId = getSessionId();
     if (sessionId === null) {
       return;
     }
-    const r = await questionCall(question.id, 'EditQuestion', { sessionId, questionId: question.id, text }, (error) => {
-      if (editing && editing.id === question.id) {
-        editing.error = error;
-      }
-    });
+    const r = await questionCall(question.id, method, payload(sessionId), (error) => { draft.error = error; });
     if (!r) {
       return;
     }
-    editing = null;
-    if (r.value && state.questions.has(r.value.id)) {
-      state.questions.set(r.value.id, r.value);
-    }
+    editing = editing === draft ? null : editing;
+    replying = replying === draft ? null : replying;
+    labeling = labeling === draft ? null : labeling;
+    storeQuestion(r.value);
     render();
-    focusIn(question.id, '[data-testid="action-edit"]');
-    toast(t('done.edit'));
+    focusIn(question.id, `[data-testid="${button}"]`);
+    toast(t(doneKey));
   }
 
   /** @param {QuestionView} question */
@@ -144,23 +151,8 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       render();
       return;
     }
-    const sessionId = getSessionId();
-    if (sessionId === null) {
-      return;
-    }
-    const r = await questionCall(question.id, 'ReplyToQuestion', { sessionId, questionId: question.id, text }, (error) => {
-      if (replying && replying.id === question.id) {
-        replying.error = error;
-      }
-    });
-    if (!r) {
-      return;
-    }
-    replying = null;
-    storeQuestion(r.value);
-    render();
-    focusIn(question.id, '[data-testid="action-reply"]');
-    toast(t(text ? 'done.reply' : 'done.reply_removed'));
+    await submit(replying, question, 'ReplyToQuestion', (sessionId) => ({ sessionId, questionId: question.id, text }), 'action-reply',
+      text ? 'done.reply' : 'done.reply_removed');
   }
 
   /** @param {string} text */
@@ -197,23 +189,7 @@ export function createEditors({ state, getSessionId, questionCall, isBusy, toast
       render();
       return;
     }
-    const sessionId = getSessionId();
-    if (sessionId === null) {
-      return;
-    }
-    const r = await questionCall(question.id, 'LabelQuestion', { sessionId, questionId: question.id, labels }, (error) => {
-      if (labeling && labeling.id === question.id) {
-        labeling.error = error;
-      }
-    });
-    if (!r) {
-      return;
-    }
-    labeling = null;
-    storeQuestion(r.value);
-    render();
-    focusIn(question.id, '[data-testid="action-labels"]');
-    toast(t('done.labels'));
+    await submit(labeling, question, 'LabelQuestion', (sessionId) => ({ sessionId, questionId: question.id, labels }), 'action-labels', 'done.labels');
   }
 
   /** @param {QuestionView} source @param {string} search */
