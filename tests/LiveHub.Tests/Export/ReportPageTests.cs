@@ -125,6 +125,19 @@ public sealed class ReportPageTests(AdminServerFixture fixture)
         await Infrastructure.Browser.ScreenshotAsync(page, "admin");
         await chromium.StepAsync("session edited");
 
+        // Signing out leaves nothing of the event on the page; the next sign-in starts at the list.
+        await page.GetByTestId("admin-sign-out").ClickAsync();
+        await Expect(page.GetByTestId("admin-key")).ToBeFocusedAsync();
+        await Expect(page.GetByTestId("event-detail")).ToBeHiddenAsync();
+        await chromium.StepAsync("signed out");
+        await page.GetByTestId("admin-key").FillAsync(AdminServerFixture.AdminKey);
+        await page.GetByTestId("admin-sign-in").ClickAsync();
+        await Expect(page.GetByTestId("event-list")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("event-list")).ToContainTextAsync(e.Code);
+        await Expect(page.GetByTestId("back-to-events")).ToBeHiddenAsync();
+        await Expect(page.GetByTestId("event-detail")).ToBeHiddenAsync();
+        await chromium.StepAsync("signed in again");
+
         using var check = await AdminHttp.SignInAsync(Server);
         var stored = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<EventSnapshot>(check.Http, $"/api/events/{e.Code}");
         var session = stored!.Sessions.Single(s => s.Id == e.Keynote);

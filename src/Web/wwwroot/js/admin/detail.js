@@ -18,7 +18,7 @@ import { createSessions } from '/js/admin/sessions.js';
  * @typedef {object} EventDetail
  * @property {(code: string) => Promise<void>} open reads one event and shows it instead of the list
  * @property {() => void} render paints the open event again, if any (after a language switch)
- * @property {() => void} forget no event is open any more (signed out)
+ * @property {() => void} close no event is open any more (signed out): the list shows again after the next sign-in
  */
 
 /**
@@ -117,6 +117,6 @@ export function createEventDetail({ showNotice, loadList, focusList }) {
         render();
       }
     },
-    forget,
+    close,
   };
 }

@@ -91,7 +91,7 @@ ui.signinForm.addEventListener('submit', async (/** @type {SubmitEvent} */ submi
 
 ui.signout.addEventListener('click', async () => {
   await api('DELETE', '/api/admin/session');
-  detail.forget();
+  detail.close();
   showSignIn();
 });
 
