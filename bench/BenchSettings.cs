@@ -31,7 +31,9 @@ public sealed record BenchSettings
     public double StormStepSeconds { get; init; } = 4;
 
     // 3. Capacity ramp
-    public int[] RampSteps { get; init; } = [1000, 2000, 3500, 5000];
+    // The lean audience holds one socket (one open file) per phone: with 20,000 open files per process here, the largest step
+    // stays well below that in the bench and in the server.
+    public int[] RampSteps { get; init; } = [1000, 2000, 3500, 5000, 7000, 9000, 12000, 15000];
     public double RampStepSeconds { get; init; } = 4;
     public double LatencyLimitMs { get; init; } = 250;
 

@@ -83,8 +83,30 @@ public static class ReportWriter
                 sb.AppendLine(n);
             }
         }
+        var steps = report.Ramps.Where(r => r.Points.Any(p => p.ClientCpu is not null)).ToList();
+        if (steps.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Capacity ramp, step by step");
+            sb.AppendLine();
+            sb.AppendLine("CPU as a share of one core: the server's core (0) and the bench's client core (1). A step with the client above 85 % is " +
+                          "marked *client-bound*: the bench may be what limits it, so its figure is a lower bound.");
+            sb.AppendLine();
+            sb.AppendLine("| side | updates/s | connections | p50 ms | p95 ms | delivered | msg/s | server CPU | client CPU | |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            foreach (var r in steps)
+            {
+                foreach (var p in r.Points)
+                {
+                    sb.AppendLine($"| {r.Side} | {F(r.UpdatesPerSecond)} | {p.Connections:#,0} | {F(p.P50Ms)} | {F(p.P95Ms)} | {p.DeliveredShare * 100:0.0} % | " +
+                                  $"{F(p.MsgsPerSecond)} | {Percent(p.ServerCpu)} | {Percent(p.ClientCpu)} | {(p.ClientBound ? "client-bound (lower bound)" : "")} |");
+                }
+            }
+        }
         return sb.ToString();
     }
+
+    private static string Percent(double? share) => share is { } v && !double.IsNaN(v) ? $"{v * 100:0} %" : "–";
 
     /// <summary>p95 against connections, one line per ramp; the latency limit as a dashed line. Values past the top are drawn at the top.</summary>
     public static string Svg(BenchReport report)

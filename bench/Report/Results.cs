@@ -33,7 +33,15 @@ public sealed record ScenarioResult(int Id, string Title)
 }
 
 /// <summary>p95 latency at one audience size, for the plot.</summary>
-public sealed record RampPoint(int Connections, double? P95Ms, double? P50Ms, double MsgsPerSecond, double DeliveredShare);
+public sealed record RampPoint(int Connections, double? P95Ms, double? P50Ms, double MsgsPerSecond, double DeliveredShare)
+{
+    /// <summary>The server's and the bench's CPU during the step, each as a share of one core (NaN when not measured).</summary>
+    public double? ServerCpu { get; init; }
+    public double? ClientCpu { get; init; }
+
+    /// <summary>The bench's own core passed its limit during the step: the step's figure is a lower bound.</summary>
+    public bool ClientBound { get; init; }
+}
 
 public sealed record RampSeries(string Side, double UpdatesPerSecond, List<RampPoint> Points);
 

@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Sockets;
+using LiveHub.Bench.Measure;
+
+namespace LiveHub.Bench.Clients;
+
+/// <summary>Reads one invocation record (<c>{"type":1,"target":…}</c>) that reached a phone.</summary>
+public delegate void RecordReader(LeanPhone phone, ReadOnlySpan<byte> record);
+
+/// <summary>
+/// A pool of <see cref="LeanPhone"/>s on one hub: opens them in batches of <see cref="Batch"/>, keeps them alive with a ping when
+/// one has sent nothing for 15 s, and hands every update they read to <see cref="Current"/>.
+/// </summary>
+/// <remarks>
+/// Every phone is one socket and one open file in this process (and one in the server): with the 20,000 open files a process
+/// may hold here (<c>ulimit -n</c>), pools stay under about 19,000 phones. Connections leave from 127.0.0.1; when the kernel has
+/// no ephemeral port left for it (EADDRNOTAVAIL / EADDRINUSE), the pool moves on to 127.0.0.2, 127.0.0.3 and so on (the whole
+/// 127.0.0.0/8 answers on Linux), binding each socket to its source address before it connects.
+/// </remarks>
+public sealed class LeanAudience : IAsyncDisposable
+{
+    public const int Batch = 200;
+    private const int MaxSourceAddresses = 250;
+    private static readonly byte[] TargetPrefix = "{\"type\":1,\"target\":\""u8.ToArray();
+
+    // Cookies come from GET /health/live over a few kept-alive connections; Set-Cookie is read by hand.
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 32 })
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
+    private readonly List<LeanPhone> _phones = [];
+    private readonly Uri? _cookieUri;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _pings;
+    private int _sourceAddress = 1;
+    private long _dropped;
+    public long JoinRetries;
+
+    private LeanAudience(Uri hubUri, Uri? cookieUri, IReadOnlyList<(string Target, string Arguments)> joins, RecordReader reader)
+    {
+        HubUri = new UriBuilder(hubUri) { Scheme = hubUri.Scheme == "https" ? "wss" : "ws" }.Uri;
+        _cookieUri = cookieUri;
+        Joins = joins;
+        Reader = reader;
+        Invoker = new HttpMessageInvoker(new SocketsHttpHandler { ConnectCallback = ConnectAsync, UseCookies = false });
+        _pings = PingLoopAsync();
+    }
+
+    public Uri HubUri { get; }
+    public HttpMessageInvoker Invoker { get; }
+    public IReadOnlyList<(string Target, string Arguments)> Joins { get; }
+    public RecordReader Reader { get; }
+
+    /// <summary>The measurement updates go to now, if any.</summary>
+    public Delivery? Current { get; set; }
+
+    public int Count => _phones.Count;
+
+    /// <summary>Phones whose connection the server closed (or that failed) while they were in the pool.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>How many loopback source addresses connections have used (1 until 127.0.0.1 ran out of ports).</summary>
+    public int SourceAddresses => Volatile.Read(ref _sourceAddress);
+
+    /// <summary>LiveHub's audience: a participant cookie each, <c>JoinEvent(code)</c>, <c>JoinSession(sessionId, "audience")</c>.</summary>
+    public static LeanAudience ForLiveHub(Uri baseUri, string eventCode, long sessionId) => new(
+        new Uri(baseUri, "/hub"), new Uri(baseUri, "/health/live"),
+        [("JoinEvent", $"[\"{eventCode}\"]"), ("JoinSession", $"[{sessionId},\"audience\"]")], ReadLiveHub);
+
+    /// <summary>The baseline hub's audience: no cookie, <c>Join(group)</c>.</summary>
+    public static LeanAudience ForBaseline(Uri baseUri, string hubPath, string group) => new(
+        new Uri(baseUri, hubPath), null, [("Join", $"[\"{group}\"]")], ReadBaseline);
+
+    /// <summary>
+    /// LiveHub's updates carry the question: <c>QuestionApproved</c> is keyed by the question's id (even keys),
+    /// <c>QuestionOnScreenChanged</c> by the question put on screen (odd keys), as the moderator's side recorded them.
+    /// </summary>
+    private static void ReadLiveHub(LeanPhone phone, ReadOnlySpan<byte> record)
+    {
+        var pool = phone.Pool;
+        if (pool.Current is not { } delivery)
+        {
+            return;
+        }
+        var target = Target(record);
+        if (target.SequenceEqual("QuestionApproved"u8))
+        {
+            if (LeanPhone.NumberAfter(record, "\"question\":{\"id\":"u8) is { } id)
+            {
+                delivery.Received(phone.Index, id * 2);
+            }
+        }
+        else if (target.SequenceEqual("QuestionOnScreenChanged"u8))
+        {
+            if (LeanPhone.NumberAfterLast(record, "\"onScreenQuestionId\":"u8) is { } id)
+            {
+                delivery.Received(phone.Index, id * 2 + 1);
+            }
+        }
+    }
+
+    /// <summary>The baseline's <c>Update</c> carries its send timestamp (<c>sentAt</c>, the bench's own clock).</summary>
+    private static void ReadBaseline(LeanPhone phone, ReadOnlySpan<byte> record)
+    {
+        if (phone.Pool.Current is { } delivery && Target(record).SequenceEqual("Update"u8)
+            && LeanPhone.NumberAfter(record, "\"sentAt\":"u8) is { } sentAt)
+        {
+            delivery.ReceivedStamped(phone.Index, sentAt);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Target(ReadOnlySpan<byte> record)
+    {
+        if (!record.StartsWith(TargetPrefix))
+        {
+            return [];
+        }
+        var rest = record[TargetPrefix.Length..];
+        var end = rest.IndexOf((byte)'"');
+        return end < 0 ? [] : rest[..end];
+    }
+
+    /// <summary>Grows the pool to <paramref name="total"/> phones, <see cref="Batch"/> connecting at a time, or shrinks it.</summary>
+    public async Task ResizeAsync(int total, CancellationToken ct)
+    {
+        if (total < _phones.Count)
+        {
+            List<LeanPhone> extra;
+            lock (_phones)
+            {
+                extra = _phones.GetRange(total, _phones.Count - total);
+                _phones.RemoveRange(total, extra.Count);
+            }
+            foreach (var phone in extra)
+            {
+                phone.Abort();
+            }
+            return;
+        }
+        while (_phones.Count < total)
+        {
+            var first = _phones.Count;
+            var batch = await Task.WhenAll(Enumerable.Range(first, Math.Min(Batch, total - first)).Select(i => OpenAsync(i, ct)));
+            lock (_phones)
+            {
+                _phones.AddRange(batch);
+            }
+        }
+    }
+
+    private async Task<LeanPhone> OpenAsync(int index, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await LeanPhone.ConnectAsync(this, index, await CookieAsync(ct), ct);
+            }
+            catch (Exception) when (attempt < 3 && !ct.IsCancellationRequested)
+            {
+                // A burst of handshakes on loaded cores occasionally times out or is refused: try again a little later.
+                await Task.Delay(250 * attempt, ct);
+            }
+        }
+    }
+
+    private async Task<string?> CookieAsync(CancellationToken ct)
+    {
+        if (_cookieUri is null)
+        {
+            return null;
+        }
+        using var response = await Http.GetAsync(_cookieUri, HttpCompletionOption.ResponseHeadersRead, ct);
+        var cookie = response.Headers.TryGetValues("Set-Cookie", out var values)
+            ? values.Select(v => v.Split(';')[0]).FirstOrDefault(v => v.StartsWith("lh_pid=", StringComparison.Ordinal))
+            : null;
+        return cookie ?? throw new InvalidOperationException($"{_cookieUri} set no lh_pid cookie");
+    }
+
+    /// <summary>
+    /// Connects a hub socket from the current loopback source address (to a loopback server), moving to the next address
+    /// when this one has no ephemeral port left. Any other server is connected to without choosing the source.
+    /// </summary>
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
+    {
+        var target = IPAddress.TryParse(context.DnsEndPoint.Host, out var ip) ? ip
+            : (await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, AddressFamily.InterNetwork, ct))[0];
+        while (true)
+        {
+            var source = Volatile.Read(ref _sourceAddress);
+            var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                if (IPAddress.IsLoopback(target) && target.AddressFamily == AddressFamily.InterNetwork)
+                {
+                    if (OperatingSystem.IsLinux())
+                    {
+                        // IP_BIND_ADDRESS_NO_PORT: the port is chosen at connect, per destination, not at bind.
+                        socket.SetRawSocketOption(0, 24, BitConverter.GetBytes(1));
+                    }
+                    socket.Bind(new IPEndPoint(new IPAddress([127, 0, 0, (byte)source]), 0));
+                }
+                await socket.ConnectAsync(new IPEndPoint(target, context.DnsEndPoint.Port), ct);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.AddressAlreadyInUse
+                                             && source < MaxSourceAddresses && IPAddress.IsLoopback(target))
+            {
+                socket.Dispose();
+                Interlocked.CompareExchange(ref _sourceAddress, source + 1, source);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+    }
+
+    internal void OnClosed(LeanPhone phone) => Interlocked.Increment(ref _dropped);
+
+    private async Task PingLoopAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(3), _stop.Token);
+                LeanPhone[] phones;
+                lock (_phones)
+                {
+                    phones = [.. _phones];
+                }
+                foreach (var chunk in phones.Chunk(500))
+                {
+                    await Task.WhenAll(chunk.Select(p => p.PingIfIdleAsync(15_000)));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await _pings;
+        await ResizeAsync(0, CancellationToken.None);
+        Invoker.Dispose();
+    }
+}
