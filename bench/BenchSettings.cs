@@ -83,6 +83,8 @@ public sealed record BenchSettings
           --votes-per-second V  scenario 2's vote rate
           --voters N            scenario 2's voter connections
           --askers N            scenario 5's concurrent askers
+          --ramp-steps A,B,C    scenario 3's audience steps (connections)
+          --ramp-seconds S      scenario 3's seconds per step
           --no-pin              do not pin servers to core 0 and the clients to core 1 (taskset)
           --redis-server PATH   redis-server for scenario 6 (default: from PATH; missing skips scenario 6)
         """;
@@ -106,6 +108,8 @@ public sealed record BenchSettings
                 "--audience" => s with { Audience = int.Parse(Next()) },
                 "--votes-per-second" => s with { VotesPerSecond = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--askers" => s with { Askers = int.Parse(Next()) },
+                "--ramp-steps" => s with { RampSteps = Next().Split(',').Select(int.Parse).ToArray() },
+                "--ramp-seconds" => s with { RampStepSeconds = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--voters" => s with { Voters = int.Parse(Next()) },
                 "--no-pin" => s with { Pin = false },
                 "--redis-server" => s with { RedisServer = Next() },
