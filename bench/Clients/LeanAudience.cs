@@ -218,6 +218,27 @@ public sealed class LeanAudience : IAsyncDisposable
         }
     }
 
+    /// <summary>This process's limit on open files (<c>ulimit -n</c>, from /proc/self/limits), or null where it cannot be read.</summary>
+    public static int? OpenFileLimit()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+            var soft = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            return int.TryParse(soft, out var n) ? n : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The most phones a pool may hold here: the open-file limit less room for everything else the bench holds open
+    /// (its other clients, the runtime's files, the cookie requests). The server inherits the same limit.
+    /// </summary>
+    public static int MaxPhones => OpenFileLimit() is { } limit ? Math.Max(0, limit - 1000) : int.MaxValue;
+
     internal void OnClosed(LeanPhone phone) => Interlocked.Increment(ref _dropped);
 
     private async Task PingLoopAsync()

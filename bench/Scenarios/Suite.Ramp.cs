@@ -18,6 +18,14 @@ public sealed partial class Suite
         await using var leanLh = LeanRoom.Of(lh);
         await using var leanBl = LeanRoom.Of(bl);
         var clientBound = new List<string>();
+        var steps = settings.RampSteps.Where(n => n <= LeanAudience.MaxPhones).ToArray();
+        var tooMany = settings.RampSteps.Except(steps).ToArray();
+        if (tooMany.Length > 0)
+        {
+            log.WriteLine($"  skipping steps {string.Join(", ", tooMany)}: above {LeanAudience.MaxPhones} phones (open-file limit {LeanAudience.OpenFileLimit()} less 1,000)");
+            r.Notes.Add($"Steps {string.Join(", ", tooMany)} were skipped: each phone holds an open file in the bench and in the server, " +
+                        $"and the open-file limit here is {LeanAudience.OpenFileLimit()} (`ulimit -n`).");
+        }
         foreach (var rate in new[] { 10.0, 4.0 })
         {
             var caps = new Dictionary<string, (int Cap, bool Crossed, RampPoint? Stop)>();
@@ -27,7 +35,7 @@ public sealed partial class Suite
                 var cap = 0;
                 var crossed = false;
                 RampPoint? stop = null;
-                foreach (var step in settings.RampSteps)
+                foreach (var step in steps)
                 {
                     var opening = System.Diagnostics.Stopwatch.StartNew();
                     await room.SetAudienceAsync(step, ct);
@@ -75,7 +83,7 @@ public sealed partial class Suite
                 Bound = bound,
             });
         }
-        r.Notes.Add($"Steps: {string.Join(", ", settings.RampSteps)} connections, {settings.RampStepSeconds} s each; a step passes with p95 < " +
+        r.Notes.Add($"Steps: {string.Join(", ", steps)} connections, {settings.RampStepSeconds} s each; a step passes with p95 < " +
                     $"{settings.LatencyLimitMs} ms and 99% of messages delivered. The plot is bench/results/*-latency.svg. " +
                     "The audience on both sides is the bench's lean client (raw WebSockets reading the JSON hub protocol with span searches, " +
                     $"{LeanAudience.Batch} connecting at a time). Client CPU is the bench process's CPU time over the step's wall time, as a share " +
