@@ -109,3 +109,40 @@ public sealed class CpuMeter(Func<double> cpuSeconds)
 
     public static double OwnCpuSeconds() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 }
+
+/// <summary>
+/// How busy each core was between two points, all processes together, from <c>/proc/stat</c> (Linux; NaN elsewhere). Less a
+/// process's own share, it tells what the machine's other jobs took from that core.
+/// </summary>
+public sealed class CoreMeter
+{
+    private readonly double[] _start = Busy();
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    public double Share(int core)
+    {
+        var now = Busy();
+        var seconds = Math.Max(1e-3, Stopwatch.GetElapsedTime(_started).TotalSeconds);
+        return core < now.Length && core < _start.Length ? (now[core] - _start[core]) / seconds : double.NaN;
+    }
+
+    /// <summary>Busy seconds per core since boot: user, nice, system, irq, softirq and steal ticks (100 a second).</summary>
+    private static double[] Busy()
+    {
+        try
+        {
+            return File.ReadLines("/proc/stat")
+                .Where(l => l.StartsWith("cpu", StringComparison.Ordinal) && l.Length > 3 && char.IsDigit(l[3]))
+                .Select(l =>
+                {
+                    var f = l.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return new[] { 1, 2, 3, 6, 7, 8 }.Sum(i => i < f.Length ? long.Parse(f[i], System.Globalization.CultureInfo.InvariantCulture) : 0) / 100.0;
+                })
+                .ToArray();
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+}

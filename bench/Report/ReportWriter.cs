@@ -92,14 +92,16 @@ public static class ReportWriter
             sb.AppendLine("CPU as a share of one core: the server's core (0) and the bench's client core (1). A step with the client above 85 % is " +
                           "marked *client-bound*: the bench may be what limits it, so its figure is a lower bound.");
             sb.AppendLine();
-            sb.AppendLine("| side | updates/s | connections | p50 ms | p95 ms | delivered | msg/s | server CPU | client CPU | |");
-            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+            sb.AppendLine("\"others\" is what the machine's other processes took from each core during the step (it is shared).");
+            sb.AppendLine();
+            sb.AppendLine("| side | updates/s | connections | p50 ms | p95 ms | delivered | msg/s | server CPU | client CPU | others core 0 / 1 | |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
             foreach (var r in steps)
             {
                 foreach (var p in r.Points)
                 {
                     sb.AppendLine($"| {r.Side} | {F(r.UpdatesPerSecond)} | {p.Connections:#,0} | {F(p.P50Ms)} | {F(p.P95Ms)} | {p.DeliveredShare * 100:0.0} % | " +
-                                  $"{F(p.MsgsPerSecond)} | {Percent(p.ServerCpu)} | {Percent(p.ClientCpu)} | {(p.ClientBound ? "client-bound (lower bound)" : "")} |");
+                                  $"{F(p.MsgsPerSecond)} | {Percent(p.ServerCpu)} | {Percent(p.ClientCpu)} | {Percent(p.OthersCore0)} / {Percent(p.OthersCore1)} | {(p.ClientBound ? "client-bound (lower bound)" : "")} |");
                 }
             }
         }

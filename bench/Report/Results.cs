@@ -39,6 +39,10 @@ public sealed record RampPoint(int Connections, double? P95Ms, double? P50Ms, do
     public double? ServerCpu { get; init; }
     public double? ClientCpu { get; init; }
 
+    /// <summary>What other processes on the machine took from core 0 (besides this side's server) and core 1 (besides the bench).</summary>
+    public double? OthersCore0 { get; init; }
+    public double? OthersCore1 { get; init; }
+
     /// <summary>The bench's own core passed its limit during the step: the step's figure is a lower bound.</summary>
     public bool ClientBound { get; init; }
 }

@@ -8,6 +8,10 @@ public sealed record FanOutSample(
     double? P50, double? P95, double? P99, double? Max, int Errors, double ServerCpu, double ClientCpu, double Seconds)
 {
     public double DeliveredShare => Expected == 0 ? 0 : (double)Delivered / Expected;
+
+    /// <summary>How busy cores 0 (the servers') and 1 (the bench's) were during the run, every process on them counted.</summary>
+    public double Core0Busy { get; init; } = double.NaN;
+    public double Core1Busy { get; init; } = double.NaN;
 }
 
 /// <summary>Sends room updates at a fixed rate (open loop: a slow update does not hold back the next) and measures their delivery.</summary>
@@ -23,6 +27,7 @@ public static class FanOut
         room.Current = delivery;
         var serverCpu = room.Server is { } s ? new CpuMeter(s.CpuSeconds) : null;
         var clientCpu = new CpuMeter(CpuMeter.OwnCpuSeconds);
+        var cores = new CoreMeter();
         var errors = 0;
         var pending = new List<Task>();
         var start = Stopwatch.GetTimestamp();
@@ -57,11 +62,16 @@ public static class FanOut
         room.Current = null;
         var serverShare = serverCpu?.Share ?? double.NaN;
         var clientShare = clientCpu.Share;
+        var (core0, core1) = (cores.Share(0), cores.Share(1));
         // Updates still unanswered (a stalled connection can hold a broadcast) are abandoned, not awaited.
         var span = Math.Max(sendSeconds, delivery.LastArrival == 0 ? 0 : Histogram.Ms(start, delivery.LastArrival) / 1000);
         return new FanOutSample(room.Side, audience, rate, sent, expected, delivery.Delivered, delivery.Delivered / span,
             delivery.Latency.Percentile(50), delivery.Latency.Percentile(95), delivery.Latency.Percentile(99), delivery.Latency.Max,
-            errors + pending.Count(t => !t.IsCompleted), serverShare, clientShare, span);
+            errors + pending.Count(t => !t.IsCompleted), serverShare, clientShare, span)
+        {
+            Core0Busy = core0,
+            Core1Busy = core1,
+        };
     }
 
     public static string Describe(FanOutSample s) =>

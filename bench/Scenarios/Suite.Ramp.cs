@@ -39,15 +39,19 @@ public sealed partial class Suite
                 {
                     var opening = System.Diagnostics.Stopwatch.StartNew();
                     await room.SetAudienceAsync(step, ct);
+                    var settled = await SettleAsync([lh.Server, bl.Server], ct);
                     var dropped = room.Phones.Dropped;
                     var s = await FanOut.RunAsync(room, rate, settings.RampStepSeconds, ct);
                     var point = new RampPoint(step, s.P95, s.P50, s.MsgsPerSecond, s.DeliveredShare)
                     {
                         ServerCpu = s.ServerCpu, ClientCpu = s.ClientCpu, ClientBound = s.ClientCpu > ClientCoreLimit,
+                        OthersCore0 = Math.Max(0, s.Core0Busy - (double.IsNaN(s.ServerCpu) ? 0 : s.ServerCpu)),
+                        OthersCore1 = Math.Max(0, s.Core1Busy - s.ClientCpu),
                     };
                     series.Points.Add(point);
                     Log(s);
-                    log.WriteLine($"    opened to {step} in {opening.Elapsed.TotalSeconds:0.0} s; dropped during the step {room.Phones.Dropped - dropped}, " +
+                    log.WriteLine($"    opened to {step} in {opening.Elapsed.TotalSeconds:0.0} s (servers {(settled ? "quiet" : "still busy")} before the run); " +
+                                  $"other processes took {point.OthersCore0:P0} of core 0 and {point.OthersCore1:P0} of core 1; dropped during the step {room.Phones.Dropped - dropped}, " +
                                   $"join retries so far {room.Phones.JoinRetries}, source addresses {room.Phones.SourceAddresses}" +
                                   (point.ClientBound ? $"; client core above {ClientCoreLimit:P0}: the step's figure is a lower bound" : ""));
                     stop = point;
@@ -89,6 +93,26 @@ public sealed partial class Suite
                     $"{LeanAudience.Batch} connecting at a time). Client CPU is the bench process's CPU time over the step's wall time, as a share " +
                     $"of its one core; a step above {ClientCoreLimit:P0} is marked: there the bench may be what limits the figure, so it is a lower bound." +
                     (clientBound.Count > 0 ? $" Client-bound steps occurred in: {string.Join(", ", clientBound)}." : " No step passed that mark."));
+    }
+
+    /// <summary>
+    /// Waits (up to 15 s) until both servers together use under 20 % of their core over half a second: the joins just made, or the connections just
+    /// closed, or a backlog left by the previous step would otherwise be measured as the next step's latency.
+    /// </summary>
+    private static async Task<bool> SettleAsync(IEnumerable<ServerProcess?> servers, CancellationToken ct)
+    {
+        var running = servers.OfType<ServerProcess>().ToList();
+        var until = System.Diagnostics.Stopwatch.StartNew();
+        while (until.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            var meters = running.Select(s => new Measure.CpuMeter(s.CpuSeconds)).ToList();
+            await Task.Delay(500, ct);
+            if (meters.Sum(m => m.Share) < 0.2)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>7. 1% of the audience stops reading: the others' delivery and p99 against all-healthy, and the server's memory.</summary>
