@@ -29,7 +29,8 @@ public static class MachineInfo
     public static string CommandLine(BenchSettings settings)
     {
         var mode = settings.Mode switch { "quick" => " --quick", "smoke" => " --smoke", _ => "" };
-        return $"dotnet build -c Release && dotnet bench/bin/Release/net10.0/LiveHub.Bench.dll{mode}";
+        var only = settings.Only.Count < 7 ? $" --only {string.Join(',', settings.Only.Order())}" : "";
+        return $"dotnet build -c Release && dotnet bench/bin/Release/net10.0/LiveHub.Bench.dll{mode}{only}";
     }
 
     private static string? Run(string file, params string[] args)
