@@ -37,6 +37,9 @@ public sealed record BenchSettings
     public double RampStepSeconds { get; init; } = 4;
     public double LatencyLimitMs { get; init; } = 250;
 
+    /// <summary>Loopback source addresses (127.0.0.1, .2, …) the ramp's lean phones spread over from the start; they move on by themselves when one runs out of ports.</summary>
+    public int SourceAddresses { get; init; } = 1;
+
     // 4. Memory
     public int[] MemorySteps { get; init; } = [1000, 10000];
 
@@ -85,6 +88,7 @@ public sealed record BenchSettings
           --askers N            scenario 5's concurrent askers
           --ramp-steps A,B,C    scenario 3's audience steps (connections)
           --ramp-seconds S      scenario 3's seconds per step
+          --source-addresses N  spread scenario 3's phones over 127.0.0.1 … 127.0.0.N from the start
           --no-pin              do not pin servers to core 0 and the clients to core 1 (taskset)
           --redis-server PATH   redis-server for scenario 6 (default: from PATH; missing skips scenario 6)
         """;
@@ -109,6 +113,7 @@ public sealed record BenchSettings
                 "--votes-per-second" => s with { VotesPerSecond = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--askers" => s with { Askers = int.Parse(Next()) },
                 "--ramp-steps" => s with { RampSteps = Next().Split(',').Select(int.Parse).ToArray() },
+                "--source-addresses" => s with { SourceAddresses = int.Parse(Next()) },
                 "--ramp-seconds" => s with { RampStepSeconds = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--voters" => s with { Voters = int.Parse(Next()) },
                 "--no-pin" => s with { Pin = false },

@@ -33,12 +33,16 @@ public sealed class LeanAudience : IAsyncDisposable
     private readonly Uri? _cookieUri;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pings;
+    private readonly int _spread;
+    private readonly int[] _connectsFrom = new int[256];
     private int _sourceAddress = 1;
+    private long _connects;
     private long _dropped;
     public long JoinRetries;
 
-    private LeanAudience(Uri hubUri, Uri? cookieUri, IReadOnlyList<(string Target, string Arguments)> joins, RecordReader reader)
+    private LeanAudience(Uri hubUri, Uri? cookieUri, IReadOnlyList<(string Target, string Arguments)> joins, RecordReader reader, int spread)
     {
+        _spread = Math.Clamp(spread, 1, MaxSourceAddresses);
         HubUri = new UriBuilder(hubUri) { Scheme = hubUri.Scheme == "https" ? "wss" : "ws" }.Uri;
         _cookieUri = cookieUri;
         Joins = joins;
@@ -60,17 +64,18 @@ public sealed class LeanAudience : IAsyncDisposable
     /// <summary>Phones whose connection the server closed (or that failed) while they were in the pool.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>How many loopback source addresses connections have used (1 until 127.0.0.1 ran out of ports).</summary>
-    public int SourceAddresses => Volatile.Read(ref _sourceAddress);
+    /// <summary>How many loopback source addresses hub connections have left from (1 unless spread, or until 127.0.0.1 ran out of ports).</summary>
+    public int SourceAddresses => _connectsFrom.Count(n => n > 0);
 
     /// <summary>LiveHub's audience: a participant cookie each, <c>JoinEvent(code)</c>, <c>JoinSession(sessionId, "audience")</c>.</summary>
-    public static LeanAudience ForLiveHub(Uri baseUri, string eventCode, long sessionId) => new(
+    /// <remarks><paramref name="spread"/> &gt; 1 spreads the connections over that many source addresses from the start.</remarks>
+    public static LeanAudience ForLiveHub(Uri baseUri, string eventCode, long sessionId, int spread = 1) => new(
         new Uri(baseUri, "/hub"), new Uri(baseUri, "/health/live"),
-        [("JoinEvent", $"[\"{eventCode}\"]"), ("JoinSession", $"[{sessionId},\"audience\"]")], ReadLiveHub);
+        [("JoinEvent", $"[\"{eventCode}\"]"), ("JoinSession", $"[{sessionId},\"audience\"]")], ReadLiveHub, spread);
 
     /// <summary>The baseline hub's audience: no cookie, <c>Join(group)</c>.</summary>
-    public static LeanAudience ForBaseline(Uri baseUri, string hubPath, string group) => new(
-        new Uri(baseUri, hubPath), null, [("Join", $"[\"{group}\"]")], ReadBaseline);
+    public static LeanAudience ForBaseline(Uri baseUri, string hubPath, string group, int spread = 1) => new(
+        new Uri(baseUri, hubPath), null, [("Join", $"[\"{group}\"]")], ReadBaseline, spread);
 
     /// <summary>
     /// LiveHub's updates carry the question: <c>QuestionApproved</c> is keyed by the question's id (even keys),
@@ -188,7 +193,8 @@ public sealed class LeanAudience : IAsyncDisposable
             : (await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, AddressFamily.InterNetwork, ct))[0];
         while (true)
         {
-            var source = Volatile.Read(ref _sourceAddress);
+            var first = Volatile.Read(ref _sourceAddress);
+            var source = Math.Min(254, first + (int)(Interlocked.Increment(ref _connects) % _spread));
             var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
@@ -202,13 +208,18 @@ public sealed class LeanAudience : IAsyncDisposable
                     socket.Bind(new IPEndPoint(new IPAddress([127, 0, 0, (byte)source]), 0));
                 }
                 await socket.ConnectAsync(new IPEndPoint(target, context.DnsEndPoint.Port), ct);
+                if (socket.LocalEndPoint is IPEndPoint { Address: var local } && IPAddress.IsLoopback(local))
+                {
+                    Interlocked.Increment(ref _connectsFrom[local.GetAddressBytes()[^1]]);
+                }
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.AddressNotAvailable or SocketError.AddressAlreadyInUse
-                                             && source < MaxSourceAddresses && IPAddress.IsLoopback(target))
+                                             && first < MaxSourceAddresses && IPAddress.IsLoopback(target))
             {
                 socket.Dispose();
-                Interlocked.CompareExchange(ref _sourceAddress, source + 1, source);
+                // This address has no port left towards the server: every later connection starts one address further on.
+                Interlocked.CompareExchange(ref _sourceAddress, first + 1, first);
             }
             catch
             {

@@ -10,11 +10,11 @@ namespace LiveHub.Bench.Scenarios;
 /// </summary>
 public sealed class LeanRoom(IRoom inner, LeanAudience audience) : IRoom
 {
-    public static LeanRoom Of(LiveHubRoom room) =>
-        new(room, LeanAudience.ForLiveHub(room.BaseUri, room.Settings.EventCode, room.SessionId));
+    public static LeanRoom Of(LiveHubRoom room, int sourceAddresses = 1) =>
+        new(room, LeanAudience.ForLiveHub(room.BaseUri, room.Settings.EventCode, room.SessionId, sourceAddresses));
 
-    public static LeanRoom Of(BaselineRoom room) =>
-        new(room, LeanAudience.ForBaseline(room.BaseUri, BaselineServer.HubPath, BaselineRoom.Group));
+    public static LeanRoom Of(BaselineRoom room, int sourceAddresses = 1) =>
+        new(room, LeanAudience.ForBaseline(room.BaseUri, BaselineServer.HubPath, BaselineRoom.Group, sourceAddresses));
 
     public string Side => inner.Side;
     public ServerProcess? Server => inner.Server;

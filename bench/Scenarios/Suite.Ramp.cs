@@ -15,8 +15,8 @@ public sealed partial class Suite
     /// </summary>
     private async Task CapacityRampAsync(LiveHubRoom lh, BaselineRoom bl, ScenarioResult r, CancellationToken ct)
     {
-        await using var leanLh = LeanRoom.Of(lh);
-        await using var leanBl = LeanRoom.Of(bl);
+        await using var leanLh = LeanRoom.Of(lh, settings.SourceAddresses);
+        await using var leanBl = LeanRoom.Of(bl, settings.SourceAddresses);
         var clientBound = new List<string>();
         var steps = settings.RampSteps.Where(n => n <= LeanAudience.MaxPhones).ToArray();
         var tooMany = settings.RampSteps.Except(steps).ToArray();
@@ -39,6 +39,7 @@ public sealed partial class Suite
                 {
                     var opening = System.Diagnostics.Stopwatch.StartNew();
                     await room.SetAudienceAsync(step, ct);
+                    var opened = opening.Elapsed;
                     var settled = await SettleAsync([lh.Server, bl.Server], ct);
                     var dropped = room.Phones.Dropped;
                     var s = await FanOut.RunAsync(room, rate, settings.RampStepSeconds, ct);
@@ -50,7 +51,7 @@ public sealed partial class Suite
                     };
                     series.Points.Add(point);
                     Log(s);
-                    log.WriteLine($"    opened to {step} in {opening.Elapsed.TotalSeconds:0.0} s (servers {(settled ? "quiet" : "still busy")} before the run); " +
+                    log.WriteLine($"    opened to {step} in {opened.TotalSeconds:0.0} s (servers {(settled ? "quiet" : "still busy")} before the run); " +
                                   $"other processes took {point.OthersCore0:P0} of core 0 and {point.OthersCore1:P0} of core 1; dropped during the step {room.Phones.Dropped - dropped}, " +
                                   $"join retries so far {room.Phones.JoinRetries}, source addresses {room.Phones.SourceAddresses}" +
                                   (point.ClientBound ? $"; client core above {ClientCoreLimit:P0}: the step's figure is a lower bound" : ""));
