@@ -114,7 +114,7 @@ public sealed class LeanPhone
         {
             await SendAsync(Ping, CancellationToken.None);
         }
-        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or IOException or InvalidOperationException or OperationCanceledException)
         {
             MarkClosed();
         }
