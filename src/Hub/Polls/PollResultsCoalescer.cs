@@ -37,6 +37,7 @@ public sealed partial class PollResultsCoalescer(
     }
 
     private readonly ConcurrentDictionary<long, Pending> _polls = new();
+    private int _sending;
     private readonly long _phoneIntervalMs = 1000 / options.Value.PhoneFramesPerSecond;
     private readonly int _screenFramesPerSecond = options.Value.ScreenFramesPerSecond;
 
@@ -46,6 +47,18 @@ public sealed partial class PollResultsCoalescer(
         owners.Handed += Mark;
         return base.StartAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Whether a change is still owed to the screens: marked but not sent (a phone frame waits out its interval), or a
+    /// frame on its way. A frame takes the poll's next results version, so nothing is settled while this is true.
+    /// </summary>
+    public bool Owes => Volatile.Read(ref _sending) > 0 || _polls.Values.Any(p =>
+    {
+        lock (p)
+        {
+            return p.Screens || p.Phones;
+        }
+    });
 
     public void Mark(long pollId)
     {
@@ -117,6 +130,7 @@ public sealed partial class PollResultsCoalescer(
                     p.LastPhoneFrame = now;
                 }
             }
+            Interlocked.Increment(ref _sending);
             try
             {
                 await SendAsync(pollId, screens, phones, ct);
@@ -147,6 +161,10 @@ public sealed partial class PollResultsCoalescer(
             {
                 Mark(pollId);
                 LogFrameFailed(logger, ex, pollId);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _sending);
             }
         }
     }
