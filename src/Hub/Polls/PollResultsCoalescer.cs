@@ -32,13 +32,14 @@ public sealed partial class PollResultsCoalescer(
         /// <summary>When the oldest change not yet on screens arrived (the clock's timestamp), for the lag metric.</summary>
         public long FirstMark;
         public long LastPhoneFrame = long.MinValue / 2;
+        /// <summary>The poll's session, once its first frame has read it: the phones' rate follows its head count.</summary>
+        public long? SessionId;
         /// <summary>When the last screen frames left (ms), at most one second's budget of them.</summary>
         public readonly Queue<long> ScreenFrames = new();
     }
 
     private readonly ConcurrentDictionary<long, Pending> _polls = new();
     private int _sending;
-    private readonly long _phoneIntervalMs = 1000 / options.Value.PhoneFramesPerSecond;
     private readonly int _screenFramesPerSecond = options.Value.ScreenFramesPerSecond;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -59,6 +60,17 @@ public sealed partial class PollResultsCoalescer(
             return p.Screens || p.Phones;
         }
     });
+
+    /// <summary>
+    /// Frames per second to each phone of a session with this head count: the most a phone gets
+    /// (<see cref="PollOptions.PhoneFramesPerSecond"/>) while the whole room's messages stay within
+    /// <see cref="PollOptions.PhoneMessagesPerSecond"/>, and never fewer than one a second.
+    /// </summary>
+    public static int PhoneFramesPerSecond(long headCount, PollOptions options) =>
+        (int)Math.Clamp(options.PhoneMessagesPerSecond / Math.Max(1, headCount), 1, options.PhoneFramesPerSecond);
+
+    private long PhoneIntervalMs(long? sessionId) =>
+        1000 / PhoneFramesPerSecond(sessionId is { } id ? presence.Count(id) : 0, options.Value);
 
     public void Mark(long pollId)
     {
@@ -90,12 +102,14 @@ public sealed partial class PollResultsCoalescer(
         var now = clock.GetTimestamp() / (clock.TimestampFrequency / 1000);
         foreach (var (pollId, p) in _polls)
         {
+            long? sessionId;
             lock (p)
             {
                 if (!p.Screens && !p.Phones)
                 {
                     continue;
                 }
+                sessionId = p.SessionId;
             }
             if (!await owners.ClaimAsync(pollId, ct))
             {
@@ -107,6 +121,7 @@ public sealed partial class PollResultsCoalescer(
                 }
                 continue;
             }
+            var phoneIntervalMs = PhoneIntervalMs(sessionId);
             bool screens, phones;
             long firstMark;
             lock (p)
@@ -115,7 +130,7 @@ public sealed partial class PollResultsCoalescer(
                 // At most the budget in any one second, however the ticks fall: a tick that ran late is not made up by two
                 // frames in a row.
                 screens = p.Screens && (p.ScreenFrames.Count < _screenFramesPerSecond || now - p.ScreenFrames.Peek() >= 1000);
-                phones = p.Phones && now - p.LastPhoneFrame >= _phoneIntervalMs;
+                phones = p.Phones && now - p.LastPhoneFrame >= phoneIntervalMs;
                 if (!screens && !phones)
                 {
                     continue;
@@ -133,12 +148,13 @@ public sealed partial class PollResultsCoalescer(
             Interlocked.Increment(ref _sending);
             try
             {
-                await SendAsync(pollId, screens, phones, ct);
+                var session = await SendAsync(pollId, screens, phones, ct);
                 // Counted when they left, not when they were decided: a tally that took long does not let the next frames
                 // crowd in behind it.
                 var left = clock.GetTimestamp() / (clock.TimestampFrequency / 1000);
                 lock (p)
                 {
+                    p.SessionId = session ?? p.SessionId;
                     if (screens)
                     {
                         p.ScreenFrames.Enqueue(left);
@@ -169,13 +185,14 @@ public sealed partial class PollResultsCoalescer(
         }
     }
 
-    private async Task SendAsync(long pollId, bool screens, bool phones, CancellationToken ct)
+    /// <summary>Sends the poll's frame; answers its session (null when the poll is gone).</summary>
+    private async Task<long?> SendAsync(long pollId, bool screens, bool phones, CancellationToken ct)
     {
         var tally = await metrics.TimeAsync("tally", () => store.TallyAsync(pollId, advance: true, ct));
         if (tally is null)
         {
             _polls.TryRemove(pollId, out _);
-            return;
+            return null;
         }
         metrics.MessagesOut((screens ? 2 : 0) + (phones ? 1 : 0));
         var sessionId = tally.Poll.SessionId;
@@ -188,7 +205,7 @@ public sealed partial class PollResultsCoalescer(
         }
         if (!PollRules.ResultsPublic(tally.Poll))
         {
-            return;
+            return sessionId;
         }
         var frame = PollResultsBuilder.Build(tally, board, forModerators: false, present);
         if (screens)
@@ -199,6 +216,7 @@ public sealed partial class PollResultsCoalescer(
         {
             await hub.Clients.Group(GroupNames.Audience(sessionId)).PollResultsChanged(frame);
         }
+        return sessionId;
     }
 
     private async Task<PollResults> BuildAsync(PollTallyRows tally, bool forModerators, CancellationToken ct) =>
