@@ -51,13 +51,27 @@ public sealed class JoinCostHarness(ITestOutputHelper output)
         var process = Process.GetCurrentProcess();
         var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var running = crowd.Select(p => Task.Run(() => p.RunAsync(stop.Token))).ToList();
+        // LIVEHUB_JOIN_HARNESS_INFLIGHT=N: at most N phones connecting or joining at a time; all at once without it.
+        var inFlight = int.TryParse(Environment.GetEnvironmentVariable("LIVEHUB_JOIN_HARNESS_INFLIGHT"), out var n) ? n : phones;
+        var running = new List<Task>();
+        foreach (var phone in crowd)
+        {
+            while (running.Count - ledger.Joined >= inFlight)
+            {
+                await Task.Delay(1);
+            }
+            running.Add(Task.Run(() => phone.RunAsync(stop.Token)));
+        }
         await TestClient.EventuallyAsync(() => ledger.Joined == phones, $"all {phones} phones joined ({ledger.Joined})", TimeSpan.FromSeconds(300));
         var wall = clock.Elapsed;
         process.Refresh();
         var used = process.TotalProcessorTime - cpu;
-        output.WriteLine($"{(redis is null ? "one node" : "Redis backplane")}{(postgres is null ? ", SQLite" : ", PostgreSQL")}: {phones} phones joined in {wall.TotalSeconds:0.00} s ({phones / wall.TotalSeconds:0} joins/s); process CPU (phones and server) " +
+        output.WriteLine($"{(redis is null ? "one node" : "Redis backplane")}{(postgres is null ? ", SQLite" : ", PostgreSQL")}, {inFlight} in flight: {phones} phones joined in {wall.TotalSeconds:0.00} s ({phones / wall.TotalSeconds:0} joins/s); process CPU (phones and server) " +
             $"{used.TotalSeconds:0.00} s, {used.TotalMicroseconds / phones:0} µs per phone; refusals {ledger.Refusals.Count}, failed handshakes {ledger.FailedHandshakes}");
+        foreach (var group in ledger.Refusals.GroupBy(r => r.What).OrderByDescending(g => g.Count()).Take(5))
+        {
+            output.WriteLine($"  refused {group.Count()} x {group.Key}");
+        }
         foreach (var line in meters.Report(phones))
         {
             output.WriteLine(line);
