@@ -210,6 +210,8 @@ public sealed class AdminStore(Database db)
         await Execute("DELETE FROM sessions WHERE event_id = @eventId");
         await Execute("DELETE FROM rooms WHERE event_id = @eventId");
         await Execute("DELETE FROM events WHERE id = @eventId");
+        // After the rooms and sessions, whose deletions added rows of their own.
+        await Execute("DELETE FROM agenda_changes WHERE event_id = @eventId");
 
         // NOT IN over each table is read once per statement (a hashed set), not once per participant.
         var removed = 0;

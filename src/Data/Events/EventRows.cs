@@ -20,6 +20,11 @@ public sealed record EventRow
     public long CreatedAt { get; init; }
     /// <summary>The event's profanity list, one word per line; null for the built-in lists.</summary>
     public string? ProfanityWords { get; init; }
+    /// <summary>
+    /// Moves (by trigger, with the change) whenever the event's rooms, sessions' agenda fields or announcements change: the count
+    /// of its <c>agenda_changes</c>. Read by <c>EventStore.FindByCodeAsync</c> and <c>FindAsync</c>; 0 from other queries.
+    /// </summary>
+    public long AgendaVersion { get; init; }
 }
 
 public sealed record RoomRow

@@ -59,18 +59,21 @@ public sealed class EventStore(Database db)
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM events", cancellationToken: ct));
     }
 
+    /// <summary>The event's agenda version (<see cref="EventRow.AgendaVersion"/>), as a column of a query on <c>events e</c>.</summary>
+    private const string AgendaVersion = "(SELECT COUNT(*) FROM agenda_changes a WHERE a.event_id = e.id) AS agenda_version";
+
     public async Task<EventRow?> FindByCodeAsync(string code, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(
-            "SELECT * FROM events WHERE code = @code", new { code }, cancellationToken: ct));
+            "SELECT e.*, " + AgendaVersion + " FROM events e WHERE e.code = @code", new { code }, cancellationToken: ct));
     }
 
     public async Task<EventRow?> FindAsync(long id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<EventRow>(new CommandDefinition(
-            "SELECT * FROM events WHERE id = @id", new { id }, cancellationToken: ct));
+            "SELECT e.*, " + AgendaVersion + " FROM events e WHERE e.id = @id", new { id }, cancellationToken: ct));
     }
 
     public async Task<IReadOnlyList<EventRow>> ListAsync(CancellationToken ct)

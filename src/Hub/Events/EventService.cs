@@ -31,7 +31,12 @@ public sealed class EventService(EventStore store, TimeProvider clock, IOptions<
     {
         var rooms = await store.ListRoomsAsync(e.Id, ct);
         var sessions = await store.ListSessionsAsync(e.Id, ct);
-        return new EventSnapshot(
+        return SnapshotOf(e, rooms, sessions, isModerator);
+    }
+
+    /// <summary>The event's snapshot from its rooms and sessions as read; each session's status as of now.</summary>
+    public EventSnapshot SnapshotOf(EventRow e, IReadOnlyList<RoomRow> rooms, IReadOnlyList<SessionRow> sessions, bool isModerator) =>
+        new EventSnapshot(
             e.Id, e.Code, e.Name, e.Theme, e.City, e.TimeZone, e.DefaultLanguage,
             e.Languages.Split(',', StringSplitOptions.RemoveEmptyEntries),
             rooms.Select(r => new RoomView(r.Id, r.RoomKey, r.Name, r.Capacity, r.Code)).ToList(),
@@ -42,7 +47,6 @@ public sealed class EventService(EventStore store, TimeProvider clock, IOptions<
         {
             FollowBrowserLanguage = e.FollowBrowserLanguage,
         };
-    }
 
     public SessionView View(SessionRow s) => new(
         s.Id, s.EventId, s.RoomId, s.SessionKey, s.Title, s.Kind,

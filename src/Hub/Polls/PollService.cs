@@ -287,15 +287,12 @@ public sealed class PollService(
             ? (await store.ListVotesOfAsync(snapshot.Session.Id, caller.ParticipantId, ct))
                 .Join(polls, v => v.Vote.PollId, p => p.Id, (v, p) => Mine(p, v)).ToList()
             : [];
-        var session = await events.FindSessionAsync(snapshot.Session.Id, ct);
+        // The projector's fields came with the session's row and version (QuestionService.SnapshotAsync): not read again.
         return snapshot with
         {
             Polls = polls.Select(p => View(p, moderator)).ToList(),
             Results = frames,
             MyVotes = mine,
-            ProjectorMode = session?.ProjectorMode ?? ProjectorModes.Questions,
-            ProjectorPollId = session?.ProjectorPollId,
-            ProjectorPresence = session?.ProjectorPresence != 0,
             Present = view == SessionViews.Audience ? null : presence.Count(snapshot.Session.Id),
         };
     }

@@ -256,9 +256,9 @@ public sealed class QuestionService(
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (view == SessionViews.Moderator)
         {
-            return HubResult<SessionSnapshot>.Success(new SessionSnapshot(
+            return HubResult<SessionSnapshot>.Success(WithProjector(new SessionSnapshot(
                 events.View(session), view, session.ModVersion,
-                read.Questions.Select(QuestionView.ForModerators).ToList(), [], [], session.OnScreenQuestionId, now));
+                read.Questions.Select(QuestionView.ForModerators).ToList(), [], [], session.OnScreenQuestionId, now), session));
         }
 
         var isAudience = view == SessionViews.Audience;
@@ -270,10 +270,18 @@ public sealed class QuestionService(
         var myPublic = isAudience
             ? read.Questions.Where(q => q.ParticipantId == caller.ParticipantId && QuestionStatus.IsPublic(q.Status)).Select(QuestionView.ForAuthor).ToList()
             : [];
-        return HubResult<SessionSnapshot>.Success(new SessionSnapshot(
+        return HubResult<SessionSnapshot>.Success(WithProjector(new SessionSnapshot(
             events.View(session), view, session.Version, visible, [.. mine, .. myPublic],
-            isAudience ? read.UpvotedByParticipant.ToList() : [], session.OnScreenQuestionId, now));
+            isAudience ? read.UpvotedByParticipant.ToList() : [], session.OnScreenQuestionId, now), session));
     }
+
+    /// <summary>What the projector shows, from the same read as the snapshot's version (a projector change moves the version).</summary>
+    private static SessionSnapshot WithProjector(SessionSnapshot snapshot, SessionRow session) => snapshot with
+    {
+        ProjectorMode = session.ProjectorMode,
+        ProjectorPollId = session.ProjectorPollId,
+        ProjectorPresence = session.ProjectorPresence != 0,
+    };
 
     private const string Edited = "edit";
     private const string Replied = "reply";

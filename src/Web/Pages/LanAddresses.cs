@@ -12,10 +12,35 @@ namespace LiveHub.Web.Pages;
 /// </summary>
 public sealed class LanAddresses(Func<IReadOnlyList<IPAddress>> read)
 {
-    public static LanAddresses ThisMachine() => new(ReadInterfaces);
+    /// <summary>
+    /// Read afresh at most once per <see cref="Fresh"/>: a laptop changes networks while the server runs, but reading every
+    /// interface costs a quarter of a millisecond, and a crowd opening the page at a loopback address (the server machine's
+    /// own browser, a load test) would read them once per join.
+    /// </summary>
+    public static LanAddresses ThisMachine(TimeProvider? clock = null) => new(Cached(ReadInterfaces, clock ?? TimeProvider.System));
 
-    /// <summary>Read afresh on every call: a laptop changes networks while the server runs.</summary>
+    /// <summary>How long one reading of the interfaces answers.</summary>
+    public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(1);
+
     public IReadOnlyList<IPAddress> List() => read();
+
+    private static Func<IReadOnlyList<IPAddress>> Cached(Func<IReadOnlyList<IPAddress>> read, TimeProvider clock)
+    {
+        Reading? last = null;
+        return () =>
+        {
+            var now = clock.GetTimestamp();
+            if (Volatile.Read(ref last) is { } known && clock.GetElapsedTime(known.At, now) < Fresh)
+            {
+                return known.Addresses;
+            }
+            var addresses = read();
+            Volatile.Write(ref last, new Reading(now, addresses));
+            return addresses;
+        };
+    }
+
+    private sealed record Reading(long At, IReadOnlyList<IPAddress> Addresses);
 
     private static IReadOnlyList<IPAddress> ReadInterfaces()
     {

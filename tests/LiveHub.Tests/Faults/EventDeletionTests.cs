@@ -44,7 +44,7 @@ public sealed class EventDeletionTests(PostgresFixture postgres) : IClassFixture
     private static readonly string[] EventTables =
     [
         "events", "rooms", "sessions", "questions", "upvotes", "polls", "votes", "vote_choices", "vote_words", "vote_requests",
-        "announcements", "reaction_counts", "moderation_log",
+        "announcements", "reaction_counts", "moderation_log", "agenda_changes",
     ];
 
     [SkippableTheory, OnBothEngines]
@@ -361,7 +361,7 @@ public sealed class EventDeletionTests(PostgresFixture postgres) : IClassFixture
     private static Task<long> CountRowsAsync(Database db, EventIds ids, string table) => CountAsync(db, table switch
     {
         "events" => "SELECT COUNT(*) FROM events WHERE id = @EventId",
-        "rooms" or "sessions" or "announcements" or "moderation_log" => $"SELECT COUNT(*) FROM {table} WHERE event_id = @EventId",
+        "rooms" or "sessions" or "announcements" or "moderation_log" or "agenda_changes" => $"SELECT COUNT(*) FROM {table} WHERE event_id = @EventId",
         "questions" or "polls" or "reaction_counts" => $"SELECT COUNT(*) FROM {table} WHERE {db.InList("session_id", "Sessions")}",
         "upvotes" => $"SELECT COUNT(*) FROM upvotes WHERE {db.InList("question_id", "Questions")}",
         "votes" or "vote_choices" or "vote_words" or "vote_requests" => $"SELECT COUNT(*) FROM {table} WHERE {db.InList("poll_id", "Polls")}",
@@ -390,7 +390,7 @@ public sealed class EventDeletionTests(PostgresFixture postgres) : IClassFixture
             var where = table switch
             {
                 "events" => "id = @EventId",
-                "rooms" or "sessions" or "announcements" or "moderation_log" => "event_id = @EventId",
+                "rooms" or "sessions" or "announcements" or "moderation_log" or "agenda_changes" => "event_id = @EventId",
                 "questions" or "polls" or "reaction_counts" => db.InList("session_id", "Sessions"),
                 "upvotes" => db.InList("question_id", "Questions"),
                 _ => db.InList("poll_id", "Polls"),

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using LiveHub.Events;
+using LiveHub.Realtime;
+using LiveHub.Tests.Faults;
+using LiveHub.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace LiveHub.Tests.Realtime;
+
+/// <summary>
+/// What joining costs: a crowd of raw-WebSocket phones (participant cookie, connect, JoinEvent, JoinSession) against one
+/// in-process server, with the server's own meters (hub call and store durations) read back. Run on demand only:
+/// <c>LIVEHUB_JOIN_HARNESS=2000 taskset -c 1 dotnet test tests/LiveHub.Tests --no-build --filter FullyQualifiedName~JoinCostHarness</c>.
+/// </summary>
+public sealed class JoinCostHarness(ITestOutputHelper output)
+{
+    [SkippableFact]
+    public async Task ACrowdJoinsAndEveryPhoneHoldsItsSnapshots()
+    {
+        Skip.If(!int.TryParse(Environment.GetEnvironmentVariable("LIVEHUB_JOIN_HARNESS"), out var phones), "set LIVEHUB_JOIN_HARNESS to a number of phones");
+        var settings = new Dictionary<string, string?>
+        {
+            ["LiveHub:Realtime:JoinQueue"] = "100000",
+            ["LiveHub:Realtime:JoinWaitMilliseconds"] = "60000",
+        };
+        // LIVEHUB_JOIN_HARNESS_REDIS=1: the node on the Redis backplane, as deployed.
+        await using var redis = Environment.GetEnvironmentVariable("LIVEHUB_JOIN_HARNESS_REDIS") == "1" ? await RedisServer.StartAsync() : null;
+        if (redis is not null)
+        {
+            settings["ConnectionStrings:Redis"] = redis.ConnectionString;
+        }
+        // LIVEHUB_JOIN_HARNESS_PG=1: on PostgreSQL instead of SQLite.
+        await using var postgres = Environment.GetEnvironmentVariable("LIVEHUB_JOIN_HARNESS_PG") == "1" ? await PostgresServer.StartAsync() : null;
+        if (postgres is not null)
+        {
+            settings["ConnectionStrings:Postgres"] = postgres.NewDatabase();
+        }
+        await using var server = await LiveHubServer.StartAsync(settings);
+        var e = await server.CreateEventAsync(sampleQuestions: true);
+        var cookies = await CookiesAsync(server.BaseUri, phones);
+        using var meters = new Meters(server.Services);
+
+        var ledger = new StormLedger();
+        using var stop = new CancellationTokenSource();
+        var hub = new Uri(server.BaseUri, "/hub");
+        hub = new UriBuilder(hub) { Scheme = "ws" }.Uri;
+        var crowd = cookies.Select((cookie, i) => new StormPhone(i, hub, cookie, e.Code, e.Keynote, ledger)).ToList();
+        var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        // LIVEHUB_JOIN_HARNESS_INFLIGHT=N: at most N phones connecting or joining at a time; all at once without it.
+        var inFlight = int.TryParse(Environment.GetEnvironmentVariable("LIVEHUB_JOIN_HARNESS_INFLIGHT"), out var n) ? n : phones;
+        var running = new List<Task>();
+        foreach (var phone in crowd)
+        {
+            while (running.Count - ledger.Joined >= inFlight)
+            {
+                await Task.Delay(1);
+            }
+            running.Add(Task.Run(() => phone.RunAsync(stop.Token)));
+        }
+        await TestClient.EventuallyAsync(() => ledger.Joined == phones, $"all {phones} phones joined ({ledger.Joined})", TimeSpan.FromSeconds(300));
+        var wall = clock.Elapsed;
+        process.Refresh();
+        var used = process.TotalProcessorTime - cpu;
+        output.WriteLine($"{(redis is null ? "one node" : "Redis backplane")}{(postgres is null ? ", SQLite" : ", PostgreSQL")}, {inFlight} in flight: {phones} phones joined in {wall.TotalSeconds:0.00} s ({phones / wall.TotalSeconds:0} joins/s); process CPU (phones and server) " +
+            $"{used.TotalSeconds:0.00} s, {used.TotalMicroseconds / phones:0} µs per phone; refusals {ledger.Refusals.Count}, failed handshakes {ledger.FailedHandshakes}");
+        foreach (var group in ledger.Refusals.GroupBy(r => r.What).OrderByDescending(g => g.Count()).Take(5))
+        {
+            output.WriteLine($"  refused {group.Count()} x {group.Key}");
+        }
+        foreach (var line in meters.Report(phones))
+        {
+            output.WriteLine(line);
+        }
+        await stop.CancelAsync();
+        foreach (var phone in crowd)
+        {
+            phone.Abort();
+        }
+        await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Empty(ledger.Unexpected.Select(x => x.ToString()).Take(5));
+    }
+
+    /// <summary>Each step of a phone's join alone, on one thread, many times over: its mean time (≈ CPU here).</summary>
+    [SkippableFact]
+    public async Task EachStepOfAJoinTimedAlone()
+    {
+        Skip.If(!int.TryParse(Environment.GetEnvironmentVariable("LIVEHUB_JOIN_HARNESS"), out var rounds), "set LIVEHUB_JOIN_HARNESS to a number of rounds");
+        await using var postgres = Environment.GetEnvironmentVariable("LIVEHUB_JOIN_HARNESS_PG") == "1" ? await PostgresServer.StartAsync() : null;
+        await using var server = await LiveHubServer.StartAsync(postgres is null ? null : new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = postgres.NewDatabase() });
+        var e = await server.CreateEventAsync(sampleQuestions: true);
+        var s = server.Services;
+        var events = s.GetRequiredService<LiveHub.Events.EventService>();
+        var eventSnapshots = s.GetRequiredService<EventSnapshots>();
+        var sessionSnapshots = s.GetRequiredService<SessionSnapshots>();
+        var identity = s.GetRequiredService<LiveHub.Identity.ParticipantIdentity>();
+        var json = s.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.SignalR.JsonHubProtocolOptions>>().Value.PayloadSerializerOptions;
+        var cookie = identity.Protect(LiveHub.Identity.ParticipantIdentity.NewId());
+        var row = (await events.FindByCodeAsync(e.Code, CancellationToken.None))!;
+        var callers = Enumerable.Range(0, rounds).Select(_ => new Caller(LiveHub.Identity.ParticipantIdentity.NewId(), "127.0.0.1", null)).ToArray();
+        var eventSnapshot = await eventSnapshots.ReadAsync(row, false, null, CancellationToken.None);
+        var sessionSnapshot = await sessionSnapshots.ReadAsync(callers[0], e.Keynote, SessionViews.Audience, CancellationToken.None);
+
+        async Task Time(string step, Func<int, Task> run)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await run(i);
+            }
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < rounds; i++)
+            {
+                await run(i);
+            }
+            output.WriteLine($"{step}: {clock.Elapsed.TotalMicroseconds / rounds:0} µs");
+        }
+
+        await Time("participant cookie unprotect", _ => Task.FromResult(identity.Unprotect(cookie)));
+        await Time("FindByCode", _ => events.FindByCodeAsync(e.Code, CancellationToken.None));
+        await Time("EventSnapshots.ReadAsync (audience)", _ => eventSnapshots.ReadAsync(row, false, null, CancellationToken.None));
+        var joinUrls = s.GetRequiredService<IJoinUrls>();
+        var announcements = s.GetRequiredService<LiveHub.Announcements.AnnouncementService>();
+        await Time("  of which join URL (no request: the network addresses are read)", _ => Task.FromResult(joinUrls.Event(null, e.Code)));
+        await Time("  of which EventService.SnapshotAsync (rooms, sessions)", _ => events.SnapshotAsync(row, false, CancellationToken.None));
+        await Time("  of which announcements", _ => announcements.ListAsync(row.Id, CancellationToken.None));
+        await Time("EventSnapshot serialized", _ => Task.FromResult(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(HubResult<LiveHub.Events.EventSnapshot>.Success(eventSnapshot), json)));
+        await Time("SessionSnapshots.ReadAsync (audience)", i => sessionSnapshots.ReadAsync(callers[i], e.Keynote, SessionViews.Audience, CancellationToken.None));
+        await Time("SessionSnapshot serialized", _ => Task.FromResult(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(sessionSnapshot, json)));
+        output.WriteLine($"EventSnapshot {System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(HubResult<LiveHub.Events.EventSnapshot>.Success(eventSnapshot), json).Length} bytes, " +
+            $"SessionSnapshot {System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(sessionSnapshot, json).Length} bytes");
+    }
+
+    private static async Task<string[]> CookiesAsync(Uri server, int count)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 16 }) { BaseAddress = server };
+        var cookies = new string[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            using var response = await http.GetAsync("/health/live", ct);
+            response.EnsureSuccessStatusCode();
+            cookies[i] = response.Headers.GetValues("Set-Cookie").Select(v => v.Split(';')[0]).Single(v => v.StartsWith("lh_pid=", StringComparison.Ordinal));
+        });
+        return cookies;
+    }
+
+    /// <summary>Sum and count of the server's hub call and store durations, by method and operation.</summary>
+    private sealed class Meters : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, (long Count, double Ms)> _totals = new();
+
+        public Meters(IServiceProvider services)
+        {
+            var factory = services.GetRequiredService<IMeterFactory>();
+            services.GetRequiredService<LiveHubMetrics>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == factory && instrument.Name is "livehub.hub.call.duration" or "livehub.db.duration")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            {
+                var name = instrument.Name + " " + string.Join(",", tags.ToArray().Select(t => t.Value));
+                _totals.AddOrUpdate(name, (1, value), (_, t) => (t.Count + 1, t.Ms + value));
+            });
+            _listener.Start();
+        }
+
+        public IEnumerable<string> Report(int phones) => _totals.OrderBy(t => t.Key)
+            .Select(t => $"  {t.Key}: {t.Value.Count} calls ({(double)t.Value.Count / phones:0.0} per phone), mean {t.Value.Ms / t.Value.Count:0.000} ms");
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
