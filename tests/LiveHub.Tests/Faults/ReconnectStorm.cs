@@ -90,6 +90,20 @@ public sealed class StormLedger
 /// </summary>
 public sealed class StormPhone(int index, Uri hub, string cookie, string code, long sessionId, StormLedger ledger)
 {
+    /// <summary>One participant cookie per phone, from the pages' probe (GET /health/live), as a phone's first request gets one.</summary>
+    public static async Task<string[]> CookiesAsync(Uri server, int count)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 16 }) { BaseAddress = server };
+        var cookies = new string[count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            using var response = await http.GetAsync("/health/live", ct);
+            response.EnsureSuccessStatusCode();
+            cookies[i] = response.Headers.GetValues("Set-Cookie").Select(v => v.Split(';')[0]).Single(v => v.StartsWith("lh_pid=", StringComparison.Ordinal));
+        });
+        return cookies;
+    }
+
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(4);
     private Wire? _wire;
 

@@ -46,7 +46,7 @@ public sealed class ReconnectStormTests(ITestOutputHelper output)
         await using var server = await LiveHubServer.StartAsync(settings);
         var e = await server.CreateEventAsync();
         using var counts = new ServerCounts(server.Services);
-        var cookies = await CookiesAsync(server.BaseUri, Phones);
+        var cookies = await StormPhone.CookiesAsync(server.BaseUri, Phones);
 
         var ledger = new StormLedger();
         using var stop = new CancellationTokenSource();
@@ -152,20 +152,6 @@ public sealed class ReconnectStormTests(ITestOutputHelper output)
         catch (OperationCanceledException)
         {
         }
-    }
-
-    /// <summary>One participant cookie per phone, from the pages' probe (GET /health/live), as a phone's first request gets one.</summary>
-    private static async Task<string[]> CookiesAsync(Uri server, int count)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 16 }) { BaseAddress = server };
-        var cookies = new string[count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-        {
-            using var response = await http.GetAsync("/health/live", ct);
-            response.EnsureSuccessStatusCode();
-            cookies[i] = response.Headers.GetValues("Set-Cookie").Select(v => v.Split(';')[0]).Single(v => v.StartsWith("lh_pid=", StringComparison.Ordinal));
-        });
-        return cookies;
     }
 
     private static string Percentile(List<TimeSpan> sorted, double p) =>

@@ -42,7 +42,7 @@ public sealed class JoinCostHarness(ITestOutputHelper output)
         }
         await using var server = await LiveHubServer.StartAsync(settings);
         var e = await server.CreateEventAsync(sampleQuestions: true);
-        var cookies = await CookiesAsync(server.BaseUri, phones);
+        var cookies = await StormPhone.CookiesAsync(server.BaseUri, phones);
         using var meters = new Meters(server.Services);
 
         var ledger = new StormLedger();
@@ -85,19 +85,6 @@ public sealed class JoinCostHarness(ITestOutputHelper output)
         }
         await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Empty(ledger.Unexpected.Select(x => x.ToString()).Take(5));
-    }
-
-    private static async Task<string[]> CookiesAsync(Uri server, int count)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 16 }) { BaseAddress = server };
-        var cookies = new string[count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-        {
-            using var response = await http.GetAsync("/health/live", ct);
-            response.EnsureSuccessStatusCode();
-            cookies[i] = response.Headers.GetValues("Set-Cookie").Select(v => v.Split(';')[0]).Single(v => v.StartsWith("lh_pid=", StringComparison.Ordinal));
-        });
-        return cookies;
     }
 
     /// <summary>Sum and count of the server's hub call and store durations, by method and operation.</summary>
