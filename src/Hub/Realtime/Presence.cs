@@ -40,6 +40,9 @@ public abstract class Presence
         }
     }
 
+    /// <summary>This node's own count for one session, without copying the others.</summary>
+    public long LocalCount(long sessionId) => _local.GetValueOrDefault(sessionId);
+
     /// <summary>This node's own counts, including sessions that dropped to zero.</summary>
     public IReadOnlyDictionary<long, long> Local() => _local.ToDictionary(c => c.Key, c => (long)c.Value);
 
@@ -53,7 +56,7 @@ public abstract class Presence
 /// <summary>One node: its own counts are the whole truth.</summary>
 public sealed class LocalPresence : Presence
 {
-    public override long Count(long sessionId) => Local().GetValueOrDefault(sessionId);
+    public override long Count(long sessionId) => LocalCount(sessionId);
 
     public override IEnumerable<KeyValuePair<long, long>> Sessions() => Local();
 }

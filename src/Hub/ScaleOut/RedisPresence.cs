@@ -21,7 +21,7 @@ public sealed partial class RedisPresence(
 
     public override long Count(long sessionId) =>
         // Until the first sync, this node's own counts are the best answer there is.
-        _totals.TryGetValue(sessionId, out var n) ? Math.Max(n, Local().GetValueOrDefault(sessionId)) : Local().GetValueOrDefault(sessionId);
+        _totals.TryGetValue(sessionId, out var n) ? Math.Max(n, LocalCount(sessionId)) : LocalCount(sessionId);
 
     public override IEnumerable<KeyValuePair<long, long>> Sessions() =>
         _totals.Keys.Union(Local().Keys).Select(id => new KeyValuePair<long, long>(id, Count(id)));
