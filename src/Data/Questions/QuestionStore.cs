@@ -275,14 +275,18 @@ public sealed class QuestionStore(Database db)
     }, ct);
 
     /// <summary>Reads the current counts of some questions and moves the session's versions, for one coalesced push.</summary>
+    /// <remarks>
+    /// With <paramref name="toRoom"/> false only the moderators' version moves and no question is reported public: the counts go
+    /// to moderators alone, and the room's stream takes a version only when the room is sent a frame.
+    /// </remarks>
     public Task<(SessionVersions Versions, IReadOnlyList<UpvoteCount> Counts, IReadOnlySet<long> PublicIds)> FlushUpvotesAsync(
-        long sessionId, IReadOnlyCollection<long> questionIds, CancellationToken ct) =>
+        long sessionId, IReadOnlyCollection<long> questionIds, bool toRoom, CancellationToken ct) =>
         db.WriteAsync<(SessionVersions, IReadOnlyList<UpvoteCount>, IReadOnlySet<long>)>(async (connection, tx) =>
     {
         var rows = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(
             $"SELECT * FROM questions WHERE session_id = @sessionId AND {db.InList("id", "questionIds")}",
             new { sessionId, questionIds = questionIds.ToArray() }, tx, cancellationToken: ct))).AsList();
-        var publicIds = rows.Where(r => QuestionStatus.IsPublic(r.Status)).Select(r => r.Id).ToHashSet();
+        var publicIds = toRoom ? rows.Where(r => QuestionStatus.IsPublic(r.Status)).Select(r => r.Id).ToHashSet() : [];
         var versions = await BumpAsync(connection, tx, sessionId, publicIds.Count > 0, ct);
         return (versions, rows.Select(r => new UpvoteCount(r.Id, r.Upvotes)).ToList(), publicIds);
     }, ct);

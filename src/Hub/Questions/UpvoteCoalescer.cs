@@ -11,20 +11,44 @@ namespace LiveHub.Questions;
 /// <summary>
 /// Upvotes are stored as they come but pushed at screen rate: each tick, one <c>UpvotesChanged</c> per session that had upvotes,
 /// carrying the counts read back from the database. The cost grows with upvotes plus ticks, not upvotes times viewers.
+/// Moderators get every tick's counts; the room (phones and projector) gets them at the phones' frame rate for the room's
+/// size (<see cref="Polls.PollResultsCoalescer.PhoneFramesPerSecond"/>: 4 a second in a small room, 1 in a hall), carrying
+/// every question upvoted since the room's last frame, so a hall's phones are not sent four frames a second each.
 /// </summary>
 public sealed partial class UpvoteCoalescer(
     QuestionStore store,
     SessionLocks locks,
     LiveHubMetrics metrics,
     IHubContext<EventHub, ILiveClient> hub,
+    Presence presence,
     IOptions<QuestionOptions> options,
+    IOptions<Polls.PollOptions> pollOptions,
+    TimeProvider clock,
     ILogger<UpvoteCoalescer> logger) : TickingService(logger), Admin.IEventCache
 {
+    private sealed class RoomMarks
+    {
+        /// <summary>Questions whose counts the room has not been sent since they changed (guarded by the instance's lock).</summary>
+        public readonly HashSet<long> Owed = [];
+        public long LastFrameMs = long.MinValue / 2;
+    }
+
     // Question ids marked since the last flush, per session. A session's set stays once made (a few bytes per session) until its event is deleted.
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<long, byte>> _dirty = new();
+    private readonly ConcurrentDictionary<long, RoomMarks> _room = new();
 
     public void Mark(long sessionId, long questionId) =>
         _dirty.GetOrAdd(sessionId, _ => new ConcurrentDictionary<long, byte>())[questionId] = 0;
+
+    /// <summary>
+    /// Whether the room is due a frame: its phones' interval has passed (less half a tick, so a tick that fires a little early
+    /// does not wait a whole further tick).
+    /// </summary>
+    private bool RoomDue(long sessionId, RoomMarks marks, long nowMs)
+    {
+        var interval = 1000 / Polls.PollResultsCoalescer.PhoneFramesPerSecond(presence.Count(sessionId), pollOptions.Value);
+        return nowMs - marks.LastFrameMs >= interval - options.Value.UpvoteFlushMilliseconds / 2;
+    }
 
     /// <summary>A deleted event's sessions have no counts left to flush (a flush would find no session and try again for ever).</summary>
     public void Forget(Admin.DeletedEvent deleted)
@@ -32,6 +56,7 @@ public sealed partial class UpvoteCoalescer(
         foreach (var sessionId in deleted.SessionIds)
         {
             _dirty.TryRemove(sessionId, out _);
+            _room.TryRemove(sessionId, out _);
         }
     }
 
@@ -41,6 +66,7 @@ public sealed partial class UpvoteCoalescer(
 
     public async Task FlushAsync(CancellationToken ct)
     {
+        var nowMs = clock.GetTimestamp() / (clock.TimestampFrequency / 1000);
         foreach (var (sessionId, marked) in _dirty)
         {
             // Each mark is taken out on its own: one made while this flush reads stays for the next tick. (Taking the session's
@@ -53,13 +79,27 @@ public sealed partial class UpvoteCoalescer(
                     questions.Add(id);
                 }
             }
+            var room = _room.GetOrAdd(sessionId, _ => new RoomMarks());
+            bool toRoom;
+            lock (room)
+            {
+                room.Owed.UnionWith(questions);
+                toRoom = room.Owed.Count > 0 && RoomDue(sessionId, room, nowMs);
+                if (toRoom)
+                {
+                    // The room's frame carries every question upvoted since its last one; moderators had each tick's.
+                    questions = [.. room.Owed];
+                    room.Owed.Clear();
+                    room.LastFrameMs = nowMs;
+                }
+            }
             if (questions.Count == 0)
             {
                 continue;
             }
             try
             {
-                await FlushSessionAsync(sessionId, questions, ct);
+                await FlushSessionAsync(sessionId, questions, toRoom, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -68,16 +108,23 @@ public sealed partial class UpvoteCoalescer(
                 {
                     Mark(sessionId, id);
                 }
+                if (toRoom)
+                {
+                    lock (room)
+                    {
+                        room.Owed.UnionWith(questions);
+                    }
+                }
                 LogFlushFailed(logger, ex, sessionId);
             }
         }
     }
 
-    private async Task FlushSessionAsync(long sessionId, IReadOnlyCollection<long> questionIds, CancellationToken ct)
+    private async Task FlushSessionAsync(long sessionId, IReadOnlyCollection<long> questionIds, bool toRoom, CancellationToken ct)
     {
         using (await locks.AcquireAsync(sessionId, ct))
         {
-            var (versions, counts, publicIds) = await metrics.TimeAsync("upvote-flush", () => store.FlushUpvotesAsync(sessionId, questionIds, ct));
+            var (versions, counts, publicIds) = await metrics.TimeAsync("upvote-flush", () => store.FlushUpvotesAsync(sessionId, questionIds, toRoom, ct));
             metrics.MessagesOut(publicIds.Count > 0 ? 2 : 1);
             await hub.Clients.Group(GroupNames.Moderators(sessionId)).UpvotesChanged(new UpvotesDelta(sessionId, versions.ModVersion, counts));
             if (publicIds.Count > 0)

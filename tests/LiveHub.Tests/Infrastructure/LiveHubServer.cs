@@ -101,7 +101,6 @@ public sealed class LiveHubServer : IAsyncDisposable
         return new TestEvent(eventId, code, sessions.ToDictionary(s => s.SessionKey, s => s.Id));
     }
 
-    /// <summary>Stops the server the way SIGTERM does; dispose still cleans up afterwards.</summary>
     /// <summary>One number from the server's own database (a count, an id), for a test to compare with what it was told.</summary>
     public async Task<long> ScalarAsync(string sql, object? args = null)
     {
@@ -109,6 +108,7 @@ public sealed class LiveHubServer : IAsyncDisposable
         return await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, sql, args);
     }
 
+    /// <summary>Stops the server the way SIGTERM does; dispose still cleans up afterwards.</summary>
     public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()

@@ -193,13 +193,21 @@ public abstract partial class StoreContractTests
         }
         await store.UpvoteAsync(b.Id, "u1", true, None);
 
-        var (versions, counts, publicIds) = await store.FlushUpvotesAsync(s.SessionId, [a.Id, b.Id, hidden.Id], None);
+        var (versions, counts, publicIds) = await store.FlushUpvotesAsync(s.SessionId, [a.Id, b.Id, hidden.Id], toRoom: true, None);
 
         Assert.Equal([(a.Id, 2L), (b.Id, 1L), (hidden.Id, 0L)], counts.OrderBy(c => c.QuestionId).Select(c => (c.QuestionId, c.Upvotes)));
         Assert.Equal(new HashSet<long> { a.Id, b.Id }, publicIds);
         Assert.Equal(new SessionVersions(3, 4), versions);
-        var (_, none, _) = await store.FlushUpvotesAsync(s.SessionId, [hidden.Id + 1_000], None);
+        var (_, none, _) = await store.FlushUpvotesAsync(s.SessionId, [hidden.Id + 1_000], toRoom: true, None);
         Assert.Empty(none);
+
+        // Counts for moderators only: the room's version stays, so the room's stream has no gap when its frame comes later.
+        await store.UpvoteAsync(a.Id, "u3", true, None);
+        var (modOnly, modCounts, noPublic) = await store.FlushUpvotesAsync(s.SessionId, [a.Id], toRoom: false, None);
+        Assert.Equal([(a.Id, 3L)], modCounts.Select(c => (c.QuestionId, c.Upvotes)));
+        Assert.Empty(noPublic);
+        Assert.Equal(versions.Version, modOnly.Version);
+        Assert.True(modOnly.ModVersion > versions.ModVersion);
     }
 
     [SkippableFact]
