@@ -16,7 +16,7 @@ public sealed record BenchSettings
     public string ResultsDir { get; init; } = Path.Combine(RepoPaths.Root, "bench", "results");
     public bool Pin { get; init; } = true;
     public string? RedisServer { get; init; } = Which("redis-server");
-    public HashSet<int> Only { get; init; } = [1, 2, 3, 4, 5, 6, 7];
+    public HashSet<int> Only { get; init; } = [1, 2, 3, 4, 5, 6, 7, 8];
 
     // 1. Room fan-out
     public int Audience { get; init; } = 1000;
@@ -53,8 +53,17 @@ public sealed record BenchSettings
     public double SlowSeconds { get; init; } = 30;
     public double SlowUpdatesPerSecond { get; init; } = 20;
 
+    // 8. Keynote mix
+    public int KeynotePhones { get; init; } = 15000;
+    public double KeynoteQaSeconds { get; init; } = 40;
+    public double KeynoteVoteSeconds { get; init; } = 30;
+
+    /// <summary>Phones reconnecting at any one time after the keynote's Wi-Fi blip: a whole hall comes back at once.</summary>
+    public int KeynoteBlipWindow { get; init; } = 1000;
+
     public static BenchSettings Quick { get; } = new()
     {
+        KeynotePhones = 1000, KeynoteQaSeconds = 10, KeynoteVoteSeconds = 10,
         Mode = "quick", Audience = 200, RunSeconds = 3, Voters = 50, VotesPerSecond = 500, StormSeconds = 3,
         StormSteps = [10, 100, 300], StormStepSeconds = 2, RampSteps = [200, 500], RampStepSeconds = 2,
         MemorySteps = [250, 500], BurstQuestions = 1000, Askers = 20, SlowSeconds = 4,
@@ -64,6 +73,7 @@ public sealed record BenchSettings
     {
         Mode = "smoke", Audience = 20, RunSeconds = 1.5, Voters = 10, VotesPerSecond = 100, StormSeconds = 2,
         StormSteps = [5, 10], StormStepSeconds = 1.5, RampSteps = [20, 40], RampStepSeconds = 1.5,
+        KeynotePhones = 30, KeynoteQaSeconds = 3, KeynoteVoteSeconds = 2,
         MemorySteps = [25, 50], BurstQuestions = 100, Askers = 5, SlowSeconds = 2, SlowFraction = 0.05,
         // The smoke run checks the harness, not speed: on a loaded test machine a first ramp step must still count as passed,
         // or a capacity of zero on both sides would leave its ratio undefined.
@@ -88,6 +98,8 @@ public sealed record BenchSettings
           --askers N            scenario 5's concurrent askers
           --ramp-steps A,B,C    scenario 3's audience steps (connections)
           --ramp-seconds S      scenario 3's seconds per step
+          --keynote-phones N    scenario 8's audience (default 15,000)
+          --keynote-seconds Q,V scenario 8's Q&A and voting seconds (default 40,30)
           --source-addresses N  spread scenario 3's phones over 127.0.0.1 … 127.0.0.N from the start
           --no-pin              do not pin servers to core 0 and the clients to core 1 (taskset)
           --redis-server PATH   redis-server for scenario 6 (default: from PATH; missing skips scenario 6)
@@ -115,6 +127,10 @@ public sealed record BenchSettings
                 "--ramp-steps" => s with { RampSteps = Next().Split(',').Select(int.Parse).ToArray() },
                 "--source-addresses" => s with { SourceAddresses = int.Parse(Next()) },
                 "--ramp-seconds" => s with { RampStepSeconds = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--keynote-phones" => s with { KeynotePhones = int.Parse(Next()) },
+                "--keynote-seconds" => Next().Split(',') is [var q, var v]
+                    ? s with { KeynoteQaSeconds = double.Parse(q, System.Globalization.CultureInfo.InvariantCulture), KeynoteVoteSeconds = double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) }
+                    : throw new ArgumentException("--keynote-seconds takes Q&A,voting seconds"),
                 "--voters" => s with { Voters = int.Parse(Next()) },
                 "--no-pin" => s with { Pin = false },
                 "--redis-server" => s with { RedisServer = Next() },

@@ -38,6 +38,7 @@ public sealed class LeanAudience : IAsyncDisposable
     private int _sourceAddress = 1;
     private long _connects;
     private long _dropped;
+    private long _joined;
     public long JoinRetries;
 
     private LeanAudience(Uri hubUri, Uri? cookieUri, IReadOnlyList<(string Target, string Arguments)> joins, RecordReader reader, int spread)
@@ -67,11 +68,29 @@ public sealed class LeanAudience : IAsyncDisposable
     /// <summary>How many loopback source addresses hub connections have left from (1 unless spread, or until 127.0.0.1 ran out of ports).</summary>
     public int SourceAddresses => _connectsFrom.Count(n => n > 0);
 
+    /// <summary>Phones that completed their joins since the pool was made (reconnections included).</summary>
+    public long Joined => Interlocked.Read(ref _joined);
+
+    /// <summary>The phone at <paramref name="index"/> (the one that replaced it, after a reconnection).</summary>
+    public LeanPhone this[int index]
+    {
+        get
+        {
+            lock (_phones)
+            {
+                return _phones[index];
+            }
+        }
+    }
+
     /// <summary>LiveHub's audience: a participant cookie each, <c>JoinEvent(code)</c>, <c>JoinSession(sessionId, "audience")</c>.</summary>
-    /// <remarks><paramref name="spread"/> &gt; 1 spreads the connections over that many source addresses from the start.</remarks>
-    public static LeanAudience ForLiveHub(Uri baseUri, string eventCode, long sessionId, int spread = 1) => new(
+    /// <remarks>
+    /// <paramref name="spread"/> &gt; 1 spreads the connections over that many source addresses from the start;
+    /// <paramref name="reader"/> replaces the capacity ramp's reader (the question's id) with a scenario's own.
+    /// </remarks>
+    public static LeanAudience ForLiveHub(Uri baseUri, string eventCode, long sessionId, int spread = 1, RecordReader? reader = null) => new(
         new Uri(baseUri, "/hub"), new Uri(baseUri, "/health/live"),
-        [("JoinEvent", $"[\"{eventCode}\"]"), ("JoinSession", $"[{sessionId},\"audience\"]")], ReadLiveHub, spread);
+        [("JoinEvent", $"[\"{eventCode}\"]"), ("JoinSession", $"[{sessionId},\"audience\"]")], reader ?? ReadLiveHub, spread);
 
     /// <summary>The baseline hub's audience: no cookie, <c>Join(group)</c>.</summary>
     public static LeanAudience ForBaseline(Uri baseUri, string hubPath, string group, int spread = 1) => new(
@@ -115,7 +134,8 @@ public sealed class LeanAudience : IAsyncDisposable
         }
     }
 
-    private static ReadOnlySpan<byte> Target(ReadOnlySpan<byte> record)
+    /// <summary>The <c>target</c> of an invocation record, as SignalR's JSON protocol writes it first after the type.</summary>
+    public static ReadOnlySpan<byte> Target(ReadOnlySpan<byte> record)
     {
         if (!record.StartsWith(TargetPrefix))
         {
@@ -126,8 +146,11 @@ public sealed class LeanAudience : IAsyncDisposable
         return end < 0 ? [] : rest[..end];
     }
 
-    /// <summary>Grows the pool to <paramref name="total"/> phones, <see cref="Batch"/> connecting at a time, or shrinks it.</summary>
-    public async Task ResizeAsync(int total, CancellationToken ct)
+    /// <summary>
+    /// Grows the pool to <paramref name="total"/> phones, <paramref name="window"/> (default <see cref="Batch"/>) connecting at any
+    /// one time (a new one starts as soon as one is joined), or shrinks it.
+    /// </summary>
+    public async Task ResizeAsync(int total, CancellationToken ct, int window = Batch)
     {
         if (total < _phones.Count)
         {
@@ -143,24 +166,58 @@ public sealed class LeanAudience : IAsyncDisposable
             }
             return;
         }
-        while (_phones.Count < total)
+        var first = _phones.Count;
+        var opened = new LeanPhone[total - first];
+        await Parallel.ForEachAsync(Enumerable.Range(0, opened.Length), new ParallelOptions { MaxDegreeOfParallelism = window, CancellationToken = ct },
+            async (k, c) => opened[k] = await OpenAsync(first + k, null, c));
+        lock (_phones)
         {
-            var first = _phones.Count;
-            var batch = await Task.WhenAll(Enumerable.Range(first, Math.Min(Batch, total - first)).Select(i => OpenAsync(i, ct)));
-            lock (_phones)
+            _phones.AddRange(opened);
+        }
+    }
+
+    /// <summary>Drops every phone's connection at once, as a venue's Wi-Fi does; the pool keeps their places and cookies.</summary>
+    public void AbortAll()
+    {
+        lock (_phones)
+        {
+            foreach (var phone in _phones)
             {
-                _phones.AddRange(batch);
+                phone.Abort();
             }
         }
     }
 
-    private async Task<LeanPhone> OpenAsync(int index, CancellationToken ct)
+    /// <summary>Reconnects every phone with its own cookie, <paramref name="window"/> at a time, and joins again.</summary>
+    public Task ReconnectAllAsync(int window, CancellationToken ct) =>
+        Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = window, CancellationToken = ct },
+            async (i, c) => await ReconnectAsync(i, c));
+
+    /// <summary>Drops phone <paramref name="index"/> (if still connected) and connects it again with its cookie.</summary>
+    public async Task<LeanPhone> ReconnectAsync(int index, CancellationToken ct)
+    {
+        var old = this[index];
+        if (!old.Closed)
+        {
+            old.Abort();
+        }
+        var phone = await OpenAsync(index, old.Cookie, ct);
+        lock (_phones)
+        {
+            _phones[index] = phone;
+        }
+        return phone;
+    }
+
+    private async Task<LeanPhone> OpenAsync(int index, string? cookie, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await LeanPhone.ConnectAsync(this, index, await CookieAsync(ct), ct);
+                var phone = await LeanPhone.ConnectAsync(this, index, cookie ?? await CookieAsync(ct), ct);
+                Interlocked.Increment(ref _joined);
+                return phone;
             }
             catch (Exception) when (attempt < 3 && !ct.IsCancellationRequested)
             {

@@ -28,17 +28,22 @@ public sealed class LeanPhone
     private int _nextId;
     private long _lastSent = Environment.TickCount64;
     private int _closed;
+    private int _busy;
     private bool _aborted;
 
-    private LeanPhone(LeanAudience pool, int index, ClientWebSocket socket)
+    private LeanPhone(LeanAudience pool, int index, ClientWebSocket socket, string? cookie)
     {
         _pool = pool;
         Index = index;
         _socket = socket;
+        Cookie = cookie;
         _buffer = ArrayPool<byte>.Shared.Rent(SmallBuffer);
     }
 
     public int Index { get; }
+
+    /// <summary>The participant cookie the phone connected with (a reconnecting phone keeps it, as a browser does).</summary>
+    public string? Cookie { get; }
     public LeanAudience Pool => _pool;
     public bool Closed => Volatile.Read(ref _closed) != 0;
 
@@ -54,7 +59,7 @@ public sealed class LeanPhone
         {
             socket.Options.SetRequestHeader("Cookie", cookie);
         }
-        var phone = new LeanPhone(pool, index, socket);
+        var phone = new LeanPhone(pool, index, socket, cookie);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -90,6 +95,31 @@ public sealed class LeanPhone
         {
             phone.Abort();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Calls a hub method (its arguments as a JSON array) and waits for the completion; null, without sending, when the phone
+    /// is closed or already waiting for a call: a phone makes one call at a time.
+    /// </summary>
+    public Task<Completion>? TryCall(string target, string arguments, CancellationToken ct)
+    {
+        if (Closed || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            return null;
+        }
+        return CallAsync();
+
+        async Task<Completion> CallAsync()
+        {
+            try
+            {
+                return await InvokeAsync(target, arguments, ct);
+            }
+            finally
+            {
+                Volatile.Write(ref _busy, 0);
+            }
         }
     }
 

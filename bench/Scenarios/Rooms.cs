@@ -109,6 +109,9 @@ public sealed class LiveHubRoom : IRoom
         c.On<PollResultsLite>("PollResultsChanged", r => OnPhoneFrame?.Invoke(index, r));
     }
 
+    /// <summary>Takes a pending question (asked by <see cref="PrepareUpdatesAsync"/>) for the caller to act on.</summary>
+    public bool TryTakePending(out long questionId) => _pending.TryDequeue(out questionId);
+
     /// <summary>Asks pending questions from a few participants until the pool holds <paramref name="count"/>.</summary>
     public async Task PrepareUpdatesAsync(int count, int textLength, CancellationToken ct)
     {
