@@ -57,6 +57,9 @@ public sealed class LeanAudience : IAsyncDisposable
     public IReadOnlyList<(string Target, string Arguments)> Joins { get; }
     public RecordReader Reader { get; }
 
+    /// <summary>Reads each completion a phone's call received (a join's snapshot, say), after the caller's own check.</summary>
+    public RecordReader? CompletionReader { get; set; }
+
     /// <summary>The measurement updates go to now, if any.</summary>
     public Delivery? Current { get; set; }
 

@@ -276,6 +276,7 @@ public sealed class LeanPhone
             done = new Completion(false, retry is { } r ? (int)Math.Clamp(r, 0, 60) : null, Encoding.UTF8.GetString(shown));
         }
         Volatile.Write(ref _call, null);
+        _pool.CompletionReader?.Invoke(this, record);
         call.TrySetResult(done);
     }
 

@@ -46,6 +46,35 @@ public sealed class KeynoteWatch(int phones, Stalls stalls)
 
     public long Counted(int audience) => Enumerable.Range(0, audience).Count(i => !_moved[i]);
 
+    /// <summary>
+    /// A phone that rejoins takes the poll's results from its session snapshot (<c>"results":[{"pollId":…,"voters":…}]</c>), not
+    /// from a frame: read them there too.
+    /// </summary>
+    public void ReadCompletion(LeanPhone phone, ReadOnlySpan<byte> record)
+    {
+        var results = record.IndexOf("\"results\":["u8);
+        if (results < 0 || PollId == 0)
+        {
+            return;
+        }
+        var rest = record[results..];
+        var key = System.Text.Encoding.UTF8.GetBytes($"{{\"pollId\":{PollId},");
+        var at = rest.IndexOf(key);
+        if (at >= 0 && LeanPhone.NumberAfter(rest[at..], "\"voters\":"u8) is { } voters)
+        {
+            Seen(phone.Index, voters);
+        }
+    }
+
+    private void Seen(int i, long voters)
+    {
+        if (voters != Volatile.Read(ref _voters[i]))
+        {
+            Volatile.Write(ref _voters[i], voters);
+            Volatile.Write(ref _votersAt[i], Stopwatch.GetTimestamp());
+        }
+    }
+
     public void Read(LeanPhone phone, ReadOnlySpan<byte> record)
     {
         var target = LeanAudience.Target(record);
@@ -60,11 +89,7 @@ public sealed class KeynoteWatch(int phones, Stalls stalls)
             {
                 Interlocked.Increment(ref _frames[i]);
             }
-            if (voters != Volatile.Read(ref _voters[i]))
-            {
-                Volatile.Write(ref _voters[i], voters);
-                Volatile.Write(ref _votersAt[i], Stopwatch.GetTimestamp());
-            }
+            Seen(i, voters);
             return;
         }
         long? key = null;

@@ -57,6 +57,7 @@ public sealed partial class Suite
         var stalls = new Stalls(server.CpuSeconds);
         var watch = new KeynoteWatch(n, stalls) { PollId = poll.Id };
         await using var audience = LeanAudience.ForLiveHub(server.BaseUri, settings.EventCode, room.SessionId, settings.SourceAddresses, watch.Read);
+        audience.CompletionReader = watch.ReadCompletion;
 
         // Joins: cookie, connect, JoinEvent, JoinSession; 200 phones joining at any one time.
         var joinServer = new CpuMeter(server.CpuSeconds);
@@ -98,7 +99,7 @@ public sealed partial class Suite
         r.Add("votes stored / vote choices stored", rows, choices, "rows");
         r.Add("phones' results at the final tally after the last vote: p95 / max", mix.Convergence.Percentile(95), mix.Convergence.Max, "ms");
         r.Add("phones never showing the final tally", mix.NotConverged, null, "phones");
-        r.Add("projector result frames: most in any second / average per second", mix.ProjectorMaxPerSecond, mix.ProjectorPerSecond, "frames");
+        r.Add("projector result frames: most in one second / average per second", mix.ProjectorMaxPerSecond, mix.ProjectorPerSecond, "frames");
         r.Add("phone result frames per second: average / most of any phone", mix.PhoneFramesPerSecond, mix.PhoneMaxFramesPerSecond, "frames/s");
         r.Add("upvotes and reactions acknowledged", mix.Upvotes.Count, mix.Reactions.Count, "calls");
         r.Add("upvote / reaction acknowledgement p95", mix.Upvotes.Percentile(95), mix.Reactions.Percentile(95), "ms");
@@ -114,7 +115,7 @@ public sealed partial class Suite
         r.Checks.Add(new Check("keynote: vote choices stored vs acknowledged (each once)", choices, mix.VotesAcked, "acknowledged", "<=", 1, "rows"));
         r.Checks.Add(new Check("keynote: slowest phone at the final tally vs 2 s after the last vote",
             mix.NotConverged > 0 ? double.PositiveInfinity : mix.Convergence.Max ?? 0, 2000, "goal", "<=", 1, "ms"));
-        r.Checks.Add(new Check("keynote: projector frames in any second vs 10", mix.ProjectorMaxPerSecond, 10, "goal", "<=", 1, "frames"));
+        r.Checks.Add(new Check("keynote: projector frames in one second vs 10", mix.ProjectorMaxPerSecond, 10, "goal", "<=", 1, "frames"));
         r.Checks.Add(new Check("keynote: busiest phone's result frames vs its budget", mix.PhoneMaxFrames, mix.PhoneFrameBudget, "budget", "<=", 1, "frames"));
         r.Checks.Add(new Check($"keynote: first {tenThousand:N0} phones joined vs 10 s", firstTen, 10, "goal", "<=", 1, "s"));
         r.Checks.Add(new Check($"keynote: first {tenThousand:N0} phones rejoined after a blip vs 10 s", blipTen, 10, "goal", "<=", 1, "s"));

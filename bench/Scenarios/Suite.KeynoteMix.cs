@@ -141,11 +141,13 @@ public sealed partial class Suite
             var phone = order[k];
             voting.Add(Task.Run(async () =>
             {
-                var started = Stopwatch.GetTimestamp();
+                var waiting = Stopwatch.GetTimestamp();
                 var args = $"[{{\"pollId\":{pollId},\"clientId\":\"keynote-{phone}\",\"choices\":[{phone % 4}]}}]";
                 // A phone busy with an upvote, or rejoining, votes when it can (its outbox would do the same).
                 while (true)
                 {
+                    // The acknowledgement's wait counts from the call, not from a wait for the phone's own reconnection.
+                    var started = Stopwatch.GetTimestamp();
                     if (audience[phone].TryCall("CastVote", args, ct) is { } call)
                     {
                         LeanPhone.Completion done;
@@ -177,7 +179,7 @@ public sealed partial class Suite
                         }
                         return;
                     }
-                    if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(30))
+                    if (Stopwatch.GetElapsedTime(waiting) > TimeSpan.FromSeconds(30))
                     {
                         Interlocked.Increment(ref failed);
                         return;
@@ -222,7 +224,8 @@ public sealed partial class Suite
         {
             frames = projectorFrames.Where(t => t >= votingStarted).ToArray();
         }
-        var projectorMax = frames.Length == 0 ? 0 : frames.Max(t => frames.Count(u => u >= t && u < t + Stopwatch.Frequency));
+        // Counted per second of the voting window as the frames arrived (a sliding window would also count the network's jitter).
+        var projectorMax = frames.Length == 0 ? 0 : frames.GroupBy(t => (t - votingStarted) / Stopwatch.Frequency).Max(g => g.Count());
         var budget = (int)Math.Ceiling(window * PhoneRate(n)) + 1;
         var seconds = stalls.Elapsed;
         return new KeynoteMix(watch.Room, watch.Expected == 0 ? 0 : watch.Delivered / (double)watch.Expected * n / Math.Max(1, watch.Counted(n)),
