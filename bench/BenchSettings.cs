@@ -53,6 +53,9 @@ public sealed record BenchSettings
     public double SlowSeconds { get; init; } = 30;
     public double SlowUpdatesPerSecond { get; init; } = 20;
 
+    /// <summary>Environment variables for LiveHub's processes (GC and runtime trials: <c>--server-env DOTNET_gcServer=0</c>).</summary>
+    public Dictionary<string, string> ServerEnvironment { get; init; } = [];
+
     // 8. Keynote mix
     public int KeynotePhones { get; init; } = 15000;
     public double KeynoteQaSeconds { get; init; } = 40;
@@ -101,6 +104,7 @@ public sealed record BenchSettings
           --keynote-phones N    scenario 8's audience (default 15,000)
           --keynote-seconds Q,V scenario 8's Q&A and voting seconds (default 40,30)
           --source-addresses N  spread scenario 3's phones over 127.0.0.1 … 127.0.0.N from the start
+          --server-env K=V      an environment variable for LiveHub's processes (repeatable), e.g. DOTNET_gcServer=0
           --no-pin              do not pin servers to core 0 and the clients to core 1 (taskset)
           --redis-server PATH   redis-server for scenario 6 (default: from PATH; missing skips scenario 6)
         """;
@@ -132,6 +136,9 @@ public sealed record BenchSettings
                     ? s with { KeynoteQaSeconds = double.Parse(q, System.Globalization.CultureInfo.InvariantCulture), KeynoteVoteSeconds = double.Parse(v, System.Globalization.CultureInfo.InvariantCulture) }
                     : throw new ArgumentException("--keynote-seconds takes Q&A,voting seconds"),
                 "--voters" => s with { Voters = int.Parse(Next()) },
+                "--server-env" => Next().Split('=', 2) is [var k, var v]
+                    ? s with { ServerEnvironment = new Dictionary<string, string>(s.ServerEnvironment) { [k] = v } }
+                    : throw new ArgumentException("--server-env takes NAME=VALUE"),
                 "--no-pin" => s with { Pin = false },
                 "--redis-server" => s with { RedisServer = Next() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}\n{Usage}"),

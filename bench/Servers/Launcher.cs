@@ -65,7 +65,7 @@ public sealed class Launcher(BenchSettings settings, TextWriter log)
         {
             args.Add($"--ConnectionStrings:Redis={redis}");
         }
-        var server = await ServerProcess.StartAsync(name, CpuPinning.Dotnet, args, port, "/health/live", settings.Pin, dataDir);
+        var server = await ServerProcess.StartAsync(name, CpuPinning.Dotnet, args, port, "/health/live", settings.Pin, dataDir, settings.ServerEnvironment);
         log.WriteLine($"{name}: pid {server.Pid} on {server.BaseUri} cpus {CpuPinning.AllowedCpus(server.Pid)} rss {server.RssBytes() / 1048576} MiB");
         return server;
     }

@@ -41,6 +41,7 @@ public sealed partial class PollResultsCoalescer(
     private readonly ConcurrentDictionary<long, Pending> _polls = new();
     private int _sending;
     private readonly int _screenFramesPerSecond = options.Value.ScreenFramesPerSecond;
+    private readonly int _tickMs = 1000 / options.Value.ScreenFramesPerSecond;
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -128,8 +129,9 @@ public sealed partial class PollResultsCoalescer(
             {
                 firstMark = p.FirstMark;
                 // At most the budget in any one second, however the ticks fall: a tick that ran late is not made up by two
-                // frames in a row.
-                screens = p.Screens && (p.ScreenFrames.Count < _screenFramesPerSecond || now - p.ScreenFrames.Peek() >= 1000);
+                // frames in a row. Half a tick more than a second, so that frames which reach a screen a little unevenly
+                // still come at most the budget in any second there.
+                screens = p.Screens && (p.ScreenFrames.Count < _screenFramesPerSecond || now - p.ScreenFrames.Peek() >= 1000 + _tickMs / 2);
                 phones = p.Phones && now - p.LastPhoneFrame >= phoneIntervalMs;
                 if (!screens && !phones)
                 {
@@ -149,8 +151,10 @@ public sealed partial class PollResultsCoalescer(
             try
             {
                 var session = await SendAsync(pollId, screens, phones, ct);
-                // Counted when they left, not when they were decided: a tally that took long does not let the next frames
-                // crowd in behind it.
+                // Screen frames are counted when they left, not when they were decided: a tally that took long does not let
+                // the next frames crowd in behind it. Phones' frames are counted from when they were decided: sending one to
+                // a hall takes a good part of a second, and counting from its end would stretch a hall's interval by that
+                // much (and the wait for the final tally after the last vote with it).
                 var left = clock.GetTimestamp() / (clock.TimestampFrequency / 1000);
                 lock (p)
                 {
@@ -162,10 +166,6 @@ public sealed partial class PollResultsCoalescer(
                         {
                             p.ScreenFrames.Dequeue();
                         }
-                    }
-                    if (phones)
-                    {
-                        p.LastPhoneFrame = left;
                     }
                 }
                 if (screens)
