@@ -37,6 +37,10 @@ public sealed record BenchSettings
     public double RampStepSeconds { get; init; } = 4;
     public double LatencyLimitMs { get; init; } = 250;
 
+    /// <summary>Server CPU per delivered message on both sides: (updates a second, phones) pairs, each run for <see cref="CostSeconds"/>.</summary>
+    public (double Rate, int Phones)[] CostRuns { get; init; } = [(1, 10000), (10, 3000)];
+    public double CostSeconds { get; init; } = 10;
+
     /// <summary>Loopback source addresses (127.0.0.1, .2, …) the ramp's lean phones spread over from the start; they move on by themselves when one runs out of ports.</summary>
     public int SourceAddresses { get; init; } = 1;
 
@@ -66,7 +70,7 @@ public sealed record BenchSettings
 
     public static BenchSettings Quick { get; } = new()
     {
-        KeynotePhones = 1000, KeynoteQaSeconds = 10, KeynoteVoteSeconds = 10,
+        KeynotePhones = 1000, KeynoteQaSeconds = 10, KeynoteVoteSeconds = 10, CostRuns = [(1, 500), (10, 300)], CostSeconds = 3,
         Mode = "quick", Audience = 200, RunSeconds = 3, Voters = 50, VotesPerSecond = 500, StormSeconds = 3,
         StormSteps = [10, 100, 300], StormStepSeconds = 2, RampSteps = [200, 500], RampStepSeconds = 2,
         MemorySteps = [250, 500], BurstQuestions = 1000, Askers = 20, SlowSeconds = 4,
@@ -76,7 +80,7 @@ public sealed record BenchSettings
     {
         Mode = "smoke", Audience = 20, RunSeconds = 1.5, Voters = 10, VotesPerSecond = 100, StormSeconds = 2,
         StormSteps = [5, 10], StormStepSeconds = 1.5, RampSteps = [20, 40], RampStepSeconds = 1.5,
-        KeynotePhones = 30, KeynoteQaSeconds = 3, KeynoteVoteSeconds = 2,
+        KeynotePhones = 30, KeynoteQaSeconds = 3, KeynoteVoteSeconds = 2, CostRuns = [(10, 100)], CostSeconds = 2,
         MemorySteps = [25, 50], BurstQuestions = 100, Askers = 5, SlowSeconds = 2, SlowFraction = 0.05,
         // The smoke run checks the harness, not speed: on a loaded test machine a first ramp step must still count as passed,
         // or a capacity of zero on both sides would leave its ratio undefined.
@@ -99,7 +103,7 @@ public sealed record BenchSettings
           --votes-per-second V  scenario 2's vote rate
           --voters N            scenario 2's voter connections
           --askers N            scenario 5's concurrent askers
-          --ramp-steps A,B,C    scenario 3's audience steps (connections)
+          --ramp-steps A,B,C    scenario 3's audience steps (connections); 0: no ramp, only the cost per message
           --ramp-seconds S      scenario 3's seconds per step
           --keynote-phones N    scenario 8's audience (default 15,000)
           --keynote-seconds Q,V scenario 8's Q&A and voting seconds (default 40,30)
@@ -128,7 +132,7 @@ public sealed record BenchSettings
                 "--audience" => s with { Audience = int.Parse(Next()) },
                 "--votes-per-second" => s with { VotesPerSecond = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--askers" => s with { Askers = int.Parse(Next()) },
-                "--ramp-steps" => s with { RampSteps = Next().Split(',').Select(int.Parse).ToArray() },
+                "--ramp-steps" => s with { RampSteps = Next().Split(',').Select(int.Parse).Where(n => n > 0).ToArray() },
                 "--source-addresses" => s with { SourceAddresses = int.Parse(Next()) },
                 "--ramp-seconds" => s with { RampStepSeconds = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--keynote-phones" => s with { KeynotePhones = int.Parse(Next()) },

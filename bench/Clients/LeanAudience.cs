@@ -312,6 +312,20 @@ public sealed class LeanAudience : IAsyncDisposable
 
     internal void OnClosed(LeanPhone phone) => Interlocked.Increment(ref _dropped);
 
+    private long _records;
+
+    /// <summary>Invocation records (pushes of any kind) every phone of the pool has received.</summary>
+    public long Records => Interlocked.Read(ref _records);
+
+    internal void CountRecord() => Interlocked.Increment(ref _records);
+
+    private long _serverPings;
+
+    /// <summary>Pings (type 6 records) the server sent to the pool's phones.</summary>
+    public long Pings => Interlocked.Read(ref _serverPings);
+
+    internal void CountPing() => Interlocked.Increment(ref _serverPings);
+
     private async Task PingLoopAsync()
     {
         try

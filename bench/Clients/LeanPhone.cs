@@ -234,6 +234,7 @@ public sealed class LeanPhone
         switch (record[TypePrefix.Length])
         {
             case (byte)'1':
+                _pool.CountRecord();
                 _pool.Reader(this, record);
                 return true;
             case (byte)'3':
@@ -241,8 +242,11 @@ public sealed class LeanPhone
                 return true;
             case (byte)'7':
                 return false;
+            case (byte)'6':
+                _pool.CountPing();
+                return true; // the server's ping, answered by nothing
             default:
-                return true; // 6: the server's ping, answered by nothing
+                return true;
         }
     }
 

@@ -12,6 +12,9 @@ public sealed record FanOutSample(
     /// <summary>How busy cores 0 (the servers') and 1 (the bench's) were during the run, every process on them counted.</summary>
     public double Core0Busy { get; init; } = double.NaN;
     public double Core1Busy { get; init; } = double.NaN;
+
+    /// <summary>The server's CPU seconds from the first update sent to the end of the wait for the last deliveries.</summary>
+    public double ServerCpuSeconds { get; init; } = double.NaN;
 }
 
 /// <summary>Sends room updates at a fixed rate (open loop: a slow update does not hold back the next) and measures their delivery.</summary>
@@ -26,6 +29,7 @@ public static class FanOut
         var audience = countedAudience ?? room.Audience;
         room.Current = delivery;
         var serverCpu = room.Server is { } s ? new CpuMeter(s.CpuSeconds) : null;
+        var serverCpuAtStart = room.Server?.CpuSeconds() ?? double.NaN;
         var clientCpu = new CpuMeter(CpuMeter.OwnCpuSeconds);
         var cores = new CoreMeter();
         var errors = 0;
@@ -61,6 +65,7 @@ public static class FanOut
         }
         room.Current = null;
         var serverShare = serverCpu?.Share ?? double.NaN;
+        var serverCpuSeconds = (room.Server?.CpuSeconds() ?? double.NaN) - serverCpuAtStart;
         var clientShare = clientCpu.Share;
         var (core0, core1) = (cores.Share(0), cores.Share(1));
         // Updates still unanswered (a stalled connection can hold a broadcast) are abandoned, not awaited.
@@ -71,6 +76,7 @@ public static class FanOut
         {
             Core0Busy = core0,
             Core1Busy = core1,
+            ServerCpuSeconds = serverCpuSeconds,
         };
     }
 

@@ -18,6 +18,7 @@ public sealed class KeynoteWatch(int phones, Stalls stalls)
     private readonly long[] _voters = new long[phones];
     private readonly long[] _votersAt = new long[phones];
     private readonly bool[] _moved = new bool[phones];
+    private readonly long[] _rejoinedAt = new long[phones];
     private long _delivered;
     private long _expected;
 
@@ -34,6 +35,11 @@ public sealed class KeynoteWatch(int phones, Stalls stalls)
 
     /// <summary>Marks a phone that was dropped and rejoined: it may have missed an action while away, so it is not counted.</summary>
     public void Moved(int phone) => _moved[phone] = true;
+
+    /// <summary>When a dropped phone had joined again (its snapshot then carried the results as they stood).</summary>
+    public void Rejoined(int phone) => Volatile.Write(ref _rejoinedAt[phone], Stopwatch.GetTimestamp());
+
+    public long RejoinedAt(int phone) => Volatile.Read(ref _rejoinedAt[phone]);
 
     public void Sent(long questionId, int action, int audience)
     {
@@ -122,9 +128,12 @@ public sealed class KeynoteWatch(int phones, Stalls stalls)
 public sealed class Stalls(Func<double> serverCpuSeconds)
 {
     private const int MaxSeconds = 3600;
-    private readonly long _start = Stopwatch.GetTimestamp();
+    private long _start = Stopwatch.GetTimestamp();
     private readonly long[] _maxWaitUs = new long[MaxSeconds];
     private readonly double[] _cpu = new double[MaxSeconds];
+
+    /// <summary>Counts seconds from now (the start of the part of the run that is judged).</summary>
+    public void Begin() => _start = Stopwatch.GetTimestamp();
 
     public void Record(long sentAt, double ms)
     {

@@ -19,6 +19,7 @@ public sealed partial class Suite
         List<long> upvotable, List<long> projectorFrames, int n, CancellationToken ct)
     {
         var server = room.Server!;
+        stalls.Begin();
         var serverCpu = new CpuMeter(server.CpuSeconds);
         var clientCpu = new CpuMeter(CpuMeter.OwnCpuSeconds);
         using var sampling = new CancellationTokenSource();
@@ -118,6 +119,7 @@ public sealed partial class Suite
                         audience[phone].Abort();
                         await Task.Delay(away, ct);
                         await audience.ReconnectAsync(phone, ct);
+                        watch.Rejoined(phone);
                     }, ct));
                 }
             }),
@@ -210,7 +212,8 @@ public sealed partial class Suite
             var (voters, at) = watch.Results(i);
             if (voters == final)
             {
-                convergence.Record(Math.Max(0, Histogram.Ms(lastAck, at)));
+                // A phone that was away when the last vote landed is judged from when it was back.
+                convergence.Record(Math.Max(0, Histogram.Ms(Math.Max(lastAck, watch.RejoinedAt(i)), at)));
             }
             else
             {

@@ -26,7 +26,7 @@ public sealed partial class Suite
             r.Notes.Add($"Steps {string.Join(", ", tooMany)} were skipped: each phone holds an open file in the bench and in the server, " +
                         $"and the open-file limit here is {LeanAudience.OpenFileLimit()} (`ulimit -n`).");
         }
-        foreach (var rate in new[] { 10.0, 4.0 })
+        foreach (var rate in steps.Length == 0 ? [] : new[] { 10.0, 4.0 })
         {
             var caps = new Dictionary<string, (int Cap, bool Crossed, RampPoint? Stop)>();
             foreach (var room in new[] { leanLh, leanBl })
@@ -88,12 +88,52 @@ public sealed partial class Suite
                 Bound = bound,
             });
         }
+        await CostPerMessageAsync(leanLh, leanBl, r, ct);
+        if (steps.Length == 0)
+        {
+            return;
+        }
         r.Notes.Add($"Steps: {string.Join(", ", steps)} connections, {settings.RampStepSeconds} s each; a step passes with p95 < " +
                     $"{settings.LatencyLimitMs} ms and 99% of messages delivered. The plot is bench/results/*-latency.svg. " +
                     "The audience on both sides is the bench's lean client (raw WebSockets reading the JSON hub protocol with span searches, " +
                     $"{LeanAudience.Batch} connecting at a time). Client CPU is the bench process's CPU time over the step's wall time, as a share " +
                     $"of its one core; a step above {ClientCoreLimit:P0} is marked: there the bench may be what limits the figure, so it is a lower bound." +
                     (clientBound.Count > 0 ? $" Client-bound steps occurred in: {string.Join(", ", clientBound)}." : " No step passed that mark."));
+    }
+
+    /// <summary>
+    /// Server CPU per delivered message, both sides, same lean client, at a size below both ceilings: the server's CPU seconds
+    /// over the run divided by the updates the phones read. Also how many pushes a phone got per update (LiveHub sends more
+    /// than the measured update when an action changes more than one thing).
+    /// </summary>
+    private async Task CostPerMessageAsync(LeanRoom lh, LeanRoom bl, ScenarioResult r, CancellationToken ct)
+    {
+        foreach (var (rate, asked) in settings.CostRuns)
+        {
+            var phones = Math.Min(asked, LeanAudience.MaxPhones);
+            var cost = new Dictionary<string, double>();
+            foreach (var room in new[] { lh, bl })
+            {
+                await room.SetAudienceAsync(phones, ct);
+                await SettleAsync([lh.Server, bl.Server], ct);
+                // A warm-up run first: a server that has just joined a crowd is still compiling the send path (tiered
+                // compilation's instrumented and optimised tiers), more of it on LiveHub, and that would be counted.
+                await FanOut.RunAsync(room, rate, settings.CostSeconds / 2, ct);
+                await SettleAsync([lh.Server, bl.Server], ct);
+                var (records, pings) = (room.Phones.Records, room.Phones.Pings);
+                var s = await FanOut.RunAsync(room, rate, settings.CostSeconds, ct);
+                var pushes = (room.Phones.Records - records) / Math.Max(1.0, (double)s.Sent * phones);
+                var pingsPerPhoneSecond = (room.Phones.Pings - pings) / Math.Max(1.0, phones * s.Seconds);
+                cost[room.Side] = s.Delivered == 0 ? double.NaN : s.ServerCpuSeconds * 1e6 / s.Delivered;
+                Log(s);
+                log.WriteLine($"    {room.Side}: {cost[room.Side]:0.0} µs of server CPU per delivered update, {pushes:0.00} pushes per phone per update, {pingsPerPhoneSecond:0.00} pings per phone per second");
+                r.Add($"pushes per phone per update, {rate:0}/s, {phones} phones ({room.Side})", pushes, null, "pushes");
+                await room.SetAudienceAsync(0, ct);
+            }
+            r.Add($"server CPU per delivered update, {rate:0}/s, {phones} phones", cost["LiveHub"], cost["baseline"], "µs");
+            r.Checks.Add(new Check($"server CPU per delivered update at {rate:0}/s ({phones} phones) vs baseline", cost["LiveHub"], cost["baseline"],
+                "baseline", "<=", rate <= 1 ? 1.2 : 1.1, "µs"));
+        }
     }
 
     /// <summary>

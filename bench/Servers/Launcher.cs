@@ -74,8 +74,10 @@ public sealed class Launcher(BenchSettings settings, TextWriter log)
     {
         var port = ServerProcess.FreePort();
         var self = typeof(Launcher).Assembly.Location;
+        // Runtime settings apply to both sides, so a trial compares like with like; LiveHub's own settings are ignored here.
         var server = await ServerProcess.StartAsync(name, CpuPinning.Dotnet, [self, "baseline", "--urls", $"http://127.0.0.1:{port}"],
-            port, "/", settings.Pin);
+            port, "/", settings.Pin, environment: settings.ServerEnvironment.Where(e => e.Key.StartsWith("DOTNET_", StringComparison.Ordinal))
+                .ToDictionary(e => e.Key, e => e.Value));
         log.WriteLine($"{name}: pid {server.Pid} on {server.BaseUri} cpus {CpuPinning.AllowedCpus(server.Pid)} rss {server.RssBytes() / 1048576} MiB");
         return server;
     }

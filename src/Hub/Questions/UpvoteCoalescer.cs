@@ -11,9 +11,9 @@ namespace LiveHub.Questions;
 /// <summary>
 /// Upvotes are stored as they come but pushed at screen rate: each tick, one <c>UpvotesChanged</c> per session that had upvotes,
 /// carrying the counts read back from the database. The cost grows with upvotes plus ticks, not upvotes times viewers.
-/// Moderators get every tick's counts; the room (phones and projector) gets them at the phones' frame rate for the room's
-/// size (<see cref="Polls.PollResultsCoalescer.PhoneFramesPerSecond"/>: 4 a second in a small room, 1 in a hall), carrying
-/// every question upvoted since the room's last frame, so a hall's phones are not sent four frames a second each.
+/// Moderators get every tick's counts; the room (phones and projector) gets them as often as its size allows
+/// (<see cref="RoomIntervalMs"/>: every tick up to 1,250 people, every 3 s for 15,000), each frame carrying every question
+/// upvoted since the room's last one, so a hall's phones are not each sent four frames a second.
 /// </summary>
 public sealed partial class UpvoteCoalescer(
     QuestionStore store,
@@ -22,7 +22,6 @@ public sealed partial class UpvoteCoalescer(
     IHubContext<EventHub, ILiveClient> hub,
     Presence presence,
     IOptions<QuestionOptions> options,
-    IOptions<Polls.PollOptions> pollOptions,
     TimeProvider clock,
     ILogger<UpvoteCoalescer> logger) : TickingService(logger), Admin.IEventCache
 {
@@ -41,14 +40,17 @@ public sealed partial class UpvoteCoalescer(
         _dirty.GetOrAdd(sessionId, _ => new ConcurrentDictionary<long, byte>())[questionId] = 0;
 
     /// <summary>
-    /// Whether the room is due a frame: its phones' interval has passed (less half a tick, so a tick that fires a little early
-    /// does not wait a whole further tick).
+    /// How long a room of <paramref name="headCount"/> people waits between upvote frames: the flush interval, or longer so
+    /// that its frames stay within <see cref="QuestionOptions.RoomUpvoteMessagesPerSecond"/>, and never longer than
+    /// <see cref="QuestionOptions.RoomUpvoteSlowestMilliseconds"/>.
     /// </summary>
-    private bool RoomDue(long sessionId, RoomMarks marks, long nowMs)
-    {
-        var interval = 1000 / Polls.PollResultsCoalescer.PhoneFramesPerSecond(presence.Count(sessionId), pollOptions.Value);
-        return nowMs - marks.LastFrameMs >= interval - options.Value.UpvoteFlushMilliseconds / 2;
-    }
+    public static long RoomIntervalMs(long headCount, QuestionOptions options) =>
+        Math.Clamp(headCount * 1000 / options.RoomUpvoteMessagesPerSecond, options.UpvoteFlushMilliseconds,
+            Math.Max(options.UpvoteFlushMilliseconds, options.RoomUpvoteSlowestMilliseconds));
+
+    /// <summary>Whether the room is due a frame (less half a tick, so a tick that fires a little early does not wait a whole further tick).</summary>
+    private bool RoomDue(long sessionId, RoomMarks marks, long nowMs) =>
+        nowMs - marks.LastFrameMs >= RoomIntervalMs(presence.Count(sessionId), options.Value) - options.Value.UpvoteFlushMilliseconds / 2;
 
     /// <summary>A deleted event's sessions have no counts left to flush (a flush would find no session and try again for ever).</summary>
     public void Forget(Admin.DeletedEvent deleted)

@@ -8,19 +8,34 @@ using Xunit.Abstractions;
 namespace LiveHub.Tests.Questions;
 
 /// <summary>
-/// Upvote counts reach moderators every tick, and a hall's phones at the phones' frame rate for its size (one frame a second in
-/// a hall): each room frame carries every question upvoted since the last, the room's version stream has no gap, and the last
-/// frame every phone holds is the stored count.
+/// Upvote counts reach moderators every tick, and a hall's phones less often the larger it is: each room frame carries every
+/// question upvoted since the last, the room's version stream has no gap, and the last frame every phone holds is the stored
+/// count.
 /// </summary>
 public sealed class UpvoteFrameRateTests(ITestOutputHelper output)
 {
+    [Theory]
+    [InlineData(0, 250)]
+    [InlineData(478, 250)] // the Kupang keynote: every flush
+    [InlineData(1250, 250)]
+    [InlineData(2500, 500)]
+    [InlineData(10000, 2000)]
+    [InlineData(15000, 3000)]
+    [InlineData(100000, 5000)] // never slower than the slowest
+    public void ARoomsUpvoteIntervalGrowsWithItsSize(long headCount, long intervalMs)
+    {
+        var options = new QuestionOptions();
+        Assert.Equal(intervalMs, UpvoteCoalescer.RoomIntervalMs(headCount, options));
+        Assert.True(headCount * 1000 / intervalMs <= options.RoomUpvoteMessagesPerSecond || intervalMs == options.RoomUpvoteSlowestMilliseconds);
+    }
+
     [Fact]
     public async Task AHallsPhonesGetUpvoteCountsOnceASecondWhileModeratorsGetEveryTick()
     {
-        // A budget of one message a second makes any room "a hall": each phone one frame a second.
+        // A budget of six messages a second makes six phones "a hall": each phone one frame a second.
         await using var server = await LiveHubServer.StartAsync(new Dictionary<string, string?>
         {
-            ["LiveHub:Polls:PhoneMessagesPerSecond"] = "1",
+            ["LiveHub:Questions:RoomUpvoteMessagesPerSecond"] = "6",
             ["LiveHub:Questions:UpvotesPerMinute"] = "10000",
         });
         var e = await server.CreateEventAsync(moderation: ModerationModes.Open);
