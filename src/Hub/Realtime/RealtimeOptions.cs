@@ -26,6 +26,12 @@ public sealed class RealtimeOptions
     [Range(1, 60)] public int KeepAliveSeconds { get; set; } = 4;
 
     /// <summary>
+    /// Connections a send to a large group writes to before it lets other work on the node run (a vote's acknowledgement, a
+    /// projector's frame); a group of more than this many is sent to in slices, in order.
+    /// </summary>
+    [Range(16, 1_000_000)] public int SliceSize { get; set; } = 256;
+
+    /// <summary>
     /// Snapshot reads (<c>JoinEvent</c>, <c>JoinSession</c>) one node runs at once. A hall reconnecting together joins at the
     /// same moment; the rest wait their turn or are told to come back (<c>slow_down</c>, retryable).
     /// </summary>
