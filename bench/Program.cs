@@ -8,6 +8,12 @@ if (args.Length > 0 && args[0] == "baseline")
     return 0;
 }
 
+// `projector-watch …` is a projector in a process of its own (see ProjectorWatch).
+if (args.Length > 0 && args[0] == "projector-watch")
+{
+    return await LiveHub.Bench.Clients.ProjectorWatch.RunAsync(args[1..]);
+}
+
 var settings = BenchSettings.Parse(args);
 if (settings.Help)
 {

@@ -41,18 +41,7 @@ public sealed partial class Suite
         }
         var poll = await room.Moderator.OkAsync<PollLite>("CreatePoll", new PollDraftRequest(room.SessionId, "single",
             "Layanan kota pintar mana yang paling dibutuhkan warga Kupang?", ["Air bersih", "Transportasi", "Kesehatan", "Perizinan"], "live"));
-        var projectorFrames = new List<long>();
-        await using var projector = await LiveHubClient.ConnectAsync(server.BaseUri, c => c.On<PollResultsLite>("PollResultsChanged", f =>
-        {
-            if (f.PollId == poll.Id)
-            {
-                lock (projectorFrames)
-                {
-                    projectorFrames.Add(Stopwatch.GetTimestamp());
-                }
-            }
-        }), ct: ct);
-        await projector.JoinAsync(settings.EventCode, room.SessionId, "projector");
+        var projector = await ProjectorWatch.StartAsync(server.BaseUri, settings.EventCode, room.SessionId, poll.Id);
 
         var stalls = new Stalls(server.CpuSeconds);
         var watch = new KeynoteWatch(n, stalls) { PollId = poll.Id };
@@ -79,7 +68,7 @@ public sealed partial class Suite
         log.WriteLine($"  after the blip {n} phones rejoined in {blipSeconds:0.0} s (the first {tenThousand} in {blipTen:0.0} s), server {blipServer.Share:P0}, join retries {blipRetries}");
         await SettleAsync([server], ct);
 
-        var mix = await KeynoteMixAsync(room, audience, watch, stalls, poll.Id, upvotable, projectorFrames, n, ct);
+        var mix = await KeynoteMixAsync(room, audience, watch, stalls, poll.Id, upvotable, projector, n, ct);
         var rss = server.RssBytes();
         await room.Moderator.OkAsync<PollLite>("ClosePoll", new PollRequest(poll.Id));
         var (rows, choices) = await CountVotesAsync(server.DataDir!, poll.Id, ct);

@@ -16,7 +16,7 @@ public sealed record KeynoteMix(
 public sealed partial class Suite
 {
     private async Task<KeynoteMix> KeynoteMixAsync(LiveHubRoom room, LeanAudience audience, KeynoteWatch watch, Stalls stalls, long pollId,
-        List<long> upvotable, List<long> projectorFrames, int n, CancellationToken ct)
+        List<long> upvotable, ProjectorWatch.Watcher projector, int n, CancellationToken ct)
     {
         var server = room.Server!;
         stalls.Begin();
@@ -222,11 +222,7 @@ public sealed partial class Suite
         }
         sampling.Cancel();
         await sampler;
-        long[] frames;
-        lock (projectorFrames)
-        {
-            frames = projectorFrames.Where(t => t >= votingStarted).ToArray();
-        }
+        var frames = (await projector.StopAsync()).Where(t => t >= votingStarted).ToArray();
         // Counted per second of the voting window as the frames arrived (a sliding window would also count the network's jitter).
         var projectorMax = frames.Length == 0 ? 0 : frames.GroupBy(t => (t - votingStarted) / Stopwatch.Frequency).Max(g => g.Count());
         var budget = (int)Math.Ceiling(window * PhoneRate(n)) + 1;
