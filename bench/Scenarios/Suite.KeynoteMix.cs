@@ -225,6 +225,13 @@ public sealed partial class Suite
         var frames = (await projector.StopAsync()).Where(t => t >= votingStarted).ToArray();
         // Counted per second of the voting window as the frames arrived (a sliding window would also count the network's jitter).
         var projectorMax = frames.Length == 0 ? 0 : frames.GroupBy(t => (t - votingStarted) / Stopwatch.Frequency).Max(g => g.Count());
+        if (projectorMax > 10)
+        {
+            var worst = frames.GroupBy(t => (t - votingStarted) / Stopwatch.Frequency).MaxBy(g => g.Count())!.Key;
+            var around = frames.Where(t => Math.Abs((t - votingStarted) / (double)Stopwatch.Frequency - worst - 0.5) < 1.5).ToArray();
+            log.WriteLine($"  projector: {projectorMax} frames in second {worst} of the vote; gaps around it (ms): " +
+                          string.Join(" ", around.Zip(around.Skip(1), (a, b) => Histogram.Ms(a, b).ToString("0"))));
+        }
         var budget = (int)Math.Ceiling(window * PhoneRate(n)) + 1;
         var seconds = stalls.Elapsed;
         return new KeynoteMix(watch.Room, watch.Expected == 0 ? 0 : watch.Delivered / (double)watch.Expected * n / Math.Max(1, watch.Counted(n)),

@@ -129,9 +129,9 @@ public sealed partial class PollResultsCoalescer(
             {
                 firstMark = p.FirstMark;
                 // At most the budget in any one second, however the ticks fall: a tick that ran late is not made up by two
-                // frames in a row. Half a tick more than a second, so that frames which reach a screen a little unevenly
-                // still come at most the budget in any second there.
-                screens = p.Screens && (p.ScreenFrames.Count < _screenFramesPerSecond || now - p.ScreenFrames.Peek() >= 1000 + _tickMs / 2);
+                // frames in a row. A tick more than a second: frames that reach a screen up to a tick unevenly (one held up
+                // behind other sends, the next not) still come at most the budget in any second there.
+                screens = p.Screens && (p.ScreenFrames.Count < _screenFramesPerSecond || now - p.ScreenFrames.Peek() >= 1000 + _tickMs);
                 phones = p.Phones && now - p.LastPhoneFrame >= phoneIntervalMs;
                 if (!screens && !phones)
                 {

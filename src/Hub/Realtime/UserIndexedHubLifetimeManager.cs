@@ -28,25 +28,32 @@ public sealed class UserIndexedHubLifetimeManager<THub>(ILogger<DefaultHubLifeti
     public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
         await base.AddToGroupAsync(connectionId, groupName, cancellationToken);
-        if (_members.TryGetValue(connectionId, out var member))
-        {
-            lock (member.Groups)
-            {
-                member.Groups.Add(groupName);
-            }
-            _sliced.Add(groupName, member.Connection);
-        }
+        Track(connectionId, groupName, joined: true);
     }
 
     public override async Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
         await base.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
-        if (_members.TryGetValue(connectionId, out var member))
+        Track(connectionId, groupName, joined: false);
+    }
+
+    /// <summary>Keeps the sliced sends' membership in step with the groups this node's connections are in.</summary>
+    private void Track(string connectionId, string groupName, bool joined)
+    {
+        if (!_members.TryGetValue(connectionId, out var member))
         {
-            lock (member.Groups)
-            {
-                member.Groups.Remove(groupName);
-            }
+            return;
+        }
+        lock (member.Groups)
+        {
+            _ = joined ? member.Groups.Add(groupName) : member.Groups.Remove(groupName);
+        }
+        if (joined)
+        {
+            _sliced.Add(groupName, member.Connection);
+        }
+        else
+        {
             _sliced.Remove(groupName, member.Connection);
         }
     }
