@@ -25,7 +25,6 @@ public sealed partial class Suite
         foreach (var side in new[] { "LiveHub", "baseline" })
         {
             await using var server = side == "LiveHub" ? await launcher.StartLiveHubAsync("livehub-memory") : await launcher.StartBaselineAsync("baseline-memory");
-            var connections = new List<IAsyncDisposable>();
             long sessionId = 0;
             if (side == "LiveHub")
             {
@@ -33,19 +32,23 @@ public sealed partial class Suite
                 var e = await moderator.JoinAsync(settings.EventCode, null);
                 sessionId = e.Sessions.First(s => s.Key == settings.SessionKey).Id;
             }
-            // Cold: the process as started. Then one round of as many connections as are opened at once (32), opened and
+            // The audience is the lean client on both sides (as in the ramp and the keynote): a phone is one WebSocket that
+            // joined and then only reads, so the server's memory, not the client's way of connecting, is what differs.
+            await using var phones = side == "LiveHub"
+                ? LeanAudience.ForLiveHub(server.BaseUri, settings.EventCode, sessionId)
+                : LeanAudience.ForBaseline(server.BaseUri, BaselineServer.HubPath, BaselineRoom.Group);
+            // Cold: the process as started. Then one round of as many connections as are opened at once, opened and
             // closed, so both sides have their join path loaded and their per-process pools sized for that concurrency
             // (LiveHub: the database connections the concurrent joins' snapshot reads use) before the reading that counts.
             await Task.Delay(1000, ct);
             var cold = server.RssBytes();
-            await Open(WarmUpConnections);
-            await Many.DisposeAllAsync(connections);
-            connections.Clear();
+            await phones.ResizeAsync(WarmUpConnections, ct, window: WarmUpConnections);
+            await phones.ResizeAsync(0, ct);
             await Task.Delay(2000, ct);
             var before = server.RssBytes();
             foreach (var step in settings.MemorySteps)
             {
-                await Open(step - connections.Count);
+                await phones.ResizeAsync(step, ct, window: WarmUpConnections);
                 await Task.Delay(3000, ct);
                 var rss = server.RssBytes();
                 var per = (rss - before) / (double)step;
@@ -53,33 +56,6 @@ public sealed partial class Suite
                 fromCold[(side, step)] = (rss - cold) / (double)step;
                 log.WriteLine($"  {side}: {step} idle connections, RSS cold {cold / 1048576.0:0}, warm {before / 1048576.0:0} -> {rss / 1048576.0:0} MiB, " +
                               $"{per / 1024:0.0} KiB per connection ({fromCold[(side, step)] / 1024:0.0} counted from cold)");
-            }
-            await Many.DisposeAllAsync(connections);
-
-            async Task Open(int count)
-            {
-                if (count <= 0)
-                {
-                    return;
-                }
-                if (side == "LiveHub")
-                {
-                    connections.AddRange(await Many.OpenAsync(count, 32, async _ =>
-                    {
-                        var c = await LiveHubClient.ConnectAsync(server.BaseUri, ct: ct);
-                        await c.JoinAsync(settings.EventCode, sessionId);
-                        return c;
-                    }));
-                }
-                else
-                {
-                    connections.AddRange(await Many.OpenAsync(count, 32, async _ =>
-                    {
-                        var c = await BaselineClient.ConnectAsync(server.BaseUri, ct: ct);
-                        await c.InvokeAsync("Join", BaselineRoom.Group, ct);
-                        return c;
-                    }));
-                }
             }
         }
         foreach (var step in settings.MemorySteps)
