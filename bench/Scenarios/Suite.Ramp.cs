@@ -118,7 +118,7 @@ public sealed partial class Suite
                 await SettleAsync([lh.Server, bl.Server], ct);
                 // A warm-up run first: a server that has just joined a crowd is still compiling the send path (tiered
                 // compilation's instrumented and optimised tiers), more of it on LiveHub, and that would be counted.
-                await FanOut.RunAsync(room, rate, settings.CostSeconds / 2, ct);
+                await FanOut.RunAsync(room, rate, settings.CostWarmUpSeconds, ct);
                 await SettleAsync([lh.Server, bl.Server], ct);
                 var (records, pings) = (room.Phones.Records, room.Phones.Pings);
                 var s = await FanOut.RunAsync(room, rate, settings.CostSeconds, ct);
