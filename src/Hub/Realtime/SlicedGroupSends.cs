@@ -27,11 +27,11 @@ public sealed class SlicedGroupSends(int sliceSize)
     }
 
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+
+    /// <summary>The groups each connection is in, so that a closed one leaves them all.</summary>
+    private readonly Dictionary<HubConnectionContext, HashSet<string>> _groupsOf = [];
     private readonly Lock _gate = new();
-
     private long _sent;
-
-    public int SliceSize => sliceSize;
 
     /// <summary>Messages sent in slices so far (each to a whole group).</summary>
     public long Sent => Interlocked.Read(ref _sent);
@@ -45,6 +45,11 @@ public sealed class SlicedGroupSends(int sliceSize)
                 _groups[groupName] = group = new Group();
             }
             group.Members.Add(connection);
+            if (!_groupsOf.TryGetValue(connection, out var names))
+            {
+                _groupsOf[connection] = names = new HashSet<string>(StringComparer.Ordinal);
+            }
+            names.Add(groupName);
         }
     }
 
@@ -52,19 +57,35 @@ public sealed class SlicedGroupSends(int sliceSize)
     {
         lock (_gate)
         {
-            if (_groups.TryGetValue(groupName, out var group) && group.Members.Remove(connection) && group.Members.Count == 0 && !group.Draining)
+            if (_groupsOf.TryGetValue(connection, out var names) && names.Remove(groupName) && names.Count == 0)
             {
-                _groups.Remove(groupName);
+                _groupsOf.Remove(connection);
             }
+            Leave(groupName, connection);
         }
     }
 
     /// <summary>Takes a closed connection out of every group it was in.</summary>
-    public void RemoveEverywhere(HubConnectionContext connection, IEnumerable<string> groupNames)
+    public void Forget(HubConnectionContext connection)
     {
-        foreach (var name in groupNames)
+        lock (_gate)
         {
-            Remove(name, connection);
+            if (_groupsOf.Remove(connection, out var names))
+            {
+                foreach (var name in names)
+                {
+                    Leave(name, connection);
+                }
+            }
+        }
+    }
+
+    /// <summary>Under the lock: the connection leaves the group, and an empty group with nothing queued goes.</summary>
+    private void Leave(string groupName, HubConnectionContext connection)
+    {
+        if (_groups.TryGetValue(groupName, out var group) && group.Members.Remove(connection) && group.Members.Count == 0 && !group.Draining)
+        {
+            _groups.Remove(groupName);
         }
     }
 

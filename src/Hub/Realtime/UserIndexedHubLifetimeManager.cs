@@ -22,39 +22,24 @@ public sealed class UserIndexedHubLifetimeManager<THub>(ILogger<DefaultHubLifeti
     /// <summary>Messages this node sent to a large group in slices.</summary>
     public long SlicedSends => _sliced.Sent;
 
-    /// <summary>Each connection of this node and the groups it is in, for the sliced sends.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (HubConnectionContext Connection, HashSet<string> Groups)> _members = new(StringComparer.Ordinal);
+    /// <summary>This node's connections by id, for the sliced sends' groups.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HubConnectionContext> _connections = new(StringComparer.Ordinal);
 
     public override async Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
         await base.AddToGroupAsync(connectionId, groupName, cancellationToken);
-        Track(connectionId, groupName, joined: true);
+        if (_connections.TryGetValue(connectionId, out var connection))
+        {
+            _sliced.Add(groupName, connection);
+        }
     }
 
     public override async Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default)
     {
         await base.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
-        Track(connectionId, groupName, joined: false);
-    }
-
-    /// <summary>Keeps the sliced sends' membership in step with the groups this node's connections are in.</summary>
-    private void Track(string connectionId, string groupName, bool joined)
-    {
-        if (!_members.TryGetValue(connectionId, out var member))
+        if (_connections.TryGetValue(connectionId, out var connection))
         {
-            return;
-        }
-        lock (member.Groups)
-        {
-            _ = joined ? member.Groups.Add(groupName) : member.Groups.Remove(groupName);
-        }
-        if (joined)
-        {
-            _sliced.Add(groupName, member.Connection);
-        }
-        else
-        {
-            _sliced.Remove(groupName, member.Connection);
+            _sliced.Remove(groupName, connection);
         }
     }
 
@@ -63,14 +48,22 @@ public sealed class UserIndexedHubLifetimeManager<THub>(ILogger<DefaultHubLifeti
 
     public override Task SendGroupsAsync(IReadOnlyList<string> groupNames, string methodName, object?[] args, CancellationToken cancellationToken = default)
     {
-        // The groups a send names are a session's views or an event: no connection is in two of them.
-        var rest = groupNames.Where(name => !_sliced.TrySend(name, methodName, args)).ToList();
+        // The groups a send names are a session's views or an event: no connection is in two of them, so each large one can
+        // go through its own queue and the rest in one send.
+        var rest = new List<string>(groupNames.Count);
+        foreach (var name in groupNames)
+        {
+            if (!_sliced.TrySend(name, methodName, args))
+            {
+                rest.Add(name);
+            }
+        }
         return rest.Count == 0 ? Task.CompletedTask : base.SendGroupsAsync(rest, methodName, args, cancellationToken);
     }
 
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
-        _members[connection.ConnectionId] = (connection, new HashSet<string>(StringComparer.Ordinal));
+        _connections[connection.ConnectionId] = connection;
         await base.OnConnectedAsync(connection);
         if (connection.UserIdentifier is { } user)
         {
@@ -87,14 +80,9 @@ public sealed class UserIndexedHubLifetimeManager<THub>(ILogger<DefaultHubLifeti
 
     public override async Task OnDisconnectedAsync(HubConnectionContext connection)
     {
-        if (_members.TryRemove(connection.ConnectionId, out var member))
+        if (_connections.TryRemove(connection.ConnectionId, out _))
         {
-            string[] groups;
-            lock (member.Groups)
-            {
-                groups = [.. member.Groups];
-            }
-            _sliced.RemoveEverywhere(connection, groups);
+            _sliced.Forget(connection);
         }
         if (connection.UserIdentifier is { } user)
         {
