@@ -16,7 +16,10 @@ public sealed record BenchSettings
     public string ResultsDir { get; init; } = Path.Combine(RepoPaths.Root, "bench", "results");
     public bool Pin { get; init; } = true;
     public string? RedisServer { get; init; } = Which("redis-server");
-    public HashSet<int> Only { get; init; } = [1, 2, 3, 4, 5, 6, 7, 8];
+    public HashSet<int> Only { get; init; } = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+    /// <summary>A PostgreSQL server for scenarios 9 and 10 (a connection string; each run makes a database of its own on it). Default: one the bench starts.</summary>
+    public string? Postgres { get; init; }
 
     // 1. Room fan-out
     public int Audience { get; init; } = 1000;
@@ -58,6 +61,19 @@ public sealed record BenchSettings
     public double BurstSeconds { get; init; } = 10;
     public int Askers { get; init; } = 50;
 
+    /// <summary>
+    /// What a hall needs of the question path: a 15,000-phone keynote in which one phone in fifty asks within the same ten
+    /// seconds (the moderator's "send your questions now") is 30 a second; the check asks for more than three times that,
+    /// acknowledged with p95 under <see cref="HallAskP95Ms"/>.
+    /// </summary>
+    public double HallQuestionsPerSecond { get; init; } = 100;
+    public double HallAskP95Ms { get; init; } = 500;
+
+    // 10. Cluster
+    /// <summary>The cluster's ramp: steps (phones through nginx) at <see cref="ClusterUpdatesPerSecond"/>.</summary>
+    public int[] ClusterSteps { get; init; } = [1000, 2000, 3500, 5000, 7000, 9000];
+    public double ClusterUpdatesPerSecond { get; init; } = 4;
+
     // 7. Slow clients
     public double SlowFraction { get; init; } = 0.01;
     public double SlowSeconds { get; init; } = 30;
@@ -79,7 +95,7 @@ public sealed record BenchSettings
         KeynotePhones = 1000, KeynoteQaSeconds = 10, KeynoteVoteSeconds = 10, CostRuns = [(1, 500), (10, 300)], CostSeconds = 3, CostWarmUpSeconds = 3,
         Mode = "quick", Audience = 200, RunSeconds = 3, Voters = 50, VotesPerSecond = 500, StormSeconds = 3,
         StormSteps = [10, 100, 300], StormStepSeconds = 2, RampSteps = [200, 500], RampStepSeconds = 2,
-        MemorySteps = [250, 500], BurstQuestions = 1000, Askers = 20, SlowSeconds = 4,
+        MemorySteps = [250, 500], BurstQuestions = 1000, Askers = 20, SlowSeconds = 4, ClusterSteps = [200, 500],
     };
 
     public static BenchSettings Smoke { get; } = new()
@@ -87,7 +103,9 @@ public sealed record BenchSettings
         Mode = "smoke", Audience = 20, RunSeconds = 1.5, Voters = 10, VotesPerSecond = 100, StormSeconds = 2,
         StormSteps = [5, 10], StormStepSeconds = 1.5, RampSteps = [20, 40], RampStepSeconds = 1.5,
         KeynotePhones = 30, KeynoteQaSeconds = 3, KeynoteVoteSeconds = 2, CostRuns = [(10, 100)], CostSeconds = 2, CostWarmUpSeconds = 1,
-        MemorySteps = [25, 50], BurstQuestions = 100, Askers = 5, SlowSeconds = 2, SlowFraction = 0.05,
+        MemorySteps = [25, 50], BurstQuestions = 100, Askers = 5, SlowSeconds = 2, SlowFraction = 0.05, ClusterSteps = [20, 40],
+        // A hall's need is the full run's check; the smoke run's askers are few and its machine busy.
+        HallQuestionsPerSecond = 5, HallAskP95Ms = 5000,
         // The smoke run checks the harness, not speed: on a loaded test machine a first ramp step must still count as passed,
         // or a capacity of zero on both sides would leave its ratio undefined.
         LatencyLimitMs = 5000,
@@ -116,7 +134,9 @@ public sealed record BenchSettings
           --source-addresses N  spread scenario 3's phones over 127.0.0.1 … 127.0.0.N from the start
           --server-env K=V      an environment variable for LiveHub's processes (repeatable), e.g. DOTNET_gcServer=0
           --no-pin              do not pin servers to core 0 and the clients to core 1 (taskset)
-          --redis-server PATH   redis-server for scenario 6 (default: from PATH; missing skips scenario 6)
+          --redis-server PATH   redis-server for scenarios 6 and 10 (default: from PATH; missing skips them)
+          --postgres CONN       a PostgreSQL server for scenarios 9 and 10 (default: one the bench starts with initdb)
+          --cluster-steps A,B   scenario 10's audience steps through nginx
         """;
 
     public static BenchSettings Parse(string[] args)
@@ -151,6 +171,8 @@ public sealed record BenchSettings
                     : throw new ArgumentException("--server-env takes NAME=VALUE"),
                 "--no-pin" => s with { Pin = false },
                 "--redis-server" => s with { RedisServer = Next() },
+                "--postgres" => s with { Postgres = Next() },
+                "--cluster-steps" => s with { ClusterSteps = Next().Split(',').Select(int.Parse).ToArray() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}\n{Usage}"),
             };
         }

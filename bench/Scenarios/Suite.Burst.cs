@@ -10,51 +10,24 @@ public sealed partial class Suite
 {
     /// <summary>
     /// 5. A burst of questions, as fast as the askers' acknowledgements come back (each asker waits for its ack: a question is
-    /// acknowledged only once committed), while the room's fan-out runs as in scenario 1. Persistence is compared with the same
-    /// rows inserted into a copy of the database in one transaction.
+    /// acknowledged only once committed), while the room's fan-out runs as in scenario 1. Checked against what a hall needs
+    /// (questions acknowledged a second at a p95); LiveHub's write path replayed beside the same rows inserted raw into a copy of
+    /// the database is reported beside it.
     /// </summary>
     private async Task QuestionBurstAsync(LiveHubRoom lh, ScenarioResult r, CancellationToken ct)
     {
         await lh.SetAudienceAsync(settings.Audience, ct);
-        var askers = await Many.OpenAsync(settings.Askers, 16, _ => LiveHubClient.ConnectAsync(lh.BaseUri, ct: ct));
-        var text = LiveHubRoom.QuestionText(120);
-        var next = 0;
-        var acked = 0;
-        var failed = 0;
-        var ackLatency = new Histogram();
-        using var burstDone = new CancellationTokenSource();
         await lh.PrepareUpdatesAsync((int)Math.Ceiling(settings.UpdatesPerSecond * settings.BurstSeconds * 3) + 4, 120, ct);
         var batchesBefore = await StoreBatches.ReadAsync(lh.BaseUri, "ask", ct);
+        using var burstDone = new CancellationTokenSource();
         var fanOutTask = FanOut.RunAsync(lh, settings.UpdatesPerSecond, settings.BurstSeconds * 3, ct, stopEarly: burstDone.Token);
-        var start = Stopwatch.GetTimestamp();
-        long lastAck = start;
-        await Task.WhenAll(askers.Select(async asker =>
-        {
-            while (Interlocked.Increment(ref next) <= settings.BurstQuestions)
-            {
-                var t = Stopwatch.GetTimestamp();
-                var result = await asker.InvokeAsync<QuestionLite>("AskQuestion",
-                    new AskQuestionRequest(lh.SessionId, $"burst-{Guid.NewGuid():N}", text, null));
-                if (result.Ok)
-                {
-                    ackLatency.Record(Histogram.MsSince(t));
-                    Interlocked.Increment(ref acked);
-                    Interlocked.Exchange(ref lastAck, Stopwatch.GetTimestamp());
-                }
-                else
-                {
-                    Interlocked.Increment(ref failed);
-                }
-            }
-        }));
+        var burst = await AskBurstAsync(lh, settings.BurstQuestions, ct);
+        var (acked, failed, burstSeconds, liveRate) = (burst.Acked, burst.Failed, burst.Seconds, burst.PerSecond);
         burstDone.Cancel();
         var batches = (await StoreBatches.ReadAsync(lh.BaseUri, "ask", ct)) - batchesBefore;
         var fanOut = await fanOutTask;
         Log(fanOut);
-        await Many.DisposeAllAsync(askers);
-        var burstSeconds = Histogram.Ms(start, lastAck) / 1000;
-        var liveRate = acked / burstSeconds;
-        log.WriteLine($"  LiveHub: {acked} questions acknowledged ({failed} failed) in {burstSeconds:0.00} s = {liveRate:0}/s, ack p95 {ackLatency.Percentile(95):0.0} ms");
+        log.WriteLine($"  LiveHub: {acked} questions acknowledged ({failed} failed) in {burstSeconds:0.00} s = {liveRate:0}/s, ack p95 {burst.AckP95:0.0} ms");
         log.WriteLine($"  store: {batches.Writes} asks in {batches.Transactions} transactions, {batches.Milliseconds:0} ms inside them = {batches.WritesPerSecond:0}/s");
 
         double? rawRate = null, perRowRate = null, storeRate = null, largeBatchRate = null;
@@ -77,12 +50,12 @@ public sealed partial class Suite
         r.Add("questions per write transaction during the burst", batches.WritesPerTransaction, null, "rows");
         r.Add("acknowledged questions/s end to end (raw: one transaction)", liveRate, rawRate, "rows/s");
         r.Add("acknowledged questions/s end to end (raw: one transaction per row)", liveRate, perRowRate, "rows/s");
-        r.Add("ask ack latency p95", ackLatency.Percentile(95), null, "ms");
+        r.Add("ask ack latency p95", burst.AckP95, null, "ms");
         if (_fanOutLiveHub is { } quiet)
         {
             AddFanOut(r, fanOut, quiet, "fan-out during burst (ref: scenario 1): ");
         }
-        r.Checks.Add(new Check("persistence vs raw single-transaction insert", storeRate, rawRate, "raw insert", ">=", 0.8, "rows/s"));
+        AddHallAskChecks(r, "", burst);
         r.Checks.Add(new Check("fan-out during burst vs without", fanOut.MsgsPerSecond, _fanOutLiveHub?.MsgsPerSecond, "scenario 1 LiveHub", ">=", 0.9, "msg/s"));
         r.Notes.Add($"{settings.Askers} askers, each waiting for its acknowledgement before the next question (closed loop); the target is " +
                     $"{settings.BurstQuestions} questions within {settings.BurstSeconds} s. The raw insert copies the database (VACUUM INTO), " +
@@ -93,6 +66,66 @@ public sealed partial class Suite
                     "under the same conditions. Inside the server during the burst the same transactions share the core with the hub " +
                     "(from its /metrics: livehub.db.batch.writes and livehub.db.batch.duration for asks); end to end, the askers' closed " +
                     "loop and the hub calls bound the rate. Both are reported beside it.");
+        r.Notes.Add($"The check is what a hall needs, {settings.HallQuestionsPerSecond:0} questions acknowledged a second with p95 under " +
+                    $"{settings.HallAskP95Ms:0} ms (a 15,000-phone keynote in which one phone in fifty asks within the same ten seconds is 30 a second), " +
+                    "not the replay's ratio to a raw insert: each asker waits for its own commit, so a transaction holds at most as many " +
+                    "questions as askers are waiting, and at the burst's batch size a commit's fixed cost (the WAL pages of the table, its " +
+                    "indexes and the session's row) is most of the time; the same path in batches of 256 reaches about the raw insert.");
+    }
+
+    public sealed record BurstSample(int Acked, int Failed, double Seconds, double? AckP95)
+    {
+        public double PerSecond => Seconds > 0 ? Acked / Seconds : 0;
+    }
+
+    /// <summary>
+    /// The askers' closed loop: <see cref="BenchSettings.Askers"/> connections, each asking its next question as soon as the
+    /// previous one was acknowledged (a question is acknowledged once committed), until <paramref name="questions"/> were asked.
+    /// </summary>
+    private async Task<BurstSample> AskBurstAsync(LiveHubRoom lh, int questions, CancellationToken ct)
+    {
+        var askers = await Many.OpenAsync(settings.Askers, 16, _ => LiveHubClient.ConnectAsync(lh.BaseUri, ct: ct));
+        var text = LiveHubRoom.QuestionText(120);
+        var next = 0;
+        var acked = 0;
+        var failed = 0;
+        var ackLatency = new Histogram();
+        var start = Stopwatch.GetTimestamp();
+        long lastAck = start;
+        await Task.WhenAll(askers.Select(async asker =>
+        {
+            while (Interlocked.Increment(ref next) <= questions)
+            {
+                var t = Stopwatch.GetTimestamp();
+                var result = await asker.InvokeAsync<QuestionLite>("AskQuestion",
+                    new AskQuestionRequest(lh.SessionId, $"burst-{Guid.NewGuid():N}", text, null));
+                if (result.Ok)
+                {
+                    ackLatency.Record(Histogram.MsSince(t));
+                    Interlocked.Increment(ref acked);
+                    Interlocked.Exchange(ref lastAck, Stopwatch.GetTimestamp());
+                }
+                else
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        }));
+        await Many.DisposeAllAsync(askers);
+        return new BurstSample(acked, failed, Histogram.Ms(start, lastAck) / 1000, ackLatency.Percentile(95));
+    }
+
+    /// <summary>
+    /// What a hall needs of the question path, in place of a comparison with a raw insert: questions acknowledged a second
+    /// against <see cref="BenchSettings.HallQuestionsPerSecond"/>, and their p95 against <see cref="BenchSettings.HallAskP95Ms"/>.
+    /// </summary>
+    private void AddHallAskChecks(ScenarioResult r, string prefix, BurstSample burst)
+    {
+        r.Checks.Add(new Check($"{prefix}questions acknowledged per second vs a hall's need", burst.PerSecond, settings.HallQuestionsPerSecond,
+            $"{settings.HallQuestionsPerSecond:0}/s", ">=", 1, "questions/s"));
+        r.Checks.Add(new Check($"{prefix}ask acknowledgement p95 vs {settings.HallAskP95Ms:0} ms", burst.AckP95, settings.HallAskP95Ms,
+            $"{settings.HallAskP95Ms:0} ms", "<=", 1, "ms"));
+        r.Checks.Add(new Check($"{prefix}questions acknowledged vs asked", burst.Acked, burst.Acked + burst.Failed, "asked", ">=", 1, "questions"));
     }
 
     /// <summary>LiveHub's default (StoreOptions.SqliteSynchronous).</summary>

@@ -4,7 +4,7 @@ using LiveHub.Bench.Servers;
 
 namespace LiveHub.Bench.Scenarios;
 
-/// <summary>The eight scenarios, in the order of priority, sharing one LiveHub and one baseline where they can.</summary>
+/// <summary>The ten scenarios, in the order of priority, sharing one LiveHub and one baseline where they can.</summary>
 public sealed partial class Suite(BenchSettings settings, Launcher launcher, BenchReport report, TextWriter log)
 {
     private readonly Dictionary<int, ScenarioResult> _results = [];
@@ -15,6 +15,7 @@ public sealed partial class Suite(BenchSettings settings, Launcher launcher, Ben
     [
         (1, "Room fan-out"), (2, "Vote storm"), (3, "Capacity ramp"), (4, "Memory per idle connection"),
         (5, "Question burst"), (6, "Backplane tax"), (7, "Slow clients"), (8, "Keynote mix"),
+        (9, "PostgreSQL store"), (10, "Three nodes behind nginx"),
     ];
 
     public async Task RunAsync(CancellationToken ct)
@@ -28,7 +29,7 @@ public sealed partial class Suite(BenchSettings settings, Launcher launcher, Ben
             }
         }
 
-        // Scenarios 1, 5, 2, 3, 7 share one LiveHub and one baseline; 4, 6 and 8 need fresh servers of their own.
+        // Scenarios 1, 5, 2, 3, 7 share one LiveHub and one baseline; 4, 6, 8, 9 and 10 need fresh servers of their own.
         if (new[] { 1, 2, 3, 5, 7 }.Any(settings.Only.Contains))
         {
             await using var liveHub = settings.Target is null ? await launcher.StartLiveHubAsync("livehub") : null;
@@ -44,6 +45,8 @@ public sealed partial class Suite(BenchSettings settings, Launcher launcher, Ben
         await Step(4, () => MemoryAsync(_results[4], ct));
         await Step(6, () => BackplaneAsync(_results[6], ct));
         await Step(8, () => KeynoteAsync(_results[8], ct));
+        await Step(9, () => PostgresAsync(_results[9], ct));
+        await Step(10, () => ClusterAsync(_results[10], ct));
         report.Scenarios.AddRange(_results.Values.OrderBy(r => r.Id));
     }
 

@@ -47,7 +47,7 @@ public sealed class Launcher(BenchSettings settings, TextWriter log)
         return Directory.Exists(Path.Combine(folder, "wwwroot")) ? folder : Path.Combine(RepoPaths.Root, "src", "Web");
     }
 
-    public async Task<ServerProcess> StartLiveHubAsync(string name, string? redis = null)
+    public async Task<ServerProcess> StartLiveHubAsync(string name, string? redis = null, string? postgres = null, IEnumerable<string>? extra = null)
     {
         var dll = await LiveHubDllAsync();
         var port = ServerProcess.FreePort();
@@ -65,6 +65,11 @@ public sealed class Launcher(BenchSettings settings, TextWriter log)
         {
             args.Add($"--ConnectionStrings:Redis={redis}");
         }
+        if (postgres is not null)
+        {
+            args.Add($"--ConnectionStrings:Postgres={postgres}");
+        }
+        args.AddRange(extra ?? []);
         var server = await ServerProcess.StartAsync(name, CpuPinning.Dotnet, args, port, "/health/live", settings.Pin, dataDir, settings.ServerEnvironment);
         log.WriteLine($"{name}: pid {server.Pid} on {server.BaseUri} cpus {CpuPinning.AllowedCpus(server.Pid)} rss {server.RssBytes() / 1048576} MiB");
         return server;

@@ -119,11 +119,37 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>CPU time (user + system) the server has used so far, in seconds.</summary>
-    public double CpuSeconds()
+    public double CpuSeconds() => ProcessCpu(Pid).Seconds;
+
+    /// <summary>CPU time of the server and every process under it (nginx's workers), in seconds.</summary>
+    public double TreeCpuSeconds()
     {
-        var stat = File.ReadAllText($"/proc/{Pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+        var all = Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0).Where(pid => pid > 0)
+            .Select(pid => (Pid: pid, Cpu: ProcessCpu(pid))).Where(p => p.Cpu.Parent >= 0).ToList();
+        var tree = new HashSet<int> { Pid };
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var p in all.Where(p => !tree.Contains(p.Pid) && tree.Contains(p.Cpu.Parent)))
+            {
+                grew |= tree.Add(p.Pid);
+            }
+        }
+        return all.Where(p => tree.Contains(p.Pid)).Sum(p => p.Cpu.Seconds);
+    }
+
+    private static (double Seconds, int Parent) ProcessCpu(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return ((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0, int.Parse(fields[1]));
+        }
+        catch (IOException)
+        {
+            return (0, -1);
+        }
     }
 
     private void Keep(string? line)

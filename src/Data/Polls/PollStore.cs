@@ -201,30 +201,52 @@ public sealed class PollStore : IAsyncDisposable
         }
 
         await db.EnsureParticipantAsync(connection, tx, v.ParticipantId, now, ct);
-        var fresh = await commands.Request.Set("participant_id", v.ParticipantId).Set("client_id", v.ClientId).Set("poll_id", v.PollId)
-            .Set("now", now).ExecuteAsync(ct);
-        if (fresh == 0)
-        {
-            return new CastOutcome(CastResult.Repeated, await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct));
-        }
-
         long? correct = v.Correct is null ? null : v.Correct.Value ? 1 : 0;
         long id, createdAt;
-        await using (var stored = await commands.Upsert.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId)
-            .Set("display_name", v.DisplayName).Set("text", v.Text).Set("status", v.Status).Set("correct", correct).Set("score", v.Score)
-            .Set("elapsed_ms", v.ElapsedMs).Set("now", now).ReaderAsync(ct))
+        bool fresh;
+        if (db is PostgresDatabase)
         {
-            await stored.ReadAsync(ct);
-            (id, createdAt) = (stored.GetInt64(0), stored.GetInt64(1));
-        }
-        // A poll's kind never changes, so a vote without choices (or words) never replaces any: skip those deletes.
-        if (v.Choices.Count > 0)
-        {
-            await commands.DeleteChoices.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId).ExecuteAsync(ct);
-            foreach (var (option, points) in v.Choices)
+            // One round trip instead of four: the request key, the vote and its choices in one statement. Round trips are
+            // what a vote costs on PostgreSQL (each one a switch to the database's process and back), so a storm's batch
+            // of votes took four times as long as its statements needed.
+            await using (var stored = await commands.PostgresVote.Set("participant_id", v.ParticipantId).Set("client_id", v.ClientId)
+                .Set("poll_id", v.PollId).Set("display_name", v.DisplayName).Set("text", v.Text).Set("status", v.Status).Set("correct", correct)
+                .Set("score", v.Score).Set("elapsed_ms", v.ElapsedMs).Set("now", now)
+                .Set("options", v.Choices.Select(c => (long)c.Option).ToArray()).Set("points", v.Choices.Select(c => (long)c.Points).ToArray())
+                .ReaderAsync(ct))
             {
-                await commands.InsertChoice.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId).Set("option", option)
-                    .Set("points", points).ExecuteAsync(ct);
+                fresh = await stored.ReadAsync(ct);
+                (id, createdAt) = fresh ? (stored.GetInt64(0), stored.GetInt64(1)) : (0, 0);
+            }
+            if (!fresh)
+            {
+                return new CastOutcome(CastResult.Repeated, await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct));
+            }
+        }
+        else
+        {
+            fresh = await commands.Request.Set("participant_id", v.ParticipantId).Set("client_id", v.ClientId).Set("poll_id", v.PollId)
+                .Set("now", now).ExecuteAsync(ct) > 0;
+            if (!fresh)
+            {
+                return new CastOutcome(CastResult.Repeated, await ReadVoteAsync(connection, tx, v.PollId, v.ParticipantId, ct));
+            }
+            await using (var stored = await commands.Upsert.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId)
+                .Set("display_name", v.DisplayName).Set("text", v.Text).Set("status", v.Status).Set("correct", correct).Set("score", v.Score)
+                .Set("elapsed_ms", v.ElapsedMs).Set("now", now).ReaderAsync(ct))
+            {
+                await stored.ReadAsync(ct);
+                (id, createdAt) = (stored.GetInt64(0), stored.GetInt64(1));
+            }
+            // A poll's kind never changes, so a vote without choices (or words) never replaces any: skip those deletes.
+            if (v.Choices.Count > 0)
+            {
+                await commands.DeleteChoices.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId).ExecuteAsync(ct);
+                foreach (var (option, points) in v.Choices)
+                {
+                    await commands.InsertChoice.Set("poll_id", v.PollId).Set("participant_id", v.ParticipantId).Set("option", option)
+                        .Set("points", points).ExecuteAsync(ct);
+                }
             }
         }
         if (v.Words.Count > 0)
@@ -262,6 +284,40 @@ public sealed class PollStore : IAsyncDisposable
                 score = excluded.score, elapsed_ms = excluded.elapsed_ms, updated_at = excluded.updated_at
             RETURNING id, created_at
             """, "poll_id", "participant_id", "display_name", "text", "status", "correct", "score", "elapsed_ms", "now");
+
+        /// <summary>
+        /// PostgreSQL: <see cref="Request"/>, <see cref="Upsert"/> and the choices in one statement. Nothing is written unless
+        /// the request key is new (no row comes back then). The choices are replaced by deleting the options no longer picked
+        /// and upserting the picked ones: the statement's parts all see one snapshot, so a delete of every choice followed by
+        /// their insert would collide on the key.
+        /// </summary>
+        public BatchCommand PostgresVote => field ??= Create("""
+            WITH request AS (
+                INSERT INTO vote_requests (participant_id, client_id, poll_id, created_at) VALUES (@participant_id, @client_id, @poll_id, @now)
+                ON CONFLICT (participant_id, client_id) DO NOTHING
+                RETURNING 1
+            ), vote AS (
+                INSERT INTO votes (poll_id, participant_id, display_name, text, status, correct, score, elapsed_ms, created_at, updated_at)
+                SELECT @poll_id::bigint, @participant_id::text, @display_name::text, @text::text, @status::text, @correct::bigint,
+                       @score::bigint, @elapsed_ms::bigint, @now::bigint, @now::bigint
+                WHERE EXISTS (SELECT 1 FROM request)
+                ON CONFLICT (poll_id, participant_id) DO UPDATE
+                SET display_name = excluded.display_name, text = excluded.text, status = excluded.status, correct = excluded.correct,
+                    score = excluded.score, elapsed_ms = excluded.elapsed_ms, updated_at = excluded.updated_at
+                RETURNING id, created_at
+            ), unpicked AS (
+                DELETE FROM vote_choices
+                WHERE poll_id = @poll_id AND participant_id = @participant_id AND NOT (option_index = ANY (@options::bigint[]))
+                  AND EXISTS (SELECT 1 FROM vote)
+            ), picked AS (
+                INSERT INTO vote_choices (poll_id, participant_id, option_index, points)
+                SELECT @poll_id::bigint, @participant_id::text, c.option_index, c.points
+                FROM unnest(@options::bigint[], @points::bigint[]) AS c (option_index, points)
+                WHERE EXISTS (SELECT 1 FROM vote)
+                ON CONFLICT (poll_id, participant_id, option_index) DO UPDATE SET points = excluded.points
+            )
+            SELECT id, created_at FROM vote
+            """, "participant_id", "client_id", "poll_id", "display_name", "text", "status", "correct", "score", "elapsed_ms", "now", "options", "points");
 
         public BatchCommand DeleteChoices => field ??= Create(
             "DELETE FROM vote_choices WHERE poll_id = @poll_id AND participant_id = @participant_id", "poll_id", "participant_id");

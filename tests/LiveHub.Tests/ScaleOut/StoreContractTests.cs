@@ -204,6 +204,29 @@ public abstract partial class StoreContractTests
     }
 
     [SkippableFact]
+    public async Task AChangedVoteKeepsOnlyItsNewChoices()
+    {
+        var (db, sessionId) = await SeedAsync();
+        var store = new PollStore(db);
+        var poll = (await store.CreateAsync(sessionId, new PollDefinition("multiple", "Pilih", "[\"A\",\"B\",\"C\",\"D\"]", null, null, null, null, "live"), CancellationToken.None)).Poll;
+        await store.OpenAsync(poll.Id, CancellationToken.None);
+        NewVote Vote(string clientId, params int[] options) =>
+            new(poll.Id, "p1", clientId, null, null, VoteStatus.Counted, options.Select(o => (o, 1)).ToList(), [], null, 0, 10);
+
+        Assert.Equal(CastResult.Stored, (await store.CastAsync(Vote("a", 0, 1, 2), null, CancellationToken.None)).Result);
+        // Fewer options, one kept and one new: the others go, the kept one is not doubled.
+        var changed = await store.CastAsync(Vote("b", 2, 3), null, CancellationToken.None);
+        Assert.Equal(CastResult.Stored, changed.Result);
+        Assert.Equal([2L, 3L], changed.Vote!.Choices.Select(c => c.OptionIndex).Order());
+
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        Assert.Equal([2L, 3L], (await connection.QueryAsync<long>(
+            "SELECT option_index FROM vote_choices WHERE poll_id = @Id AND participant_id = 'p1' ORDER BY option_index", new { poll.Id })).ToList());
+        var tally = await store.TallyAsync(poll.Id, advance: false, CancellationToken.None);
+        Assert.Equal([(2L, 1L), (3L, 1L)], tally!.Options.OrderBy(o => o.OptionIndex).Select(o => (o.OptionIndex, o.Votes)));
+    }
+
+    [SkippableFact]
     public async Task ConcurrentVotesAreCommittedTogetherEachExactlyOnce()
     {
         var (db, sessionId) = await SeedAsync();
