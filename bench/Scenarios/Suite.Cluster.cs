@@ -73,7 +73,14 @@ public sealed partial class Suite
         r.Add("server core at the largest step both passed, every process on it (reference: one node)",
             three.CoreAt(Math.Min(three.Cap, one.Cap)) * 100, one.CoreAt(Math.Min(three.Cap, one.Cap)) * 100, "% of one core");
         r.Add("bench core at the last step tried (reference: one node)", three.Stop?.ClientCpu * 100, one.Stop?.ClientCpu * 100, "% of one core");
-        if (Bound(three.Crossed, one.Crossed) is { } bound)
+        var bound = (three.Crossed, one.Crossed) switch
+        {
+            (false, false) => "neither side crossed the limit within the largest step",
+            (false, true) => "three nodes never crossed the limit: their audience is a lower bound, the ratio too",
+            (true, false) => "one node never crossed the limit: its audience is a lower bound, the ratio an upper bound",
+            _ => null,
+        };
+        if (bound is not null)
         {
             r.Notes.Add($"Audience: {bound}.");
         }

@@ -27,6 +27,7 @@ public static partial class WebSetup
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section).ValidateOnStart();
         // Every response goes over venue Wi-Fi: no header that tells a phone nothing.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(configuration.GetSection("LiveHub:Web:Sockets"));
         services.AddSingleton(sp => LanAddresses.ThisMachine(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PublicUrls>();
         services.AddSingleton<IJoinUrls>(sp => sp.GetRequiredService<PublicUrls>());
