@@ -42,8 +42,8 @@ public sealed class BenchPostgres : IAsyncDisposable
         var bin = Binaries()!;
         var dir = Path.Combine("/tmp", $"livehub-bench-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        await RunAsync("chown", "postgres:postgres", dir);
-        await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", dir, "-A", "trust", "-U", "postgres", "--no-sync");
+        await Processes.RunAsync("chown", "postgres:postgres", dir);
+        await Processes.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(bin, "initdb"), "-D", dir, "-A", "trust", "-U", "postgres", "--no-sync");
         var port = ServerProcess.FreePort();
         var options = $"-p {port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB";
         string[] start = ["runuser", "-u", "postgres", "--", Path.Combine(bin, "pg_ctl"), "-D", dir, "-l", Path.Combine(dir, "server.log"), "-w", "-o", options, "start"];
@@ -52,7 +52,7 @@ public sealed class BenchPostgres : IAsyncDisposable
         {
             start = [CpuPinning.Taskset!, "-c", CpuPinning.ServerCore, .. start];
         }
-        await RunAsync(start[0], start[1..]);
+        await Processes.RunAsync(start[0], start[1..]);
         return new BenchPostgres($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres", dir, bin);
     }
 
@@ -68,7 +68,7 @@ public sealed class BenchPostgres : IAsyncDisposable
         }
         try
         {
-            await RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_bin!, "pg_ctl"), "-D", _dir, "-m", "fast", "-w", "stop");
+            await Processes.RunAsync("runuser", "-u", "postgres", "--", Path.Combine(_bin!, "pg_ctl"), "-D", _dir, "-m", "fast", "-w", "stop");
         }
         finally
         {
@@ -76,22 +76,6 @@ public sealed class BenchPostgres : IAsyncDisposable
         }
     }
 
-    internal static async Task RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await error}{await output}");
-        }
-    }
 }
 
 /// <summary>
@@ -107,10 +91,21 @@ public static class BenchNginx
     public static async Task<ServerProcess> StartAsync(BenchSettings settings, IReadOnlyList<int> nodePorts, int openFiles)
     {
         var dir = Path.Combine(Path.GetTempPath(), "livehub-bench", $"nginx-{Guid.NewGuid():N}");
+        var port = ServerProcess.FreePort();
+        var args = await WriteConfigAsync(dir, port, nodePorts, openFiles);
+        return await ServerProcess.StartAsync("nginx", Executable!, args, port, null, settings.Pin, dir);
+    }
+
+    /// <summary>
+    /// <c>deploy/nginx/livehub.conf</c> with its marked addresses rewritten (as <c>deploy/cluster.sh</c> does), under an
+    /// nginx.conf that keeps every path inside <paramref name="dir"/>; returns nginx's arguments. <paramref name="openFiles"/>:
+    /// the worker's open-file limit and connections (each phone is two: its own and the upstream's); null for nginx's defaults.
+    /// </summary>
+    public static async Task<string[]> WriteConfigAsync(string dir, int port, IReadOnlyList<int> nodePorts, int? openFiles)
+    {
         var logs = Path.Combine(dir, "logs");
         Directory.CreateDirectory(logs);
         Directory.CreateDirectory(Path.Combine(dir, "tmp"));
-        var port = ServerProcess.FreePort();
         var site = (await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "deploy", "nginx", "livehub.conf")))
             .Replace("listen 127.0.0.1:8080;", $"listen 127.0.0.1:{port};")
             .Replace("127.0.0.1:5001 ", $"127.0.0.1:{nodePorts[0]} ")
@@ -118,15 +113,16 @@ public static class BenchNginx
             .Replace("127.0.0.1:5003 ", $"127.0.0.1:{nodePorts[2]} ")
             .Replace("/var/log/nginx/", logs + "/");
         await File.WriteAllTextAsync(Path.Combine(dir, "livehub.conf"), site);
-        // Each phone is two connections in nginx (the phone's and the upstream's).
+        var limits = openFiles is { } n ? $"worker_rlimit_nofile {n};" : "";
         await File.WriteAllTextAsync(Path.Combine(dir, "nginx.conf"), $$"""
             daemon off;
             worker_processes 1;
-            worker_rlimit_nofile {{openFiles}};
+            {{limits}}
             pid {{dir}}/nginx.pid;
             error_log {{logs}}/error.log warn;
-            events { worker_connections {{openFiles - 100}}; }
+            events { worker_connections {{(openFiles ?? 1124) - 100}}; }
             http {
+                access_log {{logs}}/access.log;
                 client_body_temp_path {{dir}}/tmp/body;
                 proxy_temp_path {{dir}}/tmp/proxy;
                 fastcgi_temp_path {{dir}}/tmp/fastcgi;
@@ -135,7 +131,28 @@ public static class BenchNginx
                 include {{dir}}/livehub.conf;
             }
             """);
-        return await ServerProcess.StartAsync("nginx", Executable!, ["-c", Path.Combine(dir, "nginx.conf"), "-p", dir, "-e", Path.Combine(logs, "error.log")],
-            port, null, settings.Pin, dir);
+        return ["-c", Path.Combine(dir, "nginx.conf"), "-p", dir, "-e", Path.Combine(logs, "error.log")];
+    }
+}
+
+/// <summary>Runs a command to completion (at most 90 s) and returns its output; throws with its output when it fails.</summary>
+public static class Processes
+{
+    public static async Task<string> RunAsync(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {await error}{await output}");
+        }
+        return await output;
     }
 }

@@ -443,39 +443,13 @@ public sealed class NginxServer : IAsyncDisposable
     public static string? Executable =>
         Services.Which("nginx") ?? new[] { "/usr/sbin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
 
-    /// <summary>deploy/nginx/livehub.conf with its marked addresses rewritten, as deploy/cluster.sh does.</summary>
-    public static string SiteConfig(int listenPort, IReadOnlyList<int> nodePorts, string logDir) =>
-        File.ReadAllText(Path.Combine(Repo.Root, "deploy", "nginx", "livehub.conf"))
-            .Replace("listen 127.0.0.1:8080;", $"listen 127.0.0.1:{listenPort};")
-            .Replace("127.0.0.1:5001 ", $"127.0.0.1:{nodePorts[0]} ")
-            .Replace("127.0.0.1:5002 ", $"127.0.0.1:{nodePorts[1]} ")
-            .Replace("127.0.0.1:5003 ", $"127.0.0.1:{nodePorts[2]} ")
-            .Replace("/var/log/nginx/", logDir.TrimEnd('/') + "/");
-
     public static async Task<NginxServer> StartAsync(string dir, int port, IReadOnlyList<int> nodePorts)
     {
+        // The same configuration the bench's cluster scenario runs: the shipped site file, addresses rewritten.
+        var args = await LiveHub.Bench.Servers.BenchNginx.WriteConfigAsync(dir, port, nodePorts, openFiles: null);
         var logs = Path.Combine(dir, "logs");
-        System.IO.Directory.CreateDirectory(logs);
-        System.IO.Directory.CreateDirectory(Path.Combine(dir, "tmp"));
-        await File.WriteAllTextAsync(Path.Combine(dir, "livehub.conf"), SiteConfig(port, nodePorts, logs));
-        await File.WriteAllTextAsync(Path.Combine(dir, "nginx.conf"), $$"""
-            daemon off;
-            worker_processes 1;
-            pid {{dir}}/nginx.pid;
-            error_log {{logs}}/error.log warn;
-            events { worker_connections 1024; }
-            http {
-                access_log {{logs}}/access.log;
-                client_body_temp_path {{dir}}/tmp/body;
-                proxy_temp_path {{dir}}/tmp/proxy;
-                fastcgi_temp_path {{dir}}/tmp/fastcgi;
-                uwsgi_temp_path {{dir}}/tmp/uwsgi;
-                scgi_temp_path {{dir}}/tmp/scgi;
-                include {{dir}}/livehub.conf;
-            }
-            """);
         var start = new ProcessStartInfo(Executable!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-c", Path.Combine(dir, "nginx.conf"), "-p", dir, "-e", Path.Combine(logs, "error.log") })
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
