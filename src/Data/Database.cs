@@ -333,7 +333,10 @@ public sealed class PostgresDatabase : Database, IDisposable
     /// <summary>
     /// Statements run twice on a connection are prepared there (parsed and planned once), unless the connection string says
     /// otherwise (<c>Max Auto Prepare</c>): a vote's or a join's few statements run thousands of times a minute, and planning
-    /// them each time was much of what PostgreSQL spent on them.
+    /// them each time was much of what PostgreSQL spent on them. One cost: while nodes are upgraded one at a time, a migration
+    /// that adds a column makes an older node's prepared <c>SELECT *</c> of that table fail once per connection (PostgreSQL's
+    /// "cached plan must not change result type"; Npgsql then drops the statement and prepares it again), which the caller
+    /// meets as a retryable store error.
     /// </summary>
     public static string WithAutoPrepare(string connectionString)
     {
