@@ -52,9 +52,12 @@ public sealed partial class Suite
             try
             {
                 string[] Node(int i) => [$"--LiveHub:ScaleOut:NodeId=node-{i}", "--LiveHub:Web:TrustedProxies:0=127.0.0.1"];
-                // The first node migrates the database and loads the demo event; the other two find both there.
-                nodes.Add(await launcher.StartLiveHubAsync("node-1", redisAddress, database, Node(1)));
-                nodes.AddRange(await Task.WhenAll(new[] { 2, 3 }.Select(i => launcher.StartLiveHubAsync($"node-{i}", redisAddress, database, Node(i)))));
+                // The first node migrates the database and loads the demo event; the other two find both there. One at a
+                // time, so a node that fails to start leaves the ones before it listed for stopping.
+                for (var i = 1; i <= 3; i++)
+                {
+                    nodes.Add(await launcher.StartLiveHubAsync($"node-{i}", redisAddress, database, Node(i)));
+                }
                 await using var nginx = await BenchNginx.StartAsync(settings, nodes.Select(n => n.BaseUri.Port).ToList(), limit);
                 results["three nodes"] = await ClusterRampAsync("three nodes", nginx.BaseUri, [.. nodes, redis, nginx], steps, rate, ct,
                     perNode: nodes);

@@ -9,6 +9,9 @@ public sealed partial class Suite
     /// <summary>The bench's own core above this share during a step makes the step's figure the bench's, not the server's.</summary>
     public const double ClientCoreLimit = 0.85;
 
+    /// <summary>Other processes' share of the server core above which a failed ramp step is run once more.</summary>
+    public const double OthersRetryShare = 0.10;
+
     /// <summary>
     /// 3. Audience added in steps until the update's p95 crosses the limit, at 10 and at 4 room updates per second, both sides.
     /// The audience is <see cref="LeanPhone"/>s on both sides, so the bench's client core is not what stops the ramp.
@@ -40,21 +43,36 @@ public sealed partial class Suite
                     var opening = System.Diagnostics.Stopwatch.StartNew();
                     await room.SetAudienceAsync(step, ct);
                     var opened = opening.Elapsed;
-                    var settled = await SettleAsync([lh.Server, bl.Server], ct);
-                    var dropped = room.Phones.Dropped;
-                    var s = await FanOut.RunAsync(room, rate, settings.RampStepSeconds, ct);
-                    var point = new RampPoint(step, s.P95, s.P50, s.MsgsPerSecond, s.DeliveredShare)
+                    FanOutSample s;
+                    RampPoint point;
+                    for (var attempt = 1; ; attempt++)
                     {
-                        ServerCpu = s.ServerCpu, ClientCpu = s.ClientCpu, ClientBound = s.ClientCpu > ClientCoreLimit,
-                        OthersCore0 = Math.Max(0, s.Core0Busy - (double.IsNaN(s.ServerCpu) ? 0 : s.ServerCpu)),
-                        OthersCore1 = Math.Max(0, s.Core1Busy - s.ClientCpu),
-                    };
+                        var settled = await SettleAsync([lh.Server, bl.Server], ct);
+                        var dropped = room.Phones.Dropped;
+                        s = await FanOut.RunAsync(room, rate, settings.RampStepSeconds, ct);
+                        point = new RampPoint(step, s.P95, s.P50, s.MsgsPerSecond, s.DeliveredShare)
+                        {
+                            ServerCpu = s.ServerCpu, ClientCpu = s.ClientCpu, ClientBound = s.ClientCpu > ClientCoreLimit,
+                            OthersCore0 = Math.Max(0, s.Core0Busy - (double.IsNaN(s.ServerCpu) ? 0 : s.ServerCpu)),
+                            OthersCore1 = Math.Max(0, s.Core1Busy - s.ClientCpu),
+                        };
+                        Log(s);
+                        log.WriteLine($"    opened to {step} in {opened.TotalSeconds:0.0} s (servers {(settled ? "quiet" : "still busy")} before the run); " +
+                                      $"other processes took {point.OthersCore0:P0} of core 0 and {point.OthersCore1:P0} of core 1; dropped during the step {room.Phones.Dropped - dropped}, " +
+                                      $"join retries so far {room.Phones.JoinRetries}, source addresses {room.Phones.SourceAddresses}" +
+                                      (point.ClientBound ? $"; client core above {ClientCoreLimit:P0}: the step's figure is a lower bound" : ""));
+                        // A step that failed while other processes took a tenth of the server core (another job on the machine,
+                        // or the other server still collecting after its own ramp) measured the machine, not this side: once,
+                        // after a pause, it runs again, and both attempts stay in the log.
+                        var failed = !(s.P95 < settings.LatencyLimitMs) || s.DeliveredShare < 0.99;
+                        if (!failed || attempt > 1 || point.OthersCore0 < OthersRetryShare)
+                        {
+                            break;
+                        }
+                        log.WriteLine($"    {room.Side} {step}: failed while other processes took {point.OthersCore0:P0} of the server core; once more after 10 s");
+                        await Task.Delay(TimeSpan.FromSeconds(10), ct);
+                    }
                     series.Points.Add(point);
-                    Log(s);
-                    log.WriteLine($"    opened to {step} in {opened.TotalSeconds:0.0} s (servers {(settled ? "quiet" : "still busy")} before the run); " +
-                                  $"other processes took {point.OthersCore0:P0} of core 0 and {point.OthersCore1:P0} of core 1; dropped during the step {room.Phones.Dropped - dropped}, " +
-                                  $"join retries so far {room.Phones.JoinRetries}, source addresses {room.Phones.SourceAddresses}" +
-                                  (point.ClientBound ? $"; client core above {ClientCoreLimit:P0}: the step's figure is a lower bound" : ""));
                     stop = point;
                     if (!(s.P95 < settings.LatencyLimitMs) || s.DeliveredShare < 0.99)
                     {
