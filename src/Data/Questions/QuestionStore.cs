@@ -291,8 +291,13 @@ public sealed class QuestionStore(Database db)
         return (versions, rows.Select(r => new UpvoteCount(r.Id, r.Upvotes)).ToList(), publicIds);
     }, ct);
 
-    /// <summary>A session's questions and versions read in one transaction, so the snapshot and its version agree.</summary>
-    public async Task<SessionQuestions?> ReadSessionAsync(long sessionId, string participantId, CancellationToken ct)
+    /// <summary>
+    /// A session's questions and versions read in one transaction, so the snapshot and its version agree. Without
+    /// <paramref name="everyQuestion"/> (the audience's and the projector's snapshots) only the public questions and the
+    /// participant's own: a keynote's pending and dismissed pile can be thousands of rows no phone may see, and every phone
+    /// of a hall reads its snapshot when it joins.
+    /// </summary>
+    public async Task<SessionQuestions?> ReadSessionAsync(long sessionId, string participantId, bool everyQuestion, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = Database.BeginRead(connection);
@@ -302,8 +307,14 @@ public sealed class QuestionStore(Database db)
         {
             return null;
         }
-        var questions = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(
-            "SELECT * FROM questions WHERE session_id = @sessionId ORDER BY id", new { sessionId }, tx, cancellationToken: ct))).AsList();
+        var questions = (await connection.QueryAsync<QuestionRow>(new CommandDefinition(everyQuestion
+                ? "SELECT * FROM questions WHERE session_id = @sessionId ORDER BY id"
+                : """
+                  SELECT * FROM questions
+                  WHERE session_id = @sessionId AND (status IN (@approved, @answered) OR participant_id = @participantId)
+                  ORDER BY id
+                  """,
+            new { sessionId, participantId, approved = QuestionStatus.Approved, answered = QuestionStatus.Answered }, tx, cancellationToken: ct))).AsList();
         var upvoted = (await connection.QueryAsync<long>(new CommandDefinition("""
             SELECT u.question_id FROM upvotes u JOIN questions q ON q.id = u.question_id
             WHERE q.session_id = @sessionId AND u.participant_id = @participantId

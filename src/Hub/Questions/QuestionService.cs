@@ -247,7 +247,7 @@ public sealed class QuestionService(
     /// </summary>
     public async Task<HubResult<SessionSnapshot>> SnapshotAsync(Caller caller, long sessionId, string view, CancellationToken ct)
     {
-        var read = await store.ReadSessionAsync(sessionId, caller.ParticipantId, ct);
+        var read = await store.ReadSessionAsync(sessionId, caller.ParticipantId, everyQuestion: view == SessionViews.Moderator, ct);
         if (read is null)
         {
             return ErrorCodes.NotFoundError("session");

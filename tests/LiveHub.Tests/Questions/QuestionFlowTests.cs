@@ -380,7 +380,7 @@ public sealed class QuestionFlowTests(ServerFixture fixture)
 
         Assert.True(after.Version > before.Version);
         Assert.Equal(a.Id, after.OnScreenQuestionId);
-        var truth = await Server.Services.GetRequiredService<QuestionStore>().ReadSessionAsync(e.Keynote, "nobody", CancellationToken.None);
+        var truth = await Server.Services.GetRequiredService<QuestionStore>().ReadSessionAsync(e.Keynote, "nobody", everyQuestion: true, CancellationToken.None);
         Assert.Equal(
             truth!.Questions.Where(q => QuestionStatus.IsPublic(q.Status)).Select(q => (q.Id, q.Status, q.Text)).OrderBy(x => x.Id),
             after.Questions.Select(q => (q.Id, q.Status, q.Text)).OrderBy(x => x.Id));

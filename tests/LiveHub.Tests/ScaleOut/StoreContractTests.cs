@@ -83,8 +83,29 @@ public abstract partial class StoreContractTests
 
         Assert.Equal(2, b!.Upvotes);
         Assert.Equal(1, withdrawn!.Upvotes);
-        var read = await store.ReadSessionAsync(sessionId, "b", CancellationToken.None);
+        var read = await store.ReadSessionAsync(sessionId, "b", everyQuestion: true, CancellationToken.None);
         Assert.Contains(q.Id, read!.UpvotedByParticipant);
+    }
+
+    [SkippableFact]
+    public async Task AnAudienceReadHoldsThePublicQuestionsAndTheParticipantsOwnOnly()
+    {
+        var (db, sessionId) = await SeedAsync();
+        var store = new QuestionStore(db);
+        async Task<long> Ask(string who, string clientId, string status) =>
+            (await store.AskAsync(new NewQuestion(sessionId, who, clientId, null, $"Pertanyaan {clientId}", status), CancellationToken.None)).Question.Id;
+        var approved = await Ask("other", "a", QuestionStatus.Approved);
+        var othersPending = await Ask("other", "b", QuestionStatus.Pending);
+        var minePending = await Ask("me", "c", QuestionStatus.Pending);
+        var mineApproved = await Ask("me", "d", QuestionStatus.Approved);
+        var othersDismissed = await Ask("other", "e", QuestionStatus.Dismissed);
+
+        var audience = await store.ReadSessionAsync(sessionId, "me", everyQuestion: false, CancellationToken.None);
+        Assert.Equal([approved, minePending, mineApproved], audience!.Questions.Select(q => q.Id));
+        var moderators = await store.ReadSessionAsync(sessionId, "me", everyQuestion: true, CancellationToken.None);
+        Assert.Equal([approved, othersPending, minePending, mineApproved, othersDismissed], moderators!.Questions.Select(q => q.Id));
+        // Both read the session's version in the same transaction.
+        Assert.Equal(moderators.Session.Version, audience.Session.Version);
     }
 
     /// <summary>
@@ -319,7 +340,7 @@ public abstract partial class StoreContractTests
         Assert.Equal(outcomes[0].Question.Id, outcomes[2].Question.Id);
         Assert.Equal(new SessionVersions(3, 4), outcomes[3].Versions);
         Assert.Equal("Pertama?", outcomes[4].Question.Text);
-        var session = (await store.ReadSessionAsync(sessionId, "p1", CancellationToken.None))!.Session;
+        var session = (await store.ReadSessionAsync(sessionId, "p1", everyQuestion: true, CancellationToken.None))!.Session;
         Assert.Equal((3L, 4L), (session.Version, session.ModVersion));
         Assert.Equal(4, await store.CountAsync(sessionId, CancellationToken.None));
     }
