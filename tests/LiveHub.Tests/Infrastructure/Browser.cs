@@ -113,10 +113,25 @@ public static class Browser
     }
 
     /// <summary>Waits until running animations (bars growing, a banner sliding in) have settled.</summary>
-    public static Task SettleAsync(IPage page) =>
-        page.WaitForFunctionAsync(
+    /// <summary>
+    /// Waits until no finite animation runs: first for the ones running now to finish, however long each lasts (a projector's
+    /// reaction float is up to 0.5 s of delay and 4.8 s of rise: a fixed 5 s wait lost that race now and then), at most 15 s;
+    /// then up to 5 s more for any that started meanwhile.
+    /// </summary>
+    public static async Task SettleAsync(IPage page)
+    {
+        await page.EvaluateAsync("""
+            () => Promise.race([
+              Promise.all(document.getAnimations()
+                .filter(a => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity)
+                .map(a => a.finished.catch(() => null))),
+              new Promise(resolve => setTimeout(resolve, 15000)),
+            ]).then(() => true)
+            """);
+        await page.WaitForFunctionAsync(
             "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)",
             null, new PageWaitForFunctionOptions { Timeout = 5000 });
+    }
 
     /// <summary>Saves a full-page screenshot beside the test results, once running animations have settled, and checks the screen.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
